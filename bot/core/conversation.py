@@ -1,0 +1,45 @@
+"""Conversation state that survives restarts, and the result of one handler step."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from bot.core.replies import Outbound, Reply
+
+
+class ConversationState(BaseModel):
+    """Where a chat stands in a flow; step names are stable strings (they are stored)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    flow: str = ""
+    step: str = ""
+    data: dict[str, Any] = Field(default_factory=dict)
+    expires_at: datetime | None = None
+
+    @property
+    def idle(self) -> bool:
+        """Return True when no flow is active."""
+        return not self.flow
+
+    def go(self, flow: str, step: str, **data: Any) -> "ConversationState":
+        """Return a new state at ``flow``/``step`` with ``data`` merged into the current data."""
+        merged = dict(self.data) if flow == self.flow else {}
+        merged.update(data)
+        return ConversationState(flow=flow, step=step, data=merged, expires_at=self.expires_at)
+
+
+IDLE = ConversationState()
+
+
+class Turn(BaseModel):
+    """What a handler step returns: replies for this chat, the next state, and messages for others."""
+
+    model_config = ConfigDict(frozen=True)
+
+    replies: tuple[Reply, ...] = ()
+    state: ConversationState = IDLE
+    outbound: tuple[Outbound, ...] = ()

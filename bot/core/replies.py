@@ -1,0 +1,65 @@
+"""Replies that handlers return and adapters send."""
+
+from __future__ import annotations
+
+from typing import Literal, Union
+
+from pydantic import BaseModel, ConfigDict
+
+from bot.core.messages import ChatRef
+
+
+class TextReply(BaseModel):
+    """Plain text, optionally with choices (buttons on Telegram, a numbered list elsewhere)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: Literal["text"] = "text"
+    text: str
+    choices: tuple[str, ...] = ()
+
+
+class MarkdownReply(BaseModel):
+    """Rich text rendered per platform: Telegram HTML and WeCom markdown versions of one message."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: Literal["markdown"] = "markdown"
+    plain: str
+    html: str = ""
+    markdown: str = ""
+
+
+class FileReply(BaseModel):
+    """A file to deliver, such as a Word or Excel ledger."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: Literal["file"] = "file"
+    filename: str
+    media_type: str
+    content: bytes
+    caption: str = ""
+
+
+class ImageReply(BaseModel):
+    """A picture (PNG) to deliver."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: Literal["image"] = "image"
+    filename: str
+    content: bytes
+    caption: str = ""
+
+
+Reply = Union[TextReply, MarkdownReply, FileReply, ImageReply]
+
+
+class Outbound(BaseModel):
+    """Replies addressed to a chat, produced outside a conversation (jobs, notifications)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    chat: ChatRef
+    replies: tuple[Reply, ...]

@@ -1,0 +1,208 @@
+"""The compiled ledger: pure data built from plain inputs, the one thing every renderer reads."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from reports.lights import Light, Thresholds, item_light, schedule_share
+
+Status = Literal["not_started", "preparing", "in_progress", "completed"]
+STATUS_LABELS: dict[str, str] = {
+    "not_started": "未启动",
+    "preparing": "前期准备",
+    "in_progress": "推进中",
+    "completed": "已完成",
+}
+HEADER_BASE = ("序号", "目标任务", "具体项目内容", "责任单位", "进展情况", "存在问题")
+
+
+class TargetInput(BaseModel):
+    """A target of an item with the value achieved so far (None when unknown)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    value: float
+    unit: str
+    kind: Literal["increment", "total", "percent"] = "increment"
+    achieved: float | None = None
+
+
+class UnitPart(BaseModel):
+    """One responsible unit's report on an item for the period (unit '' for a joint, imported text)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    unit: str = ""
+    progress: str = ""
+    problems: str = ""
+    plan: str = ""
+    status: Status | None = None
+
+
+class ItemInput(BaseModel):
+    """An item of the ledger with its parts for one period."""
+
+    model_config = ConfigDict(frozen=True)
+
+    item_id: int = 0
+    seq: int
+    category: str
+    content: str
+    units: tuple[str, ...]
+    targets: tuple[TargetInput, ...] = ()
+    parts: tuple[UnitPart, ...] = ()
+    status: Status | None = None
+    span_start: date | None = None
+    span_end: date | None = None
+
+
+class TargetCell(BaseModel):
+    """A target as shown in the compiled ledger."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    value: float
+    unit: str
+    kind: str
+    achieved: float | None
+    completion: float | None
+
+
+class LedgerRow(BaseModel):
+    """One compiled row: the seed's seven columns plus status, targets and light."""
+
+    model_config = ConfigDict(frozen=True)
+
+    item_id: int
+    seq: int
+    category: str
+    content: str
+    units: tuple[str, ...]
+    progress: str
+    problems: str
+    plan: str
+    status: Status
+    targets: tuple[TargetCell, ...]
+    completion: float | None
+    schedule: float
+    gap: float | None
+    light: Light
+    reported: bool
+
+    @property
+    def status_label(self) -> str:
+        """Return the Chinese status label."""
+        return STATUS_LABELS[self.status]
+
+
+class Ledger(BaseModel):
+    """The compiled ledger of one period."""
+
+    model_config = ConfigDict(frozen=True)
+
+    title: str
+    period: str
+    plan_month: int
+    header: tuple[str, ...]
+    rows: tuple[LedgerRow, ...]
+    schedule: float
+    reported_units: tuple[str, ...] = ()
+    missing_units: tuple[str, ...] = ()
+
+    def categories(self) -> list[tuple[int, str, list[LedgerRow]]]:
+        """Return rows grouped by category in ledger order."""
+        groups: list[tuple[int, str, list[LedgerRow]]] = []
+        for row in self.rows:
+            if not groups or groups[-1][0] != row.seq or groups[-1][1] != row.category:
+                groups.append((row.seq, row.category, []))
+            groups[-1][2].append(row)
+        return groups
+
+
+def period_title(year: int, month: int, subject: str = "民生实事") -> str:
+    """Return a title such as '2025年一季度民生实事工作进展情况台账' for a quarter end, else by month."""
+    if month % 3 == 0:
+        quarter = "一二三四"[month // 3 - 1]
+        return f"{year}年{quarter}季度{subject}工作进展情况台账"
+    return f"{year}年{month}月份{subject}工作进展情况台账"
+
+
+def plan_month_of(month: int) -> int:
+    """Return the month whose plan is filed with a period's report."""
+    return month % 12 + 1
+
+
+def _join_parts(parts: tuple[UnitPart, ...], field: str, units: tuple[str, ...]) -> str:
+    order = {u: i for i, u in enumerate(units)}
+    chosen = sorted((p for p in parts if getattr(p, field).strip()), key=lambda p: order.get(p.unit, len(order)))
+    if len(chosen) <= 1:
+        return getattr(chosen[0], field).strip() if chosen else ""
+    return "\n".join(f"{p.unit}：{getattr(p, field).strip()}" if p.unit else getattr(p, field).strip()
+                     for p in chosen)
+
+
+def _item_status(item: ItemInput) -> Status:
+    if item.status:
+        return item.status
+    statuses = [p.status for p in item.parts if p.status]
+    if not statuses:
+        return "not_started"
+    if all(s == "completed" for s in statuses):
+        return "completed"
+    rank = {"not_started": 0, "preparing": 1, "in_progress": 2, "completed": 3}
+    best = max(statuses, key=rank.__getitem__)
+    return "in_progress" if best == "completed" else best
+
+
+def build_ledger(
+    year: int,
+    month: int,
+    items: list[ItemInput],
+    *,
+    title: str | None = None,
+    all_units: tuple[str, ...] = (),
+    reported_units: tuple[str, ...] = (),
+    thresholds: Thresholds | None = None,
+) -> Ledger:
+    """Compile the ledger rows of one period in the ledger's order, with completion and lights."""
+    thresholds = thresholds or Thresholds()
+    plan_month = plan_month_of(month)
+    rows: list[LedgerRow] = []
+    for item in sorted(items, key=lambda i: (i.seq, i.item_id)):
+        share = schedule_share(year, month, item.span_start, item.span_end)
+        cells = tuple(
+            TargetCell(
+                name=t.name, value=t.value, unit=t.unit, kind=t.kind, achieved=t.achieved,
+                completion=(t.achieved / t.value) if (t.achieved is not None and t.value) else None,
+            )
+            for t in item.targets
+        )
+        known = [min(c.completion, 1.0) for c in cells if c.completion is not None]
+        completion = sum(known) / len(known) if known else None
+        status = _item_status(item)
+        light, gap = item_light(status, completion, share, thresholds)
+        rows.append(LedgerRow(
+            item_id=item.item_id, seq=item.seq, category=item.category, content=item.content,
+            units=item.units,
+            progress=_join_parts(item.parts, "progress", item.units),
+            problems=_join_parts(item.parts, "problems", item.units),
+            plan=_join_parts(item.parts, "plan", item.units),
+            status=status, targets=cells, completion=completion, schedule=share, gap=gap, light=light,
+            reported=any(p.progress.strip() for p in item.parts),
+        ))
+    missing = tuple(u for u in all_units if u not in set(reported_units))
+    return Ledger(
+        title=title or period_title(year, month),
+        period=f"{year:04d}-{month:02d}",
+        plan_month=plan_month,
+        header=HEADER_BASE + (f"{plan_month}月份计划",),
+        rows=tuple(rows),
+        schedule=schedule_share(year, month, None, None),
+        reported_units=tuple(reported_units),
+        missing_units=missing,
+    )
