@@ -1,0 +1,49 @@
+"""Ports the adapters and the engine talk through; fakes and real backends implement them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+from bot.core.messages import IncomingMessage
+from bot.core.replies import Outbound
+
+
+class MessageHandler(Protocol):
+    """The engine as adapters see it: one message in, the committed replies out."""
+
+    async def handle(self, msg: IncomingMessage) -> tuple[Outbound, ...]:
+        """Record, route and answer one message; return what to send (already committed)."""
+        ...
+
+
+class Clock(Protocol):
+    """Where time comes from; tests move it instead of sleeping."""
+
+    def now(self) -> datetime:
+        """Return the current time, timezone-aware."""
+        ...
+
+
+class OutboxStore(Protocol):
+    """Outbound messages that failed to send, kept so they are retried, not lost."""
+
+    async def record_failed(self, outbound: Outbound, error: str) -> int:
+        """Store a failed delivery and return its id."""
+        ...
+
+    async def due(self, platform: str, limit: int = 50) -> list[tuple[int, Outbound]]:
+        """Return failed deliveries of a platform to try again."""
+        ...
+
+    async def mark_sent(self, outbox_id: int) -> None:
+        """Forget a delivery that has now gone out."""
+        ...
+
+
+class Sender(Protocol):
+    """An adapter's way to deliver replies to a chat on its platform."""
+
+    async def send(self, outbound: Outbound) -> None:
+        """Deliver all replies of ``outbound``; raise on a failure that should be retried later."""
+        ...
