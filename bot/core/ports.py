@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
+from bot.core.conversation import ConversationState
 from bot.core.messages import IncomingMessage
 from bot.core.replies import Outbound
 
@@ -47,3 +48,36 @@ class Sender(Protocol):
     async def send(self, outbound: Outbound) -> None:
         """Deliver all replies of ``outbound``; raise on a failure that should be retried later."""
         ...
+
+
+class Transaction(Protocol):
+    """One database transaction as the engine needs it; ``deps`` is handed to handlers untouched."""
+
+    deps: object
+
+    async def __aenter__(self) -> "Transaction": ...
+
+    async def __aexit__(self, *exc: object) -> None: ...
+
+    async def record_inbox(self, msg: IncomingMessage) -> tuple[int, str]:
+        """Store the raw message once; return its id and state ('new', 'received', 'failed', 'handled')."""
+        ...
+
+    async def claim_inbox(self, inbox_id: int) -> bool:
+        """Mark the message handled unless another worker already did."""
+        ...
+
+    async def fail_inbox(self, inbox_id: int, error: str) -> None:
+        """Note that handling failed (the raw text stays)."""
+        ...
+
+    async def load_state(self, msg: IncomingMessage) -> tuple[ConversationState, int | None]:
+        """Return the conversation state of the message's chat and user, and its version."""
+        ...
+
+    async def save_state(self, msg: IncomingMessage, state: ConversationState, version: int | None) -> bool:
+        """Save the state if its version is unchanged; False when another worker won."""
+        ...
+
+    async def commit(self) -> None: ...
+

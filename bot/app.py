@@ -1,0 +1,122 @@
+"""The composition root: settings in, a wired application out (engine, storage, router, clock)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+
+from bot.core.clock import SystemClock
+from bot.core.engine import Engine
+from bot.core.ports import Clock, Sender
+from bot.core.replies import Outbound
+from bot.settings import Settings
+from bot.transaction import StorageTransaction
+from handlers import texts
+from handlers.deps import Deps, HandlerConfig
+from handlers.routes import build_router
+from nlp.segment import Segmenter
+from reports.lights import Thresholds
+from storage import db
+from storage.uow import UnitOfWork
+
+_log = logging.getLogger(__name__)
+
+
+class SchemaOutOfDateError(RuntimeError):
+    """The database is not at the latest migration and may not be upgraded automatically."""
+
+
+@dataclass
+class App:
+    """Everything a process needs, built once from settings."""
+
+    settings: Settings
+    db_engine: AsyncEngine
+    sessionmaker: async_sessionmaker
+    clock: Clock
+    segmenter: Segmenter
+    engine: Engine = field(init=False)
+
+    senders: dict[str, Sender] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.engine = Engine(self.transaction, build_router(), error_text=texts.INTERNAL_ERROR, now=self.clock.now)
+        self.tz = ZoneInfo(self.settings.timezone)
+
+    async def deliver(self, outbound: list[Outbound] | tuple[Outbound, ...]) -> int:
+        """Send messages through the live sender of their platform, else keep them in the outbox; return the count."""
+        count = 0
+        for out in outbound:
+            sender = self.senders.get(out.chat.platform)
+            try:
+                if sender is None:
+                    raise LookupError(f"no live sender for {out.chat.platform}")
+                await sender.send(out)
+            except Exception as exc:  # kept for a retry by the platform's process, never dropped
+                _log.info("queued a message for %s in the outbox (%s)", out.chat.platform, type(exc).__name__)
+                async with self.uow() as uow:
+                    await uow.chats.add_outbox(out.chat.platform, out.chat.chat_id, out.model_dump(mode="json"),
+                                               str(exc), self.clock.now())
+                    await uow.commit()
+            count += 1
+        return count
+
+    @property
+    def handler_config(self) -> HandlerConfig:
+        """Return the handler settings."""
+        s = self.settings
+        return HandlerConfig(invite_hours=s.invite_hours, files_dir=s.files_dir,
+                             thresholds=Thresholds(yellow=s.lights.yellow, red=s.lights.red))
+
+    def uow(self) -> UnitOfWork:
+        """Return a new unit of work."""
+        return UnitOfWork(self.sessionmaker)
+
+    def deps(self, uow: UnitOfWork) -> Deps:
+        """Return handler dependencies around ``uow``."""
+        return Deps(uow=uow, clock=self.clock, segmenter=self.segmenter, config=self.handler_config)
+
+    def transaction(self) -> StorageTransaction:
+        """Return a new engine transaction."""
+        return StorageTransaction(self.uow(), self.deps, self.clock.now)
+
+    async def close(self) -> None:
+        """Release database connections."""
+        await self.db_engine.dispose()
+
+
+def is_embedded(url: str) -> bool:
+    """Return True for the embedded default (SQLite), whose schema is upgraded on start."""
+    return make_url(db.async_url(url)).get_backend_name() == "sqlite"
+
+
+async def build_app(settings: Settings, *, clock: Clock | None = None, migrate: bool | None = None,
+                    segmenter: Segmenter | None = None) -> App:
+    """Connect to the database, bring its schema up to date when allowed, and wire the application."""
+    engine = db.make_engine(settings.database_url)
+    migrate = is_embedded(settings.database_url) if migrate is None else migrate
+    if migrate:
+        await db.upgrade(engine)
+    else:
+        current = await db.current_revision(engine)
+        if current != head_revision():
+            await engine.dispose()
+            raise SchemaOutOfDateError(
+                f"数据库结构不是最新（当前 {current or '空'}，需要 {head_revision()}）。"
+                f"请先运行：ledgerbot db upgrade   (database schema out of date: run `ledgerbot db upgrade`)")
+    return App(settings=settings, db_engine=engine, sessionmaker=db.make_sessionmaker(engine),
+               clock=clock or SystemClock(), segmenter=segmenter or Segmenter())
+
+
+def head_revision() -> str:
+    """Return the newest migration revision shipped with this version."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(db.MIGRATIONS))
+    return ScriptDirectory.from_config(cfg).get_current_head()

@@ -1,0 +1,317 @@
+"""The ledgerbot command line (``ledgerbot`` and ``python -m bot``): one CLI for every process."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from bot.logs import setup_logging
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="ledgerbot — 进展情况台账机器人")
+db_app = typer.Typer(no_args_is_help=True, help="Database schema (migrations).")
+period_app = typer.Typer(no_args_is_help=True, help="Reporting periods (报送期).")
+admin_app = typer.Typer(no_args_is_help=True, help="Roles: coordinators and viewers.")
+group_app = typer.Typer(no_args_is_help=True, help="Group chats that receive summaries.")
+app.add_typer(db_app, name="db")
+app.add_typer(period_app, name="period")
+app.add_typer(admin_app, name="admin")
+app.add_typer(group_app, name="group")
+_log = logging.getLogger("ledgerbot")
+SAMPLE = Path(__file__).with_name("sample") / "ledger_2025q1.txt"
+
+
+class _Options:
+    db: str | None = None
+    verbose: bool = False
+
+
+OPTS = _Options()
+
+
+@app.callback()
+def _global(db: Optional[str] = typer.Option(None, "--db", help="Database URL (overrides LEDGERBOT_DATABASE_URL)."),
+            verbose: bool = typer.Option(False, "--verbose", "-v", help="Debug logging on stderr.")) -> None:
+    OPTS.db, OPTS.verbose = db, verbose
+
+
+def _settings():
+    from bot.settings import load_settings
+
+    return load_settings(database_url=OPTS.db)
+
+
+def fail(message: str, code: int = 1) -> None:
+    """Print an error for the operator and exit."""
+    typer.secho(f"错误 (error): {message}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(code)
+
+
+async def _with_app(fn, *, clock=None):
+    from bot.app import SchemaOutOfDateError, build_app
+
+    try:
+        application = await build_app(_settings(), clock=clock)
+    except SchemaOutOfDateError as exc:
+        fail(str(exc))
+    try:
+        return await fn(application)
+    finally:
+        await application.close()
+
+
+def _run(coro):
+    try:
+        return asyncio.run(coro)
+    except OSError as exc:
+        fail(f"{exc}. Check the database URL (--db / LEDGERBOT_DATABASE_URL) and that the server is running.")
+
+
+# ---------------------------------------------------------------- db
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply all migrations to the database."""
+    setup_logging(OPTS.verbose)
+    from storage import db
+
+    async def go():
+        settings = _settings()
+        engine = db.make_engine(settings.database_url)
+        try:
+            await db.upgrade(engine)
+            rev = await db.current_revision(engine)
+        finally:
+            await engine.dispose()
+        typer.echo(f"数据库已是最新结构 (schema at {rev}): {db.safe_url(settings.database_url)}")
+
+    _run(go())
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Print the database's migration revision."""
+    setup_logging(OPTS.verbose, quiet=True)
+    from storage import db
+
+    async def go():
+        engine = db.make_engine(_settings().database_url)
+        try:
+            typer.echo(await db.current_revision(engine) or "(empty)")
+        finally:
+            await engine.dispose()
+
+    _run(go())
+
+
+# ---------------------------------------------------------------- import and report
+@app.command("import")
+def import_cmd(path: Path = typer.Argument(..., help="Ledger file: .docx, .xlsx or the .txt table export."),
+               dry_run: bool = typer.Option(False, "--dry-run", help="Check and count, change nothing.")) -> None:
+    """Import a ledger (台账) from Word, Excel or text; re-importing the same file changes nothing."""
+    setup_logging(OPTS.verbose, quiet=True)
+    summary = _run(_import(path, dry_run))
+    prefix = "（试运行，未写入）" if dry_run else ""
+    typer.echo(f"{prefix}已导入《{summary.ledger}》{summary.period}：{summary.categories}个类别、{summary.items}个项目、"
+               f"{summary.units}个责任单位")
+    typer.echo(f"categories={summary.categories} items={summary.items} units={summary.units} "
+               f"created={summary.items_created} changed={summary.items_changed} "
+               f"retired={summary.items_retired} submissions={summary.submissions_added}")
+    if not summary.changed:
+        typer.echo("内容与上次导入相同，没有变化 (nothing changed).")
+
+
+async def _import(path: Path, dry_run: bool):
+    from rich.progress import Progress
+
+    from handlers.importer import import_ledger
+    from handlers.ledger_file import LedgerFileError, read_ledger_file
+    from handlers.ledger_parse import parse_table
+
+    try:
+        parsed = parse_table(read_ledger_file(path))
+    except LedgerFileError as exc:
+        fail(f"{exc}\n请检查该文件后重试；数据库没有任何改动。")
+
+    async def go(application):
+        with Progress(transient=True, disable=not sys.stderr.isatty()) as bar:
+            task = bar.add_task("导入中", total=len(parsed.items))
+            async with application.uow() as uow:
+                return await import_ledger(uow, parsed, application.clock.now(), dry_run=dry_run,
+                                           on_item=lambda n: bar.update(task, completed=n))
+
+    return await _with_app(go)
+
+
+@app.command("report")
+def report_cmd(period: Optional[str] = typer.Option(None, "--period", help="YYYY-MM (default: latest)."),
+               fmt: str = typer.Option("text", "--format", "-f",
+                                       help="json | text | docx | xlsx | md | html | png"),
+               output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write to this file.")) -> None:
+    """Print or write the compiled ledger of a period."""
+    setup_logging(OPTS.verbose, quiet=True)
+    from handlers.exports import FORMATS, render
+
+    if fmt not in FORMATS:
+        fail(f"不支持的格式“{fmt}”，可选：{' | '.join(FORMATS)}")
+
+    async def go(application):
+        from handlers.compile import compile_ledger
+        from handlers.periods import PeriodError, parse_code
+
+        async with application.uow() as uow:
+            ledger = await uow.ledgers.get()
+            if ledger is None:
+                fail("还没有导入台账。先运行：ledgerbot import 台账文件")
+            try:
+                code = parse_code(period) if period else None
+            except PeriodError as exc:
+                fail(str(exc))
+            periods = await uow.ledgers.periods(ledger.id)
+            found = [p for p in periods if p.code == code] if code else periods[-1:]
+            if not found:
+                fail(f"没有{code}报送期。已有：{'、'.join(p.code for p in periods) or '无'}")
+            return await compile_ledger(uow, ledger, found[0], application.handler_config.thresholds)
+
+    compiled = _run(_with_app(go))
+    data, filename = render(compiled, fmt)
+    if output is None and isinstance(data, bytes):
+        output = Path("build") / filename
+    if output is None:
+        sys.stdout.write(data if data.endswith("\n") else data + "\n")
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+    typer.echo(str(output))
+
+
+@app.command("parse")
+def parse_cmd(jsonl: Optional[Path] = typer.Option(None, "--jsonl", help="Input JSONL: {id, content, progress}."),
+              content: Optional[str] = typer.Option(None, "--content", help="The item's content (目标)."),
+              progress: Optional[str] = typer.Argument(None, help="Progress text (进展)."),) -> None:
+    """Run the progress parser on a JSONL file (one result line per input) or on one text."""
+    setup_logging(OPTS.verbose, quiet=True)
+    from nlp.evaluation import format_readable, run_jsonl
+
+    if jsonl is not None:
+        stream = sys.stdin if str(jsonl) == "-" else jsonl.open(encoding="utf-8")
+        with stream:
+            errors = run_jsonl(stream, sys.stdout)
+        if errors:
+            typer.secho(f"{errors} line(s) could not be read; see their error objects.", err=True)
+        return
+    if content is None or progress is None:
+        fail("用法：ledgerbot parse --jsonl IN  或  ledgerbot parse --content \"目标\" \"进展文本\"")
+    typer.echo(format_readable(content, progress))
+
+
+# ---------------------------------------------------------------- chat on the console
+@app.command("console")
+def console_cmd(user: str = typer.Option("admin", "--as", help="Start as this user.")) -> None:
+    """Chat with the bot on stdin/stdout (`/as NAME` switches user; `admin` is the local coordinator)."""
+    setup_logging(OPTS.verbose, quiet=True)
+    _run(_console(user, sample=False))
+
+
+@app.command("demo")
+def demo_cmd() -> None:
+    """The embedded default: ./ledgerbot.db, the sample ledger imported if empty, and the console."""
+    setup_logging(OPTS.verbose, quiet=True)
+    _run(_console("admin", sample=True))
+
+
+async def _console(user: str, sample: bool) -> None:
+    from bot.adapters.console import ConsoleChat
+
+    async def go(application):
+        from handlers.admin import ensure_console_admin
+
+        async with application.uow() as uow:
+            if sample and await uow.ledgers.get() is None:
+                from handlers.importer import import_ledger
+                from handlers.ledger_file import read_ledger_file
+                from handlers.ledger_parse import parse_table
+
+                parsed = parse_table(read_ledger_file(SAMPLE))
+                s = await import_ledger(uow, parsed, application.clock.now())
+                typer.echo(f"已导入示例台账《{s.ledger}》：{s.categories}类、{s.items}项、{s.units}个单位。")
+        async with application.uow() as uow:
+            await ensure_console_admin(uow, application.clock.now())
+        chat = ConsoleChat(application.engine, sys.stdout, files_dir=application.settings.files_dir,
+                           outbox_dir=application.settings.outbox_dir, now=application.clock.now, user=user)
+        if sys.stdin.isatty():
+            typer.echo("本地对话：输入消息回车发送；/as 名字 切换用户（admin 为督查室）；Ctrl-D 退出。发送“帮助”开始。")
+        await chat.run(sys.stdin)
+
+    await _with_app(go)
+
+
+# ---------------------------------------------------------------- periods, invites, roles, groups
+@period_app.command("open")
+def period_open(code: str = typer.Argument(..., help="YYYY-MM"),
+                deadline: Optional[str] = typer.Option(None, "--deadline", help='"YYYY-MM-DD HH:MM" (Asia/Shanghai)')) -> None:
+    """Open a reporting period; bound contacts get their prompts."""
+    setup_logging(OPTS.verbose, quiet=True)
+    from bot import operations as admin
+
+    result = _run(_with_app(lambda a: admin.cli_open_period(a, code, deadline)))
+    _finish(result)
+
+
+@period_app.command("close")
+def period_close(code: str = typer.Argument(..., help="YYYY-MM")) -> None:
+    """Close a reporting period."""
+    setup_logging(OPTS.verbose, quiet=True)
+    from bot import operations as admin
+
+    _finish(_run(_with_app(lambda a: admin.cli_close_period(a, code))))
+
+
+@app.command("invite")
+def invite_cmd(unit: str = typer.Argument(..., help="Unit name or short name (区卫健局 / 卫健局)."),
+               role: str = typer.Option("contact", "--role", help="contact | coordinator | viewer")) -> None:
+    """Print a one-time binding code for a unit's contact (the code is alone on the last line)."""
+    setup_logging(OPTS.verbose, quiet=True)
+    from bot import operations as admin
+
+    _finish(_run(_with_app(lambda a: admin.cli_invite(a, unit, role))))
+
+
+@admin_app.command("add")
+def admin_add(who: str = typer.Argument(..., help="PLATFORM:USER_ID, e.g. telegram:12345"),
+              role: str = typer.Option("admin", "--role", help="admin | coordinator | viewer")) -> None:
+    """Give a person a role (admin by default)."""
+    setup_logging(OPTS.verbose, quiet=True)
+    from bot import operations as admin
+
+    _finish(_run(_with_app(lambda a: admin.cli_add_role(a, who, role))))
+
+
+@group_app.command("add")
+def group_add(where: str = typer.Argument(..., help="PLATFORM:CHAT_ID"),
+              name: str = typer.Option("", "--name", help="A name for the group.")) -> None:
+    """Register a group chat for weekly summaries and the monthly ledger."""
+    setup_logging(OPTS.verbose, quiet=True)
+    from bot import operations as admin
+
+    _finish(_run(_with_app(lambda a: admin.cli_add_group(a, where, name))))
+
+
+def _finish(result) -> None:
+    ok, message = result
+    if not ok:
+        fail(message)
+    typer.echo(message)
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

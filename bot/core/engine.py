@@ -1,0 +1,72 @@
+"""The engine: for each message, store it, run its handler in one transaction, and only then reply."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from bot.core.conversation import IDLE
+from bot.core.messages import IncomingMessage
+from bot.core.ports import Transaction
+from bot.core.replies import Outbound, TextReply
+from bot.core.routing import Router
+
+_log = logging.getLogger(__name__)
+
+
+class StaleStateError(RuntimeError):
+    """Another worker changed the conversation twice in a row while this one was handling."""
+
+
+class Engine:
+    """Platform-neutral message pipeline shared by every adapter."""
+
+    def __init__(self, transactions: Callable[[], Transaction], router: Router, *, error_text: str,
+                 now: Callable[[], datetime]) -> None:
+        self._transactions = transactions
+        self._router = router
+        self._error_text = error_text
+        self._now = now
+
+    async def handle(self, msg: IncomingMessage) -> tuple[Outbound, ...]:
+        """Record, route and answer one message; return what to send (already committed)."""
+        async with self._transactions() as tx:
+            inbox_id, seen = await tx.record_inbox(msg)
+            await tx.commit()  # the raw text is durable before anything parses it
+        if seen == "handled":
+            _log.info("duplicate delivery %s:%s dropped", msg.chat.platform, msg.message_id)
+            return ()
+        try:
+            for attempt in range(2):
+                result = await self._run_once(msg, inbox_id)
+                if result is not None:
+                    return result
+                _log.info("conversation changed under us; re-running %s (attempt %d)", msg.message_id, attempt + 2)
+            raise StaleStateError(msg.message_id)
+        except Exception as exc:  # a handler bug must not lose the message or leave the user without an answer
+            _log.exception("handling message %s failed", msg.message_id)
+            async with self._transactions() as tx:
+                await tx.fail_inbox(inbox_id, f"{type(exc).__name__}: {exc}")
+                await tx.commit()
+            return (Outbound(chat=msg.chat, replies=(TextReply(text=self._error_text),)),)
+
+    async def _run_once(self, msg: IncomingMessage, inbox_id: int) -> tuple[Outbound, ...] | None:
+        async with self._transactions() as tx:
+            if not await tx.claim_inbox(inbox_id):
+                return ()
+            state, version = await tx.load_state(msg)
+            if state.expires_at is not None and state.expires_at < self._now():
+                state = IDLE
+            deps = tx.deps
+            if hasattr(deps, "bind"):
+                deps = deps.bind(inbox_id=inbox_id)
+            turn = await self._router.route(msg, state, deps)
+            if not await tx.save_state(msg, turn.state, version):
+                return None
+            await tx.commit()
+        out = []
+        if turn.replies:
+            out.append(Outbound(chat=msg.chat, replies=turn.replies))
+        out.extend(turn.outbound)
+        return tuple(out)

@@ -1,0 +1,75 @@
+"""Settings from LEDGERBOT_* environment variables (nested with __) and an optional .env file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class TelegramSettings(BaseModel):
+    """Telegram bot settings."""
+
+    token: SecretStr | None = None
+    base_url: str = "https://api.telegram.org/bot"
+    base_file_url: str = "https://api.telegram.org/file/bot"
+    webhook_secret: SecretStr | None = None
+    webhook_url: str = ""
+    bot_username: str = ""
+
+
+class WeComSettings(BaseModel):
+    """WeCom (企业微信) self-built app and group robot settings."""
+
+    corp_id: str = ""
+    agent_id: str = ""
+    secret: SecretStr | None = None
+    token: SecretStr | None = None
+    encoding_aes_key: SecretStr | None = None
+    api_base: str = "https://qyapi.weixin.qq.com"
+    robot_key: list[SecretStr] = Field(default_factory=list)
+    max_timestamp_skew: int = 300
+
+
+class ScheduleSettings(BaseModel):
+    """When jobs fire (cron fields, Asia/Shanghai)."""
+
+    open_period: str = "0 9 20 * *"
+    remind_before_hours: int = 52
+    escalate_after_hours: int = 1
+    weekly_summary: str = "0 17 * * fri"
+    monthly_ledger_hour: int = 9
+    holidays: bool = True
+    grace_seconds: int = 3600 * 6
+
+
+class LightSettings(BaseModel):
+    """Thresholds (percentage points behind 序时进度) for yellow and red."""
+
+    yellow: float = 10.0
+    red: float = 30.0
+
+
+class Settings(BaseSettings):
+    """All settings; read once by the composition root and passed down."""
+
+    model_config = SettingsConfigDict(env_prefix="LEDGERBOT_", env_nested_delimiter="__", env_file=".env",
+                                      env_file_encoding="utf-8", extra="ignore")
+
+    database_url: str = "sqlite:///ledgerbot.db"
+    timezone: str = "Asia/Shanghai"
+    files_dir: Path = Path("files")
+    outbox_dir: Path = Path("outbox")
+    invite_hours: int = 72
+    web_host: str = "127.0.0.1"
+    web_port: int = 8080
+    telegram: TelegramSettings = Field(default_factory=TelegramSettings)
+    wecom: WeComSettings = Field(default_factory=WeComSettings)
+    schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
+    lights: LightSettings = Field(default_factory=LightSettings)
+
+
+def load_settings(**overrides) -> Settings:
+    """Read settings from the environment and .env, with explicit overrides winning."""
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})

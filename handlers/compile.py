@@ -1,0 +1,93 @@
+"""Compile a period's ledger from storage into the pure report model."""
+
+from __future__ import annotations
+
+from reports.ledger import ItemInput, Ledger, TargetInput, UnitPart, build_ledger, period_title
+from reports.lights import Thresholds
+from storage.schemas import ItemInfo, LedgerInfo, PeriodInfo, SubmissionInfo
+from storage.uow import UnitOfWork
+
+
+class NoLedgerError(LookupError):
+    """There is no ledger (or no such period) to report on."""
+
+
+def combine_achieved(parts: list[SubmissionInfo]) -> dict[int, float]:
+    """Return per-target achieved values of an item from its units' latest parts.
+
+    Units of a shared item report the same cumulative figure, so the highest is taken, never the sum.
+    """
+    out: dict[int, float] = {}
+    for part in parts:
+        if part.skipped:
+            continue
+        for idx, value in part.achieved.items():
+            out[idx] = max(out.get(idx, value), value)
+    return out
+
+
+async def achieved_before(uow: UnitOfWork, ledger_id: int, code: str, item_id: int) -> dict[int, float]:
+    """Return an item's cumulative achieved values as of the latest earlier period."""
+    return combine_achieved(await uow.submissions.previous(ledger_id, code, item_id))
+
+
+async def compile_ledger(uow: UnitOfWork, ledger: LedgerInfo, period: PeriodInfo,
+                         thresholds: Thresholds | None = None) -> Ledger:
+    """Build the compiled ledger of ``period``: this period's parts, values carried from earlier periods."""
+    items = await uow.ledgers.items(ledger.id)
+    latest = await uow.submissions.latest(period.id)
+    by_item: dict[int, list[SubmissionInfo]] = {}
+    for sub in latest:
+        by_item.setdefault(sub.item_id, []).append(sub)
+    inputs = []
+    reported_units: set[str] = set()
+    for item in items:
+        parts = [p for p in by_item.get(item.id, []) if not p.skipped]
+        achieved = combine_achieved(parts)
+        status = None
+        if not parts:
+            previous = await uow.submissions.previous(ledger.id, period.code, item.id)
+            carried = combine_achieved(previous)
+            achieved = carried
+            status = _carried_status(previous)
+        else:
+            missing = [t.idx for t in item.targets if t.idx not in achieved]
+            if missing:
+                carried = await achieved_before(uow, ledger.id, period.code, item.id)
+                achieved.update({i: carried[i] for i in missing if i in carried})
+        for p in parts:
+            if p.unit:
+                reported_units.add(p.unit)
+            else:
+                reported_units.update(item.units)
+        inputs.append(_item_input(item, parts, achieved, status))
+    units = await uow.ledgers.units(ledger.id)
+    return build_ledger(period.year, period.month, inputs, title=_title(ledger, period),
+                        all_units=tuple(u.name for u in units),
+                        reported_units=tuple(u.name for u in units if u.name in reported_units),
+                        thresholds=thresholds)
+
+
+def _carried_status(previous: list[SubmissionInfo]) -> str | None:
+    statuses = {p.status for p in previous}
+    if not statuses:
+        return None
+    for s in ("in_progress", "preparing", "not_started"):
+        if s in statuses:
+            return s
+    return "completed"
+
+
+def _title(ledger: LedgerInfo, period: PeriodInfo) -> str:
+    return period_title(period.year, period.month, ledger.subject)
+
+
+def _item_input(item: ItemInfo, parts: list[SubmissionInfo], achieved: dict[int, float],
+                status: str | None) -> ItemInput:
+    return ItemInput(
+        item_id=item.id, seq=item.seq, category=item.category, content=item.content, units=item.units,
+        targets=tuple(TargetInput(name=t.name, value=t.value, unit=t.unit, kind=t.kind,
+                                  achieved=achieved.get(t.idx)) for t in item.targets),
+        parts=tuple(UnitPart(unit=p.unit, progress=p.progress, problems=p.problems, plan=p.plan,
+                             status=p.status) for p in parts),
+        status=status, span_start=item.span_start, span_end=item.span_end)

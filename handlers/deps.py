@@ -1,0 +1,46 @@
+"""What handler steps get besides the message and state: storage, clock and configuration."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
+
+from nlp.segment import Segmenter
+from reports.lights import Thresholds
+from storage.uow import UnitOfWork
+
+
+class Clock(Protocol):
+    """Where handlers read the time."""
+
+    def now(self) -> datetime: ...
+
+
+@dataclass(frozen=True)
+class HandlerConfig:
+    """Settings the handlers need, copied out of the application settings."""
+
+    invite_hours: int = 72
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    files_dir: Path = Path("files")
+
+
+@dataclass(frozen=True)
+class Deps:
+    """Dependencies of one handler call; ``inbox_id`` is the raw message being handled."""
+
+    uow: UnitOfWork
+    clock: Clock
+    segmenter: Segmenter
+    config: HandlerConfig = field(default_factory=HandlerConfig)
+    inbox_id: int | None = None
+
+    def bind(self, **changes) -> "Deps":
+        """Return a copy with some fields replaced."""
+        return replace(self, **changes)
+
+    def now(self) -> datetime:
+        """Return the current time."""
+        return self.clock.now()

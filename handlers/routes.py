@@ -1,0 +1,82 @@
+"""The routing table: which step answers which message."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from bot.core.conversation import IDLE, ConversationState, Turn
+from bot.core.messages import IncomingMessage
+from bot.core.routing import Router
+from handlers import listing, start, texts
+from handlers.commands import normalize, parse_command
+from handlers.common import say
+from handlers.deps import Deps
+
+MAX_TEXT = 3000
+
+
+def _cmd(*names: str):
+    def match(msg: IncomingMessage, state: ConversationState, deps: Deps) -> bool:
+        cmd = parse_command(msg.text)
+        return cmd is not None and cmd.name in names
+
+    return match
+
+
+def _bad_input(msg: IncomingMessage, state: ConversationState, deps: Deps) -> bool:
+    return bad_input_text(msg) is not None
+
+
+def bad_input_text(msg: IncomingMessage) -> str | None:
+    """Return the explanation for a message that cannot be handled as text, or None when it is fine."""
+    if msg.kind == "unsupported":
+        return texts.UNSUPPORTED
+    if msg.kind in ("event", "file"):
+        return None
+    text = normalize(msg.text)
+    if not text:
+        return texts.EMPTY_MESSAGE
+    if len(text) > MAX_TEXT:
+        return texts.TOO_LONG.format(length=len(text), limit=MAX_TEXT)
+    if not any(unicodedata.category(ch)[0] in "LN" for ch in text):
+        return texts.EMOJI_ONLY
+    return None
+
+
+async def bad_input_step(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:
+    """Explain why a message could not be used; the flow stays where it was."""
+    return say(bad_input_text(msg) or texts.UNKNOWN_COMMAND, state)
+
+
+async def cancel_step(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:
+    """Leave any flow."""
+    return say(texts.NOTHING_TO_CANCEL if state.idle else texts.CANCELLED, IDLE)
+
+
+async def event_step(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:
+    """Greet a person who opened the app or followed it."""
+    return say(texts.EVENT_GREETING, state)
+
+
+
+async def fallback_step(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:
+    """Answer what nothing else did: unbound people learn how to bind, others get the help."""
+    roles = await deps.uow.chats.roles(msg.chat.platform, msg.user_id)
+    if not roles:
+        return say(texts.HELP_UNBOUND, state)
+    return say(texts.UNKNOWN_COMMAND, state)
+
+
+def build_router() -> Router:
+    """Return the router with every flow registered."""
+    r = Router()
+    r.global_command(lambda m, s, d: m.kind == "event", event_step)
+    r.global_command(_bad_input, bad_input_step)
+    r.global_command(_cmd("cancel"), cancel_step)
+    r.global_command(_cmd("help"), start.help_step)
+    r.global_command(_cmd("bind"), start.bind_step)
+    r.step("unbind", "choose_unit", start.unbind_choose_step)
+    r.entry(_cmd("unbind"), start.unbind_step)
+    r.entry(_cmd("items"), listing.items_step)
+    r.fallback = fallback_step
+    return r

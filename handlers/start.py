@@ -1,0 +1,93 @@
+"""Help, binding with invite codes, unbinding, and the answer to people who are not bound."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from bot.core.conversation import ConversationState, Turn
+from bot.core.messages import IncomingMessage
+from handlers import texts
+from handlers.commands import parse_command
+from handlers.common import contact_units, has_role, roles_of, say
+from handlers.deps import Deps
+from storage.uow import UnitOfWork
+
+_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: codes are read off phones
+
+
+async def help_step(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:
+    """Answer 帮助 with what this person may do."""
+    roles = await roles_of(deps, msg)
+    parts = []
+    if has_role(roles, "coordinator"):
+        parts.append(texts.HELP_COORDINATOR)
+    if contact_units(roles):
+        parts.append(texts.HELP_CONTACT)
+    if has_role(roles, "viewer") and not has_role(roles, "coordinator"):
+        parts.append(texts.HELP_VIEWER)
+    return say("\n\n".join(parts) if parts else texts.HELP_UNBOUND, state)
+
+
+async def create_invite(uow: UnitOfWork, unit: str, now, hours: int, by: str, role: str = "contact") -> str:
+    """Create a one-time code for a unit (or a role) and return it; the caller commits."""
+    code = "".join(secrets.choice(_ALPHABET) for _ in range(6))
+    await uow.chats.add_invite(code, role, unit, now + timedelta(hours=hours), by)
+    return code
+
+
+async def bind_step(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:
+    """Bind the sender to the unit (or role) of a one-time code."""
+    if msg.chat.is_group:
+        return say(texts.BIND_IN_GROUP, state)
+    cmd = parse_command(msg.text)
+    code = (cmd.args if cmd else "").strip().upper()
+    if not code:
+        return say(texts.BIND_USAGE, state)
+    result, invite = await deps.uow.chats.use_invite(code, deps.now(), f"{msg.chat.platform}:{msg.user_id}")
+    if result != "ok" or invite is None:
+        return say({"unknown": texts.BIND_UNKNOWN, "used": texts.BIND_USED,
+                    "expired": texts.BIND_EXPIRED}[result].format(code=code), state)
+    _, created = await deps.uow.chats.add_role(msg.chat.platform, msg.user_id, invite.role, deps.now(),
+                                               unit=invite.unit, display_name=msg.user_name,
+                                               chat_id=msg.chat.chat_id)
+    if invite.role != "contact":
+        return say(texts.BOUND_ROLE.format(role=texts.ROLE_NAMES.get(invite.role, invite.role)), state)
+    if not created:
+        return say(texts.ALREADY_BOUND.format(unit=invite.unit), state)
+    ledger = await deps.uow.ledgers.get()
+    items = await deps.uow.ledgers.items(ledger.id, unit=invite.unit) if ledger else []
+    listing = "\n".join(f"[{i.number}] {i.content}" for i in items) or "（暂无）"
+    return say(texts.BOUND_CONTACT.format(unit=invite.unit, count=len(items), items=listing), state)
+
+
+async def unbind_step(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:
+    """Remove the sender's binding to a unit (the named one, or the only one)."""
+    roles = await roles_of(deps, msg)
+    units = contact_units(roles)
+    cmd = parse_command(msg.text)
+    wanted = (cmd.args if cmd else "").strip()
+    if not units:
+        return say(texts.NOT_BOUND, state)
+    if wanted:
+        matches = [u for u in units if wanted in u]
+        if not matches:
+            return say(texts.UNKNOWN_UNIT.format(name=wanted, units="、".join(units)), state)
+        units = matches[:1]
+    if len(units) > 1:
+        return say(texts.CHOOSE_UNIT, ConversationState(flow="unbind", step="choose_unit", data={"units": units}),
+                   choices=units)
+    await deps.uow.chats.remove_role(msg.chat.platform, msg.user_id, "contact", units[0])
+    return say(texts.UNBOUND.format(unit=units[0]))
+
+
+async def unbind_choose_step(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:
+    """Finish unbinding once the person chose a unit."""
+    units = state.data.get("units", [])
+    choice = msg.text.strip()
+    if choice.isdigit() and 1 <= int(choice) <= len(units):
+        choice = units[int(choice) - 1]
+    if choice not in units:
+        return say(texts.CHOOSE_UNIT, state, choices=units)
+    await deps.uow.chats.remove_role(msg.chat.platform, msg.user_id, "contact", choice)
+    return say(texts.UNBOUND.format(unit=choice))

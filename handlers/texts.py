@@ -1,0 +1,80 @@
+"""Every Chinese string the bot says to a user lives here (handlers format, never compose prose)."""
+
+# general
+INTERNAL_ERROR = "抱歉，处理您的消息时出错了。您发的内容已经保存，不会丢失；请稍后再试，或联系督查室。"
+CANCELLED = "已取消。需要时发送“帮助”查看可用指令。"
+NOTHING_TO_CANCEL = "当前没有进行中的操作。"
+UNKNOWN_COMMAND = "没有看懂这条消息。发送“帮助”查看可以做什么。"
+REFUSED = "抱歉，您没有权限执行“{command}”（需要{role}权限）。如需开通，请联系督查室。"
+ROLE_NAMES = {"admin": "管理员", "coordinator": "督查室", "contact": "单位联络员", "viewer": "查阅"}
+EMPTY_MESSAGE = "收到一条空消息。请直接用文字回复，例如：新增停车位20个。"
+EMOJI_ONLY = "只收到了表情😊。请用文字描述本月进展，例如：累计建成充电桩400个。"
+TOO_LONG = "消息太长了（{length}字），请控制在{limit}字以内，分几条发送。原文已保存。"
+UNSUPPORTED = "暂时只能识别文字消息（图片、语音、表情包无法识别）。请用文字回复，原消息已保存。"
+FILE_NOT_ALLOWED = "只有督查室可以上传台账文件。"
+EVENT_GREETING = "您好，我是进展情况台账机器人。发送“帮助”查看可用指令。"
+GROUP_NO_REPORTS = "为保护填报内容，请在与我的私聊中填报，群里只提供查询和汇总。"
+
+# help
+HELP_UNBOUND = (
+    "您好！我是进展情况台账机器人，每月帮各责任单位填报工作进展。\n"
+    "您还没有绑定单位。请向督查室索取绑定码，然后发送：\n"
+    "  绑定 绑定码\n"
+    "例如：绑定 K7Q2M9"
+)
+HELP_CONTACT = (
+    "单位联络员可用指令：\n"
+    "  填报 —— 逐项填报本月进展（/report）\n"
+    "  修改 N —— 修改第N项的填报（/edit N）\n"
+    "  我的 —— 查看本单位本月已填报的内容（/mine）\n"
+    "  取消 —— 退出当前操作\n"
+    "  解绑 —— 解除与单位的绑定\n"
+    "也可以一条消息写：进展：…… 问题：…… 计划：……"
+)
+HELP_COORDINATOR = (
+    "督查室可用指令：\n"
+    "  台账 —— 列出全部类别和项目（/items）\n"
+    "  概况 / 哪些项目滞后 / 谁还没报 / 卫健局怎么样 / 充电桩进展 / 充电桩历史\n"
+    "  开启报送 2025-04 截止 4月25日17:00 —— 开启报送期（/open）\n"
+    "  关闭报送 2025-04（/close）   截止 2025-04 4月28日17:00 —— 改截止时间\n"
+    "  邀请 区卫健局 —— 生成单位绑定码（/invite）\n"
+    "  通过 N / 退回 N 原因 —— 审核第N项（/accept /return）\n"
+    "  导出 word / excel / 图表 —— 生成台账文件（/export）\n"
+    "  绑定群 —— 把当前群设为汇总群（/bindgroup）"
+)
+HELP_VIEWER = (
+    "可以这样问我：\n"
+    "  概况 —— 本期总体情况\n"
+    "  哪些项目滞后 —— 落后于序时进度的项目\n"
+    "  谁还没报 —— 未报送的单位\n"
+    "  卫健局怎么样 —— 某单位的项目\n"
+    "  充电桩进展 / 充电桩历史 —— 某项目的进展和历次填报"
+)
+
+# binding
+BIND_USAGE = "请发送“绑定 绑定码”，例如：绑定 K7Q2M9。绑定码向督查室索取。"
+BIND_UNKNOWN = "绑定码“{code}”不存在，请核对后重发（注意区分数字0和字母O），或向督查室重新索取。"
+BIND_USED = "绑定码“{code}”已经用过了。每个绑定码只能用一次，请向督查室重新索取。"
+BIND_EXPIRED = "绑定码“{code}”已过期，请向督查室重新索取。"
+BIND_IN_GROUP = "请在与我的私聊中发送绑定码，不要发在群里。"
+BOUND_CONTACT = "绑定成功！您现在是【{unit}】的联络员，负责以下{count}个项目：\n{items}\n\n发送“填报”开始填报本月进展。"
+BOUND_ROLE = "绑定成功！您现在的身份是：{role}。发送“帮助”查看可用指令。"
+ALREADY_BOUND = "您已经是【{unit}】的联络员了。"
+UNBOUND = "已解除与【{unit}】的绑定。"
+NOT_BOUND = "您还没有绑定任何单位。"
+CHOOSE_UNIT = "您负责多个单位，请选择这次为哪个单位操作："
+INVITE_CREATED = "【{unit}】的绑定码（{hours}小时内有效，只能用一次）：\n{code}\n请转给该单位联络员，让其私聊我发送：绑定 {code}"
+INVITE_ROLE_CREATED = "{role}绑定码（{hours}小时内有效，只能用一次）：\n{code}"
+UNKNOWN_UNIT = "没有找到单位“{name}”。现有单位：{units}"
+
+# ledger listing
+NO_LEDGER = "还没有导入台账。请督查室先导入（命令行：ledgerbot import 台账文件）。"
+LEDGER_HEAD = "{title}\n共{categories}类、{items}项："
+LEDGER_CATEGORY = "{seq}. {name}"
+LEDGER_ITEM = "  [{number}] {content}（{units}）"
+
+# periods and prompts
+PERIOD_PROMPT = ("【{unit}】{code}报送期已开启{deadline}。贵单位有{count}个项目需要填报本月进展：\n{items}\n"
+                 "发送“填报”开始，逐项回复即可。")
+DEADLINE_PART = "，截止{deadline}"
+START_REPORT = "填报"

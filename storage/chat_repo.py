@@ -1,0 +1,231 @@
+"""Chat-side state: contacts, invites, groups, the inbox, conversations, dispatch log and outbox."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import (
+    ContactRow,
+    ConversationRow,
+    DispatchRow,
+    GroupRow,
+    InboxRow,
+    InviteRow,
+    OutboxRow,
+    UnitRow,
+)
+from storage.schemas import ContactInfo, GroupInfo, InboxEntry, InviteInfo, StoredConversation
+
+
+def _insert(session: AsyncSession, table):
+    name = session.bind.dialect.name if session.bind is not None else "sqlite"
+    return (postgresql.insert if name == "postgresql" else sqlite.insert)(table)
+
+
+def _contact(row: ContactRow) -> ContactInfo:
+    return ContactInfo(id=row.id, platform=row.platform, user_id=row.user_id, display_name=row.display_name,
+                       role=row.role, unit=row.unit_key, chat_id=row.chat_id)
+
+
+class ChatRepository:
+    """Everything the engine and the chat handlers keep besides the ledger itself."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    # contacts and roles
+    async def roles(self, platform: str, user_id: str) -> list[ContactInfo]:
+        """Return every role a person holds on a platform."""
+        rows = (await self.s.execute(select(ContactRow).where(
+            ContactRow.platform == platform, ContactRow.user_id == user_id).order_by(ContactRow.id))).scalars()
+        return [_contact(r) for r in rows]
+
+    async def add_role(self, platform: str, user_id: str, role: str, now: datetime, *, unit: str = "",
+                       display_name: str = "", chat_id: str = "") -> tuple[ContactInfo, bool]:
+        """Give a person a role (and unit); return it and whether it is new."""
+        row = (await self.s.execute(select(ContactRow).where(
+            ContactRow.platform == platform, ContactRow.user_id == user_id, ContactRow.role == role,
+            ContactRow.unit_key == unit))).scalar_one_or_none()
+        if row is not None:
+            if chat_id and row.chat_id != chat_id:
+                row.chat_id = chat_id
+            return _contact(row), False
+        unit_id = await self.s.scalar(select(UnitRow.id).where(UnitRow.name == unit)) if unit else None
+        row = ContactRow(platform=platform, user_id=user_id, role=role, unit_id=unit_id, unit_key=unit,
+                         display_name=display_name, chat_id=chat_id, created_at=now)
+        self.s.add(row)
+        await self.s.flush()
+        return _contact(row), True
+
+    async def remove_role(self, platform: str, user_id: str, role: str, unit: str = "") -> bool:
+        """Take a role (and unit binding) away; return whether there was one."""
+        res = await self.s.execute(delete(ContactRow).where(
+            ContactRow.platform == platform, ContactRow.user_id == user_id, ContactRow.role == role,
+            ContactRow.unit_key == unit))
+        return bool(res.rowcount)
+
+    async def contacts(self, *, unit: str | None = None, role: str | None = None) -> list[ContactInfo]:
+        """Return contacts, optionally of one unit or one role."""
+        q = select(ContactRow)
+        if unit is not None:
+            q = q.where(ContactRow.unit_key == unit)
+        if role is not None:
+            q = q.where(ContactRow.role == role)
+        return [_contact(r) for r in (await self.s.execute(q.order_by(ContactRow.id))).scalars()]
+
+    # invites
+    async def add_invite(self, code: str, role: str, unit: str, expires_at: datetime, by: str) -> None:
+        """Store a new binding code."""
+        unit_id = await self.s.scalar(select(UnitRow.id).where(UnitRow.name == unit)) if unit else None
+        self.s.add(InviteRow(code=code, role=role, unit_id=unit_id, created_by=by, expires_at=expires_at))
+        await self.s.flush()
+
+    async def use_invite(self, code: str, now: datetime, by: str) -> tuple[str, InviteInfo | None]:
+        """Consume a code; return ('ok'|'unknown'|'used'|'expired', the invite)."""
+        row = (await self.s.execute(select(InviteRow).where(InviteRow.code == code))).scalar_one_or_none()
+        if row is None:
+            return "unknown", None
+        unit = await self.s.scalar(select(UnitRow.name).where(UnitRow.id == row.unit_id)) if row.unit_id else ""
+        info = InviteInfo(code=row.code, role=row.role, unit=unit or "", expires_at=row.expires_at,
+                          used_at=row.used_at)
+        if row.used_at is not None:
+            return "used", info
+        expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=now.tzinfo)
+        if expires < now:
+            return "expired", info
+        # Conditional update so two workers cannot both consume the code.
+        res = await self.s.execute(update(InviteRow).where(InviteRow.id == row.id, InviteRow.used_at.is_(None))
+                                   .values(used_at=now, used_by=by))
+        return ("ok" if res.rowcount else "used"), info
+
+    # groups
+    async def add_group(self, platform: str, chat_id: str, name: str, now: datetime) -> tuple[GroupInfo, bool]:
+        """Register a group chat for summaries; return it and whether it is new."""
+        row = (await self.s.execute(select(GroupRow).where(
+            GroupRow.platform == platform, GroupRow.chat_id == chat_id))).scalar_one_or_none()
+        created = row is None
+        if row is None:
+            row = GroupRow(platform=platform, chat_id=chat_id, name=name, created_at=now)
+            self.s.add(row)
+            await self.s.flush()
+        elif name and row.name != name:
+            row.name = name
+        return GroupInfo(id=row.id, platform=row.platform, chat_id=row.chat_id, name=row.name), created
+
+    async def groups(self, platform: str | None = None) -> list[GroupInfo]:
+        """Return registered groups."""
+        q = select(GroupRow).order_by(GroupRow.id)
+        if platform:
+            q = q.where(GroupRow.platform == platform)
+        return [GroupInfo(id=r.id, platform=r.platform, chat_id=r.chat_id, name=r.name)
+                for r in (await self.s.execute(q)).scalars()]
+
+    # inbox
+    async def record_inbox(self, platform: str, message_id: str, chat_id: str, user_id: str, kind: str,
+                           text: str, sent_at: datetime, now: datetime) -> tuple[int, str]:
+        """Store a raw message once; return its id and state ('new' when just stored)."""
+        stmt = _insert(self.s, InboxRow).values(
+            platform=platform, message_id=message_id, chat_id=chat_id, user_id=user_id, kind=kind, text=text,
+            sent_at=sent_at, received_at=now, state="received", error="",
+        ).on_conflict_do_nothing(index_elements=["platform", "message_id"]).returning(InboxRow.id)
+        new_id = (await self.s.execute(stmt)).scalar_one_or_none()
+        if new_id is not None:
+            return new_id, "new"
+        row = (await self.s.execute(select(InboxRow.id, InboxRow.state).where(
+            InboxRow.platform == platform, InboxRow.message_id == message_id))).one()
+        return row.id, row.state
+
+    async def claim_inbox(self, inbox_id: int) -> bool:
+        """Mark a received message handled, only if nobody else did (one winner among workers)."""
+        res = await self.s.execute(update(InboxRow).where(InboxRow.id == inbox_id, InboxRow.state != "handled")
+                                   .values(state="handled", error=""))
+        return bool(res.rowcount)
+
+    async def fail_inbox(self, inbox_id: int, error: str) -> None:
+        """Note why handling a message failed (it stays for a retry)."""
+        await self.s.execute(update(InboxRow).where(InboxRow.id == inbox_id).values(state="failed",
+                                                                                     error=error[:2000]))
+
+    async def inbox(self, *, platform: str | None = None, state: str | None = None,
+                    limit: int = 1000) -> list[InboxEntry]:
+        """Return stored raw messages, oldest first."""
+        q = select(InboxRow).order_by(InboxRow.id).limit(limit)
+        if platform:
+            q = q.where(InboxRow.platform == platform)
+        if state:
+            q = q.where(InboxRow.state == state)
+        return [InboxEntry.model_validate(r, from_attributes=True) for r in (await self.s.execute(q)).scalars()]
+
+    # conversations
+    async def load_conversation(self, platform: str, chat_id: str, user_id: str) -> StoredConversation | None:
+        """Return a chat's conversation state and version."""
+        row = (await self.s.execute(select(ConversationRow).where(
+            ConversationRow.platform == platform, ConversationRow.chat_id == chat_id,
+            ConversationRow.user_id == user_id))).scalar_one_or_none()
+        if row is None:
+            return None
+        return StoredConversation(flow=row.flow, step=row.step, data=dict(row.data or {}),
+                                  expires_at=row.expires_at, version=row.version)
+
+    async def save_conversation(self, platform: str, chat_id: str, user_id: str, *, flow: str, step: str,
+                                data: dict, expires_at: datetime | None, expected_version: int | None,
+                                now: datetime) -> bool:
+        """Save the state if the version is still ``expected_version``; False when another worker won."""
+        values = dict(flow=flow, step=step, data=data, expires_at=expires_at, updated_at=now)
+        if expected_version is None:
+            stmt = _insert(self.s, ConversationRow).values(
+                platform=platform, chat_id=chat_id, user_id=user_id, version=1, **values,
+            ).on_conflict_do_nothing(index_elements=["platform", "chat_id", "user_id"]).returning(ConversationRow.id)
+            return (await self.s.execute(stmt)).scalar_one_or_none() is not None
+        res = await self.s.execute(update(ConversationRow).where(
+            ConversationRow.platform == platform, ConversationRow.chat_id == chat_id,
+            ConversationRow.user_id == user_id, ConversationRow.version == expected_version,
+        ).values(version=expected_version + 1, **values))
+        return bool(res.rowcount)
+
+    # dispatch log
+    async def claim_dispatch(self, job: str, fire_time: str, now: datetime) -> bool:
+        """Claim a (job, fire time) posting; False when it was already done or claimed."""
+        stmt = _insert(self.s, DispatchRow).values(job=job, fire_time=fire_time, posted=0, created_at=now) \
+            .on_conflict_do_nothing(index_elements=["job", "fire_time"]).returning(DispatchRow.id)
+        return (await self.s.execute(stmt)).scalar_one_or_none() is not None
+
+    async def set_dispatch_count(self, job: str, fire_time: str, posted: int) -> None:
+        """Record how many messages a claimed posting sent."""
+        await self.s.execute(update(DispatchRow).where(DispatchRow.job == job, DispatchRow.fire_time == fire_time)
+                             .values(posted=posted))
+
+    async def dispatches(self, job: str | None = None) -> list[tuple[str, str, int]]:
+        """Return (job, fire time, posted) rows."""
+        q = select(DispatchRow.job, DispatchRow.fire_time, DispatchRow.posted).order_by(DispatchRow.id)
+        if job:
+            q = q.where(DispatchRow.job == job)
+        return [tuple(r) for r in (await self.s.execute(q)).all()]
+
+    # outbox
+    async def add_outbox(self, platform: str, chat_id: str, payload: dict, error: str, now: datetime) -> int:
+        """Keep an undelivered message for a later retry."""
+        row = OutboxRow(platform=platform, chat_id=chat_id, payload=payload, error=error[:2000], created_at=now)
+        self.s.add(row)
+        await self.s.flush()
+        return row.id
+
+    async def due_outbox(self, platform: str, limit: int = 50) -> list[tuple[int, dict]]:
+        """Return undelivered messages of a platform, oldest first."""
+        rows = (await self.s.execute(select(OutboxRow).where(OutboxRow.platform == platform,
+                                                             OutboxRow.sent_at.is_(None))
+                                     .order_by(OutboxRow.id).limit(limit))).scalars()
+        return [(r.id, r.payload) for r in rows]
+
+    async def outbox_sent(self, outbox_id: int, now: datetime) -> None:
+        """Mark an outbox message delivered."""
+        await self.s.execute(update(OutboxRow).where(OutboxRow.id == outbox_id).values(sent_at=now))
+
+    async def outbox_failed_again(self, outbox_id: int, error: str) -> None:
+        """Count one more failed attempt."""
+        await self.s.execute(update(OutboxRow).where(OutboxRow.id == outbox_id)
+                             .values(attempts=OutboxRow.attempts + 1, error=error[:2000]))

@@ -1,0 +1,233 @@
+"""Ledgers, categories, units, items, targets and periods."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import (
+    CategoryRow,
+    ItemRow,
+    ItemUnitRow,
+    LedgerRow,
+    PeriodRow,
+    TargetRow,
+    UnitAliasRow,
+    UnitRow,
+)
+from storage.schemas import ItemInfo, LedgerInfo, PeriodInfo, TargetInfo, UnitInfo
+
+
+class LedgerRepository:
+    """Read and write the ledger's structure."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    # ledgers
+    async def get(self, name: str | None = None) -> LedgerInfo | None:
+        """Return the named ledger, or the most recently updated one."""
+        q = select(LedgerRow)
+        q = q.where(LedgerRow.name == name) if name else q.order_by(LedgerRow.updated_at.desc(), LedgerRow.id.desc())
+        row = (await self.s.execute(q.limit(1))).scalar_one_or_none()
+        return LedgerInfo.model_validate(row) if row else None
+
+    async def upsert(self, name: str, title: str, year: int, subject: str, now: datetime) -> tuple[int, bool]:
+        """Create or retitle a ledger; return its id and whether it was created."""
+        row = (await self.s.execute(select(LedgerRow).where(LedgerRow.name == name))).scalar_one_or_none()
+        if row is None:
+            row = LedgerRow(name=name, title=title, year=year, subject=subject, created_at=now, updated_at=now)
+            self.s.add(row)
+            await self.s.flush()
+            return row.id, True
+        if (row.title, row.year, row.subject) != (title, year, subject):
+            row.title, row.year, row.subject, row.updated_at = title, year, subject, now
+        return row.id, False
+
+    async def counts(self, ledger_id: int) -> tuple[int, int, int]:
+        """Return the numbers of categories, active items and units used by a ledger."""
+        cats = await self.s.scalar(select(func.count()).select_from(CategoryRow)
+                                   .where(CategoryRow.ledger_id == ledger_id))
+        items = await self.s.scalar(select(func.count()).select_from(ItemRow)
+                                    .where(ItemRow.ledger_id == ledger_id, ItemRow.active.is_(True)))
+        units = await self.s.scalar(
+            select(func.count(func.distinct(ItemUnitRow.unit_id)))
+            .join(ItemRow, ItemRow.id == ItemUnitRow.item_id)
+            .where(ItemRow.ledger_id == ledger_id, ItemRow.active.is_(True)))
+        return int(cats or 0), int(items or 0), int(units or 0)
+
+    # categories and items
+    async def upsert_category(self, ledger_id: int, seq: int, name: str) -> tuple[int, bool]:
+        """Create or rename the category with 序号 ``seq``; return its id and whether anything changed."""
+        row = (await self.s.execute(select(CategoryRow).where(
+            CategoryRow.ledger_id == ledger_id, CategoryRow.seq == seq))).scalar_one_or_none()
+        if row is None:
+            row = CategoryRow(ledger_id=ledger_id, seq=seq, name=name)
+            self.s.add(row)
+            await self.s.flush()
+            return row.id, True
+        changed = row.name != name
+        row.name = name
+        return row.id, changed
+
+    async def upsert_item(self, ledger_id: int, category_id: int, position: int, content: str) -> tuple[int, bool]:
+        """Create or update the item at ``position``; return its id and whether anything changed."""
+        row = (await self.s.execute(select(ItemRow).where(
+            ItemRow.ledger_id == ledger_id, ItemRow.position == position))).scalar_one_or_none()
+        if row is None:
+            row = ItemRow(ledger_id=ledger_id, category_id=category_id, position=position, content=content,
+                          active=True)
+            self.s.add(row)
+            await self.s.flush()
+            return row.id, True
+        changed = (row.category_id, row.content, row.active) != (category_id, content, True)
+        row.category_id, row.content, row.active = category_id, content, True
+        return row.id, changed
+
+    async def deactivate_items_after(self, ledger_id: int, last_position: int) -> int:
+        """Mark items beyond ``last_position`` inactive (a shorter new version); history stays."""
+        rows = (await self.s.execute(select(ItemRow).where(
+            ItemRow.ledger_id == ledger_id, ItemRow.position > last_position, ItemRow.active.is_(True)))).scalars()
+        n = 0
+        for row in rows:
+            row.active = False
+            n += 1
+        return n
+
+    async def set_item_units(self, item_id: int, unit_ids: list[int]) -> bool:
+        """Link an item to its units, the first being the lead; return whether it changed."""
+        current = (await self.s.execute(select(ItemUnitRow).where(ItemUnitRow.item_id == item_id)
+                                        .order_by(ItemUnitRow.position))).scalars().all()
+        if [r.unit_id for r in current] == unit_ids:
+            return False
+        await self.s.execute(delete(ItemUnitRow).where(ItemUnitRow.item_id == item_id))
+        for pos, uid in enumerate(unit_ids):
+            self.s.add(ItemUnitRow(item_id=item_id, unit_id=uid, role="lead" if pos == 0 else "co", position=pos))
+        await self.s.flush()
+        return True
+
+    async def set_targets(self, item_id: int, targets: list[TargetInfo]) -> bool:
+        """Replace an item's targets; return whether they changed."""
+        current = (await self.s.execute(select(TargetRow).where(TargetRow.item_id == item_id)
+                                        .order_by(TargetRow.idx))).scalars().all()
+        old = [(r.name, r.value, r.unit, r.kind) for r in current]
+        new = [(t.name, float(t.value), t.unit, t.kind) for t in targets]
+        if old == new:
+            return False
+        await self.s.execute(delete(TargetRow).where(TargetRow.item_id == item_id))
+        for i, t in enumerate(targets):
+            self.s.add(TargetRow(item_id=item_id, idx=i, name=t.name, value=float(t.value), unit=t.unit, kind=t.kind))
+        await self.s.flush()
+        return True
+
+    async def items(self, ledger_id: int, *, unit: str | None = None) -> list[ItemInfo]:
+        """Return the active items of a ledger in order, optionally only those of one unit."""
+        rows = (await self.s.execute(
+            select(ItemRow, CategoryRow).join(CategoryRow, CategoryRow.id == ItemRow.category_id)
+            .where(ItemRow.ledger_id == ledger_id, ItemRow.active.is_(True)).order_by(ItemRow.position))).all()
+        return await self._assemble(rows, unit)
+
+    async def item(self, item_id: int) -> ItemInfo | None:
+        """Return one item."""
+        rows = (await self.s.execute(
+            select(ItemRow, CategoryRow).join(CategoryRow, CategoryRow.id == ItemRow.category_id)
+            .where(ItemRow.id == item_id))).all()
+        found = await self._assemble(rows, None)
+        return found[0] if found else None
+
+    async def _assemble(self, rows, unit: str | None) -> list[ItemInfo]:
+        ids = [item.id for item, _ in rows]
+        if not ids:
+            return []
+        units: dict[int, list[str]] = defaultdict(list)
+        for item_id, name in (await self.s.execute(
+                select(ItemUnitRow.item_id, UnitRow.name).join(UnitRow, UnitRow.id == ItemUnitRow.unit_id)
+                .where(ItemUnitRow.item_id.in_(ids)).order_by(ItemUnitRow.item_id, ItemUnitRow.position))).all():
+            units[item_id].append(name)
+        targets: dict[int, list[TargetInfo]] = defaultdict(list)
+        for t in (await self.s.execute(select(TargetRow).where(TargetRow.item_id.in_(ids))
+                                       .order_by(TargetRow.item_id, TargetRow.idx))).scalars():
+            targets[t.item_id].append(TargetInfo.model_validate(t))
+        out = []
+        for item, cat in rows:
+            if unit and unit not in units[item.id]:
+                continue
+            out.append(ItemInfo(id=item.id, ledger_id=item.ledger_id, position=item.position, seq=cat.seq,
+                                category=cat.name, content=item.content, units=tuple(units[item.id]),
+                                targets=tuple(targets[item.id]), span_start=item.span_start,
+                                span_end=item.span_end))
+        return out
+
+    # units
+    async def unit_id(self, name: str, *, create: bool = False) -> int | None:
+        """Return the id of a unit by name or alias, creating it when asked."""
+        uid = await self.s.scalar(select(UnitRow.id).where(UnitRow.name == name))
+        if uid is None:
+            uid = await self.s.scalar(select(UnitAliasRow.unit_id).where(UnitAliasRow.alias == name))
+        if uid is None and create:
+            row = UnitRow(name=name)
+            self.s.add(row)
+            await self.s.flush()
+            uid = row.id
+        return uid
+
+    async def add_alias(self, unit_id: int, alias: str) -> bool:
+        """Give a unit another name, unless the name is taken; return whether it was added."""
+        if await self.s.scalar(select(UnitRow.id).where(UnitRow.name == alias)):
+            return False
+        if await self.s.scalar(select(UnitAliasRow.id).where(UnitAliasRow.alias == alias)):
+            return False
+        self.s.add(UnitAliasRow(unit_id=unit_id, alias=alias))
+        await self.s.flush()
+        return True
+
+    async def units(self, ledger_id: int | None = None) -> list[UnitInfo]:
+        """Return units (those of a ledger's active items, in ledger order, when given)."""
+        if ledger_id is None:
+            rows = (await self.s.execute(select(UnitRow).order_by(UnitRow.id))).scalars().all()
+        else:
+            first = (select(ItemUnitRow.unit_id, func.min(ItemRow.position * 100 + ItemUnitRow.position).label("o"))
+                     .join(ItemRow, ItemRow.id == ItemUnitRow.item_id)
+                     .where(ItemRow.ledger_id == ledger_id, ItemRow.active.is_(True))
+                     .group_by(ItemUnitRow.unit_id).subquery())
+            rows = (await self.s.execute(select(UnitRow).join(first, first.c.unit_id == UnitRow.id)
+                                         .order_by(first.c.o))).scalars().all()
+        return [UnitInfo(id=r.id, name=r.name, aliases=tuple(a.alias for a in r.aliases)) for r in rows]
+
+    # periods
+    async def period(self, ledger_id: int, code: str) -> PeriodInfo | None:
+        """Return a period by its YYYY-MM code."""
+        row = (await self.s.execute(select(PeriodRow).where(
+            PeriodRow.ledger_id == ledger_id, PeriodRow.code == code))).scalar_one_or_none()
+        return PeriodInfo.model_validate(row) if row else None
+
+    async def periods(self, ledger_id: int) -> list[PeriodInfo]:
+        """Return all periods of a ledger, oldest first."""
+        rows = (await self.s.execute(select(PeriodRow).where(PeriodRow.ledger_id == ledger_id)
+                                     .order_by(PeriodRow.code))).scalars().all()
+        return [PeriodInfo.model_validate(r) for r in rows]
+
+    async def save_period(self, ledger_id: int, code: str, *, state: str, now: datetime,
+                          deadline: datetime | None = None, keep_deadline: bool = True) -> PeriodInfo:
+        """Create a period or change its state and deadline."""
+        row = (await self.s.execute(select(PeriodRow).where(
+            PeriodRow.ledger_id == ledger_id, PeriodRow.code == code))).scalar_one_or_none()
+        year, month = int(code[:4]), int(code[5:7])
+        if row is None:
+            row = PeriodRow(ledger_id=ledger_id, code=code, year=year, month=month, state=state,
+                            deadline=deadline, opened_at=now)
+            self.s.add(row)
+        else:
+            if row.state != state:
+                row.state = state
+                if state == "open":
+                    row.opened_at, row.closed_at = now, None
+            if deadline is not None or not keep_deadline:
+                row.deadline = deadline
+        if state == "closed" and row.closed_at is None:
+            row.closed_at = now
+        await self.s.flush()
+        return PeriodInfo.model_validate(row)

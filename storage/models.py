@@ -1,0 +1,251 @@
+"""The ORM tables (SQLAlchemy 2.0 typed mapping); rows never leave the storage package."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    """Declarative base for every table."""
+
+
+class LedgerRow(Base):
+    """A ledger (台账) such as 2025年民生实事."""
+
+    __tablename__ = "ledgers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    year: Mapped[int] = mapped_column(Integer)
+    subject: Mapped[str] = mapped_column(String(100), default="民生实事")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CategoryRow(Base):
+    """A category (目标任务) with its 序号."""
+
+    __tablename__ = "categories"
+    __table_args__ = (UniqueConstraint("ledger_id", "seq"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ledger_id: Mapped[int] = mapped_column(ForeignKey("ledgers.id", ondelete="CASCADE"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(300))
+
+
+class UnitRow(Base):
+    """A responsible unit (责任单位)."""
+
+    __tablename__ = "units"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    aliases: Mapped[list["UnitAliasRow"]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+
+
+class UnitAliasRow(Base):
+    """Another name of a unit (卫健局 → 区卫健局)."""
+
+    __tablename__ = "unit_aliases"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"), index=True)
+    alias: Mapped[str] = mapped_column(String(100), unique=True)
+
+
+class ItemRow(Base):
+    """An item (具体项目内容) of a category."""
+
+    __tablename__ = "items"
+    __table_args__ = (UniqueConstraint("ledger_id", "position"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ledger_id: Mapped[int] = mapped_column(ForeignKey("ledgers.id", ondelete="CASCADE"), index=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    content: Mapped[str] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    span_start: Mapped[date | None] = mapped_column(Date, nullable=True)
+    span_end: Mapped[date | None] = mapped_column(Date, nullable=True)
+
+
+class ItemUnitRow(Base):
+    """The link of an item to a unit: the lead unit first, then co-operating ones."""
+
+    __tablename__ = "item_units"
+    __table_args__ = (UniqueConstraint("item_id", "unit_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    role: Mapped[str] = mapped_column(String(10))  # lead | co
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class TargetRow(Base):
+    """A quantified target of an item (新增停车泊位256个)."""
+
+    __tablename__ = "targets"
+    __table_args__ = (UniqueConstraint("item_id", "idx"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    idx: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(200))
+    value: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(10))
+
+
+class PeriodRow(Base):
+    """A reporting period (报送期), one month of a ledger."""
+
+    __tablename__ = "periods"
+    __table_args__ = (UniqueConstraint("ledger_id", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ledger_id: Mapped[int] = mapped_column(ForeignKey("ledgers.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(7))  # YYYY-MM
+    year: Mapped[int] = mapped_column(Integer)
+    month: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(10), default="open")  # open | closed
+    deadline: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class SubmissionRow(Base):
+    """One revision of a unit's report on an item for a period; revisions are never overwritten."""
+
+    __tablename__ = "submissions"
+    __table_args__ = (UniqueConstraint("period_id", "item_id", "unit_key", "revision"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("periods.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), nullable=True)
+    unit_key: Mapped[str] = mapped_column(String(100), default="")  # unit name, "" for a joint text
+    revision: Mapped[int] = mapped_column(Integer)
+    progress: Mapped[str] = mapped_column(Text, default="")
+    problems: Mapped[str] = mapped_column(Text, default="")
+    plan: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20))
+    achieved: Mapped[dict] = mapped_column(JSON, default=dict)  # target idx (str) -> cumulative value
+    skipped: Mapped[bool] = mapped_column(Boolean, default=False)
+    source: Mapped[str] = mapped_column(String(20))  # import | chat | coordinator
+    author: Mapped[str] = mapped_column(String(200), default="")
+    inbox_id: Mapped[int | None] = mapped_column(ForeignKey("inbox.id"), nullable=True)
+    review: Mapped[str] = mapped_column(String(10), default="submitted")  # submitted | accepted | returned
+    review_reason: Mapped[str] = mapped_column(Text, default="")
+    reviewed_by: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ContactRow(Base):
+    """A person on a platform with a role, bound to a unit when a contact."""
+
+    __tablename__ = "contacts"
+    __table_args__ = (UniqueConstraint("platform", "user_id", "role", "unit_key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    user_id: Mapped[str] = mapped_column(String(100))
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[str] = mapped_column(String(20))  # admin | coordinator | contact | viewer
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), nullable=True)
+    unit_key: Mapped[str] = mapped_column(String(100), default="")
+    chat_id: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class InviteRow(Base):
+    """A one-time binding code for a unit (or a role)."""
+
+    __tablename__ = "invites"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), nullable=True)
+    created_by: Mapped[str] = mapped_column(String(200), default="")
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    used_by: Mapped[str] = mapped_column(String(200), default="")
+
+
+class GroupRow(Base):
+    """A group chat registered for summaries."""
+
+    __tablename__ = "groups"
+    __table_args__ = (UniqueConstraint("platform", "chat_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    chat_id: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class InboxRow(Base):
+    """A raw incoming message, stored verbatim before it is parsed."""
+
+    __tablename__ = "inbox"
+    __table_args__ = (UniqueConstraint("platform", "message_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    message_id: Mapped[str] = mapped_column(String(200))
+    chat_id: Mapped[str] = mapped_column(String(100))
+    user_id: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
+    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    state: Mapped[str] = mapped_column(String(10), default="received")  # received | handled | failed
+    error: Mapped[str] = mapped_column(Text, default="")
+
+
+class ConversationRow(Base):
+    """Where a chat stands in a dialogue, with a version for optimistic locking."""
+
+    __tablename__ = "conversations"
+    __table_args__ = (UniqueConstraint("platform", "chat_id", "user_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    chat_id: Mapped[str] = mapped_column(String(100))
+    user_id: Mapped[str] = mapped_column(String(100))
+    flow: Mapped[str] = mapped_column(String(50), default="")
+    step: Mapped[str] = mapped_column(String(50), default="")
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class DispatchRow(Base):
+    """A scheduled posting keyed by (job, fire time): a second run for the same time posts nothing."""
+
+    __tablename__ = "dispatch_log"
+    __table_args__ = (UniqueConstraint("job", "fire_time"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job: Mapped[str] = mapped_column(String(50))
+    fire_time: Mapped[str] = mapped_column(String(40))
+    posted: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class OutboxRow(Base):
+    """An outbound message that could not be delivered yet; retried until sent."""
+
+    __tablename__ = "outbox"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(20), index=True)
+    chat_id: Mapped[str] = mapped_column(String(100))
+    payload: Mapped[dict] = mapped_column(JSON)
+    error: Mapped[str] = mapped_column(Text, default="")
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

@@ -1,0 +1,103 @@
+"""Submissions (填报): every revision kept, the latest one per unit and item counts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import PeriodRow, SubmissionRow, UnitRow
+from storage.schemas import NewSubmission, SubmissionInfo
+
+
+def _info(row: SubmissionRow, code: str = "") -> SubmissionInfo:
+    return SubmissionInfo(
+        id=row.id, period_id=row.period_id, period_code=code, item_id=row.item_id, unit=row.unit_key,
+        revision=row.revision, progress=row.progress, problems=row.problems, plan=row.plan, status=row.status,
+        achieved={int(k): float(v) for k, v in (row.achieved or {}).items()}, skipped=row.skipped,
+        source=row.source, author=row.author, inbox_id=row.inbox_id, review=row.review,
+        review_reason=row.review_reason, reviewed_by=row.reviewed_by, created_at=row.created_at)
+
+
+class SubmissionRepository:
+    """File and read submissions."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def add(self, new: NewSubmission, now: datetime) -> SubmissionInfo:
+        """File a new revision (never overwriting an earlier one) and return it."""
+        last = await self.s.scalar(select(func.max(SubmissionRow.revision)).where(
+            SubmissionRow.period_id == new.period_id, SubmissionRow.item_id == new.item_id,
+            SubmissionRow.unit_key == new.unit))
+        unit_id = None
+        if new.unit:
+            unit_id = await self.s.scalar(select(UnitRow.id).where(UnitRow.name == new.unit))
+        row = SubmissionRow(
+            period_id=new.period_id, item_id=new.item_id, unit_id=unit_id, unit_key=new.unit,
+            revision=(last or 0) + 1, progress=new.progress, problems=new.problems, plan=new.plan,
+            status=new.status, achieved={str(k): v for k, v in new.achieved.items()}, skipped=new.skipped,
+            source=new.source, author=new.author, inbox_id=new.inbox_id, review="submitted", created_at=now)
+        self.s.add(row)
+        await self.s.flush()
+        return _info(row)
+
+    async def latest(self, period_id: int, *, item_id: int | None = None,
+                     unit: str | None = None) -> list[SubmissionInfo]:
+        """Return the latest revision per item and unit of a period."""
+        newest = (select(SubmissionRow.item_id, SubmissionRow.unit_key,
+                         func.max(SubmissionRow.revision).label("rev"))
+                  .where(SubmissionRow.period_id == period_id)
+                  .group_by(SubmissionRow.item_id, SubmissionRow.unit_key).subquery())
+        q = (select(SubmissionRow).join(newest, (newest.c.item_id == SubmissionRow.item_id)
+                                        & (newest.c.unit_key == SubmissionRow.unit_key)
+                                        & (newest.c.rev == SubmissionRow.revision))
+             .where(SubmissionRow.period_id == period_id))
+        if item_id is not None:
+            q = q.where(SubmissionRow.item_id == item_id)
+        if unit is not None:
+            q = q.where(SubmissionRow.unit_key == unit)
+        rows = (await self.s.execute(q.order_by(SubmissionRow.item_id, SubmissionRow.unit_key))).scalars().all()
+        return [_info(r) for r in rows]
+
+    async def get(self, submission_id: int) -> SubmissionInfo | None:
+        """Return one revision by id."""
+        row = await self.s.get(SubmissionRow, submission_id)
+        return _info(row) if row else None
+
+    async def history(self, item_id: int, unit: str | None = None) -> list[SubmissionInfo]:
+        """Return every revision of an item across periods, oldest first."""
+        q = (select(SubmissionRow, PeriodRow.code).join(PeriodRow, PeriodRow.id == SubmissionRow.period_id)
+             .where(SubmissionRow.item_id == item_id))
+        if unit is not None:
+            q = q.where(SubmissionRow.unit_key == unit)
+        rows = (await self.s.execute(q.order_by(PeriodRow.code, SubmissionRow.id))).all()
+        return [_info(r, code) for r, code in rows]
+
+    async def previous(self, ledger_id: int, before_code: str, item_id: int) -> list[SubmissionInfo]:
+        """Return the latest revisions of an item in the most recent earlier period that has any."""
+        code = await self.s.scalar(
+            select(func.max(PeriodRow.code)).join(SubmissionRow, SubmissionRow.period_id == PeriodRow.id)
+            .where(PeriodRow.ledger_id == ledger_id, PeriodRow.code < before_code,
+                   SubmissionRow.item_id == item_id, SubmissionRow.skipped.is_(False)))
+        if code is None:
+            return []
+        period_id = await self.s.scalar(select(PeriodRow.id).where(PeriodRow.ledger_id == ledger_id,
+                                                                   PeriodRow.code == code))
+        found = await self.latest(period_id, item_id=item_id)
+        return [f.model_copy(update={"period_code": code}) for f in found]
+
+    async def set_review(self, submission_id: int, review: str, reason: str, by: str) -> SubmissionInfo | None:
+        """Accept or return a revision."""
+        row = await self.s.get(SubmissionRow, submission_id)
+        if row is None:
+            return None
+        row.review, row.review_reason, row.reviewed_by = review, reason, by
+        await self.s.flush()
+        return _info(row)
+
+    async def count_for_inbox(self, inbox_id: int) -> int:
+        """Return how many revisions a raw message produced (duplicate checks in tests and audits)."""
+        return int(await self.s.scalar(select(func.count()).select_from(SubmissionRow)
+                                       .where(SubmissionRow.inbox_id == inbox_id)) or 0)

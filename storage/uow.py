@@ -1,0 +1,42 @@
+"""The unit of work: one session, its repositories, and an explicit commit."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.chat_repo import ChatRepository
+from storage.ledger_repo import LedgerRepository
+from storage.submission_repo import SubmissionRepository
+
+
+class UnitOfWork:
+    """Open a session for one piece of work; nothing is saved unless ``commit`` is called."""
+
+    session: AsyncSession
+    ledgers: LedgerRepository
+    submissions: SubmissionRepository
+    chats: ChatRepository
+
+    def __init__(self, sessionmaker: async_sessionmaker) -> None:
+        self._sessionmaker = sessionmaker
+
+    async def __aenter__(self) -> "UnitOfWork":
+        self.session = self._sessionmaker()
+        self.ledgers = LedgerRepository(self.session)
+        self.submissions = SubmissionRepository(self.session)
+        self.chats = ChatRepository(self.session)
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        try:
+            await self.session.rollback()
+        finally:
+            await self.session.close()
+
+    async def commit(self) -> None:
+        """Make everything done in this unit of work durable."""
+        await self.session.commit()
+
+    async def rollback(self) -> None:
+        """Throw away everything not yet committed."""
+        await self.session.rollback()

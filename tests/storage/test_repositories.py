@@ -1,0 +1,164 @@
+"""Storage contract: the same tests on SQLite and (when configured) PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from bot.core.clock import SHANGHAI
+from storage import db
+from storage.models import Base
+from storage.schemas import NewSubmission, TargetInfo
+from storage.uow import UnitOfWork
+
+NOW = datetime(2025, 4, 21, 10, 0, tzinfo=SHANGHAI)
+
+
+@pytest.fixture
+async def uow_factory(db_url):
+    engine = db.make_engine(db_url)
+    await db.upgrade(engine)
+    sm = db.make_sessionmaker(engine)
+    yield lambda: UnitOfWork(sm)
+    await engine.dispose()
+
+
+async def test_migrations_match_the_models(db_url):
+    engine = db.make_engine(db_url)
+    await db.upgrade(engine)
+    async with engine.connect() as conn:
+        diff = await conn.run_sync(lambda c: compare_metadata(MigrationContext.configure(c), Base.metadata))
+    await engine.dispose()
+    assert diff == []
+
+
+async def _ledger_with_item(uow):
+    ledger_id, created = await uow.ledgers.upsert("2025年民生实事", "标题", 2025, "民生实事", NOW)
+    cat, _ = await uow.ledgers.upsert_category(ledger_id, 1, "基层医疗服务提升工程")
+    item, _ = await uow.ledgers.upsert_item(ledger_id, cat, 1, "新增停车泊位256个")
+    uid = await uow.ledgers.unit_id("区发改局", create=True)
+    await uow.ledgers.add_alias(uid, "发改局")
+    await uow.ledgers.set_item_units(item, [uid])
+    await uow.ledgers.set_targets(item, [TargetInfo(idx=0, name="停车泊位", value=256, unit="个", kind="increment")])
+    period = await uow.ledgers.save_period(ledger_id, "2025-04", state="open", now=NOW)
+    return ledger_id, item, period
+
+
+async def test_structure_round_trip_and_alias_lookup(uow_factory):
+    async with uow_factory() as uow:
+        ledger_id, item_id, _ = await _ledger_with_item(uow)
+        await uow.commit()
+    async with uow_factory() as uow:
+        items = await uow.ledgers.items(ledger_id)
+        assert [(i.content, i.units, i.category) for i in items] == [
+            ("新增停车泊位256个", ("区发改局",), "基层医疗服务提升工程")]
+        assert items[0].targets[0].value == 256
+        assert await uow.ledgers.unit_id("发改局") == await uow.ledgers.unit_id("区发改局")
+        assert await uow.ledgers.counts(ledger_id) == (1, 1, 1)
+
+
+async def test_uncommitted_work_is_rolled_back(uow_factory):
+    async with uow_factory() as uow:
+        await _ledger_with_item(uow)
+    async with uow_factory() as uow:
+        assert await uow.ledgers.get() is None
+
+
+async def test_every_revision_is_kept_and_latest_is_newest(uow_factory):
+    async with uow_factory() as uow:
+        _, item_id, period = await _ledger_with_item(uow)
+        for text in ("新增20个", "更正：新增25个"):
+            await uow.submissions.add(NewSubmission(period_id=period.id, item_id=item_id, unit="区发改局",
+                                                    progress=text, achieved={0: 20.0}), NOW)
+        await uow.commit()
+    async with uow_factory() as uow:
+        latest = await uow.submissions.latest(period.id)
+        history = await uow.submissions.history(item_id)
+    assert [s.progress for s in latest] == ["更正：新增25个"]
+    assert [(s.revision, s.progress) for s in history] == [(1, "新增20个"), (2, "更正：新增25个")]
+    assert latest[0].achieved == {0: 20.0}
+
+
+async def test_inbox_stores_a_message_once(uow_factory):
+    async with uow_factory() as uow:
+        first = await uow.chats.record_inbox("telegram", "m1", "c", "u", "text", "原文", NOW, NOW)
+        again = await uow.chats.record_inbox("telegram", "m1", "c", "u", "text", "原文", NOW, NOW)
+        other = await uow.chats.record_inbox("wecom", "m1", "c", "u", "text", "原文", NOW, NOW)
+        assert first[1] == "new" and again == (first[0], "received") and other[1] == "new"
+        assert await uow.chats.claim_inbox(first[0]) is True
+        assert await uow.chats.claim_inbox(first[0]) is False
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert (await uow.chats.record_inbox("telegram", "m1", "c", "u", "text", "x", NOW, NOW))[1] == "handled"
+        assert [e.text for e in await uow.chats.inbox(platform="telegram")] == ["原文"]
+
+
+async def test_conversation_version_check_rejects_a_stale_writer(uow_factory):
+    async with uow_factory() as uow:
+        assert await uow.chats.save_conversation("console", "c", "u", flow="report", step="progress", data={"i": 1},
+                                                 expires_at=None, expected_version=None, now=NOW)
+        await uow.commit()
+    async with uow_factory() as uow:
+        row = await uow.chats.load_conversation("console", "c", "u")
+        assert (row.flow, row.step, row.data, row.version) == ("report", "progress", {"i": 1}, 1)
+        assert await uow.chats.save_conversation("console", "c", "u", flow="report", step="problems", data={},
+                                                 expires_at=None, expected_version=1, now=NOW)
+        assert not await uow.chats.save_conversation("console", "c", "u", flow="x", step="y", data={},
+                                                     expires_at=None, expected_version=1, now=NOW)
+        assert not await uow.chats.save_conversation("console", "c", "u", flow="x", step="y", data={},
+                                                     expires_at=None, expected_version=None, now=NOW)
+
+
+async def test_invite_is_used_once_and_expires(uow_factory):
+    async with uow_factory() as uow:
+        await _ledger_with_item(uow)
+        await uow.chats.add_invite("ABC234", "contact", "区发改局", NOW + timedelta(hours=1), "cli")
+        await uow.chats.add_invite("OLD234", "contact", "区发改局", NOW - timedelta(hours=1), "cli")
+        await uow.commit()
+    async with uow_factory() as uow:
+        result, invite = await uow.chats.use_invite("ABC234", NOW, "console:a")
+        assert (result, invite.unit) == ("ok", "区发改局")
+        assert (await uow.chats.use_invite("ABC234", NOW, "console:b"))[0] == "used"
+        assert (await uow.chats.use_invite("OLD234", NOW, "console:b"))[0] == "expired"
+        assert (await uow.chats.use_invite("NOPE22", NOW, "console:b"))[0] == "unknown"
+
+
+async def test_roles_and_groups(uow_factory):
+    async with uow_factory() as uow:
+        await _ledger_with_item(uow)
+        _, new = await uow.chats.add_role("telegram", "7", "contact", NOW, unit="区发改局", chat_id="7")
+        _, again = await uow.chats.add_role("telegram", "7", "contact", NOW, unit="区发改局", chat_id="7")
+        await uow.chats.add_role("telegram", "7", "viewer", NOW)
+        assert (new, again) == (True, False)
+        assert sorted(r.role for r in await uow.chats.roles("telegram", "7")) == ["contact", "viewer"]
+        assert [c.user_id for c in await uow.chats.contacts(unit="区发改局")] == ["7"]
+        assert await uow.chats.remove_role("telegram", "7", "contact", "区发改局")
+        assert [r.role for r in await uow.chats.roles("telegram", "7")] == ["viewer"]
+        g, created = await uow.chats.add_group("telegram", "-100", "领导群", NOW)
+        assert created and (await uow.chats.add_group("telegram", "-100", "", NOW))[1] is False
+        assert [x.name for x in await uow.chats.groups()] == ["领导群"]
+
+
+async def test_dispatch_is_claimed_once(uow_factory):
+    async with uow_factory() as uow:
+        assert await uow.chats.claim_dispatch("weekly-summary", "2025-04-25T17:00+08:00", NOW)
+        await uow.chats.set_dispatch_count("weekly-summary", "2025-04-25T17:00+08:00", 2)
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert not await uow.chats.claim_dispatch("weekly-summary", "2025-04-25T17:00+08:00", NOW)
+        assert await uow.chats.dispatches() == [("weekly-summary", "2025-04-25T17:00+08:00", 2)]
+
+
+async def test_outbox_keeps_undelivered_messages(uow_factory):
+    async with uow_factory() as uow:
+        oid = await uow.chats.add_outbox("telegram", "7", {"x": 1}, "timeout", NOW)
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.chats.due_outbox("telegram") == [(oid, {"x": 1})]
+        await uow.chats.outbox_sent(oid, NOW)
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.chats.due_outbox("telegram") == []
