@@ -1,0 +1,179 @@
+"""Importing the ledger: the seed export, the same table as Word and Excel, and malformed files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli import app as cli
+from handlers.ledger_file import LedgerFileError, read_ledger_file
+from handlers.ledger_parse import parse_table, split_units
+from tests.conftest import seed_path
+from tests.ledger_files import make_docx, make_xlsx, read_seed_rows
+
+# The 责任单位 of each of the 33 rows, read off the seed document by hand (blank = same as above).
+SEED_UNITS = [
+    ["区卫健局"], ["区卫健局", "区医保局"], ["区医保局"], ["区医保局"],
+    ["区教体局"], ["区教体局"], ["区教体局"], ["区委政法委", "区检察院", "区教体局"],
+    ["区民政局"], ["区残联"], ["区住建局"], ["区工会", "区妇联", "区残联"],
+    ["区交运局"], ["区交运局"], ["区交运局"], ["区交运局"], ["区公安分局", "区综合行政执法局"],
+    ["区城乡水务局"], ["区农业农村局"],
+    ["区住建局"], ["山兴集团"], ["区综合行政执法局"], ["区综合行政执法局"], ["区发改局", "区综合行政执法局"],
+    ["区文旅局"], ["区文旅局"], ["区体育事业发展中心"], ["区体育事业发展中心"],
+    ["区人社局"], ["区人社局"], ["区供电中心"], ["区供电中心"], ["区供电中心"],
+]
+runner = CliRunner()
+
+
+def invoke(db: str, *args: str):
+    return runner.invoke(cli, ["--db", db, *args], catch_exceptions=False)
+
+
+@pytest.fixture
+def db(tmp_path):
+    return f"sqlite:///{tmp_path / 'cli.db'}"
+
+
+def expected_rows():
+    """The seed's cells, read without the product's reader; categories joined and filled down."""
+    _, _, rows = read_seed_rows(seed_path())
+    out, seq, cat = [], None, None
+    for cells, units in zip(rows, SEED_UNITS):
+        if cells[0]:
+            seq, cat = int(cells[0]), cells[1].replace("\n", "")
+        out.append({"seq": seq, "category": cat, "content": cells[2], "units": units,
+                    "progress": cells[4], "problems": cells[5], "plan": cells[6]})
+    return out
+
+
+def test_seed_imports_as_10_categories_33_items_21_units_and_report_reproduces_every_cell(db):
+    result = invoke(db, "import", str(seed_path()))
+    assert result.exit_code == 0, result.output
+    assert "categories=10 items=33 units=21" in result.output
+    report = invoke(db, "report", "--period", "2025-03", "--format", "json")
+    data = json.loads(report.output)
+    assert data["title"] == "2025年一季度民生实事工作进展情况台账"
+    assert data["period"] == "2025-03" and data["plan_month"] == 4
+    assert data["header"] == ["序号", "目标任务", "具体项目内容", "责任单位", "进展情况", "存在问题", "4月份计划"]
+    got = [{k: r[k] for k in ("seq", "category", "content", "units", "progress", "problems", "plan")}
+           for r in data["rows"]]
+    assert got == expected_rows()
+    charging = next(r for r in data["rows"] if "充电桩" in r["content"])
+    assert [(t["value"], t["unit"], t["kind"]) for t in charging["targets"]] == [
+        (256, "个", "increment"), (400, "个", "total")]
+    assert [t["achieved"] for t in charging["targets"]] == [35, 399]
+    assert charging["targets"][1]["completion"] == pytest.approx(399 / 400)
+    done = next(r for r in data["rows"] if "刷脸办" in r["content"])
+    assert done["status"] == "completed"
+
+
+def test_reimport_changes_nothing(db):
+    invoke(db, "import", str(seed_path()))
+    again = invoke(db, "import", str(seed_path()))
+    assert "created=0 changed=0 retired=0 submissions=0" in again.output
+
+
+def test_dry_run_writes_nothing(db):
+    out = invoke(db, "import", "--dry-run", str(seed_path()))
+    assert "items=33" in out.output
+    assert invoke(db, "report", "--format", "json").exit_code != 0
+
+
+@pytest.mark.parametrize("maker,suffix", [(make_docx, ".docx"), (make_xlsx, ".xlsx")])
+def test_word_and_excel_with_merged_cells_read_like_the_text_export(tmp_path, maker, suffix):
+    title, header, rows = read_seed_rows(seed_path())
+    path = tmp_path / f"ledger{suffix}"
+    path.write_bytes(maker(title, header, rows))
+    from_office = parse_table(read_ledger_file(path))
+    from_text = parse_table(read_ledger_file(seed_path()))
+    strip = lambda p: [i.model_dump(exclude={"row"}) for i in p.items]  # noqa: E731
+    assert strip(from_office) == strip(from_text)
+    assert (from_office.title, from_office.period, from_office.plan_month) == ("2025年一季度民生实事工作进展情况台账",
+                                                                               "2025-03", 4)
+    assert [list(i.units) for i in from_office.items] == SEED_UNITS
+
+
+def test_a_newer_version_updates_items_and_keeps_history(db, tmp_path):
+    invoke(db, "import", str(seed_path()))
+    text = seed_path().read_text(encoding="utf-8")
+    newer = text.replace("新增路内停车位35个，累计建成公共充电桩399个。", "新增路内停车位40个，累计建成公共充电桩400个。")
+    newer = newer.replace("安排戏曲演出280场。", "安排戏曲演出300场。")
+    path = tmp_path / "newer.txt"
+    path.write_text(newer, encoding="utf-8")
+    out = invoke(db, "import", str(path))
+    assert "created=0 changed=1 retired=0 submissions=1" in out.output
+    data = json.loads(invoke(db, "report", "--period", "2025-03", "--format", "json").output)
+    assert any(r["content"] == "安排戏曲演出300场。" for r in data["rows"])
+    assert any(r["progress"] == "新增路内停车位40个，累计建成公共充电桩400个。" for r in data["rows"])
+
+    async def history():
+        from bot.app import build_app
+        from bot.settings import Settings
+
+        application = await build_app(Settings(database_url=db, _env_file=None))
+        async with application.uow() as uow:
+            ledger = await uow.ledgers.get()
+            item = next(i for i in await uow.ledgers.items(ledger.id) if "充电桩" in i.content)
+            revisions = await uow.submissions.history(item.id)
+        await application.close()
+        return [r.progress for r in revisions]
+
+    import asyncio
+
+    assert asyncio.run(history()) == ["新增路内停车位35个，累计建成公共充电桩399个。",
+                                      "新增路内停车位40个，累计建成公共充电桩400个。"]
+
+
+def _bad_files(tmp_path: Path) -> dict[str, tuple[Path, list[str]]]:
+    text = seed_path().read_text(encoding="utf-8")
+    lines = text.split("\n")
+    # drop the 存在问题 cell of the row that begins at the first "\t2" (a row with 6 cells)
+    start = lines.index("\t2")
+    broken = lines[:start + 5] + lines[start + 6:]
+    files = {
+        "empty": ("empty.txt", "", ["empty.txt", "空"]),
+        "not a ledger": ("notes.txt", "会议纪要\n今天开会讨论了很多事情。\n", ["notes.txt"]),
+        "wrong cells": ("short.txt", "\n".join(broken), ["short.txt", "行", "6个单元格"]),
+        "unknown format": ("ledger.pdf", "%PDF-1.4", ["ledger.pdf", ".pdf"]),
+        "bad docx": ("ledger.docx", "not a zip", ["ledger.docx", "Word"]),
+    }
+    out = {}
+    for key, (name, body, needles) in files.items():
+        p = tmp_path / name
+        p.write_text(body, encoding="utf-8")
+        out[key] = (p, needles)
+    return out
+
+
+def test_unreadable_files_are_refused_with_file_row_and_column_and_the_database_is_unchanged(db, tmp_path):
+    invoke(db, "import", str(seed_path()))
+    before = invoke(db, "report", "--format", "json").output
+    for key, (path, needles) in _bad_files(tmp_path).items():
+        result = invoke(db, "import", str(path))
+        assert result.exit_code == 1, key
+        for needle in needles:
+            assert needle in result.output, (key, result.output)
+    assert invoke(db, "report", "--format", "json").output == before
+
+
+def test_a_row_without_a_unit_and_nothing_above_names_row_and_column(tmp_path):
+    text = seed_path().read_text(encoding="utf-8").replace("\t区卫健局\n\t印发", "\t\n\t印发", 1)
+    path = tmp_path / "nounit.txt"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(LedgerFileError) as err:
+        parse_table(read_ledger_file(path))
+    assert "nounit.txt" in str(err.value) and "第" in str(err.value) and "责任单位" in str(err.value)
+
+
+@pytest.mark.parametrize("cell,units", [
+    ("区综合行政\n执法局", ("区综合行政执法局",)),
+    ("区卫健局\n区医保局", ("区卫健局", "区医保局")),
+    ("区体育事业\n发展中心", ("区体育事业发展中心",)),
+    ("区公安分局\n区综合行政\n执法局", ("区公安分局", "区综合行政执法局")),
+    ("山兴集团", ("山兴集团",)),
+])
+def test_unit_cells_split_and_join(cell, units):
+    assert split_units(cell) == units
