@@ -1,0 +1,256 @@
+"""Link the achieved quantities of a progress text to the targets they measure."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+
+from nlp.numerals import normalize
+from nlp.quantities import CLAUSE_END, SENTENCE_END, Quantity, clause_span, convert, find_quantities, mask_markers
+from nlp.status import PLAN, classify_status
+from nlp.targets import TargetInfo, infos_for, noun_phrase, similarity, target_infos, with_words
+from nlp.types import Ambiguity, Link, ParseResult, Target
+
+CUMULATIVE = r"累计|总计|共计|合计|总共|一共|(?<![公一])共(?![享同建性])|已达|总数|截至|截止|目前已|现已|现有|到目前|至今"
+INCREMENT = r"本月|本期|当月|这个月|这月|本周|这周|今天|今日|新增|又|再|增加了|多了"
+CORRECTION = r"更正|纠正|修正|订正|说错|写错|搞错|打错|应为|应该是|改为|更改为|改成|准确的是|实际是|以此为准"
+NEGATED = r"(?:不是|而非|并非|而不是|非)\s*$"
+ACHIEVE = (
+    r"完成|建成|已|累计|共|新增|实现|达到|达|发放|举办|开展|培训|安装|装了|铺设|完工|竣工|惠及|新建|改造|提供|办理|招聘|"
+    r"吸纳|带动|投入|上线|接入|覆盖|开通|了|又|再|本月|目前|截至|现有|总计|合计|落地|交付|验收|服务|救助|帮扶|就业|建设|"
+    r"修|装|建|搞|弄|弄好|做|办|投资|到位|更正|应为|应该是|改为"
+)
+# Reasons a number is not an achieved value of the target, looked for in its clause.
+BLOCK_PRE = {
+    "remain": r"剩余|还剩|尚余|尚有|仍有|还有|未完成|尚未|待|未|缺口|差",
+    "start": r"开工|启动|动工|开始|进场|在建|开建|着手",
+    "list": r"名单|确定|遴选|筛选|摸排|摸底|排查|登记|报名|申报|申请|提交|审核|初审",
+    "prep": r"合同|签订|签约|招标|投标|采购|预算|评审|评估|审批|立项|可研|设计|方案|规划|编制|谋划|金额|批复|论证|选址|勘察|中标",
+    "phase": r"路基|路面|土建|基础|主体|电气|桩基|土方|钢结构|装修|装饰|二次结构|抹灰|管线迁改",
+    "progress": r"形象进度|工程进度|施工进度|进度|总工程量|工程量",
+}
+BLOCK_POST = {
+    "start": r"^[^，,。]{0,12}?(?:开工|启动|动工|开始|进场|在建|开建)",
+    "ongoing": r"正在|正加快|正积极|正稳步|推进中|施工中|建设中|进行中|加快推进|有序推进|稳步推进|正推进|待|尚未|未",
+    "list": r"名单|摸底|摸排|报名|申报|申请",
+    "prep": r"合同|签订|招标|采购|预算|评审|评估|设计|方案|规划|编制|前期",
+    "phase": r"路基|土建|基础|电气|主体|桩基|土方",
+}
+SHARE = r"(?:全年|年度|目标|总|全部|计划)?(?:任务|目标|计划|任务量|工程量)(?:量)?的?$|(?:目标|任务)(?:进度)?$"
+
+
+@cache
+def _re(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+@dataclass
+class Mention:
+    """One number in the progress text with what its wording says about it."""
+
+    q: Quantity
+    pre: str
+    post: str
+    sent_pre: str
+    sentence: int
+    noun: str
+    basis: str = "unknown"
+    blocks: set[str] = field(default_factory=set)
+    sub: bool = False
+
+
+def _mentions(text: str) -> list[Mention]:
+    out: list[Mention] = []
+    qs = find_quantities(text, bare=True)
+    for i, q in enumerate(qs):
+        c_start, c_end = clause_span(text, q.start)
+        s_start, _ = clause_span(text, q.start, SENTENCE_END)
+        pre, post = text[c_start:q.start], text[q.end:c_end]
+        sent_pre = text[s_start:q.start]
+        m = Mention(q, pre, post, sent_pre, s_start, noun_phrase(text, q, c_start))
+        if _re(CORRECTION).search(sent_pre):
+            m.basis = "correction"
+        elif _re(CUMULATIVE).search(pre):
+            m.basis = "cumulative"
+        elif _re(INCREMENT).search(pre):
+            m.basis = "increment"
+        if _re(NEGATED).search(pre):
+            m.blocks.add("negated")
+        for name, pattern in BLOCK_PRE.items():
+            if _re(pattern).search(pre):
+                m.blocks.add(name)
+        for name, pattern in BLOCK_POST.items():
+            if _re(pattern).search(post):
+                m.blocks.add(name)
+        plan = list(_re(PLAN).finditer(sent_pre))
+        if plan and not _re(r"已|目前|累计|实际|截至|现").search(sent_pre[plan[-1].end():]):
+            m.blocks.add("plan")
+        m.sub = "其中" in sent_pre
+        nxt = qs[i + 1] if i + 1 < len(qs) else None
+        if nxt is not None and nxt.start < c_end and not _re(r"^[^，,]{0,12}?[、和及与]").search(text[q.end:nxt.start]):
+            m.blocks.add("topic")  # 3个片区实施项目77个: the first number is the subject
+        achieved = _re(ACHIEVE).search(pre) or _re(r"^\s*(?:已|均已|全部)?(?:完成|建成|完工|到位|了|啦)").search(post)
+        bare_clause = len((pre + post).strip()) <= 8 and not any(x.start < c_end and x is not q and x.start > c_start for x in qs)
+        if not (achieved or bare_clause or m.basis != "unknown"):
+            m.blocks.add("no_cue")
+        out.append(m)
+    return out
+
+
+def _inherit(mentions: list[Mention]) -> None:
+    """Give nounless and unitless numbers the noun and unit of the number before them in the sentence."""
+    for prev, m in zip(mentions, mentions[1:]):
+        if prev.sentence != m.sentence:
+            continue
+        if not m.noun and prev.noun and not prev.blocks - {"topic"}:
+            m.noun = prev.noun
+        elif not m.noun and prev.noun:
+            m.noun = prev.noun
+        if m.basis == "unknown" and prev.basis == "cumulative" and not m.sub:
+            m.basis = "cumulative"  # 累计举办区级活动3场，镇街活动4场: 累计 covers both parts
+        if not m.q.unit and prev.q.unit:
+            m.q = m.q.model_copy(update={"unit": prev.q.unit})
+
+
+def _allowed(m: Mention, info: TargetInfo) -> bool:
+    blocks = m.blocks - {"start"} if "开工" in info.stage or "启动" in info.stage else m.blocks
+    if "phase" in blocks and any(w in info.target.name for w in ("路面", "管网", "主体", "基础", "土建")):
+        blocks = blocks - {"phase"}
+    return not blocks
+
+
+def _candidates(m: Mention, infos: Sequence[TargetInfo]) -> list[tuple[float, int, float]]:
+    """Return (score, target index, value in the target's unit) for every target the number fits."""
+    out = []
+    for idx, info in enumerate(infos):
+        t = info.target
+        if not m.q.unit:
+            continue
+        if (m.q.unit == "%") != (t.unit == "%"):
+            continue
+        value = convert(m.q.value, m.q.unit, t.unit)
+        if value is None or not _allowed(m, info):
+            continue
+        out.append((similarity(m.noun, info), idx, value))
+    return out
+
+
+def _share(m: Mention, infos: Sequence[TargetInfo]) -> tuple[int, float] | None:
+    """Read 完成全年任务的40% / 充电桩完成八成 as a share of one count target."""
+    if m.q.unit != "%" or m.blocks - {"no_cue"}:
+        return None
+    counts = [i for i, inf in enumerate(infos) if inf.target.unit != "%"]
+    if not counts:
+        return None
+    pre = m.pre
+    named = [(similarity(m.noun, infos[i]), i) for i in counts]
+    best = max(named)
+    if _re(SHARE).search(pre):
+        if best[0] >= 1 and sum(1 for s, _ in named if s == best[0]) == 1:
+            idx = best[1]
+        elif len(counts) == 1:
+            idx = counts[0]
+        else:
+            return None
+    elif _re(r"完成(?:了)?$|达到$|达$").search(pre) and best[0] >= 2 and not _re(BLOCK_PRE["phase"]).search(pre):
+        idx = best[1]
+    else:
+        return None
+    return idx, infos[idx].target.value * m.q.value / 100
+
+
+def _choose(m: Mention, infos: Sequence[TargetInfo], amb: list[Ambiguity]) -> tuple[int, float] | None:
+    cands = _candidates(m, infos)
+    if not cands:
+        return None
+    cands.sort(key=lambda c: -c[0])
+    if len(cands) > 1 and cands[0][0] == cands[1][0] and cands[0][0] < 50:
+        infos2 = [with_words(i) for i in infos]  # jieba words break the tie
+        cands = sorted(((similarity(m.noun, infos2[i]), i, v) for _, i, v in cands), key=lambda c: -c[0])
+    top = cands[0]
+    if m.noun and top[0] <= 0 and len(m.noun) >= 2:
+        return None  # the number counts something else
+    if len(cands) > 1 and cands[1][0] == top[0]:
+        amb.append(Ambiguity(kind="which_target", target=None, value=m.q.value,
+                             candidates=tuple(c[1] for c in cands if c[0] == top[0]), evidence=m.q.text))
+        return None
+    return top[1], top[2]
+
+
+def _combine(ms: list[tuple[Mention, float]]) -> tuple[float, str, str]:
+    """Pick one value per target: correction > cumulative > summed parts > single."""
+    corrections = [x for x in ms if x[0].basis == "correction"]
+    if corrections:
+        m, v = corrections[-1]
+        return v, "cumulative", m.q.text
+    cumulative = [x for x in ms if x[0].basis == "cumulative" and not x[0].sub]
+    if cumulative:
+        last = [x for x in cumulative if x[0].sentence == cumulative[-1][0].sentence]
+        return sum(v for _, v in last), "cumulative", "；".join(m.q.text for m, _ in last)
+    main = [x for x in ms if not x[0].sub] or ms
+    value = sum(v for _, v in main)
+    basis = "increment" if any(m.basis == "increment" for m, _ in main) else "unknown"
+    return value, basis, "；".join(m.q.text for m, _ in main)
+
+
+def parse_progress(
+    content: str,
+    progress: str,
+    *,
+    targets: Sequence[Target] | None = None,
+    previous: Mapping[int, float] | None = None,
+) -> ParseResult:
+    """Link the achieved values in ``progress`` to the targets of ``content`` and classify the status."""
+    infos = infos_for(tuple(targets)) if targets is not None else target_infos(content or "")
+    text = mask_markers(normalize(progress or ""))
+    mentions = _mentions(text) if infos else []
+    _inherit(mentions)
+    amb: list[Ambiguity] = []
+    per_target: dict[int, list[tuple[Mention, float]]] = {}
+    shares: dict[int, tuple[Mention, float]] = {}
+    for m in mentions:
+        if "negated" in m.blocks:
+            continue
+        share = _share(m, infos)
+        if share is not None:
+            shares.setdefault(share[0], (m, share[1]))
+            continue
+        picked = _choose(m, infos, amb)
+        if picked is not None:
+            per_target.setdefault(picked[0], []).append((m, picked[1]))
+    links: list[Link] = []
+    for idx in range(len(infos)):
+        if idx in per_target:
+            value, basis, evidence = _combine(per_target[idx])
+        elif idx in shares:
+            value, basis, evidence = shares[idx][1], "share", shares[idx][0].q.text
+        else:
+            continue
+        prev = (previous or {}).get(idx)
+        if prev is not None:
+            if basis == "increment":
+                value = prev + value
+            elif basis == "unknown":
+                amb.append(Ambiguity(kind="increment_or_total", target=idx, value=value, evidence=evidence))
+            if basis != "increment" and value < prev:
+                amb.append(Ambiguity(kind="decrease", target=idx, value=value, evidence=evidence))
+        links.append(Link(target=idx, value=value, basis=basis, evidence=evidence))
+    return _finish(infos, links, amb, progress)
+
+
+def _finish(infos: Sequence[TargetInfo], links: list[Link], amb: list[Ambiguity], progress: str) -> ParseResult:
+    reached = {ln.target for ln in links if ln.value >= infos[ln.target].target.value * 0.9999}
+    for ln in links:
+        if ln.value > 1.5 * infos[ln.target].target.value > 0:
+            amb.append(Ambiguity(kind="over_target", target=ln.target, value=ln.value, evidence=ln.evidence))
+    links_complete = None if not links else len(reached) == len(infos)
+    status = classify_status(progress, links_complete)
+    if status == "completed" and links and links_complete is False:
+        for ln in links:
+            if ln.target not in reached:
+                amb.append(Ambiguity(kind="claim_below_target", target=ln.target, value=ln.value,
+                                     evidence=ln.evidence))
+    targets = tuple(i.target for i in infos)
+    return ParseResult(targets=targets, links=tuple(links), status=status, ambiguities=tuple(amb))

@@ -1,0 +1,163 @@
+"""Targets of a ledger item: the quantities in its content that size a deliverable."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache, lru_cache
+
+from nlp.numerals import normalize
+from nlp.quantities import CLAUSE_END, Quantity, clause_span, find_quantities, mask_markers
+from nlp.segment import default_segmenter
+from nlp.types import Kind, Target
+
+# Verbs and qualifiers that open or close a noun phrase but are not part of what is counted.
+LEAD_WORDS = (
+    "全面做好", "全力", "全面", "做好", "持续", "积极", "加快", "稳步", "力争", "确保", "推进", "推动",
+    "新增", "新建", "扩增", "扩建", "改扩建", "改造提升", "提升改造", "升级改造", "改造", "提升", "建设", "建成",
+    "打造", "实施", "完成", "安排", "举办", "开展", "组织", "发放", "更新", "安装", "培育", "培训", "建立",
+    "创建", "新开工", "开工", "启动", "增加", "增设", "配备", "配送", "引进", "招引", "落实", "提供", "帮助",
+    "帮扶", "救助", "服务", "惠及", "吸纳", "带动", "累计", "年内", "全年", "全区", "全市", "全县", "全镇",
+    "实现", "为", "对", "向", "在", "共", "已", "约", "近", "超过", "不少于", "不低于", "至少", "达到", "达", "覆盖",
+)
+TAIL_WORDS = (
+    "总数达到", "总量达到", "保有量达到", "累计达到", "提高至", "提高到", "提升至", "提升到", "达到", "超过",
+    "不少于", "不低于", "控制在", "保持在", "稳定在", "总数", "总量", "总计", "共计", "累计", "合计", "规模",
+    "数量", "已完成", "完成了", "完成", "以上", "了", "至", "到", "达", "共", "约", "近", "为", "等", "计",
+)
+AFTER_STOP = r"[，,。；;、：:（(\s]|配送|实现|提供|开展|进行|达到|覆盖|惠及|以上|以内|左右|以下|以及|(?<=.)[及与]|的"
+BEFORE_CUT = r"配送|实现|提供|开展|进行|覆盖|惠及|为|对|向"
+TOTAL_CUES = ("总数", "总量", "保有量", "累计达到", "达到", "总计", "总规模", "累计")
+INCREMENT_CUES = ("新增", "新建", "建设", "改造", "完成", "举办", "实施", "扩增", "培训", "发放")
+# Words too common in ledgers to tell two targets apart.
+GENERIC = frozenset(
+    "工程 项目 建设 改造 提升 工作 完成 实施 推进 全区 全市 全县 新增 累计 年度 任务 目标 开展 推动 进行 实现 "
+    "等 的 和 及 与 个 处 家 户 人 已 了 在 为 共 新建 情况 相关 各类 全面 数量 总数 达到".split()
+)
+
+GENERIC_CHARS = frozenset("的等个和及与已了工程项目建设改造提升完成新增累计全区市县年度任务处家户人")
+
+
+@dataclass(frozen=True)
+class TargetInfo:
+    """A target plus what the progress linker needs to know about its wording."""
+
+    target: Target
+    words: frozenset[str]
+    bigrams: frozenset[str]
+    stage: frozenset[str]  # stage verbs the target itself is measured by (开工建设12个 → 开工)
+    start: int
+
+
+def _strip(phrase: str) -> str:
+    phrase = re.sub(r"[“”\"'‘’「」《》()（）]", "", phrase).strip(" 、，,:：")
+    changed = True
+    while changed and phrase:
+        changed = False
+        for w in LEAD_WORDS:
+            if phrase.startswith(w) and len(phrase) > len(w):
+                phrase, changed = phrase[len(w):], True
+        for w in TAIL_WORDS:
+            if phrase.endswith(w) and len(phrase) > len(w):
+                phrase, changed = phrase[: -len(w)], True
+    return phrase.strip(" 、，,")
+
+
+@cache
+def _after_re() -> re.Pattern[str]:
+    return re.compile(AFTER_STOP)
+
+
+def noun_phrase(text: str, q: Quantity, floor: int = 0) -> str:
+    """Return the noun phrase a quantity counts: the words after its unit, else those before it."""
+    start, end = clause_span(text, q.start, CLAUSE_END)
+    tail = text[q.end:end]
+    tail = re.sub(r"^(以上|左右|余|多)", "", tail)
+    stop = _after_re().search(tail)
+    after = tail[: stop.start()] if stop else tail
+    after = _strip(after)
+    short_ok = len(after) == 1 and (stop is None or tail[stop.start():stop.start() + 1] in "、，,。；;")
+    if (len(after) >= 2 or short_ok) and not after.startswith(("以", "的", "了", "已", "均", "全部", "正", "在")):
+        return after
+    before = text[max(start, floor):q.start]
+    pieces = [p for p in re.split(BEFORE_CUT, before) if p.strip(" 、，,")]
+    return _strip(pieces[-1] if pieces else before)
+
+
+def _kind(unit: str, before: str) -> Kind:
+    if unit == "%":
+        return "percent"
+    if any(c in before for c in TOTAL_CUES) and not any(c in before for c in ("新增", "新建")):
+        return "total"
+    return "increment"
+
+
+def _per_unit(text: str, q: Quantity) -> bool:
+    """True for rates and qualifiers such as 每村1名 / 前3名 / 3岁以下 that size nothing."""
+    before = text[max(0, q.start - 4):q.start]
+    return "每" in before or before.endswith(("前", "后", "近", "第", "单", "满", "超", "年均", "人均", "户均"))
+
+
+@lru_cache(maxsize=256)
+def _bigrams(name: str) -> frozenset[str]:
+    return frozenset(name[i:i + 2] for i in range(len(name) - 1))
+
+
+@lru_cache(maxsize=2048)
+def name_words(name: str) -> frozenset[str]:
+    """Return the meaningful words of a name (jieba words minus ledger boilerplate)."""
+    if not name:
+        return frozenset()
+    return frozenset(w for w in default_segmenter().cut(name) if w not in GENERIC and not w.isdigit())
+
+
+def similarity(phrase: str, info: TargetInfo) -> float:
+    """Score how well a noun phrase from the progress names a target (0 = unrelated)."""
+    if not phrase:
+        return 0.0
+    if len(phrase) == 1:
+        return 1.0 if phrase in info.target.name and phrase not in GENERIC else 0.0
+    shared_chars = 0.5 * len((set(phrase) - GENERIC_CHARS) & set(info.target.name))
+    shared_bi = len(_bigrams(phrase) & info.bigrams)
+    if not shared_bi:
+        return shared_chars
+    shared_words = sum(len(w) for w in name_words(phrase) & info.words) if info.words else 0
+    return 2 * shared_bi + shared_words + shared_chars
+
+
+@lru_cache(maxsize=1024)
+def target_infos(content: str) -> tuple[TargetInfo, ...]:
+    """Extract the targets of an item's content with their wording (cached per content)."""
+    text = mask_markers(normalize(content or ""))
+    out: list[TargetInfo] = []
+    prev_end = 0
+    for q in find_quantities(text):
+        if _per_unit(text, q):
+            continue
+        c_start, _ = clause_span(text, q.start, CLAUSE_END)
+        floor = prev_end if prev_end > c_start else c_start
+        name = noun_phrase(text, q, floor) or q.unit
+        before = text[c_start:q.start]
+        clause = text[c_start:clause_span(text, q.start, CLAUSE_END)[1]]
+        stage = frozenset(w for w in ("开工", "启动", "招标", "签约") if w in clause)
+        target = Target(name=name, value=q.value, unit=q.unit, kind=_kind(q.unit, before))
+        out.append(TargetInfo(target, frozenset(), _bigrams(name), stage, q.start))
+        prev_end = q.end
+    return tuple(out)
+
+
+def with_words(info: TargetInfo) -> TargetInfo:
+    """Return ``info`` with its jieba words filled in (done lazily: jieba costs time to load)."""
+    if info.words:
+        return info
+    return TargetInfo(info.target, name_words(info.target.name), info.bigrams, info.stage, info.start)
+
+
+def infos_for(targets: tuple[Target, ...]) -> tuple[TargetInfo, ...]:
+    """Wrap caller-supplied targets so the linker can treat them like extracted ones."""
+    return tuple(TargetInfo(t, frozenset(), _bigrams(t.name), frozenset(), i) for i, t in enumerate(targets))
+
+
+def extract_targets(content: str) -> list[Target]:
+    """Return every quantity in ``content`` that sizes something to deliver."""
+    return [info.target for info in target_infos(content)]
