@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from nlp.numerals import normalize
-from nlp.quantities import CLAUSE_END, SENTENCE_END, Quantity, clause_span, convert, find_quantities, mask_markers
-from nlp.status import PLAN, classify_status
-from nlp.targets import TargetInfo, infos_for, noun_phrase, similarity, target_infos, with_words
+from nlp.quantities import SENTENCE_END, Quantity, convert, find_quantities, mask_markers, span_at, stop_positions
+from nlp.status import PLAN, claims_done, classify_status
+from nlp.targets import TargetInfo, infos_for, last_noun, noun_phrase, similarity, target_infos, with_words
 from nlp.types import Ambiguity, Link, ParseResult, Target
 
 CUMULATIVE = r"累计|总计|共计|合计|总共|一共|(?<![公一])共(?![享同建性])|已达|总数|截至|截止|目前已|现已|现有|到目前|至今"
@@ -20,22 +20,28 @@ NEGATED = r"(?:不是|而非|并非|而不是|非)\s*$"
 ACHIEVE = (
     r"完成|建成|已|累计|共|新增|实现|达到|达|发放|举办|开展|培训|安装|装了|铺设|完工|竣工|惠及|新建|改造|提供|办理|招聘|"
     r"吸纳|带动|投入|上线|接入|覆盖|开通|了|又|再|本月|目前|截至|现有|总计|合计|落地|交付|验收|服务|救助|帮扶|就业|建设|"
-    r"修|装|建|搞|弄|弄好|做|办|投资|到位|更正|应为|应该是|改为"
+    r"修|装|建|搞|弄|弄好|做|办|投资|到位|更正|应为|应该是|改为|认定|入库|培育|开设|接种|增长|接待|(?:为|是)$"
 )
+DONE_AFTER = r"^\s*[^，,。；;]{0,15}?(?:已经|已|均已|全部|都)?[^，,。；;]{0,3}?(?:完成|建成|完工|竣工|投入使用|到位|开放|弄完|装完|了|啦)"
+HEADS = r"(?:项目|工程|任务|事项|资金|金额|标段|批次)$"
+MAX_MENTIONS = 400  # more numbers than any real reply holds; keeps hostile input linear
+WINDOW = 60  # characters of a clause looked at on each side of a number
 # Reasons a number is not an achieved value of the target, looked for in its clause.
 BLOCK_PRE = {
-    "remain": r"剩余|还剩|尚余|尚有|仍有|还有|未完成|尚未|待|未|缺口|差",
+    "remain": r"剩余|还剩|尚余|尚有|仍有|还有|其余|未完成|尚未|(?<![接期招对款])待|未|缺口|差(?!异)",
     "start": r"开工|启动|动工|开始|进场|在建|开建|着手",
-    "list": r"名单|确定|遴选|筛选|摸排|摸底|排查|登记|报名|申报|申请|提交|审核|初审",
+    "list": r"名单|确定|遴选|筛选|摸排|摸底|排查|报名|申报|申请|提交|审核|初审",
     "prep": r"合同|签订|签约|招标|投标|采购|预算|评审|评估|审批|立项|可研|设计|方案|规划|编制|谋划|金额|批复|论证|选址|勘察|中标",
     "phase": r"路基|路面|土建|基础|主体|电气|桩基|土方|钢结构|装修|装饰|二次结构|抹灰|管线迁改",
     "progress": r"形象进度|工程进度|施工进度|进度|总工程量|工程量",
 }
 BLOCK_POST = {
     "start": r"^[^，,。]{0,12}?(?:开工|启动|动工|开始|进场|在建|开建)",
-    "ongoing": r"正在|正加快|正积极|正稳步|推进中|施工中|建设中|进行中|加快推进|有序推进|稳步推进|正推进|待|尚未|未",
+    "plan": r"^[^，,。]{0,8}?(?:下月|下个月|下一步|计划|预计|准备|将于|月底前|年底前)",
+    "ongoing": r"正在|正加快|正积极|正稳步|推进中|施工中|建设中|进行中|加快推进|有序推进|稳步推进|正推进|(?<![接期招对款])待|尚未|未",
     "list": r"名单|摸底|摸排|报名|申报|申请",
-    "prep": r"合同|签订|招标|采购|预算|评审|评估|设计|方案|规划|编制|前期",
+    "prep": r"合同|签订|招标|投标|采购|预算|评审|评估|设计|方案|规划|编制|前期|征收|征迁|选址",
+    "scope": r"^[^，,。]{0,15}?中(?:的|有|已|，)",
     "phase": r"路基|土建|基础|电气|主体|桩基|土方",
 }
 SHARE = r"(?:全年|年度|目标|总|全部|计划)?(?:任务|目标|计划|任务量|工程量)(?:量)?的?$|(?:目标|任务)(?:进度)?$"
@@ -63,13 +69,25 @@ class Mention:
 
 def _mentions(text: str) -> list[Mention]:
     out: list[Mention] = []
-    qs = find_quantities(text, bare=True)
+    qs = find_quantities(text, bare=True)[:MAX_MENTIONS]
+    clauses, sentences = stop_positions(text), stop_positions(text, SENTENCE_END)
+    prev_end = 0
     for i, q in enumerate(qs):
-        c_start, c_end = clause_span(text, q.start)
-        s_start, _ = clause_span(text, q.start, SENTENCE_END)
+        c_start, c_end = span_at(clauses, len(text), q.start)
+        c_start, c_end = max(c_start, q.start - WINDOW), min(c_end, q.end + WINDOW)
+        s_start, _ = span_at(sentences, len(text), q.start)
         pre, post = text[c_start:q.start], text[q.end:c_end]
-        sent_pre = text[s_start:q.start]
-        m = Mention(q, pre, post, sent_pre, s_start, noun_phrase(text, q, c_start))
+        sent_pre = text[max(s_start, q.start - 3 * WINDOW):q.start]
+        floor = max(c_start, prev_end)
+        noun = noun_phrase(text, q, floor, span=(c_start, c_end))
+        if not noun and c_start > s_start + 1:
+            # chat puts the topic in its own phrase: "停车位 又新增了20个"
+            p_start, p_end = span_at(clauses, len(text), c_start - 1)
+            topic = text[max(p_start, p_end - 12):p_end].strip()
+            if topic and not _re(r"\d").search(topic) and p_start >= prev_end:
+                noun = last_noun(_strip_topic(topic))
+        prev_end = q.end
+        m = Mention(q, pre, post, sent_pre, s_start, noun)
         if _re(CORRECTION).search(sent_pre):
             m.basis = "correction"
         elif _re(CUMULATIVE).search(pre):
@@ -81,22 +99,30 @@ def _mentions(text: str) -> list[Mention]:
         for name, pattern in BLOCK_PRE.items():
             if _re(pattern).search(pre):
                 m.blocks.add(name)
+        hard = _re(r"[，,。；;!！?？\n]|剩下|剩余|其余|其他|另外|还有|另有").search(text, q.end, q.end + WINDOW)
+        post_hard = text[q.end:hard.start() if hard else q.end + WINDOW]  # chat spaces do not end a thought
         for name, pattern in BLOCK_POST.items():
-            if _re(pattern).search(post):
+            if _re(pattern).search(post_hard):
                 m.blocks.add(name)
         plan = list(_re(PLAN).finditer(sent_pre))
         if plan and not _re(r"已|目前|累计|实际|截至|现").search(sent_pre[plan[-1].end():]):
             m.blocks.add("plan")
         m.sub = "其中" in sent_pre
         nxt = qs[i + 1] if i + 1 < len(qs) else None
-        if nxt is not None and nxt.start < c_end and not _re(r"^[^，,]{0,12}?[、和及与]").search(text[q.end:nxt.start]):
+        gap = text[q.end:nxt.start] if nxt is not None else ""
+        if nxt is not None and nxt.start < c_end and not _re(r"^[^，,]{0,12}?(?:[、和及与]|不是|而非)").search(gap):
             m.blocks.add("topic")  # 3个片区实施项目77个: the first number is the subject
-        achieved = _re(ACHIEVE).search(pre) or _re(r"^\s*(?:已|均已|全部)?(?:完成|建成|完工|到位|了|啦)").search(post)
+        achieved = _re(ACHIEVE).search(pre) or _re(DONE_AFTER).search(post)
         bare_clause = len((pre + post).strip()) <= 8 and not any(x.start < c_end and x is not q and x.start > c_start for x in qs)
         if not (achieved or bare_clause or m.basis != "unknown"):
             m.blocks.add("no_cue")
         out.append(m)
     return out
+
+
+def _strip_topic(topic: str) -> str:
+    words = _re(r"^(?:那个|这个|关于|咱们|我们)?(.*?)(?:这块|这边|方面|的话|呢|吧|啊)?$").match(topic)
+    return words.group(1) if words else topic
 
 
 def _inherit(mentions: list[Mention]) -> None:
@@ -114,26 +140,32 @@ def _inherit(mentions: list[Mention]) -> None:
             m.q = m.q.model_copy(update={"unit": prev.q.unit})
 
 
-def _allowed(m: Mention, info: TargetInfo) -> bool:
+def _allowed(m: Mention, info: TargetInfo, score: float) -> bool:
     blocks = m.blocks - {"start"} if "开工" in info.stage or "启动" in info.stage else m.blocks
     if "phase" in blocks and any(w in info.target.name for w in ("路面", "管网", "主体", "基础", "土建")):
         blocks = blocks - {"phase"}
+    if "no_cue" in blocks and score >= 2:
+        blocks = blocks - {"no_cue"}  # 专精特新企业6家: the target's own name is cue enough
     return not blocks
 
 
 def _candidates(m: Mention, infos: Sequence[TargetInfo]) -> list[tuple[float, int, float]]:
     """Return (score, target index, value in the target's unit) for every target the number fits."""
     out = []
+    unit = m.q.unit
+    if not unit and m.basis != "unknown" or not unit and _re(ACHIEVE).search(m.pre[-4:]):
+        plain = [i for i in infos if i.target.unit != "%"]
+        unit = plain[0].target.unit if len({i.target.unit for i in plain}) == 1 else ""
     for idx, info in enumerate(infos):
         t = info.target
-        if not m.q.unit:
+        if not unit or (unit == "%") != (t.unit == "%"):
             continue
-        if (m.q.unit == "%") != (t.unit == "%"):
+        value = convert(m.q.value, unit, t.unit)
+        if value is None:
             continue
-        value = convert(m.q.value, m.q.unit, t.unit)
-        if value is None or not _allowed(m, info):
-            continue
-        out.append((similarity(m.noun, info), idx, value))
+        score = similarity(m.noun, info, m.pre + m.noun)
+        if _allowed(m, info, score):
+            out.append((score, idx, value))
     return out
 
 
@@ -145,7 +177,7 @@ def _share(m: Mention, infos: Sequence[TargetInfo]) -> tuple[int, float] | None:
     if not counts:
         return None
     pre = m.pre
-    named = [(similarity(m.noun, infos[i]), i) for i in counts]
+    named = [(similarity(m.noun, infos[i], m.pre), i) for i in counts]
     best = max(named)
     if _re(SHARE).search(pre):
         if best[0] >= 1 and sum(1 for s, _ in named if s == best[0]) == 1:
@@ -168,9 +200,13 @@ def _choose(m: Mention, infos: Sequence[TargetInfo], amb: list[Ambiguity]) -> tu
     cands.sort(key=lambda c: -c[0])
     if len(cands) > 1 and cands[0][0] == cands[1][0] and cands[0][0] < 50:
         infos2 = [with_words(i) for i in infos]  # jieba words break the tie
-        cands = sorted(((similarity(m.noun, infos2[i]), i, v) for _, i, v in cands), key=lambda c: -c[0])
+        cands = sorted(((similarity(m.noun, infos2[i], m.pre + m.noun), i, v) for _, i, v in cands),
+                       key=lambda c: -c[0])
     top = cands[0]
-    if m.noun and top[0] <= 0 and len(m.noun) >= 2:
+    heads = _re(HEADS).search(m.noun)
+    if heads and heads.group(0) not in infos[top[1]].target.name:
+        return None  # 实施项目77个 counts projects, not the target's 片区
+    if len(m.noun) >= 2 and top[0] <= 0:
         return None  # the number counts something else
     if len(cands) > 1 and cands[1][0] == top[0]:
         amb.append(Ambiguity(kind="which_target", target=None, value=m.q.value,
@@ -247,7 +283,7 @@ def _finish(infos: Sequence[TargetInfo], links: list[Link], amb: list[Ambiguity]
             amb.append(Ambiguity(kind="over_target", target=ln.target, value=ln.value, evidence=ln.evidence))
     links_complete = None if not links else len(reached) == len(infos)
     status = classify_status(progress, links_complete)
-    if status == "completed" and links and links_complete is False:
+    if links and links_complete is False and claims_done(progress):
         for ln in links:
             if ln.target not in reached:
                 amb.append(Ambiguity(kind="claim_below_target", target=ln.target, value=ln.value,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import cache
 
 from pydantic import BaseModel, ConfigDict
@@ -27,7 +28,7 @@ class Quantity(BaseModel):
 UNIT_ALIASES = {
     "km": "公里", "KM": "公里", "Km": "公里", "千米": "公里", "m": "米", "M": "米",
     "㎡": "平方米", "m²": "平方米", "m2": "平方米", "平米": "平方米", "平方": "平方米",
-    "㎞": "公里", "万元": "元", "亿元": "元", "千元": "元", "块钱": "元", "块": "元",
+    "㎞": "公里", "万元": "元", "亿元": "元", "千元": "元", "块钱": "元",
     "kg": "千克", "公斤": "千克", "KW": "千瓦", "kW": "千瓦", "kw": "千瓦", "MW": "兆瓦",
     "m³": "立方米", "m3": "立方米", "方": "立方米", "%": "%", "个百分点": "%",
 }
@@ -43,7 +44,7 @@ _GUARDED = {
 }
 UNITS = (
     "个百分点", "平方公里", "平方米", "立方米", "千瓦时", "万千瓦", "千伏安",
-    "人次", "户次", "场次", "件次", "车次", "架次", "篇次", "班次",
+    "人次", "户次", "场次", "剂次", "剂", "件次", "车次", "架次", "篇次", "班次",
     "亿元", "万元", "千元", "块钱", "公里", "千米", "公顷", "平米", "平方", "小时", "课时", "学时",
     "千瓦", "兆瓦", "公斤", "千克", "张床", "床位",
     "km", "KM", "Km", "kg", "kW", "KW", "kw", "MW", "m²", "m2", "m³", "m3", "m", "M",
@@ -182,7 +183,8 @@ def find_quantities(text: str, *, bare: bool = False) -> list[Quantity]:
         start, end = m.start(), m.end()
         if any(a <= start < b for a, b in protected):
             continue
-        if start and (norm[start - 1].isascii() and norm[start - 1].isalpha() or norm[start - 1] in "第.#"):
+        left = norm[:start].rstrip()[-1:]
+        if start and (norm[start - 1].isascii() and norm[start - 1].isalpha() or left in ("第", ".", "#")):
             continue  # G518, 第3, codes and versions
         approx = bool(m.group("approx") or m.group("approx_after"))
         if m.group("pct_cn"):
@@ -218,7 +220,7 @@ def find_quantities(text: str, *, bare: bool = False) -> list[Quantity]:
 def _dateish(text: str, end: int) -> bool:
     """True when a unit-less number is a date, year, age, floor, code or ordinal."""
     nxt = text[end:end + 1]
-    return bool(nxt) and (nxt.isalnum() and nxt not in "了啦呢吧哈啊的") or nxt in "-/.:"
+    return bool(nxt) and (nxt.isalnum() and nxt not in "了啦呢吧哈啊的" or nxt in "-/.:")
 
 
 def clause_span(text: str, pos: int, stops: str = CLAUSE_END) -> tuple[int, int]:
@@ -229,6 +231,19 @@ def clause_span(text: str, pos: int, stops: str = CLAUSE_END) -> tuple[int, int]
     end = pos
     while end < len(text) and not _is_stop(text, end, stops):
         end += 1
+    return start, end
+
+
+def stop_positions(text: str, stops: str = CLAUSE_END) -> list[int]:
+    """Return every clause (or sentence) boundary of ``text`` once, for repeated span look-ups."""
+    return [i for i in range(len(text)) if _is_stop(text, i, stops)]
+
+
+def span_at(bounds: list[int], length: int, pos: int) -> tuple[int, int]:
+    """Return the clause around ``pos`` from precomputed boundaries (linear scans are quadratic)."""
+    k = bisect_left(bounds, pos)
+    start = bounds[k - 1] + 1 if k else 0
+    end = bounds[k] if k < len(bounds) else length
     return start, end
 
 

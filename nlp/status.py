@@ -16,7 +16,8 @@ PREP_COMPOUNDS = (
 PREP = (
     r"方案|规划|设计|审批|批复|立项|可研|评审|评估|招投标|招标|投标|挂网|采购|合同|签订|签约|通知|印发|名单|摸底|调研|"
     r"排查|摸排|选址|勘察|测绘|筹备|前期|申报|申请|上报|报送|预算|论证|征求|公示|谋划|对接|部署|遴选|审核|报批|拟定|"
-    r"制定|编制|磋商|谈判|招商|准备|清单|资金|协调|研究|会议|动员|启动会|询价|比选|中标|挂牌|公告|备案|核实|统计|规划"
+    r"制定|编制|磋商|谈判|招商|准备|清单|资金|协调|研究|会议|动员|启动会|询价|比选|中标|挂牌|公告|备案|核实|统计|规划|"
+    r"调查|普查|勘测|测量|征收|征迁|用地|土地手续|手续|报审|送审"
 )
 DELIVER = (
     r"施工|开工|动工|进场|建设中|在建|铺设|安装|改造|新增|累计|举办|发放|培训|照护|关爱|救助|惠及|"
@@ -27,7 +28,8 @@ DELIVER = (
 COMPLETE = (
     r"全部完成|全面完成|已?完成全年|完成年度(?:目标)?任务|已?完工|已?竣工|投入使用|交付使用|投用|已建成|全部建成|"
     r"已办结|已全覆盖|实现全覆盖|已完成建设|建设完成|已通车|已验收|通过验收|全部到位|已结束|圆满完成|都弄完|搞定|"
-    r"都完成|全完成|都装好|弄完了|干完了|做完了|完事"
+    r"都完成|全完成|都装好|弄完了|干完了|做完了|完事|全部[^，,。\d]{0,4}(?:到位|完成|完工|建成|装完|投用|开业|开放)|"
+    r"都[^，,。\d]{0,3}(?:开业|开放|投用|完工|建成|装完|弄完)了"
 )
 NOT_STARTED = (
     r"未启动|尚未启动|未开工|尚未开工|没开工|还没开工|还没开始|没开始|未开始|尚未开始|还没动|没动|未开展|尚未开展|"
@@ -58,15 +60,25 @@ def sentences(text: str) -> list[str]:
 
 def _claims_done(sentence: str) -> bool:
     for clause in _re(r"[，,：:]").split(sentence):
+        if _re(PLAN).search(clause):
+            continue
         for m in _re(COMPLETE + r"|已?完成(?:了|啦)?$").finditer(clause.strip(" 。!！~～")):
             before = clause[: m.start()]
             if _re(NEGATION + r"$").search(before) or _re(r"(?:" + PHASE + r")[^，,]{0,3}$").search(before):
                 continue
+            if _re(r"\d|[一二两三四五六七八九十]\s*[个处座条户家所项]").search(before) and not _re(r"全部|均|都|全").search(before):
+                continue  # 1座已完工: one part done, not the item
             after = clause[m.end():]
-            if _re(r"^[^，,。]{0,2}(?:\d|[一二两三四五六七八九十]+[成个处]|百分之|前期|设计|方案|招标|采购)").search(after):
+            if _re(r"\d|[一二两三四五六七八九十]+\s*[成个处座条户家所项]|百分之|前期|设计|方案|招标|采购").search(after):
                 continue
             return True
     return False
+
+
+def claims_done(progress: str) -> bool:
+    """Tell whether the text declares the whole item done (全部完成 / 已竣工 / 投入使用), not negated."""
+    text = _mask_titles(normalize(progress or ""))
+    return any(_claims_done(_re(PREP_COMPOUNDS).sub("方案", s)) for s in sentences(text))
 
 
 def classify_status(progress: str, links_complete: bool | None = None) -> Status:
@@ -87,13 +99,14 @@ def classify_status(progress: str, links_complete: bool | None = None) -> Status
             done = True
         if _re(r"正在|正加快|推进中|施工中|建设中|进行中|剩余|还剩|尚有|未完成|部分").search(sent):
             ongoing = True
-        if _re(DELIVER).search(sent):
-            deliver = True
+        if any(not _re(r"[^、，,和及与]{0,10}?(?:" + PREP + ")").match(sent, d.end())
+               for d in _re(DELIVER).finditer(sent)):
+            deliver = True  # 改造工程可研编制: a delivery word inside a preparatory step's name
         if _re(PREP).search(sent):
             prep = True
     if links_complete:
         return "completed"
-    if done and not (ongoing and links_complete is False):
+    if done and links_complete is not False:
         return "completed"
     if deliver or links_complete is False:
         return "in_progress"

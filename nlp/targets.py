@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from nlp.numerals import normalize
-from nlp.quantities import CLAUSE_END, Quantity, clause_span, find_quantities, mask_markers
+from nlp.quantities import CLAUSE_END, Quantity, clause_span, find_quantities, mask_markers, span_at, stop_positions
 from nlp.segment import default_segmenter
 from nlp.types import Kind, Target
 
+MAX_TARGETS = 64  # an item never sizes more deliverables; the cap keeps hostile input linear
 # Verbs and qualifiers that open or close a noun phrase but are not part of what is counted.
 LEAD_WORDS = (
     "全面做好", "全力", "全面", "做好", "持续", "积极", "加快", "稳步", "力争", "确保", "推进", "推动",
@@ -35,6 +36,7 @@ GENERIC = frozenset(
     "等 的 和 及 与 个 处 家 户 人 已 了 在 为 共 新建 情况 相关 各类 全面 数量 总数 达到".split()
 )
 
+GENERIC_BIGRAMS = frozenset("完成 建设 工程 项目 全区 实施 推进 改造 提升 新增 以上 年度 全年 开展 工作".split())
 GENERIC_CHARS = frozenset("的等个和及与已了工程项目建设改造提升完成新增累计全区市县年度任务处家户人")
 
 
@@ -47,6 +49,7 @@ class TargetInfo:
     bigrams: frozenset[str]
     stage: frozenset[str]  # stage verbs the target itself is measured by (开工建设12个 → 开工)
     start: int
+    context: frozenset[str] = frozenset()  # bigrams of the target's whole clause
 
 
 def _strip(phrase: str) -> str:
@@ -68,20 +71,55 @@ def _after_re() -> re.Pattern[str]:
     return re.compile(AFTER_STOP)
 
 
-def noun_phrase(text: str, q: Quantity, floor: int = 0) -> str:
+# Words that end a noun phrase: aspect and adverbs, achievement verbs, chat verbs with 了.
+NON_NOUN = (
+    r"已经|已|了|又|再|都|均|全部|共计|(?<![公])共(?![享同建性])|累计|总计|合计|总共|一共|本月|本期|当月|这个月|这月|目前|截至|截止|"
+    r"新增|完成|建成|完工|竣工|实现|达到|开工|正在|现有|其中|另有|另|其余|剩余|还有|还剩|应该是|应为|是|不是|"
+    r"更正|[装铺建修改弄搞做干开换]好|[弄做干换装]完|[装铺建修改弄搞做干开换新]了|刚才|说错|一季度|上半年|[1-4一二三四]季度|"
+    r"到了|达到|到|达|至|之前|此前|以前|之后|现在|上月|上个月|前期|今年|去年|年初|以来|"
+    r"\d+-\d+月|\d+月份?|[一二三四五六七八九十]+月份?|截至\d*月底?|同比|增长|为|的"
+)
+VERB_ONLY = frozenset(
+    "培训 救助 改造 提升 建设 举办 开展 发放 安装 铺设 服务 接种 入库 开设 上线 认定 组织 帮扶 惠及 投资 完成 "
+    "新建 改建 实施 打造 治理 整治 植树 造林 开发 培育 招聘 提供 办理 接待 走访 筛查 体检 装 铺 建 修".split()
+)
+
+
+@cache
+def _non_noun_re() -> re.Pattern[str]:
+    return re.compile(NON_NOUN)
+
+
+def _clean(piece: str, keep_verbs: bool = False) -> str:
+    piece = _strip(piece)
+    return "" if piece in VERB_ONLY and not keep_verbs else piece
+
+
+def last_noun(phrase: str) -> str:
+    """Return the last noun-like piece of a phrase once verbs, adverbs and chat words are cut away."""
+    parts = [c for c in (_clean(p) for p in _non_noun_re().split(phrase)) if c.strip(" 、，,")]
+    return parts[-1] if parts else ""
+
+
+def noun_phrase(
+    text: str, q: Quantity, floor: int = 0, keep_verbs: bool = False, span: tuple[int, int] | None = None
+) -> str:
     """Return the noun phrase a quantity counts: the words after its unit, else those before it."""
-    start, end = clause_span(text, q.start, CLAUSE_END)
+    start, end = span or clause_span(text, q.start, CLAUSE_END)
+    start, end = max(start, q.start - 60), min(end, q.end + 60)
     tail = text[q.end:end]
     tail = re.sub(r"^(以上|左右|余|多)", "", tail)
     stop = _after_re().search(tail)
     after = tail[: stop.start()] if stop else tail
-    after = _strip(after)
+    after = _clean(_non_noun_re().split(after)[0], keep_verbs)
     short_ok = len(after) == 1 and (stop is None or tail[stop.start():stop.start() + 1] in "、，,。；;")
-    if (len(after) >= 2 or short_ok) and not after.startswith(("以", "的", "了", "已", "均", "全部", "正", "在")):
+    if (len(after) >= 2 or short_ok) and not after.startswith(("以", "的", "了", "均", "全部", "正", "在")):
         return after
     before = text[max(start, floor):q.start]
     pieces = [p for p in re.split(BEFORE_CUT, before) if p.strip(" 、，,")]
-    return _strip(pieces[-1] if pieces else before)
+    before = pieces[-1] if pieces else before
+    parts = [c for c in (_clean(p, keep_verbs) for p in _non_noun_re().split(before)) if c.strip(" 、，,")]
+    return parts[-1] if parts else ""
 
 
 def _kind(unit: str, before: str) -> Kind:
@@ -111,8 +149,13 @@ def name_words(name: str) -> frozenset[str]:
     return frozenset(w for w in default_segmenter().cut(name) if w not in GENERIC and not w.isdigit())
 
 
-def similarity(phrase: str, info: TargetInfo) -> float:
-    """Score how well a noun phrase from the progress names a target (0 = unrelated)."""
+def similarity(phrase: str, info: TargetInfo, context: str = "") -> float:
+    """Score how well a noun phrase (and its clause) from the progress names a target (0 = unrelated)."""
+    ctx = 0.5 * len(_bigrams(context) & info.context) if context and info.context else 0.0
+    return _name_similarity(phrase, info) + ctx
+
+
+def _name_similarity(phrase: str, info: TargetInfo) -> float:
     if not phrase:
         return 0.0
     if len(phrase) == 1:
@@ -131,17 +174,20 @@ def target_infos(content: str) -> tuple[TargetInfo, ...]:
     text = mask_markers(normalize(content or ""))
     out: list[TargetInfo] = []
     prev_end = 0
-    for q in find_quantities(text):
+    bounds = stop_positions(text)
+    for q in find_quantities(text)[:MAX_TARGETS]:
         if _per_unit(text, q):
             continue
-        c_start, _ = clause_span(text, q.start, CLAUSE_END)
+        c_start, c_end = span_at(bounds, len(text), q.start)
+        c_start, c_end = max(c_start, q.start - 80), min(c_end, q.end + 80)
         floor = prev_end if prev_end > c_start else c_start
-        name = noun_phrase(text, q, floor) or q.unit
+        name = noun_phrase(text, q, floor, keep_verbs=True, span=(c_start, c_end)) or q.unit
         before = text[c_start:q.start]
-        clause = text[c_start:clause_span(text, q.start, CLAUSE_END)[1]]
+        clause = text[c_start:c_end]
         stage = frozenset(w for w in ("开工", "启动", "招标", "签约") if w in clause)
         target = Target(name=name, value=q.value, unit=q.unit, kind=_kind(q.unit, before))
-        out.append(TargetInfo(target, frozenset(), _bigrams(name), stage, q.start))
+        context = _bigrams(re.sub(r"[\d.]+", "", clause)) - GENERIC_BIGRAMS
+        out.append(TargetInfo(target, frozenset(), _bigrams(name), stage, q.start, context))
         prev_end = q.end
     return tuple(out)
 
@@ -150,7 +196,7 @@ def with_words(info: TargetInfo) -> TargetInfo:
     """Return ``info`` with its jieba words filled in (done lazily: jieba costs time to load)."""
     if info.words:
         return info
-    return TargetInfo(info.target, name_words(info.target.name), info.bigrams, info.stage, info.start)
+    return TargetInfo(info.target, name_words(info.target.name), info.bigrams, info.stage, info.start, info.context)
 
 
 def infos_for(targets: tuple[Target, ...]) -> tuple[TargetInfo, ...]:

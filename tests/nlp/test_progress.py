@@ -1,0 +1,114 @@
+"""Linking achieved values to targets, the way units actually report them."""
+
+import pytest
+
+from nlp.progress import parse_progress
+from nlp.types import Target
+
+PARKING = "新增停车泊位256个，公共充电桩总数达到400个。"
+
+
+def links(content: str, progress: str, **kw) -> list[tuple[int, float]]:
+    return [(ln.target, ln.value) for ln in parse_progress(content, progress, **kw).links]
+
+
+@pytest.mark.parametrize(
+    ("content", "progress", "expected"),
+    [
+        (PARKING, "新增路内停车位35个，累计建成公共充电桩399个。", [(0, 35), (1, 399)]),
+        (PARKING, "累计建成公共充电桩399个，新增路内停车位35个。", [(0, 35), (1, 399)]),
+        (PARKING, "充电桩又装了5个 累计404了", [(1, 404)]),
+        (PARKING, "1.新增停车泊位120个；\n2.累计建成公共充电桩380个。", [(0, 120), (1, 380)]),
+        ("加快城市更新，新建供热管网3公里。", "完成玄武路管网施工0.2公里，正在谋划其他项目。", [(0, 0.2)]),
+        ("新建污水管网12.5公里。", "累计铺设污水管网8600米。", [(0, 8.6)]),
+        ("新增绿道20公里。", "本月新增绿道3公里，累计13公里。", [(0, 13)]),
+        ("举办赛事活动20场。", "已累计举办区级体育赛事活动3场，镇街体育赛事活动4场。", [(0, 7)]),
+        ("建设乡镇综合文化站12个。", "更正：是7个不是9个", [(0, 7)]),
+        ("新增停车位300个。", "刚才说错了 应该是125个", [(0, 125)]),
+        ("新建充电桩100个。", "又新增了20个", [(0, 20)]),
+        ("完成电动自行车充电设施建设500个。", "充电设施完成八成", [(0, 400)]),
+        ("改造农村户厕1200户。", "已完成全年任务的百分之四十。", [(0, 480)]),
+        ("完成植树造林1.5万亩。", "已完成造林1.2万亩，完成全年任务的80%。", [(0, 12000)]),
+        ("发放创业担保贷款1亿元。", "已发放贷款7800万元，扶持创业210人。", [(0, 78_000_000)]),
+        ("完成投资5000万元。", "完成投资0.2亿", [(0, 20_000_000)]),
+        ("完成51个行政村、65个供电台区电网升级改造。", "已完成马厂村等15个村、23个供电台区升级改造。", [(0, 15), (1, 23)]),
+        ("城镇新增就业5000人，城镇登记失业率控制在3.5%以内。", "1-3月城镇新增就业1380人，城镇登记失业率2.9%。",
+         [(0, 1380), (1, 2.9)]),
+        ("建设标准化农贸市场3处。", "3处农贸市场已全部完工并投入使用。", [(0, 3)]),
+        ("改造提升农贸市场 3 处。", "已完成 2 处，第 3 处正在施工", [(0, 2)]),
+        ("建设篮球场１２处。", "已建成篮球场８处", [(0, 8)]),
+        ("培训家政服务人员500人。", "已培训320人，其中取得证书210人。", [(0, 320)]),
+        ("新建村级综合服务中心15个。", "已建成9个，在建6个。", [(0, 9)]),
+    ],
+)
+def test_links(content: str, progress: str, expected: list[tuple[int, float]]) -> None:
+    assert links(content, progress) == [(i, pytest.approx(v)) for i, v in expected]
+
+
+@pytest.mark.parametrize(
+    ("content", "progress"),
+    [
+        ("扩增普通高中学位400个，高中入学比例提高至70%。", "2025年计划扩招高中学位400个，高中入学比例超过70%。"),
+        ("新增样板村卫生室30处。", "30处样板村卫生室已全部开工建设，其中新建7家、改扩建23家。"),
+        ("为100个村级文化服务中心配送文娱设施。", "已确定100个村级文化中心配送名单。"),
+        ("安装交通信号灯16处。", "剩余11处新建交安设施已完成安装方案设计。"),
+        ("建设“四好农村路”46公里。", "“四好农村路”已完成路基施工10公里，路面施工1公里。"),
+        ("实施特困人员照护服务405户。", "共为314人提供照护服务698次。"),
+        ("完成1个非直供小区供电设施改造。", "已完成土建施工，电气施工完成30%。"),
+        ("完成4处变电站改造。", "已完成冯卯站等4座变电站施工合同签订、物料采购等前期工作。"),
+        ("建设日间照料中心6处。", "6处选址已确定，其中2处已开工建设。"),
+        ("建设高标准农田2.3万亩。", "已完成80%。"),
+        ("完成城中村改造2个。", "2个城中村已完成征收。"),
+        ("新增学位1800个。", "预计秋季开学可新增学位1800个。"),
+        ("新建公厕30座。", "已完成"),
+    ],
+)
+def test_not_achieved_values_are_not_linked(content: str, progress: str) -> None:
+    assert links(content, progress) == []
+
+
+def test_explicit_targets_and_previous_increment() -> None:
+    targets = [Target(name="充电桩", value=400, unit="个", kind="total")]
+    result = parse_progress("", "本月新增20个", targets=targets, previous={0: 380})
+    assert [(ln.target, ln.value, ln.basis) for ln in result.links] == [(0, 400, "increment")]
+
+
+def test_bare_increment_without_previous_keeps_number() -> None:
+    (link,) = parse_progress("新建充电桩100个。", "又新增了20个").links
+    assert (link.value, link.basis) == (20, "increment")
+
+
+def test_uncued_number_with_previous_is_ambiguous() -> None:
+    result = parse_progress("新建充电桩100个。", "充电桩60个", previous={0: 40})
+    assert [a.kind for a in result.ambiguities] == ["increment_or_total"]
+
+
+def test_decrease_is_flagged() -> None:
+    result = parse_progress("新建充电桩100个。", "累计建成充电桩30个", previous={0: 40})
+    assert "decrease" in {a.kind for a in result.ambiguities}
+
+
+def test_over_target_is_flagged() -> None:
+    result = parse_progress("新建充电桩100个。", "累计建成充电桩180个")
+    assert "over_target" in {a.kind for a in result.ambiguities}
+
+
+def test_claim_below_target_is_flagged() -> None:
+    result = parse_progress("新建充电桩100个。", "已全部完成，累计建成充电桩80个")
+    assert "claim_below_target" in {a.kind for a in result.ambiguities}
+
+
+def test_which_target_is_flagged() -> None:
+    result = parse_progress("新建公厕30座，改造游园20座。", "本月完成了10座")
+    assert result.links == ()
+    assert [a.kind for a in result.ambiguities] == ["which_target"]
+
+
+def test_share_is_a_share_of_the_target() -> None:
+    (link,) = parse_progress("新增公共充电桩200个。", "充电桩完成八成").links
+    assert (link.value, link.basis) == (160, "share")
+
+
+def test_evidence_is_the_text_span() -> None:
+    (link,) = parse_progress("新建污水管网12.5公里。", "累计铺设污水管网8600米。").links
+    assert link.evidence == "8600米"
