@@ -1,0 +1,178 @@
+"""Chat renderings of the ledger and the weekly summary: plain (console), Telegram HTML, WeCom markdown."""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Literal
+
+from reports.ledger import STATUS_LABELS, Ledger, LedgerRow
+from reports.lights import LIGHT_EMOJI, LIGHT_LABELS
+from reports.splitting import split_message
+from reports.summary import LIGHT_ORDER, ItemChange, WeeklySummary, build_summary
+
+__all__ = [
+    "TELEGRAM_LIMIT",
+    "WECOM_APP_LIMIT",
+    "WECOM_ROBOT_LIMIT",
+    "ledger_text",
+    "split_message",
+    "summary_from",
+    "summary_text",
+]
+
+Flavor = Literal["plain", "html", "markdown"]
+TELEGRAM_LIMIT = 4096  # UTF-16 code units, measure="chars"
+WECOM_ROBOT_LIMIT = 4096  # UTF-8 bytes, measure="bytes"
+WECOM_APP_LIMIT = 2048  # UTF-8 bytes, measure="bytes"
+
+# WeCom markdown has no escape character: the characters that would start its markup become their
+# full-width twins, which read the same in Chinese text.
+_WECOM_MARKUP = str.maketrans({"<": "＜", ">": "＞", "*": "＊", "`": "｀", "[": "［", "]": "］", "#": "＃"})
+# WeCom's three text colours: info is green, comment grey, warning orange-red.
+_WECOM_COLOURS = {"green": "info", "yellow": "comment", "red": "warning"}
+_BLANK_LINES = re.compile(r"\n\s*\n+")
+SHORT = 28  # characters of an item's content quoted in summaries
+
+
+class _Markup:
+    """The few constructs the renderers need, in one flavour."""
+
+    def __init__(self, flavor: Flavor):
+        if flavor not in ("plain", "html", "markdown"):
+            raise ValueError(f"unknown flavor {flavor!r}")
+        self.flavor = flavor
+
+    def esc(self, text: str) -> str:
+        # Blank lines separate rows for the splitter, so none may come from user text.
+        text = _BLANK_LINES.sub("\n", text.replace("\r\n", "\n").replace("\r", "\n")).strip("\n")
+        if self.flavor == "html":
+            return html.escape(text, quote=False)
+        if self.flavor == "markdown":
+            return text.translate(_WECOM_MARKUP)
+        return text
+
+    def bold(self, text: str) -> str:
+        if self.flavor == "html":
+            return f"<b>{text}</b>"
+        if self.flavor == "markdown":
+            return f"**{text}**"
+        return text
+
+    def heading(self, text: str) -> str:
+        return f"## {text}" if self.flavor == "markdown" else self.bold(text)
+
+    def light(self, light: str) -> str:
+        label = LIGHT_LABELS[light]
+        if self.flavor == "markdown":
+            label = f'<font color="{_WECOM_COLOURS[light]}">{label}</font>'
+        return f"{LIGHT_EMOJI[light]}{label}"
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def _short(text: str, limit: int = SHORT) -> str:
+    text = text.replace("\n", "").rstrip("。；;，, ")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _period_label(period: str) -> str:
+    year, month = period.split("-")
+    return f"{int(year)}年{int(month)}月"
+
+
+def _light_counts(m: _Markup, counts) -> str:
+    return " · ".join(f"{m.light(light)} {n} 项" for light, n in counts)
+
+
+def _row_block(m: _Markup, ledger: Ledger, row: LedgerRow, number: str, heading: str | None) -> str:
+    lines = [m.heading(heading)] if heading else []
+    lines.append(m.bold(f"{number} {m.esc(row.content)}"))
+    lines.append(f"{m.light(row.light)} · {STATUS_LABELS[row.status]} · 完成率 {_pct(row.completion)}"
+                 f" · 序时进度 {_pct(row.schedule)}")
+    lines.append(f"责任单位：{m.esc('、'.join(row.units))}")
+    lines.append(f"进展情况：{m.esc(row.progress) if row.progress.strip() else '（未报送）'}")
+    if row.problems.strip():
+        lines.append(f"存在问题：{m.esc(row.problems)}")
+    if row.plan.strip():
+        lines.append(f"{ledger.plan_month}月份计划：{m.esc(row.plan)}")
+    return "\n".join(lines)
+
+
+def ledger_text(ledger: Ledger, flavor: Flavor) -> str:
+    """Render the compiled ledger for chat, one blank-line block per item (split it with split_message)."""
+    m = _Markup(flavor)
+    counts = dict.fromkeys(LIGHT_ORDER, 0)
+    for row in ledger.rows:
+        counts[row.light] += 1
+    blocks = ["\n".join([
+        m.heading(m.esc(ledger.title)),
+        f"报送期：{_period_label(ledger.period)} · 序时进度 {_pct(ledger.schedule)}",
+        f"共 {len(ledger.rows)} 项：{_light_counts(m, counts.items())}",
+    ])]
+    for seq, category, rows in ledger.categories():
+        for k, row in enumerate(rows, 1):
+            # The category heading travels with its first item so a split never leaves it alone.
+            heading = f"{seq}、{m.esc(category.replace(chr(10), ''))}" if k == 1 else None
+            blocks.append(_row_block(m, ledger, row, f"{seq}.{k}", heading))
+    return "\n\n".join(blocks)
+
+
+def _change_line(m: _Markup, change: ItemChange) -> str:
+    name = m.esc(_short(change.content))
+    if change.kind == "added":
+        return f"· 新增：{name}（完成率 {_pct(change.completion_after)}）"
+    if change.kind == "removed":
+        return f"· 移除：{name}"
+    facts = []
+    if change.delta_points is not None and change.delta_points != 0:
+        facts.append(f"完成率 {_pct(change.completion_before)} → {_pct(change.completion_after)}"
+                     f"（{change.delta_points:+.1f}）")
+    elif (change.completion_before is None) != (change.completion_after is None):
+        facts.append(f"完成率 {_pct(change.completion_before)} → {_pct(change.completion_after)}")
+    if change.status_before != change.status_after:
+        facts.append(f"{STATUS_LABELS[change.status_before]} → {STATUS_LABELS[change.status_after]}")
+    if change.light_before != change.light_after:
+        facts.append(f"{m.light(change.light_before)} → {m.light(change.light_after)}")
+    return f"· {name}：{'，'.join(facts)}"
+
+
+def summary_from(summary: WeeklySummary, flavor: Flavor) -> str:
+    """Render a computed weekly summary for chat."""
+    m = _Markup(flavor)
+    reported, missing = summary.reported_units, summary.missing_units
+    head = [
+        m.heading(f"{m.esc(summary.title)} · 周报"),
+        f"报送期：{_period_label(summary.period)} · 序时进度 {_pct(summary.schedule)}",
+    ]
+    if missing:
+        head.append(f"报送情况：已报 {len(reported)} 个单位，未报 {len(missing)} 个：{m.esc('、'.join(missing))}")
+    elif reported:
+        head.append(f"报送情况：{len(reported)} 个单位全部已报")
+    head.append(f"共 {summary.item_count} 项：{_light_counts(m, summary.light_counts)}")
+    blocks = ["\n".join(head)]
+    lagging = [m.bold("滞后最多的项目")]
+    for i, item in enumerate(summary.lagging, 1):
+        lagging.append(
+            f"{i}. {m.light(item.light)} {m.esc(_short(item.content))}（{m.esc('、'.join(item.units))}）"
+            f"完成率 {_pct(item.completion)}，序时进度 {_pct(item.schedule)}，落后 {item.gap:.1f} 个百分点")
+    if not summary.lagging:
+        lagging.append("无滞后项目。")
+    blocks.append("\n".join(lagging))
+    changes = [m.bold("与上周相比")]
+    if not summary.compared:
+        changes.append("（无上周数据）")
+    elif not summary.changes:
+        changes.append("无变化。")
+    changes.extend(_change_line(m, c) for c in summary.changes)
+    if summary.more_changes:
+        changes.append(f"……另有 {summary.more_changes} 项有变化")
+    blocks.append("\n".join(changes))
+    return "\n\n".join(blocks)
+
+
+def summary_text(ledger: Ledger, previous: Ledger | None, flavor: Flavor) -> str:
+    """Render the weekly summary: period, reported/missing units, lights, most lagging, changes since last week."""
+    return summary_from(build_summary(ledger, previous), flavor)

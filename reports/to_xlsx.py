@@ -1,0 +1,153 @@
+"""Render the compiled ledger as an Excel workbook: the seed's seven columns plus status, completion and light."""
+
+from __future__ import annotations
+
+import io
+import math
+from copy import copy
+import re
+import unicodedata
+
+from reports.ledger import Ledger, LedgerRow
+from reports.lights import LIGHT_LABELS
+
+EXTRA_HEADER = ("状态", "完成率", "序时进度", "灯")
+# Excel width units (about one Latin digit; a Chinese character takes about two).
+COLUMN_WIDTHS = (6, 14, 30, 14, 44, 18, 30, 9, 9, 9, 7)
+LIGHT_FILLS = {"green": "C6EFCE", "yellow": "FFEB9C", "red": "FFC7CE"}  # Excel's own good/neutral/bad fills
+LIGHT_FONTS = {"green": "006100", "yellow": "9C5700", "red": "9C0006"}
+BODY_FONT, TITLE_FONT = "仿宋", "宋体"
+GB2312 = 134  # font charset: lets Excel/WPS substitute a Chinese face when the named one is missing
+LINE_POINTS = 14.0  # row height per wrapped line at 10.5 pt
+TITLE_ROW, HEADER_ROW, FIRST_ROW = 1, 2, 3
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _styles():
+    from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+
+    thin = Side(style="thin", color="000000")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    wrap_left = Alignment(horizontal="left", vertical="center", wrap_text=True)
+    wrap_center = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    body = Font(name=BODY_FONT, size=10.5, charset=GB2312)
+    styles = [
+        NamedStyle("ledger_title", font=Font(name=TITLE_FONT, size=16, bold=True, charset=GB2312),
+                   alignment=Alignment(horizontal="center", vertical="center")),
+        NamedStyle("ledger_header", font=Font(name=TITLE_FONT, size=10.5, bold=True, charset=GB2312),
+                   alignment=wrap_center, border=border, fill=PatternFill("solid", fgColor="F2F2F2")),
+        NamedStyle("ledger_text", font=body, alignment=wrap_left, border=border),
+        NamedStyle("ledger_center", font=body, alignment=wrap_center, border=border),
+        NamedStyle("ledger_percent", font=body, alignment=wrap_center, border=border, number_format="0.0%"),
+    ]
+    for light, fill in LIGHT_FILLS.items():
+        styles.append(NamedStyle(
+            f"ledger_{light}", font=Font(name=BODY_FONT, size=10.5, bold=True, color=LIGHT_FONTS[light],
+                                         charset=GB2312),
+            alignment=wrap_center, border=border, fill=PatternFill("solid", fgColor=fill)))
+    return styles
+
+
+def _clean(text: str) -> str:
+    return _ILLEGAL.sub("", text.replace("\r\n", "\n"))
+
+
+def _display_width(line: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+
+def _lines(text: str, width: int) -> int:
+    """Return how many lines the text wraps to in a column this wide (Excel does not size rows it did not draw)."""
+    usable = max(width - 1, 1)
+    return sum(max(1, math.ceil(_display_width(line) / usable)) for line in text.split("\n"))
+
+
+def _merge_runs(rows: list[LedgerRow], key) -> list[tuple[int, int]]:
+    """Return (first, last) offsets of runs of equal keys longer than one row."""
+    runs, start = [], 0
+    for i in range(1, len(rows) + 1):
+        if i == len(rows) or key(rows[i]) != key(rows[start]):
+            if i - start > 1:
+                runs.append((start, i - 1))
+            start = i
+    return runs
+
+
+def to_xlsx(ledger: Ledger) -> bytes:
+    """Render the ledger as .xlsx bytes: merged categories, wrapped text, frozen header, landscape print."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
+
+    # Write-only mode streams rows: the normal mode keeps every cell object and grows too big at 33,000 items.
+    wb = Workbook(write_only=True)
+    for style in _styles():
+        wb.add_named_style(style)
+    ws = wb.create_sheet(ledger.period)
+    header = ledger.header + EXTRA_HEADER
+    for i, width in enumerate(COLUMN_WIDTHS, 1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    # Streamed sheets write their head (views, properties, columns) with the first row: set those first.
+    ws.freeze_panes = f"A{FIRST_ROW}"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    last_col = get_column_letter(len(header))
+    merges: set[CellRange] = {CellRange(f"A{TITLE_ROW}:{last_col}{TITLE_ROW}")}
+
+    # Resolve each named style once: assigning by name looks it up and rebuilds the style per cell.
+    resolved: dict[str, object] = {}
+
+    def cell(value, style: str) -> WriteOnlyCell:
+        c = WriteOnlyCell(ws, value=value)
+        if style not in resolved:
+            c.style = style
+            resolved[style] = c._style
+        else:
+            c._style = copy(resolved[style])
+        return c
+
+    ws.row_dimensions[TITLE_ROW].height = 30
+    ws.append([cell(_clean(ledger.title), "ledger_title")])
+    ws.row_dimensions[HEADER_ROW].height = 2 * LINE_POINTS
+    ws.append([cell(h, "ledger_header") for h in header])
+
+    row_no = FIRST_ROW
+    for seq, category, rows in ledger.categories():
+        for first, last in _merge_runs(rows, lambda r: 0):
+            merges.update(CellRange(f"{col}{row_no + first}:{col}{row_no + last}") for col in "AB")
+        continued: set[int] = set()
+        for first, last in _merge_runs(rows, lambda r: r.units):
+            merges.add(CellRange(f"D{row_no + first}:D{row_no + last}"))
+            continued.update(range(first + 1, last + 1))
+        for offset, row in enumerate(rows):
+            first_of_category = offset == 0
+            units = "\n".join(row.units)
+            texts = (row.content, units, row.progress, row.problems, row.plan)
+            lines = max(_lines(_clean(t), w) for t, w in zip(texts, (30, 14, 44, 18, 30)))
+            ws.row_dimensions[row_no].height = max(lines, 1) * LINE_POINTS + 4
+            ws.append([
+                cell(seq if first_of_category else None, "ledger_center"),
+                cell(_clean(category) if first_of_category else None, "ledger_center"),
+                cell(_clean(row.content), "ledger_text"),
+                cell(None if offset in continued else _clean(units), "ledger_center"),
+                cell(_clean(row.progress), "ledger_text"),
+                cell(_clean(row.problems), "ledger_text"),
+                cell(_clean(row.plan), "ledger_text"),
+                cell(row.status_label, "ledger_center"),
+                cell(round(row.completion, 4) if row.completion is not None else None, "ledger_percent"),
+                cell(round(row.schedule, 4), "ledger_percent"),
+                cell(LIGHT_LABELS[row.light], f"ledger_{row.light}"),
+            ])
+            row_no += 1
+    # Built as a set and assigned once: MultiCellRange.add scans every range, quadratic for big ledgers.
+    ws.merged_cells = MultiCellRange(merges)
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = 9  # A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.oddFooter.center.text = "第 &P 页 / 共 &N 页"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
