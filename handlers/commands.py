@@ -50,6 +50,11 @@ def normalize(text: str) -> str:
     return text.strip()
 
 
+def clean_text(text: str) -> str:
+    """Return text as the user wrote it, minus control characters and surrounding blanks (for storing)."""
+    return "".join(ch for ch in text or "" if ch in "\n\t" or unicodedata.category(ch)[0] != "C").strip()
+
+
 def parse_command(text: str) -> Command | None:
     """Return the command a message starts with, or None when it is free text."""
     text = normalize(text)

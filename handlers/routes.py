@@ -7,7 +7,7 @@ import unicodedata
 from bot.core.conversation import IDLE, ConversationState, Turn
 from bot.core.messages import IncomingMessage
 from bot.core.routing import Router
-from handlers import listing, start, texts
+from handlers import export, listing, mine, report, start, texts
 from handlers.commands import normalize, parse_command
 from handlers.common import say
 from handlers.deps import Deps
@@ -21,6 +21,21 @@ def _cmd(*names: str):
         return cmd is not None and cmd.name in names
 
     return match
+
+
+# Commands that may interrupt a flow: slash commands, and bare command words that cannot be progress text.
+_INTERRUPTING = {"report", "mine", "items", "unbind", "overview", "lagging", "missing"}
+
+
+def _interrupts(msg: IncomingMessage, state: ConversationState, deps: Deps) -> bool:
+    if state.idle:
+        return False
+    cmd = parse_command(msg.text)
+    if cmd is None:
+        return False
+    if cmd.slash:
+        return cmd.name not in ("confirm", "skip", "redo")
+    return (cmd.name in _INTERRUPTING and not cmd.args) or (cmd.name == "edit" and cmd.args[:1].isdigit())
 
 
 def _bad_input(msg: IncomingMessage, state: ConversationState, deps: Deps) -> bool:
@@ -59,6 +74,13 @@ async def event_step(msg: IncomingMessage, state: ConversationState, deps: Deps)
 
 
 
+async def unbound_guard(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn | None:
+    """Answer people with no role at all with how to bind, and nothing else."""
+    if msg.kind == "event" or await deps.uow.chats.roles(msg.chat.platform, msg.user_id):
+        return None
+    return say(texts.HELP_UNBOUND, IDLE)
+
+
 async def fallback_step(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:
     """Answer what nothing else did: unbound people learn how to bind, others get the help."""
     roles = await deps.uow.chats.roles(msg.chat.platform, msg.user_id)
@@ -75,8 +97,23 @@ def build_router() -> Router:
     r.global_command(_cmd("cancel"), cancel_step)
     r.global_command(_cmd("help"), start.help_step)
     r.global_command(_cmd("bind"), start.bind_step)
+
+    async def interrupt_step(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:
+        """Leave the current flow and answer the command as if the chat were idle."""
+        return await r.route(msg, IDLE, deps)
+
+    r.global_command(_interrupts, interrupt_step)
+    r.guard(unbound_guard)
     r.step("unbind", "choose_unit", start.unbind_choose_step)
+    for name, step in (("choose_unit", report.choose_unit_step), ("progress", report.progress_step),
+                       ("clarify", report.clarify_step), ("confirm", report.confirm_step),
+                       ("problems", report.problems_step), ("plan", report.plan_step)):
+        r.step(report.FLOW, name, step)
     r.entry(_cmd("unbind"), start.unbind_step)
+    r.entry(_cmd("report"), report.report_entry)
+    r.entry(_cmd("edit"), report.edit_entry)
+    r.entry(_cmd("mine"), mine.mine_step)
     r.entry(_cmd("items"), listing.items_step)
+    r.entry(_cmd("export"), export.export_step)
     r.fallback = fallback_step
     return r

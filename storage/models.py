@@ -8,7 +8,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Date,
-    DateTime,
+
     Float,
     ForeignKey,
     Integer,
@@ -17,6 +17,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from storage.types import UtcDateTime
 
 
 class Base(DeclarativeBase):
@@ -32,8 +34,8 @@ class LedgerRow(Base):
     title: Mapped[str] = mapped_column(String(300))
     year: Mapped[int] = mapped_column(Integer)
     subject: Mapped[str] = mapped_column(String(100), default="民生实事")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class CategoryRow(Base):
@@ -117,9 +119,9 @@ class PeriodRow(Base):
     year: Mapped[int] = mapped_column(Integer)
     month: Mapped[int] = mapped_column(Integer)
     state: Mapped[str] = mapped_column(String(10), default="open")  # open | closed
-    deadline: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    deadline: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
 
 class SubmissionRow(Base):
@@ -145,7 +147,7 @@ class SubmissionRow(Base):
     review: Mapped[str] = mapped_column(String(10), default="submitted")  # submitted | accepted | returned
     review_reason: Mapped[str] = mapped_column(Text, default="")
     reviewed_by: Mapped[str] = mapped_column(String(200), default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class ContactRow(Base):
@@ -161,7 +163,7 @@ class ContactRow(Base):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), nullable=True)
     unit_key: Mapped[str] = mapped_column(String(100), default="")
     chat_id: Mapped[str] = mapped_column(String(100), default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class InviteRow(Base):
@@ -173,8 +175,8 @@ class InviteRow(Base):
     role: Mapped[str] = mapped_column(String(20))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), nullable=True)
     created_by: Mapped[str] = mapped_column(String(200), default="")
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     used_by: Mapped[str] = mapped_column(String(200), default="")
 
 
@@ -187,7 +189,7 @@ class GroupRow(Base):
     platform: Mapped[str] = mapped_column(String(20))
     chat_id: Mapped[str] = mapped_column(String(100))
     name: Mapped[str] = mapped_column(String(200), default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class InboxRow(Base):
@@ -202,8 +204,8 @@ class InboxRow(Base):
     user_id: Mapped[str] = mapped_column(String(100))
     kind: Mapped[str] = mapped_column(String(20))
     text: Mapped[str] = mapped_column(Text)
-    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime())
     state: Mapped[str] = mapped_column(String(10), default="received")  # received | handled | failed
     error: Mapped[str] = mapped_column(Text, default="")
 
@@ -220,9 +222,9 @@ class ConversationRow(Base):
     flow: Mapped[str] = mapped_column(String(50), default="")
     step: Mapped[str] = mapped_column(String(50), default="")
     data: Mapped[dict] = mapped_column(JSON, default=dict)
-    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     version: Mapped[int] = mapped_column(Integer, default=0)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class DispatchRow(Base):
@@ -234,7 +236,7 @@ class DispatchRow(Base):
     job: Mapped[str] = mapped_column(String(50))
     fire_time: Mapped[str] = mapped_column(String(40))
     posted: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class OutboxRow(Base):
@@ -247,5 +249,5 @@ class OutboxRow(Base):
     payload: Mapped[dict] = mapped_column(JSON)
     error: Mapped[str] = mapped_column(Text, default="")
     attempts: Mapped[int] = mapped_column(Integer, default=1)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)

@@ -1,0 +1,39 @@
+"""我的: what a contact's unit has filed in the open period."""
+
+from __future__ import annotations
+
+from bot.core.conversation import ConversationState, Turn
+from bot.core.messages import IncomingMessage
+from handlers import texts
+from handlers.common import current_ledger, latest_period, say
+from handlers.contact import unit_for
+from handlers.deps import Deps
+from handlers.report_view import mine_line
+
+
+async def mine_step(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:
+    """Show the unit's filed items of the current period and what is still missing."""
+    unit, answer = await unit_for(msg, state, deps, "我的")
+    if answer:
+        return answer
+    return await mine_for_unit(deps, unit)
+
+
+async def mine_for_unit(deps: Deps, unit: str) -> Turn:
+    """Return the 我的 listing for one unit."""
+    ledger = await current_ledger(deps)
+    if ledger is None:
+        return say(texts.NO_LEDGER)
+    period = await latest_period(deps, ledger)
+    if period is None:
+        return say(texts.NO_OPEN_PERIOD)
+    items = await deps.uow.ledgers.items(ledger.id, unit=unit)
+    latest = {s.item_id: s for s in await deps.uow.submissions.latest(period.id, unit=unit) if not s.skipped}
+    if not latest:
+        return say(texts.MINE_NONE.format(unit=unit, code=period.code))
+    lines = [texts.MINE_HEAD.format(unit=unit, code=period.code)]
+    lines += [mine_line(i, latest[i.id]) for i in items if i.id in latest]
+    missing = [str(i.number) for i in items if i.id not in latest]
+    if missing:
+        lines.append(texts.MINE_MISSING.format(numbers="、".join(missing)))
+    return say("\n".join(lines))

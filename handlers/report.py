@@ -1,0 +1,422 @@
+"""The monthly collection dialogue (填报): item by item, echo what was understood, ask when unsure."""
+
+from __future__ import annotations
+
+import re
+
+from bot.core.conversation import IDLE, ConversationState, Turn
+from bot.core.messages import IncomingMessage
+from bot.core.replies import TextReply
+from handlers import texts
+from handlers.commands import clean_text, normalize, parse_command
+from handlers.common import current_ledger, say
+from handlers.contact import unit_for
+from handlers.compile import achieved_before
+from handlers.deps import Deps
+from handlers.mine import mine_for_unit
+from handlers.prompts import deadline_text
+from handlers.report_view import item_prompt, num, short_summary, understood
+from nlp.progress import parse_progress
+from nlp.reply import is_none, split_items, split_parts
+from nlp.types import Target
+from storage.schemas import ItemInfo, NewSubmission, PeriodInfo
+
+FLOW = "report"
+_BARE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?![\d.%％])(?=\s*(?:$|[，。,；;！!？?\s]))")
+
+
+# ------------------------------------------------------------------ context
+async def _writable_period(deps: Deps, unit: str) -> tuple[PeriodInfo | None, str | None]:
+    ledger = await current_ledger(deps)
+    if ledger is None:
+        return None, texts.NO_LEDGER
+    periods = [p for p in await deps.uow.ledgers.periods(ledger.id) if p.state == "open"]
+    if not periods:
+        return None, texts.NO_OPEN_PERIOD
+    return periods[-1], None
+
+
+def _past_deadline(deps: Deps, period: PeriodInfo) -> bool:
+    return period.deadline is not None and deps.now() > period.deadline
+
+
+async def _returned(deps: Deps, period: PeriodInfo, item_id: int, unit: str) -> bool:
+    latest = await deps.uow.submissions.latest(period.id, item_id=item_id, unit=unit)
+    return bool(latest) and latest[0].review == "returned"
+
+
+def _past_deadline_text(period: PeriodInfo) -> str:
+    return texts.PAST_DEADLINE.format(code=period.code, deadline=deadline_text(period).lstrip("，").replace("截止", ""))
+
+
+# ------------------------------------------------------------------ entries
+async def report_entry(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:
+    """Start 填报: walk the unit's items that are not yet filed in the open period."""
+    if msg.chat.is_group:
+        return say(texts.GROUP_NO_REPORTS, state)
+    unit, answer = await unit_for(msg, state, deps, "填报")
+    if answer:
+        return answer
+    return await _begin_report(msg, deps, unit)
+
+
+async def _begin_report(msg: IncomingMessage, deps: Deps, unit: str) -> Turn:
+    period, problem = await _writable_period(deps, unit)
+    if problem:
+        return say(problem)
+    ledger = await current_ledger(deps)
+    items = await deps.uow.ledgers.items(ledger.id, unit=unit)
+    if not items:
+        return say(texts.NO_ITEMS.format(unit=unit))
+    filed = {s.item_id for s in await deps.uow.submissions.latest(period.id, unit=unit) if not s.skipped}
+    returned = [i.id for i in items if i.id in filed and await _returned(deps, period, i.id, unit)]
+    if _past_deadline(deps, period):
+        if not returned:
+            return say(_past_deadline_text(period))
+        queue = returned
+    else:
+        queue = [i.id for i in items if i.id not in filed] + returned
+    if not queue:
+        return say(texts.ALL_FILED.format(unit=unit, code=period.code, count=len(items)))
+    data = {"unit": unit, "period": period.code, "queue": queue, "pos": 0, "filed": [], "skipped": []}
+    return await _prompt(deps, data)
+
+
+async def edit_entry(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:
+    """Start 修改 N: revise one item of the open period."""
+    if msg.chat.is_group:
+        return say(texts.GROUP_NO_REPORTS, state)
+    unit, answer = await unit_for(msg, state, deps, msg.text)
+    if answer:
+        return answer
+    return await _begin_edit(msg, deps, unit)
+
+
+async def _begin_edit(msg: IncomingMessage, deps: Deps, unit: str) -> Turn:
+    ledger = await current_ledger(deps)
+    if ledger is None:
+        return say(texts.NO_LEDGER)
+    items = await deps.uow.ledgers.items(ledger.id, unit=unit)
+    valid = "、".join(str(i.number) for i in items)
+    cmd = parse_command(msg.text)
+    m = re.match(r"\s*(\d+)", cmd.args if cmd else "")
+    if not m:
+        return say(texts.EDIT_USAGE.format(valid=valid))
+    item = next((i for i in items if i.number == int(m.group(1))), None)
+    if item is None:
+        return say(texts.EDIT_NOT_YOURS.format(number=m.group(1), valid=valid))
+    period, problem = await _writable_period(deps, unit)
+    if problem:
+        return say(problem)
+    if _past_deadline(deps, period) and not await _returned(deps, period, item.id, unit):
+        return say(_past_deadline_text(period))
+    data = {"unit": unit, "period": period.code, "queue": [item.id], "pos": 0, "filed": [], "skipped": []}
+    return await _prompt(deps, data)
+
+
+async def choose_unit_step(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:
+    """Continue once a contact of several units chose one."""
+    units = state.data.get("units", [])
+    choice = normalize(msg.text)
+    if choice.isdigit() and 1 <= int(choice) <= len(units):
+        choice = units[int(choice) - 1]
+    if choice not in units:
+        return say(texts.CHOOSE_UNIT, state, choices=units)
+    entry = state.data.get("entry", "填报")
+    replay = msg.model_copy(update={"text": entry})
+    cmd = parse_command(entry)
+    if cmd and cmd.name == "edit":
+        return await _begin_edit(replay, deps, choice)
+    if cmd and cmd.name == "mine":
+        return await mine_for_unit(deps, choice)
+    return await _begin_report(replay, deps, choice)
+
+
+# ------------------------------------------------------------------ the item loop
+async def _item(deps: Deps, item_id: int) -> ItemInfo:
+    item = await deps.uow.ledgers.item(item_id)
+    assert item is not None
+    return item
+
+
+async def _period(deps: Deps, code: str) -> PeriodInfo:
+    ledger = await current_ledger(deps)
+    period = await deps.uow.ledgers.period(ledger.id, code)
+    assert period is not None
+    return period
+
+
+async def _prompt(deps: Deps, data: dict, prefix: tuple[str, ...] = ()) -> Turn:
+    """Ask for the progress of the item at ``pos``, or finish when the queue is done."""
+    if data["pos"] >= len(data["queue"]):
+        return _finish(data, prefix)
+    item = await _item(deps, data["queue"][data["pos"]])
+    period = await _period(deps, data["period"])
+    ledger = await current_ledger(deps)
+    previous = await deps.uow.submissions.previous(ledger.id, period.code, item.id)
+    mine = [p for p in previous if p.unit in ("", data["unit"])] or previous
+    current = await deps.uow.submissions.latest(period.id, item_id=item.id, unit=data["unit"])
+    text = item_prompt(item, data["pos"] + 1, len(data["queue"]), mine, current[0] if current else None)
+    data = {**data, "draft": None}
+    replies = tuple(TextReply(text=p) for p in prefix) + (TextReply(text=text, choices=("跳过",)),)
+    return Turn(replies=replies, state=ConversationState(flow=FLOW, step="progress", data=data))
+
+
+def _finish(data: dict, prefix: tuple[str, ...]) -> Turn:
+    skipped = data.get("skipped", [])
+    extra = texts.FINISHED_SKIPPED.format(count=len(skipped), numbers="、".join(map(str, data.get("skipped_numbers", [])))) \
+        if skipped else ""
+    replies = tuple(TextReply(text=p) for p in prefix)
+    return Turn(replies=replies + (TextReply(text=texts.FINISHED.format(filed=len(data["filed"]), skipped=extra)),),
+                state=IDLE)
+
+
+async def _advance(deps: Deps, data: dict, prefix: tuple[str, ...] = ()) -> Turn:
+    return await _prompt(deps, {**data, "pos": data["pos"] + 1, "draft": None}, prefix)
+
+
+async def progress_step(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:
+    """Read this month's progress for the current item (or several numbered items at once)."""
+    data = dict(state.data)
+    text = clean_text(msg.text)
+    item = await _item(deps, data["queue"][data["pos"]])
+    if _is_choice(normalize(text), "跳过"):
+        return await _skip(deps, data, item)
+    multi = await _multi_items(deps, data, text)
+    if multi:
+        return await _file_many(msg, deps, data, multi)
+    return await _understand(deps, data, item, text)
+
+
+async def _understand(deps: Deps, data: dict, item: ItemInfo, text: str) -> Turn:
+    parts = split_parts(text)
+    progress = parts.progress or text
+    previous = await achieved_before(deps.uow, item.ledger_id, data["period"], item.id)
+    result = parse_progress(item.content, progress, targets=[_target(t) for t in item.targets],
+                            previous=previous or None)
+    achieved = {link.target: link.value for link in result.links}
+    pending = [a.model_dump() for a in result.ambiguities]
+    bare = None
+    if item.targets and not achieved:
+        m = _BARE.search(progress)
+        bare = m.group(1) if m else None
+    draft = {"item": item.id, "progress": progress, "problems": parts.problems or None,
+             "plan": parts.plan or None, "achieved": {str(k): v for k, v in achieved.items()},
+             "status": result.status, "pending": pending, "previous": {str(k): v for k, v in previous.items()},
+             "inbox": deps.inbox_id, "bare": bare}
+    return await _next_question(deps, {**data, "draft": draft}, item)
+
+
+async def _next_question(deps: Deps, data: dict, item: ItemInfo) -> Turn:
+    """Ask the first open clarifying question, or echo what was understood for confirmation."""
+    draft = data["draft"]
+    if draft["pending"]:
+        amb = draft["pending"][0]
+        question, choices = _question(item, amb, draft)
+        return say(question, ConversationState(flow=FLOW, step="clarify", data=data), choices=choices)
+    achieved = {int(k): v for k, v in draft["achieved"].items()}
+    echo = understood(item, achieved, draft["status"], draft.get("bare"))
+    return say(echo, ConversationState(flow=FLOW, step="confirm", data=data), choices=texts.CONFIRM_CHOICES)
+
+
+def _question(item: ItemInfo, amb: dict, draft: dict) -> tuple[str, tuple[str, ...]]:
+    targets = {t.idx: t for t in item.targets}
+    t = targets.get(amb.get("target")) if amb.get("target") is not None else None
+    name, unit = (t.name, t.unit) if t else ("", "")
+    value = num(amb.get("value"))
+    kind = amb["kind"]
+    if kind == "increment_or_total":
+        previous = draft["previous"].get(str(amb.get("target")))
+        return (texts.ASK_INCREMENT_OR_TOTAL.format(value=value, unit=unit, name=name, previous=num(previous)),
+                texts.CHOICES_INCREMENT_OR_TOTAL)
+    if kind == "which_target":
+        options = tuple(targets[i].name for i in amb.get("candidates", ()) if i in targets)
+        unit = targets[amb["candidates"][0]].unit if amb.get("candidates") else unit
+        return texts.ASK_WHICH_TARGET.format(value=value, unit=unit), options
+    if kind == "decrease":
+        previous = draft["previous"].get(str(amb.get("target")))
+        return (texts.ASK_DECREASE.format(name=name, value=value, unit=unit, previous=num(previous)),
+                texts.CHOICES_CONFIRM_VALUE)
+    if kind == "over_target":
+        return (texts.ASK_OVER_TARGET.format(name=name, value=value, unit=unit, target=num(t.value if t else None)),
+                texts.CHOICES_CONFIRM_VALUE)
+    return (texts.ASK_CLAIM_BELOW.format(name=name, value=value, unit=unit, target=num(t.value if t else None)),
+            texts.CHOICES_CONFIRM_VALUE)
+
+
+async def clarify_step(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:
+    """Apply the answer to a clarifying question."""
+    data = {**state.data, "draft": dict(state.data["draft"])}
+    draft = data["draft"]
+    item = await _item(deps, draft["item"])
+    amb = draft["pending"][0]
+    question, choices = _question(item, amb, draft)
+    answer = _pick(normalize(msg.text), choices)
+    if answer is None:
+        return say(texts.CHOOSE_ONE.format(choices=" / ".join(choices)), state, choices=choices)
+    achieved = dict(draft["achieved"])
+    key = str(amb.get("target"))
+    pending = draft["pending"][1:]
+    if amb["kind"] == "increment_or_total":
+        base = draft["previous"].get(key, 0.0) if answer == texts.CHOICES_INCREMENT_OR_TOTAL[0] else 0.0
+        achieved[key] = base + float(amb["value"])
+        # the checks on the raw figure no longer apply once it is known to be an increment
+        pending = [p for p in pending if str(p.get("target")) != key or p["kind"] == "which_target"]
+    elif amb["kind"] == "which_target":
+        chosen = next(i for i in amb["candidates"] if item.targets[i].name == answer)
+        for i in amb["candidates"]:
+            if achieved.get(str(i)) == amb["value"]:
+                achieved.pop(str(i))
+        achieved[str(chosen)] = float(amb["value"])
+    elif answer == "重填":
+        return say(texts.REDO, ConversationState(flow=FLOW, step="progress", data={**data, "draft": None}))
+    draft.update(achieved=achieved, pending=pending)
+    return await _next_question(deps, data, item)
+
+
+async def confirm_step(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:
+    """Handle 确认 / 重填 / 跳过 after the echo."""
+    data = dict(state.data)
+    answer = _pick(normalize(msg.text), texts.CONFIRM_CHOICES)
+    if answer is None:
+        return say(texts.CHOOSE_ONE.format(choices=" / ".join(texts.CONFIRM_CHOICES)), state,
+                   choices=texts.CONFIRM_CHOICES)
+    draft = data["draft"]
+    if answer == "重填":
+        return say(texts.REDO, ConversationState(flow=FLOW, step="progress", data={**data, "draft": None}))
+    item = await _item(deps, draft["item"])
+    if answer == "跳过":
+        return await _skip(deps, data, item)
+    if draft.get("problems") is None:
+        return say(texts.ASK_PROBLEMS, ConversationState(flow=FLOW, step="problems", data=data), choices=("无",))
+    if draft.get("plan") is None:
+        return await _ask_plan(deps, data)
+    return await _file_and_next(deps, data, item, msg)
+
+
+async def _ask_plan(deps: Deps, data: dict) -> Turn:
+    period = await _period(deps, data["period"])
+    month = period.month % 12 + 1
+    return say(texts.ASK_PLAN.format(month=month), ConversationState(flow=FLOW, step="plan", data=data))
+
+
+async def problems_step(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:
+    """Record 存在问题 ('无' accepted)."""
+    text = clean_text(msg.text)
+    data = {**state.data, "draft": {**state.data["draft"], "problems": "无" if is_none(text) else text}}
+    if data["draft"].get("plan") is None:
+        return await _ask_plan(deps, data)
+    return await _file_and_next(deps, data, await _item(deps, data["draft"]["item"]), msg)
+
+
+async def plan_step(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:
+    """Record next month's plan and file the item."""
+    data = {**state.data, "draft": {**state.data["draft"], "plan": clean_text(msg.text)}}
+    return await _file_and_next(deps, data, await _item(deps, data["draft"]["item"]), msg)
+
+
+async def _file_and_next(deps: Deps, data: dict, item: ItemInfo, msg: IncomingMessage) -> Turn:
+    draft = data["draft"]
+    sub = await _file(deps, data, item, msg, progress=draft["progress"], problems=draft.get("problems") or "",
+                      plan=draft.get("plan") or "", status=draft["status"],
+                      achieved={int(k): v for k, v in draft["achieved"].items()}, inbox=draft.get("inbox"))
+    data = {**data, "filed": data["filed"] + [item.id]}
+    return await _advance(deps, data, (texts.FILED_ITEM.format(number=item.number, revision=sub.revision),))
+
+
+async def _file(deps: Deps, data: dict, item: ItemInfo, msg: IncomingMessage, *, progress: str, problems: str,
+                plan: str, status: str, achieved: dict[int, float], inbox: int | None):
+    period = await _period(deps, data["period"])
+    return await deps.uow.submissions.add(NewSubmission(
+        period_id=period.id, item_id=item.id, unit=data["unit"], progress=progress, problems=problems, plan=plan,
+        status=status, achieved=achieved, source="chat", author=f"{msg.chat.platform}:{msg.user_id}",
+        inbox_id=inbox or deps.inbox_id), deps.now())
+
+
+async def _skip(deps: Deps, data: dict, item: ItemInfo) -> Turn:
+    data = {**data, "skipped": data["skipped"] + [item.id],
+            "skipped_numbers": data.get("skipped_numbers", []) + [item.number]}
+    return await _advance(deps, data, (texts.SKIPPED_ITEM.format(number=item.number),))
+
+
+# ------------------------------------------------------------------ several items in one message
+_ITEM_MARK = re.compile(r"(?:^|\n)\s*[\[【(（]?(\d{1,3})[\]】)）]?\s*[.、．:：]?\s*(?=\S)")
+
+
+def numbered_parts(text: str, numbers: set[int]) -> dict[int, str]:
+    """Split text at lines starting with one of our item numbers ("24. …", "[24] …", "（24）…")."""
+    marks = [m for m in _ITEM_MARK.finditer(text) if int(m.group(1)) in numbers]
+    out: dict[int, str] = {}
+    for m, nxt in zip(marks, marks[1:] + [None]):
+        body = text[m.end(): nxt.start() if nxt else len(text)].strip()
+        if body:
+            out[int(m.group(1))] = body
+    return out if len(out) == len(marks) else {}
+
+
+async def _multi_items(deps: Deps, data: dict, text: str) -> dict[int, str] | None:
+    ledger = await current_ledger(deps)
+    items = await deps.uow.ledgers.items(ledger.id, unit=data["unit"])
+    by_number = {i.number: i.id for i in items}
+    parts = numbered_parts(text, set(by_number)) or split_items(text)
+    if len(parts) < 2:
+        return None
+    remaining = data["queue"][data["pos"]:]
+    if all(n in by_number for n in parts):  # the [N] numbers we show win over ordinal positions
+        return {by_number[n]: t for n, t in parts.items()}
+    if sorted(parts) == list(range(1, len(remaining) + 1)) and len(remaining) >= 2:
+        return {remaining[n - 1]: t for n, t in parts.items()}
+    return None
+
+
+async def _file_many(msg: IncomingMessage, deps: Deps, data: dict, parts: dict[int, str]) -> Turn:
+    lines, later = [], []
+    filed = list(data["filed"])
+    for item_id, text in parts.items():
+        item = await _item(deps, item_id)
+        split = split_parts(text)
+        progress = split.progress or text
+        previous = await achieved_before(deps.uow, item.ledger_id, data["period"], item.id)
+        result = parse_progress(item.content, progress, targets=[_target(t) for t in item.targets],
+                                previous=previous or None)
+        if result.ambiguities:
+            later.append(item_id)
+            lines.append(texts.MULTI_NEEDS_CHECK.format(number=item.number))
+            continue
+        achieved = {link.target: link.value for link in result.links}
+        problems = "无" if is_none(split.problems) else split.problems
+        await _file(deps, data, item, msg, progress=progress, problems=problems, plan=split.plan,
+                    status=result.status, achieved=achieved, inbox=deps.inbox_id)
+        filed.append(item_id)
+        lines.append(texts.MULTI_LINE.format(number=item.number, summary=short_summary(item, achieved, result.status)))
+    head = texts.MULTI_FILED.format(count=len(parts) - len(later))
+    queue = [i for i in data["queue"][data["pos"]:] if i not in filed]
+    data = {**data, "queue": data["queue"][:data["pos"]] + queue, "filed": filed, "draft": None}
+    return await _prompt(deps, data, ("\n".join([head, *lines]),))
+
+
+# ------------------------------------------------------------------ helpers
+def _target(t) -> Target:
+    return Target(name=t.name, value=t.value, unit=t.unit, kind=t.kind)
+
+
+def _pick(text: str, choices: tuple[str, ...]) -> str | None:
+    text = text.strip().rstrip("。.!！")
+    if text.isdigit() and 1 <= int(text) <= len(choices):
+        return choices[int(text) - 1]
+    for c in choices:
+        if text == c:
+            return c
+    aliases = {"对": "确认", "是": "确认", "好": "确认", "ok": "确认", "确定": "确认", "没问题": "确认",
+               "确认无误": "确认无误", "新增": "本月新增", "累计": "累计总数", "总数": "累计总数"}
+    mapped = aliases.get(text.lower())
+    if mapped in choices:
+        return mapped
+    if mapped == "确认" and "确认无误" in choices:
+        return "确认无误"
+    return None
+
+
+def _is_choice(text: str, choice: str) -> bool:
+    return text.strip().rstrip("。") == choice or text.strip().lower() in ("/skip",) and choice == "跳过"
+

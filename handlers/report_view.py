@@ -1,0 +1,77 @@
+"""How the collection dialogue shows items, what it understood, and what was filed (pure formatting)."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from handlers import texts
+from storage.schemas import ItemInfo, SubmissionInfo, TargetInfo
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def num(value: float | None) -> str:
+    """Return a number as people write it (no trailing .0, at most two decimals)."""
+    if value is None:
+        return "—"
+    if float(value).is_integer():
+        return f"{int(value)}"
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def target_line(targets: tuple[TargetInfo, ...]) -> str:
+    """Return '停车泊位256个（新增）；公共充电桩400个（总数）'."""
+    return "；".join(texts.TARGET_FMT.format(name=t.name, value=num(t.value), unit=t.unit,
+                                            kind=texts.KIND_LABELS.get(t.kind, t.kind)) for t in targets)
+
+
+def item_prompt(item: ItemInfo, index: int, total: int, previous: list[SubmissionInfo],
+                current: SubmissionInfo | None) -> str:
+    """Return the text that introduces an item and asks for this month's progress."""
+    lines = [texts.ITEM_PROMPT.format(index=index, total=total, number=item.number, content=item.content)]
+    if item.targets:
+        lines.append(texts.ITEM_TARGETS.format(targets=target_line(item.targets)))
+    for prev in previous[:1]:
+        if prev.progress:
+            lines.append(texts.ITEM_LAST_PROGRESS.format(code=prev.period_code, progress=prev.progress))
+        if prev.plan:
+            lines.append(texts.ITEM_LAST_PLAN.format(plan=prev.plan))
+    if current is not None and current.progress:
+        lines.append(texts.ITEM_CURRENT.format(revision=current.revision, progress=current.progress))
+    lines.append(texts.ASK_PROGRESS)
+    return "\n".join(lines)
+
+
+def understood(item: ItemInfo, achieved: dict[int, float], status: str, bare_number: str | None = None) -> str:
+    """Return the echo of what the bot understood from a progress text."""
+    lines = [texts.UNDERSTOOD]
+    for t in item.targets:
+        value = achieved.get(t.idx)
+        if value is None:
+            lines.append(texts.UNDERSTOOD_TARGET_NONE.format(name=t.name, value=num(t.value), unit=t.unit))
+        else:
+            pct = f"{value / t.value * 100:.1f}%" if t.value else "—"
+            lines.append(texts.UNDERSTOOD_TARGET.format(name=t.name, achieved=num(value), value=num(t.value),
+                                                        unit=t.unit, completion=pct))
+    if item.targets and not achieved:
+        lines.append(texts.UNDERSTOOD_NO_NUMBER)
+    lines.append(texts.UNDERSTOOD_STATUS.format(status=texts.STATUS_LABELS.get(status, status)))
+    if bare_number and not achieved:
+        lines.append(texts.BARE_NUMBER_HINT.format(number=bare_number))
+    return "\n".join(lines)
+
+
+def short_summary(item: ItemInfo, achieved: dict[int, float], status: str) -> str:
+    """Return a one-line summary such as '停车泊位55/256个；推进中'."""
+    parts = [f"{t.name}{num(achieved[t.idx])}/{num(t.value)}{t.unit}" for t in item.targets if t.idx in achieved]
+    parts.append(texts.STATUS_LABELS.get(status, status))
+    return "；".join(parts)
+
+
+def mine_line(item: ItemInfo, sub: SubmissionInfo) -> str:
+    """Return how one filed item shows in 我的."""
+    review = texts.REVIEW_LABELS.get(sub.review, "").format(reason=sub.review_reason)
+    return texts.MINE_LINE.format(
+        number=item.number, revision=sub.revision, when=f"{sub.created_at.astimezone(SHANGHAI):%m-%d %H:%M}",
+        status=texts.STATUS_LABELS.get(sub.status, sub.status), review=review, progress=sub.progress or "—",
+        problems=sub.problems or "—", plan=sub.plan or "—")

@@ -1,0 +1,126 @@
+"""The engine's contract, with an in-memory fake transaction: inbox first, version check, replies after commit."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from bot.core.conversation import IDLE, ConversationState, Turn
+from bot.core.engine import Engine
+from bot.core.messages import ChatRef, IncomingMessage
+from bot.core.replies import TextReply
+from bot.core.routing import Router
+
+NOW = datetime(2025, 4, 21, tzinfo=timezone.utc)
+
+
+class FakeStore:
+    """Committed state shared by fake transactions."""
+
+    def __init__(self):
+        self.inbox: dict[str, list] = {}
+        self.states: dict[str, tuple[ConversationState, int]] = {}
+        self.commits = 0
+        self.steal_next_save = 0  # pretend another worker saved first this many times
+
+
+class FakeTransaction:
+    def __init__(self, store: FakeStore):
+        self.store = store
+        self.deps = store
+        self._pending = []
+
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, *exc):
+        self._pending.clear()
+
+    async def record_inbox(self, msg):
+        if msg.message_id in self.store.inbox:
+            return 1, self.store.inbox[msg.message_id][1]
+        self._pending.append(lambda: self.store.inbox.__setitem__(msg.message_id, [msg.text, "received"]))
+        return 1, "new"
+
+    async def claim_inbox(self, inbox_id):
+        return True
+
+    async def fail_inbox(self, inbox_id, error):
+        pass
+
+    async def load_state(self, msg):
+        state, version = self.store.states.get(msg.user_id, (IDLE, None))
+        return state, version
+
+    async def save_state(self, msg, state, version):
+        if self.store.steal_next_save:
+            self.store.steal_next_save -= 1
+            return False
+        self._pending.append(lambda: self.store.states.__setitem__(msg.user_id, (state, (version or 0) + 1)))
+        return True
+
+    async def commit(self):
+        for action in self._pending:
+            action()
+        self._pending.clear()
+        self.store.commits += 1
+
+
+def message(mid: str, text: str) -> IncomingMessage:
+    return IncomingMessage(message_id=mid, chat=ChatRef(platform="console", chat_id="u"), user_id="u", text=text,
+                           sent_at=NOW)
+
+
+def counting_router(calls: list):
+    r = Router()
+
+    async def step(msg, state, deps):
+        calls.append(msg.text)
+        n = state.data.get("n", 0) + 1
+        return Turn(replies=(TextReply(text=f"第{n}条"),), state=ConversationState(flow="f", step="s", data={"n": n}))
+
+    r.fallback = step
+    r.step("f", "s", step)
+    return r
+
+
+async def test_replies_come_after_commit_and_state_is_kept():
+    store, calls = FakeStore(), []
+    engine = Engine(lambda: FakeTransaction(store), counting_router(calls), error_text="出错", now=lambda: NOW)
+    out = await engine.handle(message("1", "a"))
+    out2 = await engine.handle(message("2", "b"))
+    assert [o.replies[0].text for o in out + out2] == ["第1条", "第2条"]
+    assert store.states["u"][0].data == {"n": 2}
+
+
+async def test_a_redelivered_message_is_dropped_after_it_was_handled():
+    store, calls = FakeStore(), []
+    engine = Engine(lambda: FakeTransaction(store), counting_router(calls), error_text="出错", now=lambda: NOW)
+    await engine.handle(message("1", "a"))
+    store.inbox["1"][1] = "handled"
+    assert await engine.handle(message("1", "a")) == ()
+    assert calls == ["a"]
+
+
+async def test_a_stale_version_reruns_once_then_gives_up_without_losing_the_message():
+    store, calls = FakeStore(), []
+    engine = Engine(lambda: FakeTransaction(store), counting_router(calls), error_text="出错了", now=lambda: NOW)
+    store.steal_next_save = 1
+    out = await engine.handle(message("1", "a"))
+    assert calls == ["a", "a"] and out[0].replies[0].text == "第1条"
+    store.steal_next_save = 2
+    out = await engine.handle(message("2", "b"))
+    assert out[0].replies[0].text == "出错了"
+    assert "2" in store.inbox  # the raw text was committed before handling
+
+
+async def test_a_handler_crash_answers_politely_and_keeps_the_raw_text():
+    store = FakeStore()
+    r = Router()
+
+    async def boom(msg, state, deps):
+        raise RuntimeError("bug")
+
+    r.fallback = boom
+    engine = Engine(lambda: FakeTransaction(store), r, error_text="抱歉出错", now=lambda: NOW)
+    out = await engine.handle(message("9", "原文"))
+    assert out[0].replies[0].text == "抱歉出错" and store.inbox["9"][0] == "原文"
