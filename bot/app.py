@@ -12,7 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from bot.core.clock import SystemClock
 from bot.core.engine import Engine
 from bot.core.ports import Clock, Sender
+from bot.core.messages import IncomingMessage
 from bot.core.replies import Outbound
+from bot.outbox import StorageOutbox
 from bot.settings import Settings
 from bot.transaction import StorageTransaction
 from handlers import texts
@@ -58,10 +60,7 @@ class App:
                 await sender.send(out)
             except Exception as exc:  # kept for a retry by the platform's process, never dropped
                 _log.info("queued a message for %s in the outbox (%s)", out.chat.platform, type(exc).__name__)
-                async with self.uow() as uow:
-                    await uow.chats.add_outbox(out.chat.platform, out.chat.chat_id, out.model_dump(mode="json"),
-                                               str(exc), self.clock.now())
-                    await uow.commit()
+                await self.outbox().record_failed(out, f"{type(exc).__name__}: {exc}")
             count += 1
         return count
 
@@ -71,6 +70,14 @@ class App:
         s = self.settings
         return HandlerConfig(invite_hours=s.invite_hours, files_dir=s.files_dir,
                              thresholds=Thresholds(yellow=s.lights.yellow, red=s.lights.red))
+
+    def handler_for(self, platform: str) -> "PlatformHandler":
+        """Return the engine as one platform's adapter sees it (messages for other platforms go via deliver)."""
+        return PlatformHandler(self, platform)
+
+    def outbox(self) -> StorageOutbox:
+        """Return the database-backed store of undelivered messages."""
+        return StorageOutbox(self.uow, self.clock.now)
 
     def uow(self) -> UnitOfWork:
         """Return a new unit of work."""
@@ -87,6 +94,23 @@ class App:
     async def close(self) -> None:
         """Release database connections."""
         await self.db_engine.dispose()
+
+
+class PlatformHandler:
+    """The engine for one adapter: replies to its own platform come back, others are delivered by the app."""
+
+    def __init__(self, app: App, platform: str) -> None:
+        self._app = app
+        self.platform = platform
+
+    async def handle(self, msg: IncomingMessage) -> tuple[Outbound, ...]:
+        """Handle one message; hand back what this platform must send."""
+        outbound = await self._app.engine.handle(msg)
+        mine = tuple(o for o in outbound if o.chat.platform == self.platform)
+        others = [o for o in outbound if o.chat.platform != self.platform]
+        if others:
+            await self._app.deliver(others)
+        return mine
 
 
 def is_embedded(url: str) -> bool:

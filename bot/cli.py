@@ -308,6 +308,20 @@ def _finish(result) -> None:
     typer.echo(message)
 
 
+def _register_more() -> None:
+    from bot import cli_run
+
+    cli_run.register(app, OPTS, _with_app, fail)
+    try:
+        from bot import cli_jobs
+    except ImportError:  # the scheduler's commands arrive with the calendar work
+        return
+    cli_jobs.register(app, OPTS, _with_app, fail)
+
+
+_register_more()
+
+
 def main() -> None:
     """Entry point of the console script."""
     app()

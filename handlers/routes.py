@@ -7,7 +7,7 @@ import unicodedata
 from bot.core.conversation import IDLE, ConversationState, Turn
 from bot.core.messages import IncomingMessage
 from bot.core.routing import Router
-from handlers import export, listing, mine, report, start, texts
+from handlers import export, groups, listing, mine, report, start, texts
 from handlers.commands import normalize, parse_command
 from handlers.common import say
 from handlers.deps import Deps
@@ -115,5 +115,6 @@ def build_router() -> Router:
     r.entry(_cmd("mine"), mine.mine_step)
     r.entry(_cmd("items"), listing.items_step)
     r.entry(_cmd("export"), export.export_step)
+    r.entry(_cmd("bindgroup"), groups.bindgroup_step)
     r.fallback = fallback_step
     return r

@@ -140,3 +140,8 @@ EXPORT_USAGE = "请发送“导出 word”“导出 excel”“导出 图表”�
 EXPORT_CAPTION = "{title}（{period}）"
 NO_PERIOD = "还没有任何报送期。"
 UNKNOWN_PERIOD = "没有{code}报送期。已有：{codes}"
+
+# groups
+BINDGROUP_PRIVATE = "请在要接收汇总的群里发送“绑定群”（/bindgroup）。"
+BINDGROUP_DONE = "已把本群设为汇总群：每周五的进展汇总和每月台账会发到这里。"
+BINDGROUP_AGAIN = "本群已经是汇总群了。"

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from bot.core.conversation import IDLE
+from bot.core.conversation import IDLE, ConversationState, Turn
 from bot.core.messages import IncomingMessage
 from bot.core.ports import Transaction
 from bot.core.replies import Outbound, TextReply
@@ -61,8 +61,8 @@ class Engine:
             deps = tx.deps
             if hasattr(deps, "bind"):
                 deps = deps.bind(inbox_id=inbox_id)
-            turn = await self._router.route(msg, state, deps)
-            if not await tx.save_state(msg, turn.state, version):
+            turn = await self._router.route(answer_by_number(msg, state), state, deps)
+            if not await tx.save_state(msg, remember_choices(turn), version):
                 return None
             await tx.commit()
         out = []
@@ -70,3 +70,25 @@ class Engine:
             out.append(Outbound(chat=msg.chat, replies=turn.replies))
         out.extend(turn.outbound)
         return tuple(out)
+
+
+CHOICES_KEY = "_choices"
+
+
+def answer_by_number(msg: IncomingMessage, state: ConversationState) -> IncomingMessage:
+    """Turn a reply of "2" into the second choice offered last, on platforms without buttons."""
+    choices = state.data.get(CHOICES_KEY) or ()
+    text = msg.text.strip()
+    if msg.kind in ("text", "command") and text.isdigit() and 1 <= int(text) <= len(choices):
+        return msg.model_copy(update={"text": choices[int(text) - 1], "kind": "choice"})
+    return msg
+
+
+def remember_choices(turn: Turn) -> ConversationState:
+    """Return the turn's state carrying the choices of its last reply (or none)."""
+    data = {k: v for k, v in turn.state.data.items() if k != CHOICES_KEY}
+    last = turn.replies[-1] if turn.replies else None
+    choices = getattr(last, "choices", ())
+    if choices:
+        data[CHOICES_KEY] = list(choices)
+    return turn.state.model_copy(update={"data": data})

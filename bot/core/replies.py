@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Literal, Union
 
 from pydantic import BaseModel, ConfigDict
@@ -33,7 +34,7 @@ class MarkdownReply(BaseModel):
 class FileReply(BaseModel):
     """A file to deliver, such as a Word or Excel ledger."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, ser_json_bytes="base64", val_json_bytes="base64")
 
     kind: Literal["file"] = "file"
     filename: str
@@ -45,7 +46,7 @@ class FileReply(BaseModel):
 class ImageReply(BaseModel):
     """A picture (PNG) to deliver."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, ser_json_bytes="base64", val_json_bytes="base64")
 
     kind: Literal["image"] = "image"
     filename: str
@@ -63,3 +64,12 @@ class Outbound(BaseModel):
 
     chat: ChatRef
     replies: tuple[Reply, ...]
+
+    def to_payload(self) -> dict:
+        """Return a JSON-safe dict (file bytes as base64) for storing."""
+        return json.loads(self.model_dump_json())
+
+    @classmethod
+    def from_payload(cls, payload: dict) -> "Outbound":
+        """Rebuild an Outbound stored with ``to_payload``."""
+        return cls.model_validate_json(json.dumps(payload))

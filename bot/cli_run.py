@@ -1,0 +1,57 @@
+"""CLI commands for long-running processes: run, web, scheduler."""
+
+from __future__ import annotations
+
+import asyncio
+
+import typer
+
+from bot.logs import setup_logging
+
+
+def register(app: typer.Typer, opts, with_app, fail) -> None:
+    """Add the process commands to the main CLI."""
+
+    @app.command("run")
+    def run_cmd(platform: str = typer.Argument(..., help="telegram | wecom | all"),
+                scheduler: bool = typer.Option(True, "--scheduler/--no-scheduler",
+                                               help="Run the scheduler in this process (default).")) -> None:
+        """Serve a platform (Telegram polling; WeCom callback server) with the scheduler in the same process."""
+        setup_logging(opts.verbose)
+        from bot.serve import PLATFORMS, make_services, run_until_signal
+
+        platforms = list(PLATFORMS) if platform == "all" else [platform]
+        if any(p not in PLATFORMS for p in platforms):
+            fail(f"平台应为 telegram | wecom | all，而不是“{platform}”")
+
+        async def go(application):
+            await run_until_signal(make_services(application, platforms, scheduler=scheduler))
+
+        asyncio.run(with_app(go))
+
+    @app.command("web")
+    def web_cmd(host: str = typer.Option(None, "--host"), port: int = typer.Option(None, "--port")) -> None:
+        """Serve the Telegram webhook and the WeCom callback over HTTP (any number of workers)."""
+        setup_logging(opts.verbose)
+        import uvicorn
+
+        from bot.web import create_web
+
+        async def go(application):
+            settings = application.settings
+            config = uvicorn.Config(create_web(application), host=host or settings.web_host,
+                                    port=port or settings.web_port, log_level="warning", access_log=False)
+            await uvicorn.Server(config).serve()
+
+        asyncio.run(with_app(go))
+
+    @app.command("scheduler")
+    def scheduler_cmd() -> None:
+        """Run only the scheduler (for deployments with several web workers)."""
+        setup_logging(opts.verbose)
+        from bot.serve import make_services, run_until_signal
+
+        async def go(application):
+            await run_until_signal(make_services(application, [], scheduler=True))
+
+        asyncio.run(with_app(go))
