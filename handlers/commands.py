@@ -56,19 +56,20 @@ def clean_text(text: str) -> str:
 
 
 def parse_command(text: str) -> Command | None:
-    """Return the command a message starts with, or None when it is free text."""
+    """Return the command a message starts with, or None when it is free text (args keep the user's characters)."""
+    original = clean_text(text)
     text = normalize(text)
     if not text:
         return None
+    raw_parts = original.split(None, 1)
+    raw_rest = raw_parts[1].strip() if len(raw_parts) > 1 else ""
     if text.startswith("/"):
-        head, _, rest = text[1:].partition(" ")
+        head = text[1:].split(None, 1)[0] if text[1:].strip() else ""
         head = head.split("@", 1)[0].lower()
-        name = WORDS.get(head)
-        return Command(name=name or head, args=rest.strip(), slash=True)
-    parts = text.split(None, 1)
-    head, rest = parts[0], (parts[1] if len(parts) > 1 else "")
+        return Command(name=WORDS.get(head) or head, args=raw_rest, slash=True)
+    head = text.split(None, 1)[0]
     if head.lower() in WORDS:
-        return Command(name=WORDS[head.lower()], args=rest.strip())
+        return Command(name=WORDS[head.lower()], args=raw_rest)
     for word in sorted(_GLUED, key=len, reverse=True):
         if text.startswith(word) and len(text) > len(word):
             tail = text[len(word):].strip("：: ")
@@ -76,7 +77,8 @@ def parse_command(text: str) -> Command | None:
                 continue
             if word in ("修改", "通过", "退回") and not re.match(r"\d", tail):
                 continue
-            return Command(name=WORDS[word], args=tail)
+            raw_tail = original[len(word):].strip("：: ") if original.startswith(word) else tail
+            return Command(name=WORDS[word], args=raw_tail)
     return None
 
 

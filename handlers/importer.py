@@ -48,8 +48,13 @@ def short_aliases(name: str) -> list[str]:
 
 
 async def import_ledger(uow: UnitOfWork, parsed: ParsedLedger, now: datetime, *, dry_run: bool = False,
-                        author: str = "import", on_item: Callable[[int], None] | None = None) -> ImportSummary:
-    """Write ``parsed`` into storage; re-importing the same file changes nothing. Commits unless dry_run."""
+                        author: str = "import", on_item: Callable[[int], None] | None = None,
+                        commit: bool = True) -> ImportSummary:
+    """Write ``parsed`` into storage; re-importing the same file changes nothing.
+
+    Commits unless dry_run (which rolls back) or ``commit=False`` (a handler inside the engine's
+    transaction, which the engine commits after saving the conversation state).
+    """
     ledger_id, _ = await uow.ledgers.upsert(parsed.name, parsed.title, parsed.year, parsed.subject, now)
     cat_ids: dict[tuple[int, str], int] = {}
     for seq, name in parsed.categories:
@@ -94,7 +99,7 @@ async def import_ledger(uow: UnitOfWork, parsed: ParsedLedger, now: datetime, *,
     cats, items, units = await uow.ledgers.counts(ledger_id)
     if dry_run:
         await uow.rollback()
-    else:
+    elif commit:
         await uow.commit()
     return ImportSummary(ledger=parsed.name, period=parsed.period, categories=cats, items=items, units=units,
                          items_created=created, items_changed=changed, items_retired=retired,

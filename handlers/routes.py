@@ -7,10 +7,11 @@ import unicodedata
 from bot.core.conversation import IDLE, ConversationState, Turn
 from bot.core.messages import IncomingMessage
 from bot.core.routing import Router
-from handlers import export, groups, listing, mine, report, start, texts
+from handlers import admin_chat, export, groups, listing, mine, query, report, review, start, texts, upload
 from handlers.commands import normalize, parse_command
 from handlers.common import say
 from handlers.deps import Deps
+from nlp.intents import Vocabulary, parse_query
 
 MAX_TEXT = 3000
 
@@ -89,10 +90,21 @@ async def fallback_step(msg: IncomingMessage, state: ConversationState, deps: De
     return say(texts.UNKNOWN_COMMAND, state)
 
 
+async def query_or_fallback(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:
+    """Free text from an idle chat: a question for those who may ask, else the fallback."""
+    roles = await deps.uow.chats.roles(msg.chat.platform, msg.user_id)
+    if any(r.role in ("admin", "coordinator", "viewer") for r in roles):
+        return await query.query_step(msg, state, deps)
+    if parse_query(msg.text, Vocabulary()) is not None:  # a question from a contact: say why not
+        return await query.query_step(msg, state, deps)
+    return await fallback_step(msg, state, deps)
+
+
 def build_router() -> Router:
     """Return the router with every flow registered."""
     r = Router()
     r.global_command(lambda m, s, d: m.kind == "event", event_step)
+    r.global_command(lambda m, s, d: m.kind == "file", upload.upload_step)
     r.global_command(_bad_input, bad_input_step)
     r.global_command(_cmd("cancel"), cancel_step)
     r.global_command(_cmd("help"), start.help_step)
@@ -116,5 +128,11 @@ def build_router() -> Router:
     r.entry(_cmd("items"), listing.items_step)
     r.entry(_cmd("export"), export.export_step)
     r.entry(_cmd("bindgroup"), groups.bindgroup_step)
-    r.fallback = fallback_step
+    r.entry(_cmd("open"), admin_chat.open_step)
+    r.entry(_cmd("close"), admin_chat.close_step)
+    r.entry(_cmd("deadline"), admin_chat.deadline_step)
+    r.entry(_cmd("invite"), admin_chat.invite_step)
+    r.entry(_cmd("accept", "return"), review.review_step)
+    r.entry(_cmd("overview", "lagging", "missing", "unit", "item", "history"), query.query_step)
+    r.fallback = query_or_fallback
     return r

@@ -145,3 +145,57 @@ UNKNOWN_PERIOD = "没有{code}报送期。已有：{codes}"
 BINDGROUP_PRIVATE = "请在要接收汇总的群里发送“绑定群”（/bindgroup）。"
 BINDGROUP_DONE = "已把本群设为汇总群：每周五的进展汇总和每月台账会发到这里。"
 BINDGROUP_AGAIN = "本群已经是汇总群了。"
+
+# queries
+QUERY_HELP = ("可以这样问我：\n  概况 —— 本期总体情况\n  哪些项目滞后 —— 落后于序时进度的项目\n  谁还没报 —— 未报送的单位\n"
+              "  卫健局怎么样 —— 某单位的项目\n  充电桩进展 —— 某项目的最新进展\n  充电桩历史 —— 某项目的历次填报")
+OVERVIEW = ("【{title}】\n报送期{code}（{state}），序时进度{schedule}。\n"
+            "单位：{units}个，已报送{reported}个，未报送{missing}个{missing_names}\n"
+            "项目：{items}项，已完成{completed}、推进中{in_progress}、前期准备{preparing}、未启动{not_started}\n"
+            "亮灯：🟢{green} 🟡{yellow} 🔴{red}{plan_flags}")
+OVERVIEW_PLAN_FLAGS = "\n上月计划在本月进展中未体现：{count}项（问“某项目进展”可看详情）"
+PERIOD_STATES = {"open": "填报中", "closed": "已关闭"}
+LAGGING_HEAD = "{code}落后于序时进度（{schedule}）的项目共{count}项，按差距排序："
+LAGGING_LINE = "{emoji}[{number}] {content}（{units}）完成{completion}，落后{gap}个百分点，{status}"
+LAGGING_NONE = "{code}没有落后于序时进度的项目（序时进度{schedule}）。👍"
+LAGGING_MORE = "……另有{count}项，发送“导出 excel”查看全部。"
+MISSING_HEAD = "{code}还有{count}个单位未报送{deadline}："
+MISSING_LINE = "· {unit}：{numbers}"
+MISSING_NONE = "{code}各单位都已报送。✅"
+UNIT_HEAD = "【{unit}】{code}共{count}个项目："
+ITEM_BLOCK = ("{emoji}[{number}] {content}\n  责任单位：{units}｜{status}｜完成{completion}（序时{schedule}）\n"
+              "  目标：{targets}\n  进展：{progress}\n  问题：{problems}\n  {plan_month}月计划：{plan}")
+ITEM_PLAN_FLAG = "  ⚠ 上月计划“{plan}”在本月进展中未体现"
+ITEM_NOT_FOUND = "没有找到与“{keyword}”有关的项目。可以换个说法，或发送“台账”查看全部项目。"
+ITEM_TOO_MANY = "与“{keyword}”有关的项目有{count}个，请说得更具体些：\n{items}"
+HISTORY_HEAD = "[{number}] {content} 历次填报："
+HISTORY_LINE = "{code} 第{revision}版｜{who}｜{when}｜{status}{review}\n  {progress}"
+HISTORY_NONE = "[{number}] 还没有任何填报记录。"
+IMPORTED = "导入"
+NOT_REPORTED = "未报"
+
+# coordinator commands
+OPEN_USAGE = "请写成：开启报送 2025-04 截止 4月25日17:00"
+PERIOD_OPENED = "已开启{code}报送期{deadline}，已向{count}位联络员发出填报提醒。"
+PERIOD_CLOSED = "已关闭{code}报送期。"
+DEADLINE_USAGE = "请写成：截止 2025-04 4月28日17:00（不写报送期则改当前报送期）"
+DEADLINE_SET = "{code}报送期的截止时间已改为{deadline}。"
+INVITE_USAGE = "请写成：邀请 单位名称（如：邀请 卫健局），或 邀请 查阅 / 邀请 督查室"
+REVIEW_USAGE = "请写成：通过 N，或 退回 N 原因（N为项目编号，如：退回 24 数据与上月不符）"
+REVIEW_NEED_REASON = "退回时请写明原因，例如：退回 {number} 累计数与上月不符，请核实"
+REVIEW_NOTHING = "第{number}项在{code}还没有填报，无需审核。"
+REVIEW_WHICH_UNIT = "第{number}项有{count}个单位填报：{units}。请写明单位，例如：{example}"
+REVIEW_ACCEPTED = "已通过第{number}项（{units}）{code}的填报。"
+REVIEW_RETURNED = "已退回第{number}项（{units}）{code}的填报，已通知联络员修改。原因：{reason}"
+RETURNED_NOTICE = "您单位【{unit}】填报的第{number}项（{code}）被督查室退回。\n原因：{reason}\n请发送“修改 {number}”重新填报。"
+RETURNED_NO_CONTACT = "（注意：{unit}还没有绑定联络员，无法通知。）"
+
+# jobs (scheduled postings: reminders, escalation, weekly summary, monthly ledger)
+REMIND = "【{unit}】提醒：{code}报送期{deadline}，贵单位还有{count}个项目未填报：\n{items}\n请发送“填报”开始。"
+REMIND_DEADLINE = "将于{deadline}截止"
+ESCALATE_HEAD = "{code}报送期已于{deadline}截止，还有{count}个单位未报送完毕："
+ESCALATE_LINE = "· {unit}：{numbers}"
+ESCALATE_TAIL = "可发送“谁还没报”查看最新情况。"
+WEEKLY_CHART_CAPTION = "{title}（{period}）完成率与序时进度"
+MONTHLY_LEDGER_CAPTION = "{title}（{period}）月度台账"
+WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")

@@ -182,9 +182,11 @@ def build_ledger(
             )
             for t in item.targets
         )
-        known = [min(c.completion, 1.0) for c in cells if c.completion is not None]
-        completion = sum(known) / len(known) if known else None
         status = _item_status(item)
+        known = [min(c.completion, 1.0) for c in cells if c.completion is not None]
+        if not known and cells and status in ("not_started", "preparing"):
+            known = [0.0]  # nothing delivered yet: 0 of the target, not "unknown"
+        completion = sum(known) / len(known) if known else None
         light, gap = item_light(status, completion, share, thresholds)
         rows.append(LedgerRow(
             item_id=item.item_id, seq=item.seq, category=item.category, content=item.content,

@@ -1,0 +1,261 @@
+"""When the scheduled jobs fire: the official working-day calendar, cron times shifted off holidays, deadline-relative times.
+
+Pure time arithmetic (no storage): the scheduler, the hourly/minutely tick, ``jobs list`` and ``jobs run`` all
+ask this module, so they always agree on a job's fire times and on the (job, fire time) key of the dispatch log.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from apscheduler.triggers.cron import CronTrigger
+
+_log = logging.getLogger(__name__)
+
+OPEN_PERIOD, REMIND, ESCALATE, WEEKLY_SUMMARY, MONTHLY_LEDGER = (
+    "open-period", "remind", "escalate", "weekly-summary", "monthly-ledger")
+JOB_NAMES = (OPEN_PERIOD, REMIND, ESCALATE, WEEKLY_SUMMARY, MONTHLY_LEDGER)
+CRON_JOBS = (OPEN_PERIOD, WEEKLY_SUMMARY)
+DEADLINE_JOBS = (REMIND, ESCALATE, MONTHLY_LEDGER)
+# The longest run of non-working days in the official calendar is 8-9 days (Spring Festival, National Day);
+# a shifted time never lands further than this from its nominal time.
+MAX_SHIFT = timedelta(days=20)
+_MAX_STEPS = 200_000  # guard against a cron expression firing every minute over a long search window
+_DOW = {"0": "sun", "7": "sun", "1": "mon", "2": "tue", "3": "wed", "4": "thu", "5": "fri", "6": "sat"}
+
+
+@dataclass(frozen=True)
+class JobConfig:
+    """The schedule as the jobs see it (built from ``ScheduleSettings`` by the composition root)."""
+
+    open_period: str = "0 9 20 * *"
+    deadline_day: int = 25
+    deadline_time: str = "17:00"
+    remind_before_hours: float = 52
+    escalate_after_hours: float = 1
+    weekly_summary: str = "0 17 * * fri"
+    monthly_ledger_hour: int = 9
+    holidays: bool = True
+    grace_seconds: int = 3600 * 6
+    timezone: str = "Asia/Shanghai"
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """Return the schedule's time zone."""
+        return ZoneInfo(self.timezone)
+
+    @property
+    def grace(self) -> timedelta:
+        """Return how late a missed run may still be caught up."""
+        return timedelta(seconds=self.grace_seconds)
+
+    def cron(self, job: str) -> str:
+        """Return the cron expression of a cron-driven job."""
+        return {OPEN_PERIOD: self.open_period, WEEKLY_SUMMARY: self.weekly_summary}[job]
+
+    @classmethod
+    def from_settings(cls, settings) -> "JobConfig":
+        """Return the config of an application's ``Settings`` (read by attribute, no import of bot.settings)."""
+        s = settings.schedule
+        fields = {k: getattr(s, k) for k in cls.__dataclass_fields__ if hasattr(s, k)}
+        return cls(**fields, timezone=getattr(settings, "timezone", "Asia/Shanghai"))
+
+
+class WorkCalendar:
+    """Working days of the official Chinese calendar (public holidays off, 调休 make-up days on).
+
+    Uses ``chinese_calendar``; for a year it does not know yet it falls back to Monday–Friday and logs a
+    warning once per year. ``enabled=False`` means every day is a working day (no shifting at all).
+    """
+
+    def __init__(self, enabled: bool = True) -> None:
+        self.enabled = enabled
+        self._warned: set[int] = set()
+
+    def is_workday(self, day: date) -> bool:
+        """Return True when ``day`` is a working day."""
+        if not self.enabled:
+            return True
+        try:
+            import chinese_calendar
+
+            return bool(chinese_calendar.is_workday(day))
+        except NotImplementedError:
+            if day.year not in self._warned:
+                self._warned.add(day.year)
+                _log.warning("chinese_calendar has no holiday data for %s; treating Monday-Friday as working days "
+                             "(upgrade chinesecalendar when the State Council publishes the year's schedule)",
+                             day.year)
+            return day.weekday() < 5
+
+    def forward(self, when: datetime) -> datetime:
+        """Return ``when`` moved to the same time of day on the first working day on or after it."""
+        day = when.date()
+        for _ in range(60):
+            if self.is_workday(day):
+                break
+            day += timedelta(days=1)
+        return when if day == when.date() else _on_day(when, day)
+
+    def backward(self, when: datetime) -> datetime:
+        """Return ``when`` moved to the same time of day on the last working day on or before it."""
+        day = when.date()
+        for _ in range(60):
+            if self.is_workday(day):
+                break
+            day -= timedelta(days=1)
+        return when if day == when.date() else _on_day(when, day)
+
+
+def _on_day(when: datetime, day: date) -> datetime:
+    return datetime.combine(day, when.timetz().replace(tzinfo=None), tzinfo=when.tzinfo)
+
+
+def fire_key(when: datetime, tz: ZoneInfo | None = None) -> str:
+    """Return the dispatch-log key of a fire time, e.g. '2025-04-25T17:00+08:00'."""
+    return when.astimezone(tz or ZoneInfo("Asia/Shanghai")).isoformat(timespec="minutes")
+
+
+def crontab_trigger(expr: str, tz: ZoneInfo) -> CronTrigger:
+    """Return a CronTrigger for a standard 5-field crontab line.
+
+    APScheduler 3 numbers weekdays from Monday=0, unlike crontab (Sunday=0), so numeric weekdays are translated
+    to names first: "0 17 * * 5" is Friday, as in crontab.
+    """
+    fields = expr.split()
+    if len(fields) != 5:
+        raise ValueError(f"cron expression needs 5 fields (minute hour day month weekday): {expr!r}")
+    fields[4] = re.sub(r"\d+", lambda m: _DOW.get(m.group(0), m.group(0)), fields[4])
+    minute, hour, day, month, dow = fields
+    return CronTrigger(minute=minute, hour=hour, day=day, month=month, day_of_week=dow, timezone=tz)
+
+
+def _nominal(trigger: CronTrigger, start: datetime):
+    """Yield the unshifted fire times at or after ``start``."""
+    t = trigger.get_next_fire_time(None, start)
+    steps = 0
+    while t is not None and steps < _MAX_STEPS:
+        yield t
+        steps += 1
+        t = trigger.get_next_fire_time(t, t + timedelta(microseconds=1))
+
+
+def next_cron_fire(expr: str, after: datetime, cfg: JobConfig, cal: WorkCalendar) -> datetime | None:
+    """Return the first fire time strictly after ``after``, holidays shifted to the next working day."""
+    trigger = crontab_trigger(expr, cfg.tz)
+    best = None
+    for t in _nominal(trigger, after - MAX_SHIFT):
+        if best is not None and t > best:
+            break  # a later nominal time only shifts later still
+        s = cal.forward(t)
+        if s > after and (best is None or s < best):
+            best = s
+    return best
+
+
+def last_cron_fire(expr: str, at: datetime, cfg: JobConfig, cal: WorkCalendar) -> datetime | None:
+    """Return the latest fire time at or before ``at``, holidays shifted to the next working day."""
+    trigger = crontab_trigger(expr, cfg.tz)
+    for lookback in (timedelta(days=35), timedelta(days=400), timedelta(days=3700)):
+        start = at - lookback
+        found = None
+        for t in _nominal(trigger, start - MAX_SHIFT):
+            if t > at:
+                break
+            s = cal.forward(t)
+            if s <= at and (found is None or s > found):
+                found = s
+        if found is not None and found >= start:
+            return found
+    return None
+
+
+def period_deadline(year: int, month: int, cfg: JobConfig, cal: WorkCalendar) -> datetime:
+    """Return the deadline of a month's period: the configured day and time, postponed to a working day.
+
+    As with statutory time limits (民法典第二百零三条), a deadline on a holiday moves to the next working day.
+    A day beyond the month's end means its last day.
+    """
+    hour, minute = (int(x) for x in cfg.deadline_time.split(":"))
+    last = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
+    day = date(year, month, min(cfg.deadline_day, last))
+    return cal.forward(datetime.combine(day, time(hour, minute), tzinfo=cfg.tz))
+
+
+def deadline_fire(job: str, deadline: datetime, cfg: JobConfig, cal: WorkCalendar) -> datetime:
+    """Return when a deadline-relative job fires for a period with ``deadline``.
+
+    remind: ``remind_before_hours`` before, moved to the next working day unless that is at or past the
+    deadline, then to the previous one; escalate: ``escalate_after_hours`` after, next working day;
+    monthly-ledger: the day after at ``monthly_ledger_hour``, next working day.
+    """
+    deadline = deadline.astimezone(cfg.tz)
+    if job == REMIND:
+        t = deadline - timedelta(hours=cfg.remind_before_hours)
+        moved = cal.forward(t)
+        return moved if moved < deadline else cal.backward(t)
+    if job == ESCALATE:
+        return cal.forward(deadline + timedelta(hours=cfg.escalate_after_hours))
+    if job == MONTHLY_LEDGER:
+        day = deadline.date() + timedelta(days=1)
+        return cal.forward(datetime.combine(day, time(cfg.monthly_ledger_hour), tzinfo=cfg.tz))
+    raise ValueError(f"not a deadline job: {job}")
+
+
+def deadline_fires(job: str, periods, cfg: JobConfig, cal: WorkCalendar) -> dict[datetime, list]:
+    """Return fire time → the periods (those with a deadline) that fire ``job`` then."""
+    out: dict[datetime, list] = {}
+    for p in periods:
+        if p.deadline is not None:
+            out.setdefault(deadline_fire(job, p.deadline, cfg, cal), []).append(p)
+    return out
+
+
+def last_fire(job: str, at: datetime, cfg: JobConfig, cal: WorkCalendar, periods=()) -> datetime | None:
+    """Return the latest fire time of ``job`` at or before ``at`` (deadline jobs: of existing periods)."""
+    if job in CRON_JOBS:
+        return last_cron_fire(cfg.cron(job), at, cfg, cal)
+    past = [t for t in deadline_fires(job, periods, cfg, cal) if t <= at]
+    return max(past) if past else None
+
+
+def next_fire(job: str, after: datetime, cfg: JobConfig, cal: WorkCalendar, periods=()) -> tuple[datetime | None, bool]:
+    """Return the next fire time after ``after`` and whether it is projected from a period not opened yet."""
+    if job in CRON_JOBS:
+        return next_cron_fire(cfg.cron(job), after, cfg, cal), False
+    future = [t for t in deadline_fires(job, periods, cfg, cal) if t > after]
+    if future:
+        return min(future), False
+    known = {p.code for p in periods}
+    opening = after
+    for _ in range(3):  # the next openings' deadlines, skipping months whose period exists already
+        opening = next_cron_fire(cfg.open_period, opening, cfg, cal)
+        if opening is None:
+            return None, False
+        local = opening.astimezone(cfg.tz)
+        if f"{local.year:04d}-{local.month:02d}" in known:
+            continue
+        t = deadline_fire(job, open_deadline(opening, cfg, cal), cfg, cal)
+        if t > after:
+            return t, True
+    return None, False
+
+
+def open_deadline(fire: datetime, cfg: JobConfig, cal: WorkCalendar) -> datetime:
+    """Return the deadline of the period opened at ``fire`` (the next month's when this month's has passed)."""
+    local = fire.astimezone(cfg.tz)
+    deadline = period_deadline(local.year, local.month, cfg, cal)
+    if deadline <= fire:
+        y, m = (local.year + 1, 1) if local.month == 12 else (local.year, local.month + 1)
+        deadline = period_deadline(y, m, cfg, cal)
+    return deadline
+
+
+def period_code_of(fire: datetime, cfg: JobConfig) -> str:
+    """Return the period a run of open-period at ``fire`` opens: the month of the fire time."""
+    local = fire.astimezone(cfg.tz)
+    return f"{local.year:04d}-{local.month:02d}"
