@@ -22,8 +22,9 @@ class Thresholds(BaseModel):
     red: float = 30.0
 
 
-# Implied progress of an item that has no numeric completion, by status (share of the whole).
-STATUS_IMPLIED: dict[str, float] = {"not_started": 0.0, "preparing": 0.05, "in_progress": 0.5, "completed": 1.0}
+# An item with no number that has not started delivering: yellow once this share of its span has passed, red at that.
+NO_NUMBER_YELLOW = 1 / 3
+NO_NUMBER_RED = 1 / 2
 
 
 def period_end(year: int, month: int) -> date:
@@ -49,10 +50,13 @@ def item_light(status: str, completion: float | None, schedule: float,
     if status == "completed":
         return "green", 0.0
     if completion is None:
-        completion = STATUS_IMPLIED.get(status, 0.0)
-        if status == "in_progress":
-            # Delivery under way with no number: taken as on schedule until the last fifth of the span.
-            completion = min(schedule, 0.8)
+        if status in ("not_started", "preparing"):
+            gap = round(schedule * 100.0, 1)
+            if schedule >= NO_NUMBER_RED - 1e-9:
+                return "red", gap
+            return ("yellow" if schedule >= NO_NUMBER_YELLOW - 1e-9 else "green"), gap
+        # Delivery under way with no number: taken as on schedule until the last fifth of the span.
+        completion = min(schedule, 0.8)
     gap = round((schedule - completion) * 100.0, 1)
     if gap > thresholds.red:
         return "red", gap
