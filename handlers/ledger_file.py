@@ -8,6 +8,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
+from handlers import texts
+
 COLUMNS = 7
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 _PAGE_NUMBER = re.compile(r"^\s*(第?\s*\d+\s*页?|-\s*\d+\s*-)\s*$")
@@ -19,9 +21,9 @@ class LedgerFileError(ValueError):
     def __init__(self, source: str, message: str, *, row: int | None = None, column: str | None = None) -> None:
         where = [source]
         if row is not None:
-            where.append(f"第{row}行")
+            where.append(texts.FILE_WHERE_ROW.format(row=row))
         if column:
-            where.append(f"“{column}”列")
+            where.append(texts.FILE_WHERE_COLUMN.format(column=column))
         super().__init__(f"{'，'.join(where)}：{message}")
         self.source, self.row, self.column = source, row, column
 
@@ -63,7 +65,7 @@ def _split_title_header(source: str, rows: list[list[str]], leading: list[str]) 
             before = [c for r in rows[:i] for c in r if c]
             title = next((t for t in [*leading, *before] if t.strip()), "")
             return _clean(title), cells, i
-    raise LedgerFileError(source, "找不到表头（应含“序号”“进展情况”等列），这不像一份进展情况台账")
+    raise LedgerFileError(source, texts.FILE_NO_HEADER)
 
 
 def read_text(path: Path, data: bytes | None = None) -> LedgerTable:
@@ -71,16 +73,16 @@ def read_text(path: Path, data: bytes | None = None) -> LedgerTable:
     source = path.name
     raw = data if data is not None else path.read_bytes()
     if not raw.strip():
-        raise LedgerFileError(source, "文件是空的")
+        raise LedgerFileError(source, texts.FILE_EMPTY)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         try:
             text = raw.decode("gb18030")
         except UnicodeDecodeError as exc:
-            raise LedgerFileError(source, "无法识别文件编码（请另存为 UTF-8 文本）") from exc
+            raise LedgerFileError(source, texts.FILE_ENCODING) from exc
     if "\x00" in text:
-        raise LedgerFileError(source, "这是二进制文件，不是文本台账")
+        raise LedgerFileError(source, texts.FILE_BINARY)
     blocks: list[tuple[int, list[str], list[str]]] = []  # (first line no, cells, loose lines)
     cur: tuple[int, list[str], list[str]] | None = None
     for lineno, line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
@@ -100,7 +102,7 @@ def read_text(path: Path, data: bytes | None = None) -> LedgerTable:
             cur[2].append(line)
     table_blocks = [b for b in blocks if b[1]]
     if not table_blocks:
-        raise LedgerFileError(source, "没有找到表格行（每个单元格应以制表符开头）")
+        raise LedgerFileError(source, texts.FILE_NO_ROWS)
     cell_rows = [[_clean(c) for c in b[1]] for b in table_blocks]
     hi0 = next((i for i, cells in enumerate(cell_rows) if _is_header(cells)), 0)
     leading = [line for b in blocks if b[0] <= table_blocks[hi0][0] for line in b[2] if line.strip()][:1]
@@ -143,9 +145,9 @@ def read_docx(path: Path, data: bytes | None = None) -> LedgerTable:
     try:
         doc = Document(BytesIO(data) if data is not None else str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise LedgerFileError(source, "无法打开 Word 文件（文件损坏或不是 .docx）") from exc
+        raise LedgerFileError(source, texts.FILE_BAD_DOCX) from exc
     if not doc.tables:
-        raise LedgerFileError(source, "文件里没有表格")
+        raise LedgerFileError(source, texts.FILE_NO_TABLE)
     tbl = doc.tables[0]._tbl
     grid: list[list[str]] = []
     above: dict[int, str] = {}
@@ -186,7 +188,7 @@ def read_xlsx(path: Path, data: bytes | None = None) -> LedgerTable:
     try:
         wb = load_workbook(BytesIO(data) if data is not None else str(path), data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise LedgerFileError(source, "无法打开 Excel 文件（文件损坏或不是 .xlsx）") from exc
+        raise LedgerFileError(source, texts.FILE_BAD_XLSX) from exc
     ws = wb.worksheets[0]
     merged_children: set[tuple[int, int]] = set()
     for rng in ws.merged_cells.ranges:
@@ -209,7 +211,7 @@ def read_xlsx(path: Path, data: bytes | None = None) -> LedgerTable:
         if any(cells):
             grid.append((r_idx, cells))
     if not grid:
-        raise LedgerFileError(source, "工作表是空的")
+        raise LedgerFileError(source, texts.FILE_EMPTY_SHEET)
     title, header, hi = _split_title_header(source, [c for _, c in grid], [])
     width = len(header)
     rows = tuple(TableRow(number=n, cells=tuple((c + [""] * width)[:max(width, len(c))]))
@@ -221,11 +223,11 @@ def read_ledger_file(path: Path, data: bytes | None = None) -> LedgerTable:
     """Read a ledger table by the file's format (.docx, .xlsx, .txt)."""
     suffix = path.suffix.lower()
     if data is None and not path.exists():
-        raise LedgerFileError(path.name, f"文件不存在：{path}")
+        raise LedgerFileError(path.name, texts.FILE_MISSING.format(path=path))
     if suffix == ".docx":
         return read_docx(path, data)
     if suffix in (".xlsx", ".xlsm"):
         return read_xlsx(path, data)
     if suffix in (".txt", ".text", ".tsv", ""):
         return read_text(path, data)
-    raise LedgerFileError(path.name, f"不支持的格式“{suffix}”，请使用 .docx、.xlsx 或 .txt")
+    raise LedgerFileError(path.name, texts.FILE_FORMAT.format(suffix=suffix))

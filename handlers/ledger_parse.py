@@ -6,6 +6,8 @@ import re
 
 from pydantic import BaseModel, ConfigDict
 
+from handlers import texts
+
 from handlers.ledger_file import COLUMNS, LedgerFileError, LedgerTable
 
 # A unit's name ends in one of these; a line that does not is the first half of a name broken in two.
@@ -115,7 +117,7 @@ def parse_title(title: str, plan_header: str, source: str) -> tuple[int, int, in
     if month is None and plan_month:
         month = 12 if plan_month == 1 else plan_month - 1
     if not year_m or month is None:
-        raise LedgerFileError(source, f"无法从标题“{title}”读出年份和月份（应如“2025年一季度…台账”）", row=0)
+        raise LedgerFileError(source, texts.FILE_TITLE.format(title=title), row=0)
     year = int(year_m.group(1))
     if plan_month is None:
         plan_month = month % 12 + 1
@@ -130,13 +132,13 @@ def parse_table(table: LedgerTable) -> ParsedLedger:
     src = table.source
     header = tuple(join_lines(h) for h in table.header)
     if len(header) != COLUMNS:
-        raise LedgerFileError(src, f"表头有{len(header)}列，应为{COLUMNS}列：{'、'.join(EXPECTED)}", row=0)
+        raise LedgerFileError(src, texts.FILE_HEADER_COLUMNS.format(got=len(header), want=COLUMNS, names='、'.join(EXPECTED)), row=0)
     for want, got in zip(EXPECTED, header):
         if want not in got and not (want == "具体项目内容" and "项目" in got):
-            raise LedgerFileError(src, f"表头应为“{want}”，实为“{got}”", row=0, column=want)
+            raise LedgerFileError(src, texts.FILE_HEADER_NAME.format(want=want, got=got), row=0, column=want)
     year, month, plan_month, subject = parse_title(table.title, header[6], src)
     if not table.rows:
-        raise LedgerFileError(src, "表格只有表头，没有项目行")
+        raise LedgerFileError(src, texts.FILE_ONLY_HEADER)
     items: list[ParsedItem] = []
     seq = 0
     category = ""
@@ -144,25 +146,25 @@ def parse_table(table: LedgerTable) -> ParsedLedger:
     for row in table.rows:
         cells = row.cells
         if len(cells) != COLUMNS:
-            raise LedgerFileError(src, f"这一行有{len(cells)}个单元格，应为{COLUMNS}个", row=row.number)
+            raise LedgerFileError(src, texts.FILE_ROW_CELLS.format(got=len(cells), want=COLUMNS), row=row.number)
         seq_cell, cat_cell, content, unit_cell, progress, problems, plan = cells
         if seq_cell:
             digits = re.sub(r"[^\d]", "", seq_cell)
             if not digits:
-                raise LedgerFileError(src, f"序号“{seq_cell}”不是数字", row=row.number, column="序号")
+                raise LedgerFileError(src, texts.FILE_SEQ.format(value=seq_cell), row=row.number, column="序号")
             if int(digits) != seq:
                 seq, category, units = int(digits), "", ()
         if cat_cell:
             category = join_lines(cat_cell)
         if not seq or not category:
-            raise LedgerFileError(src, "序号或目标任务为空，且上方没有可沿用的值", row=row.number,
+            raise LedgerFileError(src, texts.FILE_NO_CATEGORY, row=row.number,
                                   column="序号" if not seq else "目标任务")
         if not content:
-            raise LedgerFileError(src, "具体项目内容为空", row=row.number, column="具体项目内容")
+            raise LedgerFileError(src, texts.FILE_NO_CONTENT, row=row.number, column="具体项目内容")
         if unit_cell:
             units = split_units(unit_cell)
         if not units:
-            raise LedgerFileError(src, "责任单位为空，且本类别上方没有可沿用的单位", row=row.number,
+            raise LedgerFileError(src, texts.FILE_NO_UNIT, row=row.number,
                                   column="责任单位")
         items.append(ParsedItem(position=len(items) + 1, row=row.number, seq=seq, category=category,
                                 content=content, units=units, progress=progress, problems=problems, plan=plan))
