@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import BaseModel, Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class TelegramSettings(BaseModel):
@@ -28,14 +30,26 @@ class WeComSettings(BaseModel):
     token: SecretStr | None = None
     encoding_aes_key: SecretStr | None = None
     api_base: str = "https://qyapi.weixin.qq.com"
-    robot_key: list[SecretStr] = Field(default_factory=list)
+    # Group robots: "NAME=KEY" entries (group chat wecom:NAME), or one bare KEY (wecom:default);
+    # comma separated or a JSON list. NoDecode: a plain key is not JSON.
+    robot_key: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
     max_timestamp_skew: int = 300
+
+    @field_validator("robot_key", mode="before")
+    @classmethod
+    def _split_robot_keys(cls, value: object) -> object:
+        if isinstance(value, str):
+            text = value.strip()
+            return json.loads(text) if text.startswith("[") else [p for p in text.split(",") if p.strip()]
+        return value
 
 
 class ScheduleSettings(BaseModel):
     """When jobs fire (cron fields, Asia/Shanghai)."""
 
     open_period: str = "0 9 20 * *"
+    deadline_day: int = 25  # the period's deadline: this day of its month (postponed off holidays)
+    deadline_time: str = "17:00"
     remind_before_hours: int = 52
     escalate_after_hours: int = 1
     weekly_summary: str = "0 17 * * fri"

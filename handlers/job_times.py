@@ -10,6 +10,7 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
@@ -223,26 +224,39 @@ def last_fire(job: str, at: datetime, cfg: JobConfig, cal: WorkCalendar, periods
     return max(past) if past else None
 
 
-def next_fire(job: str, after: datetime, cfg: JobConfig, cal: WorkCalendar, periods=()) -> tuple[datetime | None, bool]:
-    """Return the next fire time after ``after`` and whether it is projected from a period not opened yet."""
+class NextFire(NamedTuple):
+    """A job's next fire time, the period it concerns (deadline jobs) and whether that period is not open yet."""
+
+    time: datetime | None
+    period: str = ""
+    projected: bool = False
+
+
+def next_fire(job: str, after: datetime, cfg: JobConfig, cal: WorkCalendar, periods=()) -> NextFire:
+    """Return the next fire time after ``after``; for a deadline job with no period due, project it from the
+    deadline of the period the next open-period run will open."""
+    if job == OPEN_PERIOD:
+        t = next_cron_fire(cfg.open_period, after, cfg, cal)
+        return NextFire(t, period_code_of(t, cfg) if t else "")
     if job in CRON_JOBS:
-        return next_cron_fire(cfg.cron(job), after, cfg, cal), False
-    future = [t for t in deadline_fires(job, periods, cfg, cal) if t > after]
+        return NextFire(next_cron_fire(cfg.cron(job), after, cfg, cal))
+    future = sorted((t, ps) for t, ps in deadline_fires(job, periods, cfg, cal).items() if t > after)
     if future:
-        return min(future), False
+        t, ps = future[0]
+        return NextFire(t, "、".join(p.code for p in ps))
     known = {p.code for p in periods}
     opening = after
     for _ in range(3):  # the next openings' deadlines, skipping months whose period exists already
         opening = next_cron_fire(cfg.open_period, opening, cfg, cal)
         if opening is None:
-            return None, False
-        local = opening.astimezone(cfg.tz)
-        if f"{local.year:04d}-{local.month:02d}" in known:
+            break
+        code = period_code_of(opening, cfg)
+        if code in known:
             continue
         t = deadline_fire(job, open_deadline(opening, cfg, cal), cfg, cal)
         if t > after:
-            return t, True
-    return None, False
+            return NextFire(t, code, True)
+    return NextFire(None)
 
 
 def open_deadline(fire: datetime, cfg: JobConfig, cal: WorkCalendar) -> datetime:
