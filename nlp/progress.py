@@ -28,12 +28,16 @@ MAX_MENTIONS = 400  # more numbers than any real reply holds; keeps hostile inpu
 WINDOW = 60  # characters of a clause looked at on each side of a number
 # Reasons a number is not an achieved value of the target, looked for in its clause.
 BLOCK_PRE = {
-    "remain": r"剩余|还剩|尚余|尚有|仍有|还有|其余|未完成|尚未|(?<![接期招对款])待|未|缺口|差(?!异)",
+    "remain": r"剩余|剩下|还剩|剩|尚余|尚有|仍有|还有|其余|未完成|尚未|(?<![接期招对款])待|未|缺口|差(?!异)",
     "start": r"开工|启动|动工|开始|进场|在建|开建|着手",
-    "list": r"名单|确定|遴选|筛选|摸排|摸底|排查|报名|申报|申请|提交|审核|初审",
-    "prep": r"合同|签订|签约|招标|投标|采购|预算|评审|评估|审批|立项|可研|设计|方案|规划|编制|谋划|金额|批复|论证|选址|勘察|中标",
+    "list": r"名单|确定|遴选|筛选|摸排|摸底|排查|报名|申报|申请|提交|审核|初审|梳理|清单|发现|交办",
+    "prep": r"合同|签订|签约|招标|投标|采购|预算|评审|评估|审批|立项|可研|设计|方案|规划|编制|谋划|金额|批复|论证|选址|勘察|中标|"
+            r"总投资|计划投资|概算|估算",
     "phase": r"路基|路面|土建|基础|主体|电气|桩基|土方|钢结构|装修|装饰|二次结构|抹灰|管线迁改",
     "progress": r"形象进度|工程进度|施工进度|进度|总工程量|工程量",
+    "ongoing": r"正在|在施|施工中",
+    "compare": r"同比|环比|较上年|较去年|比上年|比去年",
+    "induced": r"带动|拉动|撬动",
 }
 BLOCK_POST = {
     "start": r"^[^，,。]{0,12}?(?:开工|启动|动工|开始|进场|在建|开建)",
@@ -65,6 +69,7 @@ class Mention:
     basis: str = "unknown"
     blocks: set[str] = field(default_factory=set)
     sub: bool = False
+    inherited: bool = False  # the noun was borrowed from the number before
 
 
 def _mentions(text: str) -> list[Mention]:
@@ -101,6 +106,12 @@ def _mentions(text: str) -> list[Mention]:
                 m.blocks.add(name)
         hard = _re(r"[，,。；;!！?？\n]|剩下|剩余|其余|其他|另外|还有|另有").search(text, q.end, q.end + WINDOW)
         post_hard = text[q.end:hard.start() if hard else q.end + WINDOW]  # chat spaces do not end a thought
+        nxt = qs[i + 1] if i + 1 < len(qs) else None
+        if nxt is not None and nxt.start <= q.end + len(post_hard):
+            # 已完工3座、在建5座: words after the 、 are the next number's, not this one's
+            sep = text.find("、", q.end, nxt.start)
+            if sep >= 0:
+                post_hard = post_hard[:sep - q.end] + post_hard[nxt.end - q.end:]
         for name, pattern in BLOCK_POST.items():
             if _re(pattern).search(post_hard):
                 m.blocks.add(name)
@@ -108,7 +119,6 @@ def _mentions(text: str) -> list[Mention]:
         if plan and not _re(r"已|目前|累计|实际|截至|现").search(sent_pre[plan[-1].end():]):
             m.blocks.add("plan")
         m.sub = "其中" in sent_pre
-        nxt = qs[i + 1] if i + 1 < len(qs) else None
         gap = text[q.end:nxt.start] if nxt is not None else ""
         if nxt is not None and nxt.start < c_end and not _re(r"^[^，,]{0,12}?(?:[、和及与]|不是|而非)").search(gap):
             m.blocks.add("topic")  # 3个片区实施项目77个: the first number is the subject
@@ -130,10 +140,8 @@ def _inherit(mentions: list[Mention]) -> None:
     for prev, m in zip(mentions, mentions[1:]):
         if prev.sentence != m.sentence:
             continue
-        if not m.noun and prev.noun and not prev.blocks - {"topic"}:
-            m.noun = prev.noun
-        elif not m.noun and prev.noun:
-            m.noun = prev.noun
+        if not m.noun and prev.noun:
+            m.noun, m.inherited = prev.noun, True
         if m.basis == "unknown" and prev.basis == "cumulative" and not m.sub:
             m.basis = "cumulative"  # 累计举办区级活动3场，镇街活动4场: 累计 covers both parts
         if not m.q.unit and prev.q.unit:
@@ -142,6 +150,14 @@ def _inherit(mentions: list[Mention]) -> None:
 
 def _allowed(m: Mention, info: TargetInfo, score: float) -> bool:
     blocks = m.blocks - {"start"} if "开工" in info.stage or "启动" in info.stage else m.blocks
+    if "compare" in blocks and info.target.unit == "%" and (
+            {"增长", "增速", "增幅", "下降", "降低"} & info.context or _re(r"增长|增速|增幅|下降|降低").search(info.target.name)):
+        blocks = blocks - {"compare"}  # 增长6% is itself measured year on year
+    for name in ("start", "prep", "list", "induced"):
+        # 新签约项目20个 / 签约项目9个: when the target itself is counted at that stage, the stage is the metric
+        words = {w.group(0) for w in _re(BLOCK_PRE[name]).finditer(m.pre)} if name in blocks else set()
+        if words and all(w in info.target.name for w in words) and not _re(BLOCK_POST.get(name, r"(?!)")).search(m.post):
+            blocks = blocks - {name}
     if "phase" in blocks and any(w in info.target.name for w in ("路面", "管网", "主体", "基础", "土建")):
         blocks = blocks - {"phase"}
     if "no_cue" in blocks and score >= 2:
@@ -176,8 +192,12 @@ def _share(m: Mention, infos: Sequence[TargetInfo]) -> tuple[int, float] | None:
     counts = [i for i, inf in enumerate(infos) if inf.target.unit != "%"]
     if not counts:
         return None
-    pre = m.pre
-    named = [(similarity(m.noun, infos[i], m.pre), i) for i in counts]
+    hedge = r"\s*(?:大概|大约|约|近|将近|差不多|接近)\s*$"
+    pre = _re(hedge).sub("", m.pre).rstrip()
+    if not pre.strip():  # chat: "充电设施 完成 大概八成" spreads one clause over spaces
+        pre = _re(hedge).sub("", _re(r"\s+").sub("", m.sent_pre)[-16:])
+    noun = m.noun or last_noun(_re(r"(?:完成|达到?)了?$").sub("", pre))
+    named = [(similarity(noun, infos[i], pre), i) for i in counts]
     best = max(named)
     if _re(SHARE).search(pre):
         if best[0] >= 1 and sum(1 for s, _ in named if s == best[0]) == 1:
@@ -186,7 +206,9 @@ def _share(m: Mention, infos: Sequence[TargetInfo]) -> tuple[int, float] | None:
             idx = counts[0]
         else:
             return None
-    elif _re(r"完成(?:了)?$|达到$|达$").search(pre) and best[0] >= 2 and not _re(BLOCK_PRE["phase"]).search(pre):
+    elif _re(r"完成(?:了)?$|达到$|达$").search(pre) and not _re(BLOCK_PRE["phase"]).search(pre):
+        if best[0] < 2:
+            return None  # 已完成80% without naming the target is overall progress, not a share
         idx = best[1]
     else:
         return None
@@ -206,13 +228,26 @@ def _choose(m: Mention, infos: Sequence[TargetInfo], amb: list[Ambiguity]) -> tu
     heads = _re(HEADS).search(m.noun)
     if heads and heads.group(0) not in infos[top[1]].target.name:
         return None  # 实施项目77个 counts projects, not the target's 片区
-    if len(m.noun) >= 2 and top[0] <= 0:
+    if len(m.noun) >= 2 and top[0] <= 0 and not m.inherited:
         return None  # the number counts something else
     if len(cands) > 1 and cands[1][0] == top[0]:
         amb.append(Ambiguity(kind="which_target", target=None, value=m.q.value,
                              candidates=tuple(c[1] for c in cands if c[0] == top[0]), evidence=m.q.text))
         return None
     return top[1], top[2]
+
+
+def _part(m: Mention, last: tuple[Mention, int], infos: Sequence[TargetInfo]) -> tuple[int, float] | None:
+    """Read 招聘会搞了3场，线上的2场 / 区级赛事3场，镇街4场: a short qualifier plus a number right after a linked
+    number of the same unit in the same sentence is another part of that metric."""
+    prev, idx = last
+    if (m.sentence != prev.sentence or m.q.unit in ("", "%") or m.q.unit != prev.q.unit or m.blocks or m.sub
+            or not 1 <= len(m.noun) <= 3 or m.inherited):
+        return None
+    if any(similarity(m.noun, info) > 0 for info in infos):
+        return None  # it names a target (or part of one) itself
+    value = convert(m.q.value, m.q.unit, infos[idx].target.unit)
+    return None if value is None else (idx, value)
 
 
 def _combine(ms: list[tuple[Mention, float]]) -> tuple[float, str, str]:
@@ -246,6 +281,7 @@ def parse_progress(
     amb: list[Ambiguity] = []
     per_target: dict[int, list[tuple[Mention, float]]] = {}
     shares: dict[int, tuple[Mention, float]] = {}
+    last: tuple[Mention, int] | None = None
     for m in mentions:
         if "negated" in m.blocks:
             continue
@@ -254,8 +290,11 @@ def parse_progress(
             shares.setdefault(share[0], (m, share[1]))
             continue
         picked = _choose(m, infos, amb)
+        if picked is None and last is not None:
+            picked = _part(m, last, infos)
         if picked is not None:
             per_target.setdefault(picked[0], []).append((m, picked[1]))
+            last = (m, picked[0])
     links: list[Link] = []
     for idx in range(len(infos)):
         if idx in per_target:

@@ -113,7 +113,8 @@ def _quantity_re() -> re.Pattern[str]:
 @cache
 def _marker_re() -> re.Pattern[str]:
     return re.compile(r"(?m)^[ \t]*(?:[(（]\s*(\d{1,2}|[一二三四五六七八九十]{1,2})\s*[)）]|(\d{1,2})[.、．)]"
-                      r"|([一二三四五六七八九十]{1,2})[、.．]|[①-⑳])")
+                      r"|([一二三四五六七八九十]{1,2})[、.．]|[①-⑳])"
+                      r"|(?<=[ \t；;。])[ \t]*(\d{1,2})[.、．](?=[\u4e00-\u9fff])")
 
 
 def mask_markers(text: str) -> str:
@@ -121,6 +122,13 @@ def mask_markers(text: str) -> str:
     expected = 1
     out = list(text)
     for m in _marker_re().finditer(text):
+        if m.group(4) is not None:
+            # "1.停车位新增120个 2.充电桩累计388个": an inline number is a marker only when it continues the list
+            if expected < 2 or int(m.group(4)) != expected:
+                continue
+            expected += 1
+            out[m.start():m.end()] = " " * (m.end() - m.start())
+            continue
         raw = m.group(1) or m.group(2) or m.group(3)
         if raw is not None:
             n = int(raw) if raw.isdigit() else int(chinese_to_float(raw) or 0)
@@ -253,7 +261,12 @@ def _is_stop(text: str, i: int, stops: str) -> bool:
         return True
     if ch.isspace() and stops is not SENTENCE_END:
         # a space between two Chinese characters separates chat phrases; 累计 404 个 stays one
-        left = text[i - 1] if i else ""
-        right = text[i + 1] if i + 1 < len(text) else ""
+        j, k = i - 1, i + 1
+        while j >= 0 and i - j < 8 and text[j] in " \t":
+            j -= 1  # a run of spaces (a masked list marker) separates like one
+        while k < len(text) and k - i < 8 and text[k] in " \t":
+            k += 1
+        left = text[j] if j >= 0 else ""
+        right = text[k] if k < len(text) else ""
         return bool(left and right) and not left.isascii() and not right.isascii()
     return False

@@ -12,18 +12,20 @@ from nlp.types import Status
 PREP_COMPOUNDS = (
     r"(?:施工|实施|建设|设计|改造|安装|工作|整改|推进|招标|采购|项目|运营)(?:方案|计划|合同|图纸?|许可|招标|预算|单位招标|清单)"
     r"|施工图|施工许可|招标|勘察设计|方案设计|配送名单"
+    r"|(?:确定|核定|鉴定|确认|锁定|明确)[^，,。；;]{0,6}?(?:对象|名单|点位|户数|清单|村|户)"
 )
 PREP = (
     r"方案|规划|设计|审批|批复|立项|可研|评审|评估|招投标|招标|投标|挂网|采购|合同|签订|签约|通知|印发|名单|摸底|调研|"
     r"排查|摸排|选址|勘察|测绘|筹备|前期|申报|申请|上报|报送|预算|论证|征求|公示|谋划|对接|部署|遴选|审核|报批|拟定|"
     r"制定|编制|磋商|谈判|招商|准备|清单|资金|协调|研究|会议|动员|启动会|询价|比选|中标|挂牌|公告|备案|核实|统计|规划|"
-    r"调查|普查|勘测|测量|征收|征迁|用地|土地手续|手续|报审|送审"
+    r"调查|普查|勘测|测量|征收|征迁|用地|土地手续|手续|报审|送审|鉴定"
 )
 DELIVER = (
     r"施工|开工|动工|进场|建设中|在建|铺设|安装|改造|新增|累计|举办|发放|培训|照护|关爱|救助|惠及|"
     r"绿化|主体|封顶|装修|投放|开通|上线|运行|接入|新建|建成|完工|招聘|就业|吸纳|提供|入驻|运营|硬化|浇筑|"
     r"铣刨|拆除|搬迁|安置|清运|整治|修缮|维修|实施.{0,6}(?:建设|工程)|推进.{0,12}建设|装了|建了|修了|"
-    r"建设|服务|活动|演出|赛事|开展.{0,8}(?:活动|服务|培训|演出|赛)|改扩建|完成\d|完成[一二两三四五六七八九十]"
+    r"建设|服务|活动|演出|赛事|开展.{0,8}(?:活动|服务|培训|演出|赛)|改扩建|完成\d|完成[一二两三四五六七八九十]|"
+    r"平整|清表|形象进度|工程进度"
 )
 COMPLETE = (
     r"全部完成|全面完成|已?完成全年|完成年度(?:目标)?任务|已?完工|已?竣工|投入使用|交付使用|投用|已建成|全部建成|"
@@ -35,11 +37,13 @@ NOT_STARTED = (
     r"未启动|尚未启动|未开工|尚未开工|没开工|还没开工|还没开始|没开始|未开始|尚未开始|还没动|没动|未开展|尚未开展|"
     r"暂未|还未|没有启动|还没有|尚无进展|暂无进展|没有进展|无进展|未实施|尚未实施"
 )
+NEGATED_STEP = r"(?:尚未|暂未|还未|未能|没有|还没有?|未)(?!完成|完工|全部)"
+DONE_AMOUNT = r"(?:完成|建成|实现)[^，,。；;\d]{1,10}?\d+(?:\.\d+)?\s*(?:万|千)?[^\d\s%，,。；;]"
 NEGATION = r"(?:未|尚未|没|没有|还没|还没有|暂未|不|并未|无法|难以|尚需|还需|待)"
 PHASE = r"主体|土建|路基|路面|基础|桩基|土方|结构|钢结构|二次结构|封顶|电气|管道|设计|评估|评审|招标|方案|前期|采购|合同|预算"
 PLAN = (
     r"(?<![的生作购施设资度按据照为])计划(?![书表已的])|(?<![按根据照])拟(?!定)|预计|将于|准备|打算|下一步|下步|"
-    r"下月|下阶段|争取|力争|近期将|即将|年内将"
+    r"下月|下个月|下周|下星期|过几天|下阶段|争取|力争|近期将|即将|年内将"
 )
 
 
@@ -58,14 +62,20 @@ def sentences(text: str) -> list[str]:
     return [s for s in _re(r"[。；;!！?？\n]+").split(text) if s.strip()]
 
 
+CLAUSE_SPLIT = r"[，,：:]|(?<=[\u4e00-\u9fff])\s+(?=[^\d\s一二两三四五六七八九十百千万])"
+HEDGE = r"(?:基本|基本上|大体|大部分|部分|大致|初步|接近|即将|快要?|差不多)$"
+
+
 def _claims_done(sentence: str) -> bool:
-    for clause in _re(r"[，,：:]").split(sentence):
+    for clause in _re(CLAUSE_SPLIT).split(sentence):
         if _re(PLAN).search(clause):
             continue
         for m in _re(COMPLETE + r"|已?完成(?:了|啦)?$").finditer(clause.strip(" 。!！~～")):
             before = clause[: m.start()]
-            if _re(NEGATION + r"$").search(before) or _re(r"(?:" + PHASE + r")[^，,]{0,3}$").search(before):
+            if _re(NEGATION + r"$").search(before) or _re(r"(?:" + PHASE + r")(?:工程|施工|部分)?[^，,]{0,3}$").search(before):
                 continue
+            if _re(HEDGE).search(before.rstrip("已经")):
+                continue  # 主体工程已基本完成: nearly, not done
             if _re(r"\d|[一二两三四五六七八九十]\s*[个处座条户家所项]").search(before) and not _re(r"全部|均|都|全").search(before):
                 continue  # 1座已完工: one part done, not the item
             after = clause[m.end():]
@@ -91,19 +101,25 @@ def classify_status(progress: str, links_complete: bool | None = None) -> Status
         sent = _re(PREP_COMPOUNDS).sub("方案", sent)
         if _re(NOT_STARTED).search(sent):
             not_started = True
-            sent = _re(NOT_STARTED).sub("", sent)
-        if _re(PLAN).search(sent) and not _re(r"已|目前|现已|累计|正在").search(sent):
-            intent = True
-            continue  # an intention says nothing about what happened
+            sent = _re(r"(?:" + NOT_STARTED + r")[^，,。；;\s]*").sub("", sent)  # 暂未开工: the 开工 goes too
         if _claims_done(sent):
             done = True
         if _re(r"正在|正加快|推进中|施工中|建设中|进行中|剩余|还剩|尚有|未完成|部分").search(sent):
             ongoing = True
-        if any(not _re(r"[^、，,和及与]{0,10}?(?:" + PREP + ")").match(sent, d.end())
-               for d in _re(DELIVER).finditer(sent)):
-            deliver = True  # 改造工程可研编制: a delivery word inside a preparatory step's name
-        if _re(PREP).search(sent):
-            prep = True
+        for clause in _re(CLAUSE_SPLIT).split(sent):
+            plan = _re(PLAN).search(clause)
+            if plan and not _re(r"已|目前|现已|累计|正在").search(clause):
+                intent = True
+                clause = clause[:plan.start()]  # 已挂网招标，计划4月开工 / 招标挂网了下周开标: the plan is not what happened
+            if _re(NEGATED_STEP).search(clause) and not _re(r"正在|正|已").search(clause):
+                continue  # 资金尚未到位: a step not taken says nothing
+            if any(not _re(r"[^、，,和及与]{0,10}?(?:" + PREP + ")").match(clause, d.end())
+                   for d in _re(DELIVER).finditer(clause)):
+                deliver = True  # 改造工程可研编制: a delivery word inside a preparatory step's name
+            elif any(not _re(PREP).search(clause, d.start(), d.end() + 12) for d in _re(DONE_AMOUNT).finditer(clause)):
+                deliver = True  # 完成土地平整1.1万亩: an amount of work done
+            if _re(PREP).search(clause):
+                prep = True
     if links_complete:
         return "completed"
     if done and links_complete is not False:

@@ -4,9 +4,13 @@ import io
 import json
 from pathlib import Path
 
+import pytest
+
 from nlp.evaluation import format_readable, run_jsonl
 
 DEV = Path(__file__).parent / "data" / "dev_extra.jsonl"
+BLIND = Path(__file__).parent / "data" / "blind.jsonl"  # written from ANNOTATION.md before the code was read
+BLIND2 = Path(__file__).parent / "data" / "blind2.jsonl"  # a second, smaller held-out set
 
 
 def run(lines: list[str]) -> tuple[int, list[dict]]:
@@ -67,3 +71,12 @@ def test_dev_extra_scores_stay_high() -> None:
     assert errors == 0 and len(gold) >= 100
     target_f1, link_f1, status_acc = _score(gold, pred)
     assert target_f1 >= 0.95 and link_f1 >= 0.9 and status_acc >= 0.9, (target_f1, link_f1, status_acc)
+
+
+@pytest.mark.parametrize(("path", "minimum"), [(BLIND, (0.97, 0.95, 0.95)), (BLIND2, (0.95, 0.9, 0.9))])
+def test_blind_scores_stay_high(path: Path, minimum: tuple[float, float, float]) -> None:
+    gold = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+    errors, pred = run([json.dumps(g, ensure_ascii=False) for g in gold])
+    assert errors == 0 and len(gold) >= 30
+    scores = _score(gold, pred)
+    assert all(s >= m for s, m in zip(scores, minimum)), scores

@@ -112,3 +112,42 @@ def test_share_is_a_share_of_the_target() -> None:
 def test_evidence_is_the_text_span() -> None:
     (link,) = parse_progress("新建污水管网12.5公里。", "累计铺设污水管网8600米。").links
     assert link.evidence == "8600米"
+
+
+@pytest.mark.parametrize(
+    ("content", "progress", "expected"),
+    [
+        # a stage word after 、 belongs to the next number
+        ("实施危桥改造8座。", "危桥改造已完工3座、在建5座。", [(0, 3)]),
+        ("改造老旧小区25个。", "已完工8个、在建5个，剩余12个正在进行施工图设计。", [(0, 8)]),
+        # a shared predicate after the last number still covers the list
+        ("新建篮球场10处。", "3处、5处均已开工。", []),
+        # 投用 is a verb, not what is counted
+        ("新建村级养老服务站15个。", "已建成投用6个，另有4个已开工建设。", [(0, 6)]),
+        # identified / listed items are not done; 剩 is a remainder
+        ("完成问题整改100件。", "梳理问题清单136件，已整改完成97件。", [(0, 97)]),
+        ("完成道路白改黑8.5公里。", "白改黑完成6.2km，剩2.3km 下周铺完", [(0, 6.2)]),
+        # the size of a project is not money delivered; the target's own stage is its metric
+        ("招商引资到位资金50亿元，新签约亿元以上项目20个。", "到位资金18.7亿元；新签约亿元以上项目9个，总投资65亿元。",
+         [(0, 1_870_000_000), (1, 9)]),
+        # numbers being worked on are not achieved
+        ("实施背街小巷改造30条。", "已完成改造18条，正在施工8条。", [(0, 18)]),
+        # year-on-year changes are not the rate, unless the target is a growth rate
+        ("新建5G基站300个，城镇登记失业率控制在4%以内。", "新开通5G基站182个，同比增长15%。", [(0, 182)]),
+        ("社会消费品零售总额增长6%。", "一季度社会消费品零售总额同比增长5.2%。", [(0, 5.2)]),
+        ("空气质量优良天数比例达到80%。", "优良天数比例为76.2%，同比提高3.1个百分点。", [(0, 76.2)]),
+        # induced effects are another metric
+        ("发放消费券500万元。", "已发放消费券共计320万元，带动消费2100万元。", [(0, 3_200_000)]),
+        # inline list markers in one-line chat replies
+        ("新增停车泊位256个，公共充电桩总数达到400个。", "1.停车位新增了 120 个 2.充电桩累计 388 个", [(0, 120), (1, 388)]),
+        # parts named only by a short qualifier add up; a summary total still wins
+        ("举办招聘活动50场次。", "招聘会搞了3场，线上的2场", [(0, 5)]),
+        ("举办全民健身赛事20场。", "区里办了3场 镇街办了4场 一共7场", [(0, 7)]),
+        ("更新改造老旧小区40个。", "更正一下 已完工是35个不是53个", [(0, 35)]),
+        # a named share survives hedges and chat spaces; an unnamed one is overall progress
+        ("完成电动自行车充电设施建设500个。", "充电设施 完成 大概八成", [(0, 400)]),
+        ("完成农村道路硬化15公里。", "完成了大概八成吧", []),
+    ],
+)
+def test_general_rules(content: str, progress: str, expected: list[tuple[int, float]]) -> None:
+    assert links(content, progress) == [(i, pytest.approx(v)) for i, v in expected]

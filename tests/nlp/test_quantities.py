@@ -2,7 +2,7 @@
 
 import pytest
 
-from nlp.quantities import convert, find_quantities
+from nlp.quantities import convert, find_quantities, mask_markers
 
 
 def pairs(text: str, bare: bool = False) -> list[tuple[float, str]]:
@@ -91,3 +91,9 @@ def test_convert(value: float, unit: str, to: str, expected: float) -> None:
 @pytest.mark.parametrize(("unit", "to"), [("个", "处"), ("户", "人"), ("公里", "元"), ("%", "个"), ("人", "人次")])
 def test_convert_refuses_different_measures(unit: str, to: str) -> None:
     assert convert(1, unit, to) is None
+
+
+def test_inline_list_markers_only_when_they_continue_the_list() -> None:
+    assert mask_markers("1.停车位120个 2.充电桩388个") == "  停车位120个   充电桩388个"
+    assert mask_markers("停车位120个 2.充电桩388个") == "停车位120个 2.充电桩388个"  # no list opened
+    assert mask_markers("1.已完成3号楼 3.5公里") == "  已完成3号楼 3.5公里"  # 3 does not continue 1

@@ -38,3 +38,26 @@ def test_links_reaching_every_target_complete_the_item() -> None:
 def test_partial_numbers_are_not_completion() -> None:
     assert parse_progress("建设篮球场12处。", "已建成篮球场8处").status == "in_progress"
     assert parse_progress("新增停车泊位256个，公共充电桩总数达到400个。", "累计建成公共充电桩404个").status == "in_progress"
+
+
+@pytest.mark.parametrize(
+    ("progress", "status"),
+    [
+        # a planned step is not what happened, even after something that did happen
+        ("已挂网招标，计划4月中旬开工。", "preparing"), ("正在进行施工图设计，预计5月开工。", "preparing"),
+        ("招标挂网了下周开标", "preparing"), ("桥还在招标 下个月定施工单位", "preparing"),
+        # a negated step says nothing; 暂未开工 removes the 开工 too
+        ("资金尚未到位，暂未开工。", "not_started"),
+        # amounts of work done and site works are delivery
+        ("已完成项目招标，完成土地平整1.1万亩，整体形象进度35%。", "in_progress"),
+        ("8处笼式足球场选址已全部确定，正在进行场地平整。", "in_progress"),
+        # hedged completion is not completion
+        ("主体工程已基本完成，正在进行绿化及配套设施施工。", "in_progress"),
+        # chat spaces separate clauses; pending acceptance still counts as done
+        ("完成了 就是验收还没做", "completed"),
+        # fixing who gets the work is preparation
+        ("已完成入户鉴定，确定改造对象120户，正在开展施工招标。", "preparing"),
+    ],
+)
+def test_status_general_rules(progress: str, status: str) -> None:
+    assert classify_status(progress) == status
