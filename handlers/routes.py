@@ -95,8 +95,11 @@ async def query_or_fallback(msg: IncomingMessage, state: ConversationState, deps
     roles = await deps.uow.chats.roles(msg.chat.platform, msg.user_id)
     if any(r.role in ("admin", "coordinator", "viewer") for r in roles):
         return await query.query_step(msg, state, deps)
-    if parse_query(msg.text, Vocabulary()) is not None:  # a question from a contact: say why not
+    question = parse_query(msg.text, Vocabulary())
+    if question is not None and question.kind != "item":  # a question from a contact: say why not
         return await query.query_step(msg, state, deps)
+    if any(r.role == "contact" for r in roles):  # most likely progress typed before 填报
+        return say(texts.CONTACT_FREE_TEXT, state)
     return await fallback_step(msg, state, deps)
 
 

@@ -147,6 +147,7 @@ BINDGROUP_DONE = "已把本群设为汇总群：每周五的进展汇总和每�
 BINDGROUP_AGAIN = "本群已经是汇总群了。"
 
 # queries
+CONTACT_FREE_TEXT = "如需填报本月进展，请先发送“填报”；修改已填的第N项请发送“修改 N”。发送“帮助”查看全部指令。"
 QUERY_HELP = ("可以这样问我：\n  概况 —— 本期总体情况\n  哪些项目滞后 —— 落后于序时进度的项目\n  谁还没报 —— 未报送的单位\n"
               "  卫健局怎么样 —— 某单位的项目\n  充电桩进展 —— 某项目的最新进展\n  充电桩历史 —— 某项目的历次填报")
 OVERVIEW = ("【{title}】\n报送期{code}（{state}），序时进度{schedule}。\n"
@@ -223,3 +224,11 @@ FILE_NO_CONTENT = "具体项目内容为空"
 FILE_NO_UNIT = "责任单位为空，且本类别上方没有可沿用的单位"
 FILE_WHERE_ROW = "第{row}行"
 FILE_WHERE_COLUMN = "“{column}”列"
+
+# ledger files sent in chat
+UPLOAD_NO_CONTENT = "没有收到文件内容，请重新发送台账文件（.docx、.xlsx 或 .txt）。"
+UPLOAD_FAILED = "台账文件没有导入：{error}\n请检查后重新发送。"
+UPLOAD_DONE = ("已导入台账《{ledger}》（{period}）：共{categories}类、{items}个项目、{units}个单位。\n"
+               "新增{created}项，修改{changed}项，停用{retired}项，导入进展{added}条。")
+UPLOAD_UNCHANGED = ("台账《{ledger}》（{period}）与已有内容一致，没有变化：共{categories}类、{items}个项目、"
+                    "{units}个单位。")

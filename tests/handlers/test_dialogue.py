@@ -271,3 +271,12 @@ async def test_invite_codes_are_one_time(app, chat):
     chat.switch("b")
     await chat.say(f"绑定 {code}")
     assert "已经用过" in chat.last_text
+
+
+async def test_progress_typed_before_starting_is_pointed_to_the_report_command(app, chat):
+    await open_april(app)
+    await bind(app, chat, "fgw", "区发改局")
+    await chat.say("进展：已完成前期手续 问题：无 计划：继续推进")
+    assert "请先发送“填报”" in chat.last_text and "权限" not in chat.last_text
+    await chat.say("哪些项目滞后？")
+    assert "没有权限" in chat.last_text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.operations import cli_add_role
 from handlers import texts
-from handlers.upload import UPLOAD_DONE
+from handlers.texts import UPLOAD_DONE
 from tests.conftest import seed_path
 from tests.handlers.dialogue_helpers import invite_code, open_april
 
