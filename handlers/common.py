@@ -27,8 +27,11 @@ def turn(*replies: Reply, state: ConversationState = IDLE) -> Turn:
 
 
 async def roles_of(deps: Deps, msg: IncomingMessage) -> list[ContactInfo]:
-    """Return the roles the sender holds."""
-    return await deps.uow.chats.roles(msg.chat.platform, msg.user_id)
+    """Return the roles the sender holds (asked once per message)."""
+    key = ("roles", msg.chat.platform, msg.user_id)
+    if key not in deps.memo:
+        deps.memo[key] = await deps.uow.chats.roles(msg.chat.platform, msg.user_id)
+    return deps.memo[key]
 
 
 def has_role(roles: list[ContactInfo], *wanted: str) -> bool:
@@ -51,8 +54,10 @@ def refuse(msg: IncomingMessage, command: str, needed: str, state: ConversationS
 
 
 async def current_ledger(deps: Deps) -> LedgerInfo | None:
-    """Return the ledger the bot serves (the most recently updated one)."""
-    return await deps.uow.ledgers.get()
+    """Return the ledger the bot serves (the most recently updated one; asked once per message)."""
+    if "ledger" not in deps.memo:
+        deps.memo["ledger"] = await deps.uow.ledgers.get()
+    return deps.memo["ledger"]
 
 
 async def open_period(deps: Deps, ledger: LedgerInfo) -> PeriodInfo | None:

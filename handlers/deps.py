@@ -36,10 +36,12 @@ class Deps:
     segmenter: Segmenter
     config: HandlerConfig = field(default_factory=HandlerConfig)
     inbox_id: int | None = None
+    # Per-message memo (roles, the ledger) so one message does not ask the database the same thing twice.
+    memo: dict = field(default_factory=dict)
 
     def bind(self, **changes) -> "Deps":
-        """Return a copy with some fields replaced."""
-        return replace(self, **changes)
+        """Return a copy with some fields replaced and a fresh memo."""
+        return replace(self, memo={}, **changes)
 
     def now(self) -> datetime:
         """Return the current time."""

@@ -9,7 +9,7 @@ from bot.core.messages import IncomingMessage
 from bot.core.routing import Router
 from handlers import admin_chat, export, groups, listing, mine, query, report, review, start, texts, upload
 from handlers.commands import normalize, parse_command
-from handlers.common import say
+from handlers.common import roles_of, say
 from handlers.deps import Deps
 from nlp.intents import Vocabulary, parse_query
 
@@ -77,14 +77,14 @@ async def event_step(msg: IncomingMessage, state: ConversationState, deps: Deps)
 
 async def unbound_guard(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn | None:
     """Answer people with no role at all with how to bind, and nothing else."""
-    if msg.kind == "event" or await deps.uow.chats.roles(msg.chat.platform, msg.user_id):
+    if msg.kind == "event" or await roles_of(deps, msg):
         return None
     return say(texts.HELP_UNBOUND, IDLE)
 
 
 async def fallback_step(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:
     """Answer what nothing else did: unbound people learn how to bind, others get the help."""
-    roles = await deps.uow.chats.roles(msg.chat.platform, msg.user_id)
+    roles = await roles_of(deps, msg)
     if not roles:
         return say(texts.HELP_UNBOUND, state)
     return say(texts.UNKNOWN_COMMAND, state)
@@ -92,7 +92,7 @@ async def fallback_step(msg: IncomingMessage, state: ConversationState, deps: De
 
 async def query_or_fallback(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:
     """Free text from an idle chat: a question for those who may ask, else the fallback."""
-    roles = await deps.uow.chats.roles(msg.chat.platform, msg.user_id)
+    roles = await roles_of(deps, msg)
     if any(r.role in ("admin", "coordinator", "viewer") for r in roles):
         return await query.query_step(msg, state, deps)
     question = parse_query(msg.text, Vocabulary())
