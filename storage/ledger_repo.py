@@ -26,6 +26,16 @@ class LedgerRepository:
 
     def __init__(self, session: AsyncSession) -> None:
         self.s = session
+        # Reads repeat within one unit of work (one message); any write here forgets them.
+        self._memo: dict[tuple, object] = {}
+
+    async def _remember(self, key: tuple, load):
+        if key not in self._memo:
+            self._memo[key] = await load()
+        return self._memo[key]
+
+    def _forget(self) -> None:
+        self._memo.clear()
 
     # ledgers
     async def get(self, name: str | None = None) -> LedgerInfo | None:
@@ -37,6 +47,7 @@ class LedgerRepository:
 
     async def upsert(self, name: str, title: str, year: int, subject: str, now: datetime) -> tuple[int, bool]:
         """Create or retitle a ledger; return its id and whether it was created."""
+        self._forget()
         row = (await self.s.execute(select(LedgerRow).where(LedgerRow.name == name))).scalar_one_or_none()
         if row is None:
             row = LedgerRow(name=name, title=title, year=year, subject=subject, created_at=now, updated_at=now)
@@ -62,6 +73,7 @@ class LedgerRepository:
     # categories and items
     async def upsert_category(self, ledger_id: int, seq: int, name: str) -> tuple[int, bool]:
         """Create or rename the category with 序号 ``seq``; return its id and whether anything changed."""
+        self._forget()
         row = (await self.s.execute(select(CategoryRow).where(
             CategoryRow.ledger_id == ledger_id, CategoryRow.seq == seq))).scalar_one_or_none()
         if row is None:
@@ -75,6 +87,7 @@ class LedgerRepository:
 
     async def upsert_item(self, ledger_id: int, category_id: int, position: int, content: str) -> tuple[int, bool]:
         """Create or update the item at ``position``; return its id and whether anything changed."""
+        self._forget()
         row = (await self.s.execute(select(ItemRow).where(
             ItemRow.ledger_id == ledger_id, ItemRow.position == position))).scalar_one_or_none()
         if row is None:
@@ -89,6 +102,7 @@ class LedgerRepository:
 
     async def deactivate_items_after(self, ledger_id: int, last_position: int) -> int:
         """Mark items beyond ``last_position`` inactive (a shorter new version); history stays."""
+        self._forget()
         rows = (await self.s.execute(select(ItemRow).where(
             ItemRow.ledger_id == ledger_id, ItemRow.position > last_position, ItemRow.active.is_(True)))).scalars()
         n = 0
@@ -99,6 +113,7 @@ class LedgerRepository:
 
     async def set_item_units(self, item_id: int, unit_ids: list[int]) -> bool:
         """Link an item to its units, the first being the lead; return whether it changed."""
+        self._forget()
         current = (await self.s.execute(select(ItemUnitRow).where(ItemUnitRow.item_id == item_id)
                                         .order_by(ItemUnitRow.position))).scalars().all()
         if [r.unit_id for r in current] == unit_ids:
@@ -111,6 +126,7 @@ class LedgerRepository:
 
     async def set_targets(self, item_id: int, targets: list[TargetInfo]) -> bool:
         """Replace an item's targets; return whether they changed."""
+        self._forget()
         current = (await self.s.execute(select(TargetRow).where(TargetRow.item_id == item_id)
                                         .order_by(TargetRow.idx))).scalars().all()
         old = [(r.name, r.value, r.unit, r.kind) for r in current]
@@ -125,6 +141,9 @@ class LedgerRepository:
 
     async def items(self, ledger_id: int, *, unit: str | None = None) -> list[ItemInfo]:
         """Return the active items of a ledger in order, optionally only those of one unit."""
+        return list(await self._remember(("items", ledger_id, unit), lambda: self._items(ledger_id, unit)))
+
+    async def _items(self, ledger_id: int, unit: str | None) -> list[ItemInfo]:
         rows = (await self.s.execute(
             select(ItemRow, CategoryRow).join(CategoryRow, CategoryRow.id == ItemRow.category_id)
             .where(ItemRow.ledger_id == ledger_id, ItemRow.active.is_(True)).order_by(ItemRow.position))).all()
@@ -132,6 +151,9 @@ class LedgerRepository:
 
     async def item(self, item_id: int) -> ItemInfo | None:
         """Return one item."""
+        return await self._remember(("item", item_id), lambda: self._item(item_id))
+
+    async def _item(self, item_id: int) -> ItemInfo | None:
         rows = (await self.s.execute(
             select(ItemRow, CategoryRow).join(CategoryRow, CategoryRow.id == ItemRow.category_id)
             .where(ItemRow.id == item_id))).all()
@@ -176,6 +198,7 @@ class LedgerRepository:
 
     async def add_alias(self, unit_id: int, alias: str) -> bool:
         """Give a unit another name, unless the name is taken; return whether it was added."""
+        self._forget()
         if await self.s.scalar(select(UnitRow.id).where(UnitRow.name == alias)):
             return False
         if await self.s.scalar(select(UnitAliasRow.id).where(UnitAliasRow.alias == alias)):
@@ -200,12 +223,13 @@ class LedgerRepository:
     # periods
     async def period(self, ledger_id: int, code: str) -> PeriodInfo | None:
         """Return a period by its YYYY-MM code."""
-        row = (await self.s.execute(select(PeriodRow).where(
-            PeriodRow.ledger_id == ledger_id, PeriodRow.code == code))).scalar_one_or_none()
-        return PeriodInfo.model_validate(row) if row else None
+        return next((p for p in await self.periods(ledger_id) if p.code == code), None)
 
     async def periods(self, ledger_id: int) -> list[PeriodInfo]:
         """Return all periods of a ledger, oldest first."""
+        return list(await self._remember(("periods", ledger_id), lambda: self._periods(ledger_id)))
+
+    async def _periods(self, ledger_id: int) -> list[PeriodInfo]:
         rows = (await self.s.execute(select(PeriodRow).where(PeriodRow.ledger_id == ledger_id)
                                      .order_by(PeriodRow.code))).scalars().all()
         return [PeriodInfo.model_validate(r) for r in rows]
@@ -213,6 +237,7 @@ class LedgerRepository:
     async def save_period(self, ledger_id: int, code: str, *, state: str, now: datetime,
                           deadline: datetime | None = None, keep_deadline: bool = True) -> PeriodInfo:
         """Create a period or change its state and deadline."""
+        self._forget()
         row = (await self.s.execute(select(PeriodRow).where(
             PeriodRow.ledger_id == ledger_id, PeriodRow.code == code))).scalar_one_or_none()
         year, month = int(code[:4]), int(code[5:7])
