@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -215,11 +215,36 @@ class ChatRepository:
         return row.id
 
     async def due_outbox(self, platform: str, limit: int = 50) -> list[tuple[int, dict]]:
-        """Return undelivered messages of a platform, oldest first."""
+        """Return undelivered messages of a platform, oldest first (read only; see claim_outbox)."""
         rows = (await self.s.execute(select(OutboxRow).where(OutboxRow.platform == platform,
-                                                             OutboxRow.sent_at.is_(None))
+                                                             OutboxRow.sent_at.is_(None),
+                                                             OutboxRow.dead_at.is_(None))
                                      .order_by(OutboxRow.id).limit(limit))).scalars()
         return [(r.id, r.payload) for r in rows]
+
+    async def claim_outbox(self, platform: str, now: datetime, *, lease: timedelta, max_attempts: int,
+                           limit: int = 50) -> tuple[list[tuple[int, dict]], list[int]]:
+        """Claim due messages for one retry round; return (claimed rows, ids given up after max_attempts)."""
+        free = or_(OutboxRow.claimed_until.is_(None), OutboxRow.claimed_until < now)
+        candidates = (await self.s.execute(select(OutboxRow.id, OutboxRow.attempts, OutboxRow.payload).where(
+            OutboxRow.platform == platform, OutboxRow.sent_at.is_(None), OutboxRow.dead_at.is_(None), free)
+            .order_by(OutboxRow.id).limit(limit))).all()
+        claimed, dead = [], []
+        for oid, attempts, payload in candidates:
+            if attempts >= max_attempts:
+                await self.s.execute(update(OutboxRow).where(OutboxRow.id == oid).values(dead_at=now))
+                dead.append(oid)
+                continue
+            res = await self.s.execute(update(OutboxRow).where(OutboxRow.id == oid, free, OutboxRow.sent_at.is_(None))
+                                       .values(claimed_until=now + lease, attempts=OutboxRow.attempts + 1))
+            if res.rowcount:
+                claimed.append((oid, payload))
+        return claimed, dead
+
+    async def release_outbox(self, ids: list[int]) -> None:
+        """Let other workers retry rows this worker claimed but could not send."""
+        await self.s.execute(update(OutboxRow).where(OutboxRow.id.in_(ids), OutboxRow.sent_at.is_(None))
+                             .values(claimed_until=None))
 
     async def outbox_sent(self, outbox_id: int, now: datetime) -> None:
         """Mark an outbox message delivered."""

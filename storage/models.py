@@ -251,3 +251,6 @@ class OutboxRow(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    # A worker retrying a row holds it until then, so several processes never send it twice.
+    claimed_until: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    dead_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)

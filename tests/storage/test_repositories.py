@@ -162,3 +162,28 @@ async def test_outbox_keeps_undelivered_messages(uow_factory):
         await uow.commit()
     async with uow_factory() as uow:
         assert await uow.chats.due_outbox("telegram") == []
+
+
+async def test_outbox_rows_are_claimed_by_one_worker_and_given_up_after_max_attempts(uow_factory):
+    lease = timedelta(minutes=5)
+    async with uow_factory() as uow:
+        first = await uow.chats.add_outbox("wecom", "7", {"x": 1}, "timeout", NOW)
+        await uow.commit()
+    async with uow_factory() as uow:
+        rows, dead = await uow.chats.claim_outbox("wecom", NOW, lease=lease, max_attempts=3)
+        await uow.commit()
+    assert [r[0] for r in rows] == [first] and dead == []
+    async with uow_factory() as uow:  # a second worker in the same minute gets nothing
+        rows, _ = await uow.chats.claim_outbox("wecom", NOW + timedelta(minutes=1), lease=lease, max_attempts=3)
+        await uow.commit()
+    assert rows == []
+    async with uow_factory() as uow:  # the lease ran out: claimable again, now at its 3rd attempt
+        rows, _ = await uow.chats.claim_outbox("wecom", NOW + timedelta(minutes=6), lease=lease, max_attempts=3)
+        await uow.commit()
+    assert [r[0] for r in rows] == [first]
+    async with uow_factory() as uow:
+        rows, dead = await uow.chats.claim_outbox("wecom", NOW + timedelta(minutes=12), lease=lease, max_attempts=3)
+        await uow.commit()
+    assert rows == [] and dead == [first]
+    async with uow_factory() as uow:
+        assert await uow.chats.due_outbox("wecom") == []
