@@ -12,7 +12,7 @@ from handlers.common import QUERY_ROLES, current_ledger, has_role, latest_period
 from handlers.compile import compile_ledger
 from handlers.deps import Deps
 from handlers.prompts import deadline_text
-from handlers.report_view import num
+from handlers.report_view import num, pair
 from nlp.intents import Query, Vocabulary, match_items, parse_query, plan_terms
 from reports.ledger import Ledger, LedgerRow
 from reports.lights import LIGHT_EMOJI
@@ -164,7 +164,7 @@ async def _unit(deps: Deps, ledger, period, compiled: Ledger, by_id, unit: str) 
 def _targets(row: LedgerRow) -> str:
     if not row.targets:
         return "—"
-    return "；".join(f"{t.name}{num(t.achieved)}/{num(t.value)}{t.unit}" for t in row.targets)
+    return "；".join(f"{t.name}{pair(t.achieved, t.value, t.unit)}" for t in row.targets)
 
 
 async def _item_block(deps: Deps, ledger, period, compiled: Ledger, row: LedgerRow, item: ItemInfo) -> str:

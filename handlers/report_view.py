@@ -19,9 +19,28 @@ def num(value: float | None) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
+def amount(value: float | None, unit: str) -> str:
+    """Return a value with its unit as people write money: 31000000 元 → 3100万元, 1e8 元 → 1亿元."""
+    return f"{_scaled(value, unit)}{unit}"
+
+
+def pair(achieved: float | None, value: float, unit: str) -> str:
+    """Return 'achieved/target unit', money scaled: 3100万/1亿元, 55/256个."""
+    return f"{_scaled(achieved, unit)}/{_scaled(value, unit)}{unit}"
+
+
+def _scaled(value: float | None, unit: str) -> str:
+    if value is None or unit != "元":
+        return num(value)
+    for scale, word in ((1e8, "亿"), (1e4, "万")):
+        if abs(value) >= scale:
+            return num(round(value / scale, 4)) + word
+    return num(value)
+
+
 def target_line(targets: tuple[TargetInfo, ...]) -> str:
     """Return '停车泊位256个（新增）；公共充电桩400个（总数）'."""
-    return "；".join(texts.TARGET_FMT.format(name=t.name, value=num(t.value), unit=t.unit,
+    return "；".join(texts.TARGET_FMT.format(name=t.name, amount=amount(t.value, t.unit),
                                             kind=texts.KIND_LABELS.get(t.kind, t.kind)) for t in targets)
 
 
@@ -48,11 +67,11 @@ def understood(item: ItemInfo, achieved: dict[int, float], status: str, bare_num
     for t in item.targets:
         value = achieved.get(t.idx)
         if value is None:
-            lines.append(texts.UNDERSTOOD_TARGET_NONE.format(name=t.name, value=num(t.value), unit=t.unit))
+            lines.append(texts.UNDERSTOOD_TARGET_NONE.format(name=t.name, amount=amount(t.value, t.unit)))
         else:
             pct = f"{value / t.value * 100:.1f}%" if t.value else "—"
-            lines.append(texts.UNDERSTOOD_TARGET.format(name=t.name, achieved=num(value), value=num(t.value),
-                                                        unit=t.unit, completion=pct))
+            lines.append(texts.UNDERSTOOD_TARGET.format(name=t.name, pair=pair(value, t.value, t.unit),
+                                                        completion=pct))
     if item.targets and not achieved:
         lines.append(texts.UNDERSTOOD_NO_NUMBER)
     lines.append(texts.UNDERSTOOD_STATUS.format(status=texts.STATUS_LABELS.get(status, status)))
@@ -63,7 +82,7 @@ def understood(item: ItemInfo, achieved: dict[int, float], status: str, bare_num
 
 def short_summary(item: ItemInfo, achieved: dict[int, float], status: str) -> str:
     """Return a one-line summary such as '停车泊位55/256个；推进中'."""
-    parts = [f"{t.name}{num(achieved[t.idx])}/{num(t.value)}{t.unit}" for t in item.targets if t.idx in achieved]
+    parts = [f"{t.name}{pair(achieved[t.idx], t.value, t.unit)}" for t in item.targets if t.idx in achieved]
     parts.append(texts.STATUS_LABELS.get(status, status))
     return "；".join(parts)
 

@@ -280,3 +280,11 @@ async def test_progress_typed_before_starting_is_pointed_to_the_report_command(a
     assert "请先发送“填报”" in chat.last_text and "权限" not in chat.last_text
     await chat.say("哪些项目滞后？")
     assert "没有权限" in chat.last_text
+
+
+def test_money_is_shown_in_wan_and_yi_as_people_write_it():
+    from handlers.report_view import amount, pair
+
+    assert pair(31_000_000, 100_000_000, "元") == "3100万/1亿元"
+    assert amount(25_750_000, "元") == "2575万元" and amount(800, "元") == "800元"
+    assert pair(55, 256, "个") == "55/256个"
