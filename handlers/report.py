@@ -15,7 +15,7 @@ from handlers.compile import achieved_before
 from handlers.deps import Deps
 from handlers.mine import mine_for_unit
 from handlers.prompts import deadline_text
-from handlers.report_view import item_prompt, num, short_summary, understood
+from handlers.report_view import item_prompt, scaled, short_summary, understood
 from nlp.progress import parse_progress
 from nlp.reply import is_none, split_items, split_parts
 from nlp.types import Target
@@ -223,24 +223,26 @@ def _question(item: ItemInfo, amb: dict, draft: dict) -> tuple[str, tuple[str, .
     targets = {t.idx: t for t in item.targets}
     t = targets.get(amb.get("target")) if amb.get("target") is not None else None
     name, unit = (t.name, t.unit) if t else ("", "")
-    value = num(amb.get("value"))
+    if amb["kind"] == "which_target" and amb.get("candidates"):
+        unit = targets[amb["candidates"][0]].unit
+    value = scaled(amb.get("value"), unit)
     kind = amb["kind"]
     if kind == "increment_or_total":
         previous = draft["previous"].get(str(amb.get("target")))
-        return (texts.ASK_INCREMENT_OR_TOTAL.format(value=value, unit=unit, name=name, previous=num(previous)),
+        return (texts.ASK_INCREMENT_OR_TOTAL.format(value=value, unit=unit, name=name, previous=scaled(previous, unit)),
                 texts.CHOICES_INCREMENT_OR_TOTAL)
     if kind == "which_target":
         options = tuple(targets[i].name for i in amb.get("candidates", ()) if i in targets)
-        unit = targets[amb["candidates"][0]].unit if amb.get("candidates") else unit
         return texts.ASK_WHICH_TARGET.format(value=value, unit=unit), options
     if kind == "decrease":
         previous = draft["previous"].get(str(amb.get("target")))
-        return (texts.ASK_DECREASE.format(name=name, value=value, unit=unit, previous=num(previous)),
+        return (texts.ASK_DECREASE.format(name=name, value=value, unit=unit, previous=scaled(previous, unit)),
                 texts.CHOICES_CONFIRM_VALUE)
     if kind == "over_target":
-        return (texts.ASK_OVER_TARGET.format(name=name, value=value, unit=unit, target=num(t.value if t else None)),
+        return (texts.ASK_OVER_TARGET.format(name=name, value=value, unit=unit, target=scaled(t.value if t else None, unit)),
                 texts.CHOICES_CONFIRM_VALUE)
-    return (texts.ASK_CLAIM_BELOW.format(name=name, value=value, unit=unit, target=num(t.value if t else None)),
+    return (texts.ASK_CLAIM_BELOW.format(name=name, value=value, unit=unit,
+                                         target=scaled(t.value if t else None, unit)),
             texts.CHOICES_CONFIRM_VALUE)
 
 

@@ -21,15 +21,16 @@ def num(value: float | None) -> str:
 
 def amount(value: float | None, unit: str) -> str:
     """Return a value with its unit as people write money: 31000000 元 → 3100万元, 1e8 元 → 1亿元."""
-    return f"{_scaled(value, unit)}{unit}"
+    return f"{scaled(value, unit)}{unit}"
 
 
 def pair(achieved: float | None, value: float, unit: str) -> str:
     """Return 'achieved/target unit', money scaled: 3100万/1亿元, 55/256个."""
-    return f"{_scaled(achieved, unit)}/{_scaled(value, unit)}{unit}"
+    return f"{scaled(achieved, unit)}/{scaled(value, unit)}{unit}"
 
 
-def _scaled(value: float | None, unit: str) -> str:
+def scaled(value: float | None, unit: str) -> str:
+    """Return the number part of ``amount`` (万/亿 for money)."""
     if value is None or unit != "元":
         return num(value)
     for scale, word in ((1e8, "亿"), (1e4, "万")):
