@@ -96,7 +96,7 @@ def classify_status(progress: str, links_complete: bool | None = None) -> Status
     text = _mask_titles(normalize(progress or "")).strip()
     if not text:
         return "not_started"
-    prep = deliver = done = not_started = ongoing = intent = False
+    prep = deliver = done = not_started = intent = False
     for sent in sentences(text):
         sent = _re(PREP_COMPOUNDS).sub("方案", sent)
         if _re(NOT_STARTED).search(sent):
@@ -104,8 +104,6 @@ def classify_status(progress: str, links_complete: bool | None = None) -> Status
             sent = _re(r"(?:" + NOT_STARTED + r")[^，,。；;\s]*").sub("", sent)  # 暂未开工: the 开工 goes too
         if _claims_done(sent):
             done = True
-        if _re(r"正在|正加快|推进中|施工中|建设中|进行中|剩余|还剩|尚有|未完成|部分").search(sent):
-            ongoing = True
         for clause in _re(CLAUSE_SPLIT).split(sent):
             plan = _re(PLAN).search(clause)
             if plan and not _re(r"已|目前|现已|累计|正在").search(clause):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.operations import cli_add_role
-from tests.handlers.dialogue_helpers import at, bind, invite_code, open_april
+from tests.handlers.dialogue_helpers import at, bind, open_april
 
 pytestmark = pytest.mark.usefixtures("seeded_app")
 

@@ -39,7 +39,6 @@ async def test_unbound_people_learn_how_to_bind_and_nothing_else(app, chat):
 async def test_a_contact_files_april_for_parking_and_charging_and_the_report_shows_55_and_400(app, chat):
     await open_april(app)
     await bind(app, chat, "fgw", "区发改局")
-    said = [f"绑定"]
     await chat.say("填报")
     assert "新增停车泊位256个，公共充电桩总数达到400个" in chat.last_text
     assert "上期（2025-03）进展：新增路内停车位35个，累计建成公共充电桩399个" in chat.last_text
@@ -53,7 +52,7 @@ async def test_a_contact_files_april_for_parking_and_charging_and_the_report_sho
     await chat.say("推进体育公园停车场建设")
     assert "已记录 [24]" in chat.transcript[-2][1] or "已记录 [24]" in chat.last_text
     assert "本次填报结束" in chat.last_text
-    data = report_json and await report_json(app)
+    data = await report_json(app)
     charging = row(data, "充电桩")
     assert [t["achieved"] for t in charging["targets"]] == [55, 400]
     assert charging["progress"] == "停车位又新增了20个，充电桩累计建成400个"
@@ -61,7 +60,6 @@ async def test_a_contact_files_april_for_parking_and_charging_and_the_report_sho
     stored = await inbox_texts(app)
     for text in ("填报", "停车位又新增了20个，充电桩累计建成400个", "确认", "无", "推进体育公园停车场建设"):
         assert text in stored
-    del said
 
 
 async def test_labelled_parts_in_one_message_skip_the_follow_up_questions(app, chat):
