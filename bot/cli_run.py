@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 
 import typer
 
@@ -38,7 +39,13 @@ def register(app: typer.Typer, opts, with_app, fail) -> None:
         from bot.web import create_web
 
         async def go(application):
+            from bot.web import web_parts
+
             settings = application.settings
+            if not web_parts(application):
+                logging.getLogger("ledgerbot").warning(
+                    "no platform configured: set LEDGERBOT_TELEGRAM__TOKEN and/or LEDGERBOT_WECOM__CORP_ID "
+                    "(see docs/telegram.md, docs/wecom.md); serving /healthz only")
             config = uvicorn.Config(create_web(application), host=host or settings.web_host,
                                     port=port or settings.web_port, log_level="warning", access_log=False)
             await uvicorn.Server(config).serve()

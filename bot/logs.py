@@ -15,6 +15,6 @@ def setup_logging(verbose: bool = False, quiet: bool = False) -> None:
     root.handlers[:] = [handler]
     root.setLevel(level)
     # Client libraries log request URLs, which carry the Telegram token: keep them quiet.
-    for noisy in ("httpx", "httpcore", "telegram", "apscheduler", "jieba", "aiosqlite", "asyncio"):
+    for noisy in ("httpx", "httpcore", "telegram", "apscheduler", "jieba", "aiosqlite", "asyncio", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING if not verbose else logging.INFO)
     logging.getLogger("httpx").setLevel(logging.WARNING)
