@@ -15,11 +15,12 @@ from handlers.compile import achieved_before
 from handlers.deps import Deps
 from handlers.mine import mine_for_unit
 from handlers.prompts import deadline_text
-from handlers.report_view import item_prompt, scaled, short_summary, understood
+from handlers.report_multi import file_many, numbered_answers
+from handlers.report_store import file_revision, load_item, load_period, nlp_target
+from handlers.report_view import item_prompt, scaled, understood
 from nlp.progress import parse_progress
-from nlp.reply import is_none, split_items, split_parts
-from nlp.types import Target
-from storage.schemas import ItemInfo, NewSubmission, PeriodInfo
+from nlp.reply import is_none, split_parts
+from storage.schemas import ItemInfo, PeriodInfo
 
 FLOW = "report"
 _BARE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?![\d.%％])(?=\s*(?:$|[，。,；;！!？?\s]))")
@@ -133,25 +134,12 @@ async def choose_unit_step(msg: IncomingMessage, state: ConversationState, deps:
 
 
 # ------------------------------------------------------------------ the item loop
-async def _item(deps: Deps, item_id: int) -> ItemInfo:
-    item = await deps.uow.ledgers.item(item_id)
-    assert item is not None
-    return item
-
-
-async def _period(deps: Deps, code: str) -> PeriodInfo:
-    ledger = await current_ledger(deps)
-    period = await deps.uow.ledgers.period(ledger.id, code)
-    assert period is not None
-    return period
-
-
 async def _prompt(deps: Deps, data: dict, prefix: tuple[str, ...] = ()) -> Turn:
     """Ask for the progress of the item at ``pos``, or finish when the queue is done."""
     if data["pos"] >= len(data["queue"]):
         return _finish(data, prefix)
-    item = await _item(deps, data["queue"][data["pos"]])
-    period = await _period(deps, data["period"])
+    item = await load_item(deps, data["queue"][data["pos"]])
+    period = await load_period(deps, data["period"])
     ledger = await current_ledger(deps)
     previous = await deps.uow.submissions.previous(ledger.id, period.code, item.id)
     mine = [p for p in previous if p.unit in ("", data["unit"])] or previous
@@ -179,12 +167,13 @@ async def progress_step(msg: IncomingMessage, state: ConversationState, deps: De
     """Read this month's progress for the current item (or several numbered items at once)."""
     data = dict(state.data)
     text = clean_text(msg.text)
-    item = await _item(deps, data["queue"][data["pos"]])
+    item = await load_item(deps, data["queue"][data["pos"]])
     if _is_choice(normalize(text), "跳过"):
         return await _skip(deps, data, item)
-    multi = await _multi_items(deps, data, text)
+    multi = await numbered_answers(deps, data, text)
     if multi:
-        return await _file_many(msg, deps, data, multi)
+        summary, data = await file_many(msg, deps, data, multi)
+        return await _prompt(deps, data, (summary,))
     return await _understand(deps, data, item, text)
 
 
@@ -192,7 +181,7 @@ async def _understand(deps: Deps, data: dict, item: ItemInfo, text: str) -> Turn
     parts = split_parts(text)
     progress = parts.progress or text
     previous = await achieved_before(deps.uow, item.ledger_id, data["period"], item.id)
-    result = parse_progress(item.content, progress, targets=[_target(t) for t in item.targets],
+    result = parse_progress(item.content, progress, targets=[nlp_target(t) for t in item.targets],
                             previous=previous or None)
     achieved = {link.target: link.value for link in result.links}
     pending = [a.model_dump() for a in result.ambiguities]
@@ -250,7 +239,7 @@ async def clarify_step(msg: IncomingMessage, state: ConversationState, deps: Dep
     """Apply the answer to a clarifying question."""
     data = {**state.data, "draft": dict(state.data["draft"])}
     draft = data["draft"]
-    item = await _item(deps, draft["item"])
+    item = await load_item(deps, draft["item"])
     amb = draft["pending"][0]
     question, choices = _question(item, amb, draft)
     answer = _pick(normalize(msg.text), choices)
@@ -286,7 +275,7 @@ async def confirm_step(msg: IncomingMessage, state: ConversationState, deps: Dep
     draft = data["draft"]
     if answer == "重填":
         return say(texts.REDO, ConversationState(flow=FLOW, step="progress", data={**data, "draft": None}))
-    item = await _item(deps, draft["item"])
+    item = await load_item(deps, draft["item"])
     if answer == "跳过":
         return await _skip(deps, data, item)
     if draft.get("problems") is None:
@@ -297,7 +286,7 @@ async def confirm_step(msg: IncomingMessage, state: ConversationState, deps: Dep
 
 
 async def _ask_plan(deps: Deps, data: dict) -> Turn:
-    period = await _period(deps, data["period"])
+    period = await load_period(deps, data["period"])
     month = period.month % 12 + 1
     return say(texts.ASK_PLAN.format(month=month), ConversationState(flow=FLOW, step="plan", data=data))
 
@@ -308,31 +297,22 @@ async def problems_step(msg: IncomingMessage, state: ConversationState, deps: De
     data = {**state.data, "draft": {**state.data["draft"], "problems": "无" if is_none(text) else text}}
     if data["draft"].get("plan") is None:
         return await _ask_plan(deps, data)
-    return await _file_and_next(deps, data, await _item(deps, data["draft"]["item"]), msg)
+    return await _file_and_next(deps, data, await load_item(deps, data["draft"]["item"]), msg)
 
 
 async def plan_step(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:
     """Record next month's plan and file the item."""
     data = {**state.data, "draft": {**state.data["draft"], "plan": clean_text(msg.text)}}
-    return await _file_and_next(deps, data, await _item(deps, data["draft"]["item"]), msg)
+    return await _file_and_next(deps, data, await load_item(deps, data["draft"]["item"]), msg)
 
 
 async def _file_and_next(deps: Deps, data: dict, item: ItemInfo, msg: IncomingMessage) -> Turn:
     draft = data["draft"]
-    sub = await _file(deps, data, item, msg, progress=draft["progress"], problems=draft.get("problems") or "",
+    sub = await file_revision(deps, data, item, msg, progress=draft["progress"], problems=draft.get("problems") or "",
                       plan=draft.get("plan") or "", status=draft["status"],
                       achieved={int(k): v for k, v in draft["achieved"].items()}, inbox=draft.get("inbox"))
     data = {**data, "filed": data["filed"] + [item.id]}
     return await _advance(deps, data, (texts.FILED_ITEM.format(number=item.number, revision=sub.revision),))
-
-
-async def _file(deps: Deps, data: dict, item: ItemInfo, msg: IncomingMessage, *, progress: str, problems: str,
-                plan: str, status: str, achieved: dict[int, float], inbox: int | None):
-    period = await _period(deps, data["period"])
-    return await deps.uow.submissions.add(NewSubmission(
-        period_id=period.id, item_id=item.id, unit=data["unit"], progress=progress, problems=problems, plan=plan,
-        status=status, achieved=achieved, source="chat", author=f"{msg.chat.platform}:{msg.user_id}",
-        inbox_id=inbox or deps.inbox_id), deps.now())
 
 
 async def _skip(deps: Deps, data: dict, item: ItemInfo) -> Turn:
@@ -342,66 +322,6 @@ async def _skip(deps: Deps, data: dict, item: ItemInfo) -> Turn:
 
 
 # ------------------------------------------------------------------ several items in one message
-_ITEM_MARK = re.compile(r"(?:^|\n)\s*[\[【(（]?(\d{1,3})[\]】)）]?\s*[.、．:：]?\s*(?=\S)")
-
-
-def numbered_parts(text: str, numbers: set[int]) -> dict[int, str]:
-    """Split text at lines starting with one of our item numbers ("24. …", "[24] …", "（24）…")."""
-    marks = [m for m in _ITEM_MARK.finditer(text) if int(m.group(1)) in numbers]
-    out: dict[int, str] = {}
-    for m, nxt in zip(marks, marks[1:] + [None]):
-        body = text[m.end(): nxt.start() if nxt else len(text)].strip()
-        if body:
-            out[int(m.group(1))] = body
-    return out if len(out) == len(marks) else {}
-
-
-async def _multi_items(deps: Deps, data: dict, text: str) -> dict[int, str] | None:
-    ledger = await current_ledger(deps)
-    items = await deps.uow.ledgers.items(ledger.id, unit=data["unit"])
-    by_number = {i.number: i.id for i in items}
-    parts = numbered_parts(text, set(by_number)) or split_items(text)
-    if len(parts) < 2:
-        return None
-    remaining = data["queue"][data["pos"]:]
-    if all(n in by_number for n in parts):  # the [N] numbers we show win over ordinal positions
-        return {by_number[n]: t for n, t in parts.items()}
-    if sorted(parts) == list(range(1, len(remaining) + 1)) and len(remaining) >= 2:
-        return {remaining[n - 1]: t for n, t in parts.items()}
-    return None
-
-
-async def _file_many(msg: IncomingMessage, deps: Deps, data: dict, parts: dict[int, str]) -> Turn:
-    lines, later = [], []
-    filed = list(data["filed"])
-    for item_id, text in parts.items():
-        item = await _item(deps, item_id)
-        split = split_parts(text)
-        progress = split.progress or text
-        previous = await achieved_before(deps.uow, item.ledger_id, data["period"], item.id)
-        result = parse_progress(item.content, progress, targets=[_target(t) for t in item.targets],
-                                previous=previous or None)
-        if result.ambiguities:
-            later.append(item_id)
-            lines.append(texts.MULTI_NEEDS_CHECK.format(number=item.number))
-            continue
-        achieved = {link.target: link.value for link in result.links}
-        problems = "无" if is_none(split.problems) else split.problems
-        await _file(deps, data, item, msg, progress=progress, problems=problems, plan=split.plan,
-                    status=result.status, achieved=achieved, inbox=deps.inbox_id)
-        filed.append(item_id)
-        lines.append(texts.MULTI_LINE.format(number=item.number, summary=short_summary(item, achieved, result.status)))
-    head = texts.MULTI_FILED.format(count=len(parts) - len(later))
-    queue = [i for i in data["queue"][data["pos"]:] if i not in filed]
-    data = {**data, "queue": data["queue"][:data["pos"]] + queue, "filed": filed, "draft": None}
-    return await _prompt(deps, data, ("\n".join([head, *lines]),))
-
-
-# ------------------------------------------------------------------ helpers
-def _target(t) -> Target:
-    return Target(name=t.name, value=t.value, unit=t.unit, kind=t.kind)
-
-
 def _pick(text: str, choices: tuple[str, ...]) -> str | None:
     text = text.strip().rstrip("。.!！")
     if text.isdigit() and 1 <= int(text) <= len(choices):

@@ -1,0 +1,71 @@
+"""Several items answered in one numbered message ("24. … 25. …"): split, parse and file each."""
+
+from __future__ import annotations
+
+import re
+
+from bot.core.messages import IncomingMessage
+from handlers import texts
+from handlers.common import current_ledger
+from handlers.compile import achieved_before
+from handlers.deps import Deps
+from handlers.report_store import file_revision, load_item, nlp_target
+from handlers.report_view import short_summary
+from nlp.progress import parse_progress
+from nlp.reply import is_none, split_items, split_parts
+
+_ITEM_MARK = re.compile(r"(?:^|\n)\s*[\[【(（]?(\d{1,3})[\]】)）]?\s*[.、．:：]?\s*(?=\S)")
+
+
+def numbered_parts(text: str, numbers: set[int]) -> dict[int, str]:
+    """Split text at lines starting with one of our item numbers ("24. …", "[24] …", "（24）…")."""
+    marks = [m for m in _ITEM_MARK.finditer(text) if int(m.group(1)) in numbers]
+    out: dict[int, str] = {}
+    for m, nxt in zip(marks, marks[1:] + [None]):
+        body = text[m.end(): nxt.start() if nxt else len(text)].strip()
+        if body:
+            out[int(m.group(1))] = body
+    return out if len(out) == len(marks) else {}
+
+
+async def numbered_answers(deps: Deps, data: dict, text: str) -> dict[int, str] | None:
+    """Return item id → text when the message answers several of the unit's items by number."""
+    ledger = await current_ledger(deps)
+    items = await deps.uow.ledgers.items(ledger.id, unit=data["unit"])
+    by_number = {i.number: i.id for i in items}
+    parts = numbered_parts(text, set(by_number)) or split_items(text)
+    if len(parts) < 2:
+        return None
+    remaining = data["queue"][data["pos"]:]
+    if all(n in by_number for n in parts):  # the [N] numbers we show win over ordinal positions
+        return {by_number[n]: t for n, t in parts.items()}
+    if sorted(parts) == list(range(1, len(remaining) + 1)) and len(remaining) >= 2:
+        return {remaining[n - 1]: t for n, t in parts.items()}
+    return None
+
+
+async def file_many(msg: IncomingMessage, deps: Deps, data: dict, parts: dict[int, str]) -> tuple[str, dict]:
+    """File each part that needs no question; return the summary and the dialogue data without them."""
+    lines, later = [], []
+    filed = list(data["filed"])
+    for item_id, text in parts.items():
+        item = await load_item(deps, item_id)
+        split = split_parts(text)
+        progress = split.progress or text
+        previous = await achieved_before(deps.uow, item.ledger_id, data["period"], item.id)
+        result = parse_progress(item.content, progress, targets=[nlp_target(t) for t in item.targets],
+                                previous=previous or None)
+        if result.ambiguities:
+            later.append(item_id)
+            lines.append(texts.MULTI_NEEDS_CHECK.format(number=item.number))
+            continue
+        achieved = {link.target: link.value for link in result.links}
+        problems = "无" if is_none(split.problems) else split.problems
+        await file_revision(deps, data, item, msg, progress=progress, problems=problems, plan=split.plan,
+                            status=result.status, achieved=achieved, inbox=deps.inbox_id)
+        filed.append(item_id)
+        lines.append(texts.MULTI_LINE.format(number=item.number, summary=short_summary(item, achieved, result.status)))
+    head = texts.MULTI_FILED.format(count=len(parts) - len(later))
+    queue = [i for i in data["queue"][data["pos"]:] if i not in filed]
+    data = {**data, "queue": data["queue"][:data["pos"]] + queue, "filed": filed, "draft": None}
+    return "\n".join([head, *lines]), data

@@ -1,0 +1,42 @@
+"""What the collection dialogue reads and files: the item, the period, a new revision."""
+
+from __future__ import annotations
+
+from bot.core.messages import IncomingMessage
+from handlers.common import current_ledger
+from handlers.deps import Deps
+from nlp.types import Target
+from storage.schemas import ItemInfo, NewSubmission, PeriodInfo, SubmissionInfo, TargetInfo
+
+
+async def load_item(deps: Deps, item_id: int) -> ItemInfo:
+    """Return an item that must exist (its id comes from our own state)."""
+    item = await deps.uow.ledgers.item(item_id)
+    if item is None:
+        raise LookupError(f"item {item_id} named in a conversation no longer exists")
+    return item
+
+
+async def load_period(deps: Deps, code: str) -> PeriodInfo:
+    """Return a period of the current ledger that must exist."""
+    ledger = await current_ledger(deps)
+    period = await deps.uow.ledgers.period(ledger.id, code) if ledger else None
+    if period is None:
+        raise LookupError(f"period {code} named in a conversation no longer exists")
+    return period
+
+
+async def file_revision(deps: Deps, data: dict, item: ItemInfo, msg: IncomingMessage, *, progress: str,
+                        problems: str, plan: str, status: str, achieved: dict[int, float],
+                        inbox: int | None) -> SubmissionInfo:
+    """File one new revision of the unit's part of an item."""
+    period = await load_period(deps, data["period"])
+    return await deps.uow.submissions.add(NewSubmission(
+        period_id=period.id, item_id=item.id, unit=data["unit"], progress=progress, problems=problems, plan=plan,
+        status=status, achieved=achieved, source="chat", author=f"{msg.chat.platform}:{msg.user_id}",
+        inbox_id=inbox or deps.inbox_id), deps.now())
+
+
+def nlp_target(t: TargetInfo) -> Target:
+    """Return a stored target as the parser takes it."""
+    return Target(name=t.name, value=t.value, unit=t.unit, kind=t.kind)
