@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import json
 import logging
@@ -207,6 +208,11 @@ def _member_to_message(change: telegram.ChatMemberUpdated) -> IncomingMessage | 
         sent_at=change.date, kind="event")
 
 
+def _seconds(value: Any) -> float:
+    """Return a retry_after (int seconds, or a timedelta in newer PTB) as seconds."""
+    return value.total_seconds() if hasattr(value, "total_seconds") else float(value)
+
+
 class TelegramAdapter:
     """Receive Telegram updates (long polling or webhook), run the engine, send its replies."""
 
@@ -236,6 +242,7 @@ class TelegramAdapter:
         self.sender: TelegramSender | None = None
         self.bot_username = ""
         self._start_lock = asyncio.Lock()
+        self._poll_task: asyncio.Task | None = None
 
     async def start(self) -> None:
         """Connect (getMe) without receiving updates: enough for sending and for webhooks."""
@@ -251,9 +258,45 @@ class TelegramAdapter:
     async def start_polling(self) -> None:
         """Start long polling (deleteWebhook, then getUpdates) and processing updates."""
         await self.start()
-        await self.app.updater.start_polling(
-            timeout=self._poll_timeout, allowed_updates=list(ALLOWED_UPDATES))
-        await self.app.start()
+        await self.app.bot.delete_webhook()
+        self._poll_task = asyncio.create_task(self._poll_loop(), name="telegram-polling")
+
+    async def _poll_loop(self) -> None:
+        """Fetch updates and handle them one by one, acknowledging each only after it was handled.
+
+        PTB's own updater confirms a batch with its next getUpdates before the batch is processed, so a
+        crash would lose what was fetched; here the offset moves past an update only once the engine has
+        recorded and handled it (a re-fetched update is then dropped or finished by the inbox).
+        """
+        offset: int | None = None
+        failures = 0
+        while True:
+            try:
+                updates = await self.app.bot.get_updates(
+                    offset=offset, timeout=int(self._poll_timeout), allowed_updates=list(ALLOWED_UPDATES),
+                    read_timeout=self._poll_timeout + 10)
+                failures = 0
+            except asyncio.CancelledError:
+                raise
+            except telegram.error.Conflict:
+                log.error("telegram: another process is polling this token (409); retrying in 30 s")
+                await asyncio.sleep(30)
+                continue
+            except telegram.error.RetryAfter as exc:
+                await asyncio.sleep(_seconds(exc.retry_after))
+                continue
+            except TelegramError as exc:  # network errors, timeouts, 5xx: back off and poll again
+                failures += 1
+                delay = min(30.0, 2.0 ** min(failures, 5))
+                log.warning("telegram: getUpdates failed (%s); retrying in %.0f s", type(exc).__name__, delay)
+                await asyncio.sleep(delay)
+                continue
+            for update in updates:
+                try:
+                    await self.dispatch(update)
+                except Exception:  # one bad update must not stop the bot; its raw text is in the inbox
+                    log.exception("telegram: update %s failed", update.update_id)
+                offset = update.update_id + 1
 
     async def start_webhook(self, set_webhook: bool = True) -> None:
         """Connect and, when a webhook URL is configured, register it with the secret token."""
@@ -266,6 +309,11 @@ class TelegramAdapter:
 
     async def stop(self) -> None:
         """Stop polling and processing, then close the HTTP connections."""
+        task, self._poll_task = self._poll_task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         if self.app.updater is not None and self.app.updater.running:
             await self.app.updater.stop()
         if self.app.running:

@@ -422,3 +422,31 @@ async def test_the_token_never_reaches_the_logs(fake: FakeTelegram, make_adapter
     await adapter.stop()
     assert "sendMessage" in caplog.text  # PTB did log its calls at DEBUG
     assert fake.token not in caplog.text and fake.token.split(":")[1] not in caplog.text
+
+
+async def test_an_update_fetched_but_not_handled_when_the_process_dies_is_fetched_again(
+        make_adapter: MakeAdapter, fake: FakeTelegram, engine: ScriptedEngine) -> None:
+    import asyncio
+
+    entered, never = asyncio.Event(), asyncio.Event()
+    first_reply = engine.reply
+
+    async def stuck_handle(msg: IncomingMessage) -> tuple[Outbound, ...]:
+        engine.received.append(msg)
+        entered.set()
+        await never.wait()  # the process "dies" here, after fetching and before finishing
+        return ()
+
+    dying = make_adapter()
+    dying._handler = type("Stuck", (), {"handle": staticmethod(stuck_handle)})()
+    await dying.start_polling()
+    fake.push_text(PRIVATE, USER, "累计建成400个")
+    await asyncio.wait_for(entered.wait(), 5)
+    await asyncio.wait_for(dying.stop(), 10)
+
+    engine.reply = first_reply
+    survivor = make_adapter()
+    await survivor.start_polling()
+    await fake.wait_for(lambda: "收到：累计建成400个" in texts(fake))
+    assert [m.text for m in engine.received] == ["累计建成400个", "累计建成400个"]
+    assert engine.received[0].message_id == engine.received[1].message_id  # the inbox dedupes on this id
