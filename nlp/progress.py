@@ -23,6 +23,8 @@ ACHIEVE = (
     r"修|装|建|搞|弄|弄好|做|办|投资|到位|更正|应为|应该是|改为|认定|入库|培育|开设|接种|增长|接待|(?:为|是)$"
 )
 DONE_AFTER = r"^\s*[^，,。；;]{0,15}?(?:已经|已|均已|全部|都)?[^，,。；;]{0,3}?(?:完成|建成|完工|竣工|投入使用|到位|开放|弄完|装完|了|啦)"
+DONE_BEFORE = r"(?:完成|建成|完工|竣工|[做弄搞干装建修]完|[做弄搞装建修]好)了?\s*$"
+SCOPE = r"全(?:省|市|区|县|镇|乡|街道?|村|州|旗)|各(?:镇街?|乡镇|村|区|县)"
 HEADS = r"(?:项目|工程|任务|事项|资金|金额|标段|批次)$"
 MAX_MENTIONS = 400  # more numbers than any real reply holds; keeps hostile input linear
 WINDOW = 60  # characters of a clause looked at on each side of a number
@@ -89,9 +91,11 @@ def _mentions(text: str) -> list[Mention]:
             # chat puts the topic in its own phrase: "停车位 又新增了20个"
             p_start, p_end = span_at(clauses, len(text), c_start - 1)
             topic = text[max(p_start, p_end - 12):p_end].strip()
-            if topic and not _re(r"\d").search(topic) and p_start >= prev_end:
+            if topic and not _re(r"\d|已|完成|累计|达到|实现").search(topic) and p_start >= prev_end:
                 noun = last_noun(_strip_topic(topic))
         prev_end = q.end
+        if _re(SCOPE).fullmatch(noun):
+            noun = ""  # 全市累计建成7480个: a scope names no metric
         m = Mention(q, pre, post, sent_pre, s_start, noun)
         if _re(CORRECTION).search(sent_pre):
             m.basis = "correction"
@@ -106,6 +110,9 @@ def _mentions(text: str) -> list[Mention]:
                 m.blocks.add(name)
         hard = _re(r"[，,。；;!！?？\n]|剩下|剩余|其余|其他|另外|还有|另有").search(text, q.end, q.end + WINDOW)
         post_hard = text[q.end:hard.start() if hard else q.end + WINDOW]  # chat spaces do not end a thought
+        if _re(DONE_BEFORE).search(pre):
+            # "公园做完3处 绿道还在设计": after a done verb the next chat phrase is another topic
+            post_hard = _re(r"\s+(?=[^\x00-\x7f\d])").split(post_hard, maxsplit=1)[0]
         nxt = qs[i + 1] if i + 1 < len(qs) else None
         if nxt is not None and nxt.start <= q.end + len(post_hard):
             # 已完工3座、在建5座: words after the 、 are the next number's, not this one's
@@ -120,7 +127,10 @@ def _mentions(text: str) -> list[Mention]:
             m.blocks.add("plan")
         m.sub = "其中" in sent_pre
         gap = text[q.end:nxt.start] if nxt is not None else ""
-        if nxt is not None and nxt.start < c_end and not _re(r"^[^，,]{0,12}?(?:[、和及与]|不是|而非)").search(gap):
+        # "停车位 680 充电桩 120" / "12个小区 2400户": a chat space ends the first number's phrase
+        chat_list = (not q.unit and _re(r"^[ \t]+[^\x00-\x7f]").match(gap)) or _re(r"^[^\s，,]*[^\x00-\x7f][ \t]+$").match(gap)
+        if (nxt is not None and nxt.start < c_end and not chat_list
+                and not _re(r"^[^，,]{0,12}?(?:[、和及与]|不是|而非)").search(gap)):
             m.blocks.add("topic")  # 3个片区实施项目77个: the first number is the subject
         achieved = _re(ACHIEVE).search(pre) or _re(DONE_AFTER).search(post)
         bare_clause = len((pre + post).strip()) <= 8 and not any(x.start < c_end and x is not q and x.start > c_start for x in qs)
@@ -156,13 +166,24 @@ def _allowed(m: Mention, info: TargetInfo, score: float) -> bool:
     for name in ("start", "prep", "list", "induced"):
         # 新签约项目20个 / 签约项目9个: when the target itself is counted at that stage, the stage is the metric
         words = {w.group(0) for w in _re(BLOCK_PRE[name]).finditer(m.pre)} if name in blocks else set()
-        if words and all(w in info.target.name for w in words) and not _re(BLOCK_POST.get(name, r"(?!)")).search(m.post):
+        if words and all(_names_stage(w, info, name) for w in words) and not _re(BLOCK_POST.get(name, r"(?!)")).search(m.post):
             blocks = blocks - {name}
     if "phase" in blocks and any(w in info.target.name for w in ("路面", "管网", "主体", "基础", "土建")):
         blocks = blocks - {"phase"}
     if "no_cue" in blocks and score >= 2:
         blocks = blocks - {"no_cue"}  # 专精特新企业6家: the target's own name is cue enough
     return not blocks
+
+
+def _names_stage(word: str, info: TargetInfo, block: str) -> bool:
+    """True when the target itself is counted with ``word`` (签约项目20个; 带动就业3000人 for 带动就业2891人)."""
+    if word in info.target.name:
+        return True
+    return block == "induced" and bool(info.context) and _bigram_set(word) <= info.context
+
+
+def _bigram_set(word: str) -> set[str]:
+    return {word[i:i + 2] for i in range(len(word) - 1)}
 
 
 def _candidates(m: Mention, infos: Sequence[TargetInfo]) -> list[tuple[float, int, float]]:
@@ -172,14 +193,16 @@ def _candidates(m: Mention, infos: Sequence[TargetInfo]) -> list[tuple[float, in
     if not unit and m.basis != "unknown" or not unit and _re(ACHIEVE).search(m.pre[-4:]):
         plain = [i for i in infos if i.target.unit != "%"]
         unit = plain[0].target.unit if len({i.target.unit for i in plain}) == 1 else ""
+    named = not unit and m.noun and not m.inherited and m.pre.rstrip().endswith(m.noun)
     for idx, info in enumerate(infos):
         t = info.target
-        if not unit or (unit == "%") != (t.unit == "%"):
+        score = similarity(m.noun, info, m.pre + m.noun)
+        own = t.unit if named and score >= 2 and t.unit != "%" else unit  # chat: "停车位 680 充电桩 120"
+        if not own or (own == "%") != (t.unit == "%"):
             continue
-        value = convert(m.q.value, unit, t.unit)
+        value = convert(m.q.value, own, t.unit)
         if value is None:
             continue
-        score = similarity(m.noun, info, m.pre + m.noun)
         if _allowed(m, info, score):
             out.append((score, idx, value))
     return out
@@ -215,7 +238,7 @@ def _share(m: Mention, infos: Sequence[TargetInfo]) -> tuple[int, float] | None:
     return idx, infos[idx].target.value * m.q.value / 100
 
 
-def _choose(m: Mention, infos: Sequence[TargetInfo], amb: list[Ambiguity]) -> tuple[int, float] | None:
+def _choose(m: Mention, infos: Sequence[TargetInfo], amb: list[Ambiguity]) -> tuple[int, float, float] | None:
     cands = _candidates(m, infos)
     if not cands:
         return None
@@ -226,7 +249,8 @@ def _choose(m: Mention, infos: Sequence[TargetInfo], amb: list[Ambiguity]) -> tu
                        key=lambda c: -c[0])
     top = cands[0]
     heads = _re(HEADS).search(m.noun)
-    if heads and heads.group(0) not in infos[top[1]].target.name:
+    money = infos[top[1]].target.unit == "元" and heads is not None and heads.group(0) in ("资金", "金额")
+    if heads and heads.group(0) not in infos[top[1]].target.name and not money:
         return None  # 实施项目77个 counts projects, not the target's 片区
     if len(m.noun) >= 2 and top[0] <= 0 and not m.inherited:
         return None  # the number counts something else
@@ -234,10 +258,10 @@ def _choose(m: Mention, infos: Sequence[TargetInfo], amb: list[Ambiguity]) -> tu
         amb.append(Ambiguity(kind="which_target", target=None, value=m.q.value,
                              candidates=tuple(c[1] for c in cands if c[0] == top[0]), evidence=m.q.text))
         return None
-    return top[1], top[2]
+    return top[1], top[2], top[0]
 
 
-def _part(m: Mention, last: tuple[Mention, int], infos: Sequence[TargetInfo]) -> tuple[int, float] | None:
+def _part(m: Mention, last: tuple[Mention, int], infos: Sequence[TargetInfo]) -> tuple[int, float, float] | None:
     """Read 招聘会搞了3场，线上的2场 / 区级赛事3场，镇街4场: a short qualifier plus a number right after a linked
     number of the same unit in the same sentence is another part of that metric."""
     prev, idx = last
@@ -247,7 +271,18 @@ def _part(m: Mention, last: tuple[Mention, int], infos: Sequence[TargetInfo]) ->
     if any(similarity(m.noun, info) > 0 for info in infos):
         return None  # it names a target (or part of one) itself
     value = convert(m.q.value, m.q.unit, infos[idx].target.unit)
-    return None if value is None else (idx, value)
+    return None if value is None else (idx, value, PART_SCORE)
+
+
+PART_SCORE = 1.0  # a qualifier-only part (镇街4场) counts as named
+
+
+def _named(ms: list[tuple[Mention, float, float]]) -> list[tuple[Mention, float]]:
+    """Drop numbers that share only a character with the target when another number names it:
+    扶持创业1236人，带动就业2891人 for 带动就业3000人 is not a sum of parts."""
+    best = max(score for _, _, score in ms)
+    keep = [(m, v) for m, v, score in ms if score >= 1 or best < 2 or len(m.noun) < 2 or m.inherited]
+    return keep
 
 
 def _combine(ms: list[tuple[Mention, float]]) -> tuple[float, str, str]:
@@ -279,7 +314,7 @@ def parse_progress(
     mentions = _mentions(text) if infos else []
     _inherit(mentions)
     amb: list[Ambiguity] = []
-    per_target: dict[int, list[tuple[Mention, float]]] = {}
+    per_target: dict[int, list[tuple[Mention, float, float]]] = {}
     shares: dict[int, tuple[Mention, float]] = {}
     last: tuple[Mention, int] | None = None
     for m in mentions:
@@ -293,12 +328,12 @@ def parse_progress(
         if picked is None and last is not None:
             picked = _part(m, last, infos)
         if picked is not None:
-            per_target.setdefault(picked[0], []).append((m, picked[1]))
+            per_target.setdefault(picked[0], []).append((m, picked[1], picked[2]))
             last = (m, picked[0])
     links: list[Link] = []
     for idx in range(len(infos)):
         if idx in per_target:
-            value, basis, evidence = _combine(per_target[idx])
+            value, basis, evidence = _combine(_named(per_target[idx]))
         elif idx in shares:
             value, basis, evidence = shares[idx][1], "share", shares[idx][0].q.text
         else:

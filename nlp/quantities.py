@@ -8,7 +8,7 @@ from functools import cache
 
 from pydantic import BaseModel, ConfigDict
 
-from nlp.numerals import CN_DIGITS, CN_NUMERAL_CHARS, chinese_to_float, normalize, scale
+from nlp.numerals import CN_DIGITS, CN_NUMERAL_CHARS, MULTIPLIERS, chinese_to_float, normalize, scale
 
 
 class Quantity(BaseModel):
@@ -31,6 +31,7 @@ UNIT_ALIASES = {
     "㎞": "公里", "万元": "元", "亿元": "元", "千元": "元", "块钱": "元",
     "kg": "千克", "公斤": "千克", "KW": "千瓦", "kW": "千瓦", "kw": "千瓦", "MW": "兆瓦",
     "m³": "立方米", "m3": "立方米", "方": "立方米", "%": "%", "个百分点": "%",
+    "吨/天": "吨/日", "立方米/天": "立方米/日",
 }
 UNIT_MULTIPLIER = {"万元": 10_000, "亿元": 100_000_000, "千元": 1000}
 # Measure words that also start ordinary words get a look-ahead so 个月 / 所有 / 部门 are not units.
@@ -43,6 +44,7 @@ _GUARDED = {
     "间": "(?!隔)", "亩": "", "平方": "(?!米|公里)", "米": "(?!面)", "户": "(?!籍|口|外)",
 }
 UNITS = (
+    "微克/立方米", "毫克/立方米", "毫克/升", "吨/日", "吨/天", "立方米/日", "立方米/天", "千瓦时/年",
     "个百分点", "平方公里", "平方米", "立方米", "千瓦时", "万千瓦", "千伏安",
     "人次", "户次", "场次", "剂次", "剂", "件次", "车次", "架次", "篇次", "班次",
     "亿元", "万元", "千元", "块钱", "公里", "千米", "公顷", "平米", "平方", "小时", "课时", "学时",
@@ -74,6 +76,7 @@ _GROUPS = (
     {"平方米": 1.0, "亩": 10_000 / 15, "公顷": 10_000.0, "平方公里": 1_000_000.0},
     {"元": 1.0},
     {"吨": 1000.0, "千克": 1.0},
+    {"吨/日": 1.0, "立方米/日": 1.0},  # a sewage plant's capacity is written either way
     {"千瓦": 1.0, "兆瓦": 1000.0, "万千瓦": 10_000.0},
     {"场": 1.0, "场次": 1.0, "次": 1.0},  # a ledger counts 5场 against a 50场次 target
     {"床": 1.0, "张床": 1.0, "床位": 1.0, "张": 1.0},
@@ -97,7 +100,8 @@ def _quantity_re() -> re.Pattern[str]:
     digits = "".join(CN_DIGITS)
     cn = f"[{CN_NUMERAL_CHARS}]+(?:点[{digits}]+)?"
     ar = r"\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-    num = rf"(?:(?:{ar})\s*(?:余|多)?(?:[十百万亿]|千(?![米克瓦]))?(?:[百万亿]|千(?![米克瓦])){{0,2}}|{cn})"
+    mixed = r"\d+(?:\.\d+)?[万亿](?:\d{1,4}(?![\d.])|[一二两三四五六七八九](?![十百千万亿\d]))(?:[千百]|万(?!亿))?"
+    num = rf"(?:{mixed}|(?:{ar})\s*(?:余|多)?(?:[十百万亿]|千(?![米克瓦]))?(?:[百万亿]|千(?![米克瓦])){{0,2}}|{cn})"
     units = "|".join(
         re.escape(u) + (r"(?![A-Za-z])" if u in ASCII_UNITS else _GUARDED.get(u, ""))
         for u in sorted(set(UNITS), key=len, reverse=True)
@@ -115,6 +119,11 @@ def _marker_re() -> re.Pattern[str]:
     return re.compile(r"(?m)^[ \t]*(?:[(（]\s*(\d{1,2}|[一二三四五六七八九十]{1,2})\s*[)）]|(\d{1,2})[.、．)]"
                       r"|([一二三四五六七八九十]{1,2})[、.．]|[①-⑳])"
                       r"|(?<=[ \t；;。])[ \t]*(\d{1,2})[.、．](?=[\u4e00-\u9fff])")
+
+
+@cache
+def _re_next_marker(n: int) -> re.Pattern[str]:
+    return re.compile(rf"(?m)^[ \t]*{n}[.、．)]|[ \t；;。]{n}[.、．]")
 
 
 def mask_markers(text: str) -> str:
@@ -136,6 +145,8 @@ def mask_markers(text: str) -> str:
             # "2.2个村" is a marker only when 2 is the next item number
             if m.group(2) and nxt.isdigit() and n != expected:
                 continue
+            if m.group(2) and nxt.isdigit() and expected == 1 and not _re_next_marker(n + 1).search(text, m.end()):
+                continue  # "1.5万亩已完成" is a decimal unless a "2." item follows
             expected = n + 1
         out[m.start():m.end()] = " " * (m.end() - m.start())
     return "".join(out)
@@ -150,8 +161,29 @@ def _protected(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _protected_re().finditer(text)]
 
 
+def _mixed_value(raw: str) -> float | None:
+    """Spoken digit forms: 1万2 → 12000, 1万5千 → 15000, 2万3500 → 23500, 1亿2000万 → 1.2e8."""
+    m = re.match(r"(\d+(?:\.\d+)?)([万亿])(\d+|[一二两三四五六七八九])([千百万]?)$", raw)
+    if not m:
+        return None
+    big = MULTIPLIERS[m.group(2)]
+    head = scale(m.group(1), m.group(2))
+    rest = int(m.group(3)) if m.group(3).isdigit() else CN_DIGITS[m.group(3)]
+    if m.group(4):
+        rest_value = rest * MULTIPLIERS[m.group(4)]
+    elif len(m.group(3)) == 1:
+        rest_value = rest * big // 10  # 三万五 / 1万2: one step below the big unit
+    elif len(m.group(3)) == len(str(big)) - 1:
+        rest_value = rest  # 2万3500
+    else:
+        return None
+    return None if head is None or rest_value >= big else head + rest_value
+
+
 def _num_value(raw: str) -> float | None:
     raw = raw.replace(" ", "")
+    if re.search(r"\d[万亿][\d一二两三四五六七八九]", raw):
+        return _mixed_value(raw)
     m = re.match(r"([\d.,]+)(余|多)?([十百千万亿]*)$", raw)
     if m:
         try:
@@ -211,14 +243,15 @@ def find_quantities(text: str, *, bare: bool = False) -> list[Quantity]:
                 continue
             approx = approx or "余" in raw or "多" in raw
             written = m.group("unit") or ""
+            num_end = m.start("num") + len(raw.rstrip())  # the num group may swallow a trailing space
             if not written:
-                end = m.end("num")
+                end = num_end
                 if not bare or _dateish(norm, end) or (start and norm[start - 1] in "-/:："):
                     continue
             value = value * UNIT_MULTIPLIER.get(written, 1)
             unit = canonical_unit(written)
             if m.group("unit") is None:
-                end = m.end("num") + (len(m.group("approx") or ""))
+                end = num_end + (len(m.group("approx") or "") if num_end == m.end("num") else 0)
         if value is None:
             continue
         found.append(Quantity(value=value, unit=unit, start=start, end=end, text=text[start:end], approx=approx))

@@ -11,6 +11,8 @@ from nlp.evaluation import format_readable, run_jsonl
 DEV = Path(__file__).parent / "data" / "dev_extra.jsonl"
 BLIND = Path(__file__).parent / "data" / "blind.jsonl"  # written from ANNOTATION.md before the code was read
 BLIND2 = Path(__file__).parent / "data" / "blind2.jsonl"  # a second, smaller held-out set
+# written from ANNOTATION.md alone by a second engineer (before: target 0.977, link 0.877, status 0.963)
+BLIND_ROUND2 = Path(__file__).parent / "data" / "blind_round2.jsonl"
 
 
 def run(lines: list[str]) -> tuple[int, list[dict]]:
@@ -73,7 +75,8 @@ def test_dev_extra_scores_stay_high() -> None:
     assert target_f1 >= 0.95 and link_f1 >= 0.9 and status_acc >= 0.9, (target_f1, link_f1, status_acc)
 
 
-@pytest.mark.parametrize(("path", "minimum"), [(BLIND, (0.97, 0.95, 0.95)), (BLIND2, (0.95, 0.9, 0.9))])
+@pytest.mark.parametrize(("path", "minimum"), [(BLIND, (0.97, 0.95, 0.95)), (BLIND2, (0.95, 0.9, 0.9)),
+                                                     (BLIND_ROUND2, (0.97, 0.93, 0.95))])
 def test_blind_scores_stay_high(path: Path, minimum: tuple[float, float, float]) -> None:
     gold = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
     errors, pred = run([json.dumps(g, ensure_ascii=False) for g in gold])

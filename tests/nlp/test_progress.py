@@ -151,3 +151,30 @@ def test_evidence_is_the_text_span() -> None:
 )
 def test_general_rules(content: str, progress: str, expected: list[tuple[int, float]]) -> None:
     assert links(content, progress) == [(i, pytest.approx(v)) for i, v in expected]
+
+
+@pytest.mark.parametrize(
+    ("content", "progress", "expected"),
+    [
+        # money counted as 资金 links to a 元 target
+        ("发放稳岗补贴800万元。", "向1260家企业发放稳岗返还资金612.5万元。", [(0, 6_125_000)]),
+        # the target is itself an induced count
+        ("发放创业担保贷款2亿元，带动就业3000人。", "累计发放创业担保贷款15680万元，扶持创业1236人，带动就业2891人。",
+         [(0, 156_800_000), (1, 2891)]),
+        ("发放创业担保贷款1亿元，新增城镇就业500人。", "发放贷款6000万元，带动就业320人。", [(0, 60_000_000)]),
+        # a finished clause is not a chat topic
+        ("全年完成造林绿化2万亩。", "已完成全年任务，累计造林2.15万亩。", [(0, 21_500)]),
+        ("实施S216省道改造工程15.6公里。", "已完成改造并通车10.2公里，剩余5.4公里正在施工。", [(0, 10.2)]),
+        ("全市5G基站总数达到8000个以上。", "今年新建5G基站620个，全市累计建成7480个。", [(0, 7480)]),
+        # chat
+        ("建设口袋公园5处，城市绿道3公里。", "公园做完3处 绿道还在设计", [(0, 3)]),
+        ("新增公共停车位800个，新建充电桩120个。", "停车位 680 充电桩 120 全部完成", [(0, 680), (1, 120)]),
+        ("完成高标准农田建设2万亩。", "1万2亩已经弄完 剩下的估计下月", [(0, 12_000)]),
+        ("新建污水处理站8座，新增处理能力0.8万吨/日。", "新增处理能力8000吨/日", [(1, 8000)]),
+        ("新增停车位300个。", "写错了应该是二百个", [(0, 200)]),
+        ("改造老旧小区12个。", "12个小区 都开工了 完工五个", [(0, 5)]),
+        ("改造老旧小区12个，涉及2400户。", "12个小区 2400户 都弄完了", [(0, 12)]),
+    ],
+)
+def test_round2_language_rules(content: str, progress: str, expected: list) -> None:
+    assert links(content, progress) == expected

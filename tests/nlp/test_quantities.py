@@ -97,3 +97,24 @@ def test_inline_list_markers_only_when_they_continue_the_list() -> None:
     assert mask_markers("1.停车位120个 2.充电桩388个") == "  停车位120个   充电桩388个"
     assert mask_markers("停车位120个 2.充电桩388个") == "停车位120个 2.充电桩388个"  # no list opened
     assert mask_markers("1.已完成3号楼 3.5公里") == "  已完成3号楼 3.5公里"  # 3 does not continue 1
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1万2亩已经弄完", [(12_000, "亩")]),
+        ("体检了1万5千多人", [(15_000, "人")]),
+        ("新增就业2万3500人", [(23_500, "人")]),
+        ("完成投资1亿2000万元", [(120_000_000, "元")]),
+        ("新增污水处理能力3万吨/日", [(30_000, "吨/日")]),
+        ("PM2.5平均浓度33微克/立方米", [(33, "微克/立方米")]),
+        ("1.5万亩已完成", [(15_000, "亩")]),  # a decimal at the start, not list item 1.
+        ("1.西集镇3个片区\n2.2个示范村", [(3, "个"), (2, "个")]),
+    ],
+)
+def test_spoken_mixed_numbers_rate_units_and_leading_decimals(text: str, expected: list) -> None:
+    assert pairs(text) == expected
+
+
+def test_bare_number_before_a_chat_space_is_kept() -> None:
+    assert pairs("停车位 680 充电桩 120 全部完成", bare=True) == [(680, ""), (120, "")]
