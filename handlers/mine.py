@@ -28,7 +28,14 @@ async def mine_for_unit(deps: Deps, unit: str) -> Turn:
     if period is None:
         return say(texts.NO_OPEN_PERIOD)
     items = await deps.uow.ledgers.items(ledger.id, unit=unit)
-    latest = {s.item_id: s for s in await deps.uow.submissions.latest(period.id, unit=unit) if not s.skipped}
+    mine = {i.id for i in items}
+    latest: dict = {}
+    for sub in await deps.uow.submissions.latest(period.id):
+        # the unit's own part wins; a joint (imported) text counts for every unit of the item
+        if sub.item_id not in mine or sub.skipped:
+            continue
+        if sub.unit == unit or (sub.unit == "" and sub.item_id not in latest):
+            latest[sub.item_id] = sub
     if not latest:
         return say(texts.MINE_NONE.format(unit=unit, code=period.code))
     lines = [texts.MINE_HEAD.format(unit=unit, code=period.code)]

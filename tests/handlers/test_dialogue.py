@@ -286,3 +286,10 @@ def test_money_is_shown_in_wan_and_yi_as_people_write_it():
     assert pair(31_000_000, 100_000_000, "元") == "3100万/1亿元"
     assert amount(25_750_000, "元") == "2575万元" and amount(800, "元") == "800元"
     assert pair(55, 256, "个") == "55/256个"
+
+
+async def test_mine_counts_the_imported_joint_text_for_each_unit(app, chat):
+    await bind(app, chat, "jty", "区交运局")
+    await chat.say("我的")
+    assert "【区交运局】2025-03已填报" in chat.last_text
+    assert "[15] 第1版" in chat.last_text and "未填报" not in chat.last_text
