@@ -36,19 +36,24 @@ def _serve_fake(conn: Connection, n: int) -> None:
     asyncio.run(main())
 
 
-def start_fake_process(n: int) -> tuple[multiprocessing.Process, Connection, int, str]:
-    """Start the fake server with ``n`` queued updates in a child; return it, its pipe, port, token."""
+def spawn_fake(serve, arg, timeout: float = 60) -> tuple[multiprocessing.Process, Connection, int, str]:
+    """Run ``serve(pipe, arg)`` (a fake Bot API) in a child process; return it, its pipe, port and token."""
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))  # so the child can import tests.fakes
     ctx = multiprocessing.get_context("spawn")
     parent, child = ctx.Pipe()
-    proc = ctx.Process(target=_serve_fake, args=(child, n), daemon=True)
+    proc = ctx.Process(target=serve, args=(child, arg), daemon=True)
     proc.start()
-    if not parent.poll(60):
+    if not parent.poll(timeout):
         proc.kill()
         raise RuntimeError("fake Telegram server did not start")
     port, token = parent.recv()
     return proc, parent, port, token
+
+
+def start_fake_process(n: int) -> tuple[multiprocessing.Process, Connection, int, str]:
+    """Start the fake server with ``n`` queued updates in a child; return it, its pipe, port, token."""
+    return spawn_fake(_serve_fake, n)
 
 
 async def run_echo(n: int = 3000, timeout: float = 600.0) -> dict[str, Any]:

@@ -83,15 +83,9 @@ def _serve_fake(conn: Connection, plan: list[tuple[int, str]]) -> None:
 
 
 def _start_fake(plan: list[tuple[int, str]]) -> tuple[multiprocessing.Process, Connection, int, str]:
-    ctx = multiprocessing.get_context("spawn")
-    parent, child = ctx.Pipe()
-    proc = ctx.Process(target=_serve_fake, args=(child, plan), daemon=True)
-    proc.start()
-    if not parent.poll(120):
-        proc.kill()
-        raise RuntimeError("fake Telegram server did not start")
-    port, token = parent.recv()
-    return proc, parent, port, token
+    from telegram_echo import spawn_fake
+
+    return spawn_fake(_serve_fake, plan, timeout=120)
 
 
 class NoFloodLimit:

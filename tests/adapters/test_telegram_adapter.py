@@ -14,27 +14,12 @@ from bot.adapters.telegram import TelegramAdapter, TelegramConfig
 from bot.adapters.telegram_send import DeliveryError, TelegramSender
 from bot.core.messages import ChatRef, IncomingMessage
 from bot.core.replies import FileReply, ImageReply, MarkdownReply, Outbound, Reply, TextReply
-from tests.fakes.fake_telegram import FakeTelegram, parse_html, utf16_len
+from tests.fakes.fake_telegram import FakeTelegram, FakeTime, parse_html, utf16_len
 
 SECRET = "s3cret-token_ABC"
 USER = 7
 PRIVATE = 42
 GROUP = -100555
-
-
-class FakeTime:
-    """A monotonic clock that only moves when the adapter sleeps."""
-
-    def __init__(self) -> None:
-        self.now = 5000.0
-        self.sleeps: list[float] = []
-
-    def monotonic(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(round(seconds, 6))
-        self.now += seconds
 
 
 class ScriptedEngine:
@@ -80,7 +65,7 @@ async def fake() -> AsyncIterator[FakeTelegram]:
 
 @pytest.fixture
 def clock() -> FakeTime:
-    return FakeTime()
+    return FakeTime(5000.0)
 
 
 @pytest.fixture

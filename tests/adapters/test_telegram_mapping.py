@@ -18,7 +18,7 @@ from bot.adapters.telegram_send import (
     utf16_len,
 )
 from bot.core.messages import ChatRef
-from tests.fakes.fake_telegram import FakeTelegram, parse_html
+from tests.fakes.fake_telegram import FakeTelegram, FakeTime, parse_html
 
 BOT = "ledger_test_bot"
 NOW = datetime(2025, 3, 31, 9, 0, tzinfo=timezone.utc)
@@ -201,21 +201,6 @@ def test_short_labels_share_rows() -> None:
 
 
 # ---------------------------------------------------------------- flood limits
-
-class FakeTime:
-    """A monotonic clock that only moves when something sleeps."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.sleeps: list[float] = []
-
-    def monotonic(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(round(seconds, 6))
-        self.now += seconds
-
 
 def chat(chat_id: str, group: bool = False) -> ChatRef:
     return ChatRef(platform="telegram", chat_id=chat_id, is_group=group)

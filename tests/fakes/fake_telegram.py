@@ -565,3 +565,19 @@ class FakeTelegram:
         path, content = self.files[file_id]
         return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": len(content),
                 "file_path": path}
+
+
+class FakeTime:
+    """A monotonic clock that moves only when something sleeps (flood limits and 429 waits cost nothing)."""
+
+    def __init__(self, start: float = 1000.0) -> None:
+        self.now = start
+        self.sleeps: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(round(seconds, 6))
+        self.now += seconds
+        await asyncio.sleep(0)

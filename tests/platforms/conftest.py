@@ -17,26 +17,10 @@ from bot.serve_telegram import TelegramPolling, TelegramWebhook
 from bot.settings import Settings, TelegramSettings
 from bot.web import create_web
 from tests.conftest import import_seed
-from tests.fakes.fake_telegram import Call, FakeTelegram
+from tests.fakes.fake_telegram import Call, FakeTelegram, FakeTime
 
 SECRET = "webhook-secret_0123456789"
 SENT_METHODS = ("sendMessage", "sendDocument", "sendPhoto")
-
-
-class FakeTime:
-    """Monotonic time that moves only when the adapter sleeps (flood limits and 429 waits cost nothing)."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.sleeps: list[float] = []
-
-    def monotonic(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(round(seconds, 3))
-        self.now += seconds
-        await asyncio.sleep(0)
 
 
 class TelegramBot:
