@@ -30,11 +30,10 @@ def safe_url(url: str) -> str:
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
-    # WAL lets a reader and a writer (two processes) share the file; the timeout waits out short locks.
+    # WAL lets a reader and a writer (two processes) share the file; storage.sqlite_driver waits out locks.
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA busy_timeout=10000")
     cur.close()
 
 
@@ -45,6 +44,11 @@ def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     kwargs: dict = {"echo": echo}
     if backend == "postgresql":
         kwargs.update(pool_size=5, max_overflow=5, pool_pre_ping=True)
+    database = make_url(full).database
+    if backend == "sqlite" and database not in (None, "", ":memory:"):
+        from storage import sqlite_driver
+
+        kwargs["async_creator"] = sqlite_driver.creator(database)
     engine = create_async_engine(full, **kwargs)
     if backend == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
