@@ -23,6 +23,7 @@ from handlers.routes import build_router
 from nlp.segment import Segmenter
 from reports.lights import Thresholds
 from storage import db
+from storage.structure_cache import StructureCache
 from storage.uow import UnitOfWork
 
 _log = logging.getLogger(__name__)
@@ -47,6 +48,7 @@ class App:
 
     def __post_init__(self) -> None:
         self.engine = Engine(self.transaction, build_router(), error_text=texts.INTERNAL_ERROR, now=self.clock.now)
+        self.structure = StructureCache()  # the ledger's structure, shared by this process's units of work
         self.tz = ZoneInfo(self.settings.timezone)
 
     async def deliver(self, outbound: list[Outbound] | tuple[Outbound, ...]) -> int:
@@ -81,7 +83,7 @@ class App:
 
     def uow(self) -> UnitOfWork:
         """Return a new unit of work."""
-        return UnitOfWork(self.sessionmaker)
+        return UnitOfWork(self.sessionmaker, self.structure)
 
     def deps(self, uow: UnitOfWork) -> Deps:
         """Return handler dependencies around ``uow``."""

@@ -19,27 +19,47 @@ from storage.models import (
     UnitRow,
 )
 from storage.schemas import ItemInfo, LedgerInfo, PeriodInfo, TargetInfo, UnitInfo
+from storage.structure_cache import StructureCache, bump_stamp, read_stamp
 
 
 class LedgerRepository:
     """Read and write the ledger's structure."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, cache: StructureCache | None = None) -> None:
         self.s = session
-        # Reads repeat within one unit of work (one message); any write here forgets them.
+        self._cache = cache
+        # Reads come from the process-wide cache while its stamp holds; after a write in this unit of work,
+        # from a memo of this unit of work only (what it wrote is not committed, so not for others).
         self._memo: dict[tuple, object] = {}
+        self._store: dict[tuple, object] | None = None
+        self._wrote = False
 
     async def _remember(self, key: tuple, load):
-        if key not in self._memo:
-            self._memo[key] = await load()
-        return self._memo[key]
+        store = await self._values()
+        if key not in store:
+            store[key] = await load()
+        return store[key]
 
-    def _forget(self) -> None:
+    async def _values(self) -> dict[tuple, object]:
+        if self._store is None:
+            stamp = None if self._wrote or self._cache is None else await read_stamp(self.s)
+            self._store = self._memo if stamp is None else self._cache.values_for(stamp)
+        return self._store
+
+    async def _changed(self) -> None:
+        """Note a structural write: forget what was read, and bump the stamp once per unit of work."""
         self._memo.clear()
+        self._store = self._memo
+        if not self._wrote:
+            self._wrote = True
+            await bump_stamp(self.s)
 
     # ledgers
     async def get(self, name: str | None = None) -> LedgerInfo | None:
         """Return the named ledger, or the most recently updated one."""
+        return await self._remember(("ledger", name), lambda: self._get(name))
+
+    async def _get(self, name: str | None) -> LedgerInfo | None:
         q = select(LedgerRow)
         q = q.where(LedgerRow.name == name) if name else q.order_by(LedgerRow.updated_at.desc(), LedgerRow.id.desc())
         row = (await self.s.execute(q.limit(1))).scalar_one_or_none()
@@ -47,7 +67,7 @@ class LedgerRepository:
 
     async def upsert(self, name: str, title: str, year: int, subject: str, now: datetime) -> tuple[int, bool]:
         """Create or retitle a ledger; return its id and whether it was created."""
-        self._forget()
+        await self._changed()
         row = (await self.s.execute(select(LedgerRow).where(LedgerRow.name == name))).scalar_one_or_none()
         if row is None:
             row = LedgerRow(name=name, title=title, year=year, subject=subject, created_at=now, updated_at=now)
@@ -73,7 +93,7 @@ class LedgerRepository:
     # categories and items
     async def upsert_category(self, ledger_id: int, seq: int, name: str) -> tuple[int, bool]:
         """Create or rename the category with 序号 ``seq``; return its id and whether anything changed."""
-        self._forget()
+        await self._changed()
         row = (await self.s.execute(select(CategoryRow).where(
             CategoryRow.ledger_id == ledger_id, CategoryRow.seq == seq))).scalar_one_or_none()
         if row is None:
@@ -87,7 +107,7 @@ class LedgerRepository:
 
     async def upsert_item(self, ledger_id: int, category_id: int, position: int, content: str) -> tuple[int, bool]:
         """Create or update the item at ``position``; return its id and whether anything changed."""
-        self._forget()
+        await self._changed()
         row = (await self.s.execute(select(ItemRow).where(
             ItemRow.ledger_id == ledger_id, ItemRow.position == position))).scalar_one_or_none()
         if row is None:
@@ -102,7 +122,7 @@ class LedgerRepository:
 
     async def deactivate_items_after(self, ledger_id: int, last_position: int) -> int:
         """Mark items beyond ``last_position`` inactive (a shorter new version); history stays."""
-        self._forget()
+        await self._changed()
         rows = (await self.s.execute(select(ItemRow).where(
             ItemRow.ledger_id == ledger_id, ItemRow.position > last_position, ItemRow.active.is_(True)))).scalars()
         n = 0
@@ -113,7 +133,7 @@ class LedgerRepository:
 
     async def set_item_units(self, item_id: int, unit_ids: list[int]) -> bool:
         """Link an item to its units, the first being the lead; return whether it changed."""
-        self._forget()
+        await self._changed()
         current = (await self.s.execute(select(ItemUnitRow).where(ItemUnitRow.item_id == item_id)
                                         .order_by(ItemUnitRow.position))).scalars().all()
         if [r.unit_id for r in current] == unit_ids:
@@ -126,7 +146,7 @@ class LedgerRepository:
 
     async def set_targets(self, item_id: int, targets: list[TargetInfo]) -> bool:
         """Replace an item's targets; return whether they changed."""
-        self._forget()
+        await self._changed()
         current = (await self.s.execute(select(TargetRow).where(TargetRow.item_id == item_id)
                                         .order_by(TargetRow.idx))).scalars().all()
         old = [(r.name, r.value, r.unit, r.kind) for r in current]
@@ -186,19 +206,24 @@ class LedgerRepository:
     # units
     async def unit_id(self, name: str, *, create: bool = False) -> int | None:
         """Return the id of a unit by name or alias, creating it when asked."""
-        uid = await self.s.scalar(select(UnitRow.id).where(UnitRow.name == name))
-        if uid is None:
-            uid = await self.s.scalar(select(UnitAliasRow.unit_id).where(UnitAliasRow.alias == name))
+        uid = await self._remember(("unit_id", name), lambda: self._unit_id(name))
         if uid is None and create:
+            await self._changed()
             row = UnitRow(name=name)
             self.s.add(row)
             await self.s.flush()
             uid = row.id
         return uid
 
+    async def _unit_id(self, name: str) -> int | None:
+        uid = await self.s.scalar(select(UnitRow.id).where(UnitRow.name == name))
+        if uid is None:
+            uid = await self.s.scalar(select(UnitAliasRow.unit_id).where(UnitAliasRow.alias == name))
+        return uid
+
     async def add_alias(self, unit_id: int, alias: str) -> bool:
         """Give a unit another name, unless the name is taken; return whether it was added."""
-        self._forget()
+        await self._changed()
         if await self.s.scalar(select(UnitRow.id).where(UnitRow.name == alias)):
             return False
         if await self.s.scalar(select(UnitAliasRow.id).where(UnitAliasRow.alias == alias)):
@@ -237,7 +262,7 @@ class LedgerRepository:
     async def save_period(self, ledger_id: int, code: str, *, state: str, now: datetime,
                           deadline: datetime | None = None, keep_deadline: bool = True) -> PeriodInfo:
         """Create a period or change its state and deadline."""
-        self._forget()
+        await self._changed()
         row = (await self.s.execute(select(PeriodRow).where(
             PeriodRow.ledger_id == ledger_id, PeriodRow.code == code))).scalar_one_or_none()
         year, month = int(code[:4]), int(code[5:7])

@@ -254,3 +254,11 @@ class OutboxRow(Base):
     # A worker retrying a row holds it until then, so several processes never send it twice.
     claimed_until: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     dead_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+
+class StampRow(Base):
+    """A counter bumped by every change of one kind of data, so processes know their cached copy is stale."""
+
+    __tablename__ = "stamps"
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)

@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import PeriodRow, SubmissionRow, UnitRow
+from storage.ledger_repo import LedgerRepository
+from storage.models import PeriodRow, SubmissionRow
 from storage.schemas import NewSubmission, SubmissionInfo
 
 
@@ -23,17 +24,16 @@ def _info(row: SubmissionRow, code: str = "") -> SubmissionInfo:
 class SubmissionRepository:
     """File and read submissions."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, ledgers: LedgerRepository) -> None:
         self.s = session
+        self._ledgers = ledgers  # for unit and period ids, read through its cache
 
     async def add(self, new: NewSubmission, now: datetime) -> SubmissionInfo:
         """File a new revision (never overwriting an earlier one) and return it."""
         last = await self.s.scalar(select(func.max(SubmissionRow.revision)).where(
             SubmissionRow.period_id == new.period_id, SubmissionRow.item_id == new.item_id,
             SubmissionRow.unit_key == new.unit))
-        unit_id = None
-        if new.unit:
-            unit_id = await self.s.scalar(select(UnitRow.id).where(UnitRow.name == new.unit))
+        unit_id = await self._ledgers.unit_id(new.unit) if new.unit else None
         row = SubmissionRow(
             period_id=new.period_id, item_id=new.item_id, unit_id=unit_id, unit_key=new.unit,
             revision=(last or 0) + 1, progress=new.progress, problems=new.problems, plan=new.plan,
@@ -83,9 +83,10 @@ class SubmissionRepository:
                    SubmissionRow.item_id == item_id, SubmissionRow.skipped.is_(False)))
         if code is None:
             return []
-        period_id = await self.s.scalar(select(PeriodRow.id).where(PeriodRow.ledger_id == ledger_id,
-                                                                   PeriodRow.code == code))
-        found = await self.latest(period_id, item_id=item_id)
+        period = await self._ledgers.period(ledger_id, code)
+        if period is None:
+            return []
+        found = await self.latest(period.id, item_id=item_id)
         return [f.model_copy(update={"period_code": code}) for f in found]
 
     async def set_review(self, submission_id: int, review: str, reason: str, by: str) -> SubmissionInfo | None:

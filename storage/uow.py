@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.chat_repo import ChatRepository
 from storage.ledger_repo import LedgerRepository
+from storage.structure_cache import StructureCache
 from storage.submission_repo import SubmissionRepository
 
 
@@ -17,13 +18,14 @@ class UnitOfWork:
     submissions: SubmissionRepository
     chats: ChatRepository
 
-    def __init__(self, sessionmaker: async_sessionmaker) -> None:
+    def __init__(self, sessionmaker: async_sessionmaker, cache: StructureCache | None = None) -> None:
         self._sessionmaker = sessionmaker
+        self._cache = cache
 
     async def __aenter__(self) -> "UnitOfWork":
         self.session = self._sessionmaker()
-        self.ledgers = LedgerRepository(self.session)
-        self.submissions = SubmissionRepository(self.session)
+        self.ledgers = LedgerRepository(self.session, self._cache)
+        self.submissions = SubmissionRepository(self.session, self.ledgers)
         self.chats = ChatRepository(self.session)
         return self
 

@@ -187,3 +187,66 @@ async def test_outbox_rows_are_claimed_by_one_worker_and_given_up_after_max_atte
     assert rows == [] and dead == [first]
     async with uow_factory() as uow:
         assert await uow.chats.due_outbox("wecom") == []
+
+
+@pytest.fixture
+async def two_processes(db_url):
+    """Two units-of-work factories with their own structure caches, as two bot processes would have."""
+    from sqlalchemy import event
+
+    from storage.structure_cache import StructureCache
+
+    engines = [db.make_engine(db_url), db.make_engine(db_url)]
+    await db.upgrade(engines[0])
+    statements = [0, 0]
+    for n, engine in enumerate(engines):
+        def count(*_, n=n):
+            statements[n] += 1
+        event.listen(engine.sync_engine, "before_cursor_execute", count)
+    factories = []
+    for engine in engines:
+        sm, cache = db.make_sessionmaker(engine), StructureCache()
+        factories.append(lambda sm=sm, cache=cache: UnitOfWork(sm, cache))
+    yield factories, statements
+    for engine in engines:
+        await engine.dispose()
+
+
+async def test_structure_cache_serves_reads_until_another_process_changes_it(two_processes):
+    (first, second), statements = two_processes
+    async with first() as uow:
+        ledger_id, item_id, _ = await _ledger_with_item(uow)
+        await uow.commit()
+    for _ in range(2):  # the second round is served from the cache: one statement (the stamp) for all of it
+        before = statements[1]
+        async with second() as uow:
+            ledger = await uow.ledgers.get()
+            items = await uow.ledgers.items(ledger.id)
+            period = await uow.ledgers.period(ledger.id, "2025-04")
+            uid = await uow.ledgers.unit_id("发改局")
+        used = statements[1] - before
+    assert used == 1
+    assert (items[0].content, period.state, uid is not None) == ("新增停车泊位256个", "open", True)
+
+    async with first() as uow:  # another process edits an item and closes the period
+        cat, _ = await uow.ledgers.upsert_category(ledger_id, 1, "基层医疗服务提升工程")
+        await uow.ledgers.upsert_item(ledger_id, cat, 1, "新增停车泊位300个")
+        await uow.ledgers.save_period(ledger_id, "2025-04", state="closed", now=NOW)
+        await uow.commit()
+    async with second() as uow:
+        assert [i.content for i in await uow.ledgers.items(ledger_id)] == ["新增停车泊位300个"]
+        assert (await uow.ledgers.period(ledger_id, "2025-04")).state == "closed"
+
+
+async def test_structure_cache_never_holds_uncommitted_writes(two_processes):
+    (first, _), _ = two_processes
+    async with first() as uow:
+        ledger_id, item_id, _ = await _ledger_with_item(uow)
+        await uow.commit()
+    async with first() as uow:
+        assert [i.content for i in await uow.ledgers.items(ledger_id)] == ["新增停车泊位256个"]  # now cached
+        cat, _ = await uow.ledgers.upsert_category(ledger_id, 1, "基层医疗服务提升工程")
+        await uow.ledgers.upsert_item(ledger_id, cat, 1, "草稿：不会提交")
+        assert [i.content for i in await uow.ledgers.items(ledger_id)] == ["草稿：不会提交"]  # its own write
+    async with first() as uow:  # rolled back: the same process still reads the committed text
+        assert [i.content for i in await uow.ledgers.items(ledger_id)] == ["新增停车泊位256个"]
