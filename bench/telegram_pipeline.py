@@ -175,18 +175,18 @@ async def run_pipeline(n: int, contacts: int, backend: str, profile: bool = Fals
         service = TelegramPolling(app, limiter=NoFloodLimit(), poll_timeout=1.0)
         done = asyncio.Event()
         handled = 0
-        original = service.adapter.dispatch
+        original = service.adapter.dispatch_many
 
-        async def dispatch(update: Any) -> None:
+        async def dispatch_many(updates: Any) -> None:
             nonlocal handled
             try:
-                await original(update)
+                await original(updates)
             finally:
-                handled += 1
+                handled += len(updates)
                 if handled >= n:
                     done.set()
 
-        service.adapter.dispatch = dispatch  # type: ignore[method-assign]
+        service.adapter.dispatch_many = dispatch_many  # type: ignore[method-assign]
         statements = 0
 
         def count(*_: Any) -> None:

@@ -107,12 +107,15 @@ class PlatformHandler:
 
     async def handle(self, msg: IncomingMessage) -> tuple[Outbound, ...]:
         """Handle one message; hand back what this platform must send."""
-        outbound = await self._app.engine.handle(msg)
-        mine = tuple(o for o in outbound if o.chat.platform == self.platform)
-        others = [o for o in outbound if o.chat.platform != self.platform]
+        return (await self.handle_many([msg]))[0]
+
+    async def handle_many(self, msgs: list[IncomingMessage]) -> list[tuple[Outbound, ...]]:
+        """Handle messages in order (one transaction when they all succeed); hand back each one's replies here."""
+        results = await self._app.engine.handle_many(msgs)
+        others = [o for outbound in results for o in outbound if o.chat.platform != self.platform]
         if others:
             await self._app.deliver(others)
-        return mine
+        return [tuple(o for o in outbound if o.chat.platform == self.platform) for outbound in results]
 
 
 def is_embedded(url: str) -> bool:

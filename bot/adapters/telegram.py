@@ -31,6 +31,7 @@ from bot.adapters.telegram_send import (
 )
 from bot.core.messages import Attachment, ChatRef, IncomingMessage
 from bot.core.ports import MessageHandler, OutboxStore
+from bot.core.replies import Outbound
 
 log = logging.getLogger(__name__)
 
@@ -291,12 +292,13 @@ class TelegramAdapter:
                 log.warning("telegram: getUpdates failed (%s); retrying in %.0f s", type(exc).__name__, delay)
                 await asyncio.sleep(delay)
                 continue
-            for update in updates:
-                try:
-                    await self.dispatch(update)
-                except Exception:  # one bad update must not stop the bot; its raw text is in the inbox
-                    log.exception("telegram: update %s failed", update.update_id)
-                offset = update.update_id + 1
+            if not updates:
+                continue
+            try:
+                await self.dispatch_many(updates)
+            except Exception:  # a bad batch must not stop the bot; raw texts already recorded stay in the inbox
+                log.exception("telegram: updates %s..%s failed", updates[0].update_id, updates[-1].update_id)
+            offset = updates[-1].update_id + 1
 
     async def start_webhook(self, set_webhook: bool = True) -> None:
         """Connect and, when a webhook URL is configured, register it with the secret token."""
@@ -353,16 +355,47 @@ class TelegramAdapter:
 
     async def dispatch(self, update: telegram.Update) -> None:
         """Map one update, run the engine on it, and send the replies it committed."""
+        await self.dispatch_many([update])
+
+    async def dispatch_many(self, updates: list[telegram.Update]) -> None:
+        """Map updates, run the engine on them together, then send what it committed.
+
+        Replies to different chats go out concurrently, those to one chat in order (the flood limiter
+        spaces them); the batch is finished only when every reply went out or was kept in the outbox.
+        """
+        msgs = []
+        for update in updates:
+            try:
+                msg = await self._message_of(update)
+            except Exception:  # one unreadable update (a failed download) must not hold up the others
+                log.exception("telegram: update %s could not be read", update.update_id)
+                continue
+            if msg is not None:
+                msgs.append(msg)
+        if not msgs:
+            return
+        per_chat: dict[str, list[Outbound]] = {}
+        for outbound in await self._handler.handle_many(msgs):
+            for out in outbound:
+                per_chat.setdefault(out.chat.key, []).append(out)
+        failed = await asyncio.gather(*(self._send_in_order(outs) for outs in per_chat.values()),
+                                      return_exceptions=True)
+        errors = [e for e in failed if isinstance(e, BaseException)]
+        if errors:
+            raise errors[0]
+
+    async def _message_of(self, update: telegram.Update) -> IncomingMessage | None:
         msg = update_to_message(update, self.bot_username, now=self._now())
         if update.callback_query is not None:
             await self._acknowledge(update.callback_query, msg.text if msg and msg.kind == "choice" else None)
-        if msg is None:
-            return
-        if msg.kind == "file" and update.message is not None and update.message.document:
+        if msg is not None and msg.kind == "file" and update.message is not None and update.message.document:
             msg = await self._with_download(msg, update.message.document)
+        return msg
+
+    async def _send_in_order(self, outbound: list[Outbound]) -> None:
         assert self.sender is not None
-        for outbound in await self._handler.handle(msg):
-            await self.sender.send(outbound)
+        for out in outbound:
+            await self.sender.send(out)
 
     async def _on_update(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         if isinstance(update, telegram.Update):

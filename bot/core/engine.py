@@ -31,9 +31,45 @@ class Engine:
 
     async def handle(self, msg: IncomingMessage) -> tuple[Outbound, ...]:
         """Record, route and answer one message; return what to send (already committed)."""
+        return (await self.handle_many([msg]))[0]
+
+    async def handle_many(self, msgs: list[IncomingMessage]) -> list[tuple[Outbound, ...]]:
+        """Record, route and answer messages in order; return what to send for each (already committed).
+
+        All raw texts are committed first, then every message is handled in one transaction (one commit,
+        the ledger's structure read once). If any of them fails or meets a changed conversation, that
+        transaction is rolled back and the messages are handled one by one, each in its own.
+        """
         async with self._transactions() as tx:
-            inbox_id, seen = await tx.record_inbox(msg)
-            await tx.commit()  # the raw text is durable before anything parses it
+            recorded = [await tx.record_inbox(msg) for msg in msgs]
+            await tx.commit()  # the raw texts are durable before anything parses them
+        if len(msgs) > 1:
+            together = await self._run_together(msgs, recorded)
+            if together is not None:
+                return together
+        return [await self._handle_recorded(msg, inbox_id, seen) for msg, (inbox_id, seen) in zip(msgs, recorded)]
+
+    async def _run_together(self, msgs: list[IncomingMessage],
+                            recorded: list[tuple[int, str]]) -> list[tuple[Outbound, ...]] | None:
+        try:
+            async with self._transactions() as tx:
+                results = []
+                for msg, (inbox_id, seen) in zip(msgs, recorded):
+                    if seen == "handled":
+                        _log.info("duplicate delivery %s:%s dropped", msg.chat.platform, msg.message_id)
+                        results.append(())
+                        continue
+                    turn = await self._turn(tx, msg, inbox_id)
+                    if turn is None:
+                        return None
+                    results.append(turn)
+                await tx.commit()
+            return results
+        except Exception:  # the messages are handled again one by one, where a failure stays with its message
+            _log.info("a batch of %d messages failed together; handling them one by one", len(msgs), exc_info=True)
+            return None
+
+    async def _handle_recorded(self, msg: IncomingMessage, inbox_id: int, seen: str) -> tuple[Outbound, ...]:
         if seen == "handled":
             _log.info("duplicate delivery %s:%s dropped", msg.chat.platform, msg.message_id)
             return ()
@@ -53,18 +89,24 @@ class Engine:
 
     async def _run_once(self, msg: IncomingMessage, inbox_id: int) -> tuple[Outbound, ...] | None:
         async with self._transactions() as tx:
-            if not await tx.claim_inbox(inbox_id):
-                return ()
-            state, version = await tx.load_state(msg)
-            if state.expires_at is not None and state.expires_at < self._now():
-                state = IDLE
-            deps = tx.deps
-            if hasattr(deps, "bind"):
-                deps = deps.bind(inbox_id=inbox_id)
-            turn = await self._router.route(answer_by_number(msg, state), state, deps)
-            if not await tx.save_state(msg, remember_choices(turn), version):
-                return None
-            await tx.commit()
+            result = await self._turn(tx, msg, inbox_id)
+            if result is not None:
+                await tx.commit()
+        return result
+
+    async def _turn(self, tx: Transaction, msg: IncomingMessage, inbox_id: int) -> tuple[Outbound, ...] | None:
+        """Handle one message inside ``tx``; None when its conversation changed under us (nothing to keep)."""
+        if not await tx.claim_inbox(inbox_id):
+            return ()
+        state, version = await tx.load_state(msg)
+        if state.expires_at is not None and state.expires_at < self._now():
+            state = IDLE
+        deps = tx.deps
+        if hasattr(deps, "bind"):
+            deps = deps.bind(inbox_id=inbox_id)
+        turn = await self._router.route(answer_by_number(msg, state), state, deps)
+        if not await tx.save_state(msg, remember_choices(turn), version):
+            return None
         out = []
         if turn.replies:
             out.append(Outbound(chat=msg.chat, replies=turn.replies))

@@ -17,6 +17,10 @@ class MessageHandler(Protocol):
         """Record, route and answer one message; return what to send (already committed)."""
         ...
 
+    async def handle_many(self, msgs: list[IncomingMessage]) -> list[tuple[Outbound, ...]]:
+        """Record, route and answer messages in order; return what to send for each (already committed)."""
+        ...
+
 
 class Clock(Protocol):
     """Where time comes from; tests move it instead of sleeping."""

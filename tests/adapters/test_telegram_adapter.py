@@ -37,6 +37,9 @@ class ScriptedEngine:
             raise RuntimeError("database is down")
         return (Outbound(chat=msg.chat, replies=self.reply(msg)),)
 
+    async def handle_many(self, msgs: list[IncomingMessage]) -> list[tuple[Outbound, ...]]:
+        return [await self.handle(m) for m in msgs]
+
 
 class MemoryOutbox:
     """In-memory OutboxStore."""
@@ -416,14 +419,14 @@ async def test_an_update_fetched_but_not_handled_when_the_process_dies_is_fetche
     entered, never = asyncio.Event(), asyncio.Event()
     first_reply = engine.reply
 
-    async def stuck_handle(msg: IncomingMessage) -> tuple[Outbound, ...]:
-        engine.received.append(msg)
+    async def stuck_handle_many(msgs: list[IncomingMessage]) -> list[tuple[Outbound, ...]]:
+        engine.received.extend(msgs)
         entered.set()
         await never.wait()  # the process "dies" here, after fetching and before finishing
-        return ()
+        return []
 
     dying = make_adapter()
-    dying._handler = type("Stuck", (), {"handle": staticmethod(stuck_handle)})()
+    dying._handler = type("Stuck", (), {"handle_many": staticmethod(stuck_handle_many)})()
     await dying.start_polling()
     fake.push_text(PRIVATE, USER, "累计建成400个")
     await asyncio.wait_for(entered.wait(), 5)

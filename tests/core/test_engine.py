@@ -28,6 +28,7 @@ class FakeTransaction:
         self.store = store
         self.deps = store
         self._pending = []
+        self._saved = {}
 
     async def __aenter__(self):
         return self
@@ -48,14 +49,17 @@ class FakeTransaction:
         pass
 
     async def load_state(self, msg):
-        state, version = self.store.states.get(msg.user_id, (IDLE, None))
+        # like a database transaction, it sees its own uncommitted saves
+        state, version = self._saved.get(msg.user_id) or self.store.states.get(msg.user_id, (IDLE, None))
         return state, version
 
     async def save_state(self, msg, state, version):
         if self.store.steal_next_save:
             self.store.steal_next_save -= 1
             return False
-        self._pending.append(lambda: self.store.states.__setitem__(msg.user_id, (state, (version or 0) + 1)))
+        saved = (state, (version or 0) + 1)
+        self._saved[msg.user_id] = saved
+        self._pending.append(lambda: self.store.states.__setitem__(msg.user_id, saved))
         return True
 
     async def commit(self):
@@ -124,3 +128,39 @@ async def test_a_handler_crash_answers_politely_and_keeps_the_raw_text():
     engine = Engine(lambda: FakeTransaction(store), r, error_text="抱歉出错", now=lambda: NOW)
     out = await engine.handle(message("9", "原文"))
     assert out[0].replies[0].text == "抱歉出错" and store.inbox["9"][0] == "原文"
+
+
+async def test_a_batch_is_handled_in_one_transaction_with_each_state_following_the_last():
+    store, calls = FakeStore(), []
+    engine = Engine(lambda: FakeTransaction(store), counting_router(calls), error_text="出错", now=lambda: NOW)
+    out = await engine.handle_many([message("1", "a"), message("2", "b"), message("3", "c")])
+    assert [o[0].replies[0].text for o in out] == ["第1条", "第2条", "第3条"]
+    assert store.commits == 2  # the raw texts, then all three turns
+    assert store.states["u"][0].data == {"n": 3} and calls == ["a", "b", "c"]
+
+
+async def test_one_failing_message_in_a_batch_does_not_cost_the_others_their_answers():
+    store = FakeStore()
+    r = counting_router(calls := [])
+    step = r.fallback
+
+    async def sometimes(msg, state, deps):
+        if msg.text == "坏":
+            raise RuntimeError("bug")
+        return await step(msg, state, deps)
+
+    r.fallback = sometimes
+    r.step("f", "s", sometimes)
+    engine = Engine(lambda: FakeTransaction(store), r, error_text="抱歉出错", now=lambda: NOW)
+    out = await engine.handle_many([message("1", "a"), message("2", "坏"), message("3", "c")])
+    assert [o[0].replies[0].text for o in out] == ["第1条", "抱歉出错", "第2条"]
+    assert store.states["u"][0].data == {"n": 2}  # the failed batch left nothing; one by one kept a and c
+    assert {k: v[0] for k, v in store.inbox.items()} == {"1": "a", "2": "坏", "3": "c"}
+
+
+async def test_a_message_delivered_twice_in_one_batch_is_answered_once():
+    store, calls = FakeStore(), []
+    engine = Engine(lambda: FakeTransaction(store), counting_router(calls), error_text="出错", now=lambda: NOW)
+    store.inbox["1"] = ["a", "handled"]
+    out = await engine.handle_many([message("1", "a"), message("2", "b")])
+    assert out[0] == () and [o.replies[0].text for o in out[1]] == ["第1条"] and calls == ["b"]

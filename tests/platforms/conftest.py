@@ -80,15 +80,15 @@ class TelegramBot:
 
     def _track(self, service) -> None:
         adapter = service.adapter
-        original = adapter.dispatch
+        original = adapter.dispatch_many
 
-        async def dispatch(update):
+        async def dispatch_many(updates):
             try:
-                await original(update)
+                await original(updates)
             finally:
-                self.done.append(update.update_id)
+                self.done.extend(u.update_id for u in updates)
 
-        adapter.dispatch = dispatch  # the polling handler and process_webhook both call self.dispatch
+        adapter.dispatch_many = dispatch_many  # polling and process_webhook (via dispatch) both call it
 
     async def stop(self) -> None:
         """Stop the service and close the database (the process ends)."""

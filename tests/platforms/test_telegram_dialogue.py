@@ -97,3 +97,19 @@ async def test_a_coordinator_uploads_a_ledger_file_and_a_contact_may_not(tg):
     contact = await bound_contact(tg, chat_id=CONTACT)
     assert await contact.send_file("台账.txt", seed, "text/plain") == texts.FILE_NOT_ALLOWED
     assert await tg.scalar("SELECT count(*) FROM inbox WHERE kind = 'file'") == 5
+
+
+async def test_updates_from_many_chats_at_once_each_get_their_replies_in_order(tg):
+    await open_april(tg.app)
+    units = {CONTACT: "区发改局", CONTACT + 1: "区卫健局", CONTACT + 2: "区住建局"}
+    chats = {chat_id: await bound_contact(tg, unit, chat_id) for chat_id, unit in units.items()}
+    before = {chat_id: len(chat.sent()) for chat_id, chat in chats.items()}
+    pushed = []
+    for words in ("填报", "停车位又新增了20个，充电桩累计建成400个", "确认"):  # queued together: one getUpdates batch
+        pushed += [tg.fake.push_text(chat_id, chat_id, words) for chat_id in chats]
+    await tg.fake.wait_for(lambda: all(u["update_id"] in tg.done for u in pushed), 30)
+    for chat_id, chat in chats.items():
+        texts_ = [c.params["text"] for c in chat.sent()[before[chat_id]:]]
+        assert len(texts_) == 3, texts_
+        assert "【第1/" in texts_[0] and "我理解的是" in texts_[1] and "存在什么问题" in texts_[2]
+    assert "55/256个" in [c.params["text"] for c in chats[CONTACT].sent()][-2]
