@@ -18,12 +18,16 @@ from storage.models import (
     OutboxRow,
     UnitRow,
 )
+from storage import statements
 from storage.schemas import ContactInfo, GroupInfo, InboxEntry, InviteInfo, StoredConversation
 
 
+def _dialect(session: AsyncSession) -> str:
+    return session.bind.dialect.name if session.bind is not None else "sqlite"
+
+
 def _insert(session: AsyncSession, table):
-    name = session.bind.dialect.name if session.bind is not None else "sqlite"
-    return (postgresql.insert if name == "postgresql" else sqlite.insert)(table)
+    return (postgresql.insert if _dialect(session) == "postgresql" else sqlite.insert)(table)
 
 
 def _contact(row: ContactRow) -> ContactInfo:
@@ -40,9 +44,9 @@ class ChatRepository:
     # contacts and roles
     async def roles(self, platform: str, user_id: str) -> list[ContactInfo]:
         """Return every role a person holds on a platform."""
-        rows = (await self.s.execute(select(ContactRow).where(
-            ContactRow.platform == platform, ContactRow.user_id == user_id).order_by(ContactRow.id))).scalars()
-        return [_contact(r) for r in rows]
+        rows = await self.s.execute(statements.roles(), {"p_platform": platform, "p_user_id": user_id})
+        return [ContactInfo(id=r.id, platform=r.platform, user_id=r.user_id, display_name=r.display_name,
+                            role=r.role, unit=r.unit_key, chat_id=r.chat_id) for r in rows]
 
     async def add_role(self, platform: str, user_id: str, role: str, now: datetime, *, unit: str = "",
                        display_name: str = "", chat_id: str = "") -> tuple[ContactInfo, bool]:
@@ -128,21 +132,19 @@ class ChatRepository:
     async def record_inbox(self, platform: str, message_id: str, chat_id: str, user_id: str, kind: str,
                            text: str, sent_at: datetime, now: datetime) -> tuple[int, str]:
         """Store a raw message once; return its id and state ('new' when just stored)."""
-        stmt = _insert(self.s, InboxRow).values(
-            platform=platform, message_id=message_id, chat_id=chat_id, user_id=user_id, kind=kind, text=text,
-            sent_at=sent_at, received_at=now, state="received", error="",
-        ).on_conflict_do_nothing(index_elements=["platform", "message_id"]).returning(InboxRow.id)
-        new_id = (await self.s.execute(stmt)).scalar_one_or_none()
+        stmt = statements.insert_inbox(_dialect(self.s))
+        new_id = (await self.s.execute(stmt, {
+            "p_platform": platform, "p_message_id": message_id, "p_chat_id": chat_id, "p_user_id": user_id,
+            "p_kind": kind, "p_text": text, "p_sent_at": sent_at, "p_received_at": now})).scalar_one_or_none()
         if new_id is not None:
             return new_id, "new"
-        row = (await self.s.execute(select(InboxRow.id, InboxRow.state).where(
-            InboxRow.platform == platform, InboxRow.message_id == message_id))).one()
+        row = (await self.s.execute(statements.inbox_state(),
+                                    {"p_platform": platform, "p_message_id": message_id})).one()
         return row.id, row.state
 
     async def claim_inbox(self, inbox_id: int) -> bool:
         """Mark a received message handled, only if nobody else did (one winner among workers)."""
-        res = await self.s.execute(update(InboxRow).where(InboxRow.id == inbox_id, InboxRow.state != "handled")
-                                   .values(state="handled", error=""))
+        res = await self.s.execute(statements.claim_inbox(), {"p_id": inbox_id})
         return bool(res.rowcount)
 
     async def fail_inbox(self, inbox_id: int, error: str) -> None:
@@ -163,9 +165,8 @@ class ChatRepository:
     # conversations
     async def load_conversation(self, platform: str, chat_id: str, user_id: str) -> StoredConversation | None:
         """Return a chat's conversation state and version."""
-        row = (await self.s.execute(select(ConversationRow).where(
-            ConversationRow.platform == platform, ConversationRow.chat_id == chat_id,
-            ConversationRow.user_id == user_id))).scalar_one_or_none()
+        row = (await self.s.execute(statements.load_conversation(), {
+            "p_platform": platform, "p_chat_id": chat_id, "p_user_id": user_id})).one_or_none()
         if row is None:
             return None
         return StoredConversation(flow=row.flow, step=row.step, data=dict(row.data or {}),
@@ -181,10 +182,10 @@ class ChatRepository:
                 platform=platform, chat_id=chat_id, user_id=user_id, version=1, **values,
             ).on_conflict_do_nothing(index_elements=["platform", "chat_id", "user_id"]).returning(ConversationRow.id)
             return (await self.s.execute(stmt)).scalar_one_or_none() is not None
-        res = await self.s.execute(update(ConversationRow).where(
-            ConversationRow.platform == platform, ConversationRow.chat_id == chat_id,
-            ConversationRow.user_id == user_id, ConversationRow.version == expected_version,
-        ).values(version=expected_version + 1, **values))
+        res = await self.s.execute(statements.update_conversation(), {
+            "p_platform": platform, "p_chat_id": chat_id, "p_user_id": user_id, "p_expected": expected_version,
+            "p_flow": flow, "p_step": step, "p_data": data, "p_expires_at": expires_at, "p_updated_at": now,
+            "p_version": expected_version + 1})
         return bool(res.rowcount)
 
     # dispatch log

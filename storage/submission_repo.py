@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import statements
 from storage.ledger_repo import LedgerRepository
 from storage.models import PeriodRow, SubmissionRow
 from storage.schemas import NewSubmission, SubmissionInfo
@@ -30,35 +31,24 @@ class SubmissionRepository:
 
     async def add(self, new: NewSubmission, now: datetime) -> SubmissionInfo:
         """File a new revision (never overwriting an earlier one) and return it."""
-        last = await self.s.scalar(select(func.max(SubmissionRow.revision)).where(
-            SubmissionRow.period_id == new.period_id, SubmissionRow.item_id == new.item_id,
-            SubmissionRow.unit_key == new.unit))
+        last = await self.s.scalar(statements.max_revision(), {
+            "p_period_id": new.period_id, "p_item_id": new.item_id, "p_unit": new.unit})
         unit_id = await self._ledgers.unit_id(new.unit) if new.unit else None
-        row = SubmissionRow(
-            period_id=new.period_id, item_id=new.item_id, unit_id=unit_id, unit_key=new.unit,
-            revision=(last or 0) + 1, progress=new.progress, problems=new.problems, plan=new.plan,
-            status=new.status, achieved={str(k): v for k, v in new.achieved.items()}, skipped=new.skipped,
-            source=new.source, author=new.author, inbox_id=new.inbox_id, review="submitted", created_at=now)
-        self.s.add(row)
-        await self.s.flush()
-        return _info(row)
+        values = dict(period_id=new.period_id, item_id=new.item_id, unit_id=unit_id, unit_key=new.unit,
+                      revision=(last or 0) + 1, progress=new.progress, problems=new.problems, plan=new.plan,
+                      status=new.status, achieved={str(k): v for k, v in new.achieved.items()},
+                      skipped=new.skipped, source=new.source, author=new.author, inbox_id=new.inbox_id,
+                      review="submitted", created_at=now)
+        new_id = (await self.s.execute(statements.insert_submission(),
+                                       {f"p_{k}": v for k, v in values.items()})).scalar_one()
+        return SubmissionInfo(id=new_id, unit=new.unit, achieved=dict(new.achieved),
+                              **{k: v for k, v in values.items() if k not in ("unit_id", "unit_key", "achieved")})
 
     async def latest(self, period_id: int, *, item_id: int | None = None,
                      unit: str | None = None) -> list[SubmissionInfo]:
         """Return the latest revision per item and unit of a period."""
-        newest = (select(SubmissionRow.item_id, SubmissionRow.unit_key,
-                         func.max(SubmissionRow.revision).label("rev"))
-                  .where(SubmissionRow.period_id == period_id)
-                  .group_by(SubmissionRow.item_id, SubmissionRow.unit_key).subquery())
-        q = (select(SubmissionRow).join(newest, (newest.c.item_id == SubmissionRow.item_id)
-                                        & (newest.c.unit_key == SubmissionRow.unit_key)
-                                        & (newest.c.rev == SubmissionRow.revision))
-             .where(SubmissionRow.period_id == period_id))
-        if item_id is not None:
-            q = q.where(SubmissionRow.item_id == item_id)
-        if unit is not None:
-            q = q.where(SubmissionRow.unit_key == unit)
-        rows = (await self.s.execute(q.order_by(SubmissionRow.item_id, SubmissionRow.unit_key))).scalars().all()
+        rows = await self.s.execute(statements.latest(item_id is not None, unit is not None),
+                                    {"p_period_id": period_id, "p_item_id": item_id, "p_unit": unit})
         return [_info(r) for r in rows]
 
     async def get(self, submission_id: int) -> SubmissionInfo | None:
@@ -77,10 +67,8 @@ class SubmissionRepository:
 
     async def previous(self, ledger_id: int, before_code: str, item_id: int) -> list[SubmissionInfo]:
         """Return the latest revisions of an item in the most recent earlier period that has any."""
-        code = await self.s.scalar(
-            select(func.max(PeriodRow.code)).join(SubmissionRow, SubmissionRow.period_id == PeriodRow.id)
-            .where(PeriodRow.ledger_id == ledger_id, PeriodRow.code < before_code,
-                   SubmissionRow.item_id == item_id, SubmissionRow.skipped.is_(False)))
+        code = await self.s.scalar(statements.previous_code(), {
+            "p_ledger_id": ledger_id, "p_before": before_code, "p_item_id": item_id})
         if code is None:
             return []
         period = await self._ledgers.period(ledger_id, code)

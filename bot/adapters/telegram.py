@@ -214,6 +214,10 @@ def _seconds(value: Any) -> float:
     return value.total_seconds() if hasattr(value, "total_seconds") else float(value)
 
 
+# Chats whose replies go out at the same time; more only makes httpx's pool bookkeeping slower.
+SEND_LANES = 8
+
+
 class TelegramAdapter:
     """Receive Telegram updates (long polling or webhook), run the engine, send its replies."""
 
@@ -378,7 +382,8 @@ class TelegramAdapter:
         for outbound in await self._handler.handle_many(msgs):
             for out in outbound:
                 per_chat.setdefault(out.chat.key, []).append(out)
-        failed = await asyncio.gather(*(self._send_in_order(outs) for outs in per_chat.values()),
+        lanes = asyncio.Semaphore(SEND_LANES)
+        failed = await asyncio.gather(*(self._send_in_order(outs, lanes) for outs in per_chat.values()),
                                       return_exceptions=True)
         errors = [e for e in failed if isinstance(e, BaseException)]
         if errors:
@@ -392,10 +397,11 @@ class TelegramAdapter:
             msg = await self._with_download(msg, update.message.document)
         return msg
 
-    async def _send_in_order(self, outbound: list[Outbound]) -> None:
+    async def _send_in_order(self, outbound: list[Outbound], lanes: asyncio.Semaphore) -> None:
         assert self.sender is not None
-        for out in outbound:
-            await self.sender.send(out)
+        async with lanes:
+            for out in outbound:
+                await self.sender.send(out)
 
     async def _on_update(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         if isinstance(update, telegram.Update):

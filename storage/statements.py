@@ -1,0 +1,118 @@
+"""Statements run for every chat message, built once on first use with bound parameters.
+
+Building a select or update and computing its cache key costs more than running it on SQLite; these are
+plain Core statements on the tables (no ORM identity map to synchronise), reused for every message.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from storage.models import ContactRow, ConversationRow, InboxRow, PeriodRow, SubmissionRow
+
+_inbox = InboxRow.__table__
+_conversations = ConversationRow.__table__
+_contacts = ContactRow.__table__
+_submissions = SubmissionRow.__table__
+_periods = PeriodRow.__table__
+
+
+def _insert_for(dialect: str):
+    return postgresql.insert if dialect == "postgresql" else sqlite.insert
+
+
+@cache
+def insert_inbox(dialect: str):
+    """INSERT a raw message unless its (platform, message id) is stored; RETURNING its id."""
+    names = ("platform", "message_id", "chat_id", "user_id", "kind", "text", "sent_at", "received_at")
+    return (_insert_for(dialect)(_inbox)
+            .values({n: bindparam(f"p_{n}") for n in names} | {"state": "received", "error": ""})
+            .on_conflict_do_nothing(index_elements=["platform", "message_id"]).returning(_inbox.c.id))
+
+
+@cache
+def inbox_state():
+    """SELECT id and state of a stored raw message."""
+    return select(_inbox.c.id, _inbox.c.state).where(
+        _inbox.c.platform == bindparam("p_platform"), _inbox.c.message_id == bindparam("p_message_id"))
+
+
+@cache
+def claim_inbox():
+    """UPDATE a raw message to handled unless it already is."""
+    return (update(_inbox).where(_inbox.c.id == bindparam("p_id"), _inbox.c.state != "handled")
+            .values(state="handled", error=""))
+
+
+@cache
+def load_conversation():
+    """SELECT a chat's conversation state."""
+    c = _conversations.c
+    return select(c.flow, c.step, c.data, c.expires_at, c.version).where(
+        c.platform == bindparam("p_platform"), c.chat_id == bindparam("p_chat_id"),
+        c.user_id == bindparam("p_user_id"))
+
+
+@cache
+def update_conversation():
+    """UPDATE a conversation if its version is the one read."""
+    c = _conversations.c
+    return (update(_conversations).where(
+        c.platform == bindparam("p_platform"), c.chat_id == bindparam("p_chat_id"),
+        c.user_id == bindparam("p_user_id"), c.version == bindparam("p_expected"))
+        .values(flow=bindparam("p_flow"), step=bindparam("p_step"), data=bindparam("p_data"),
+                expires_at=bindparam("p_expires_at"), updated_at=bindparam("p_updated_at"),
+                version=bindparam("p_version")))
+
+
+@cache
+def roles():
+    """SELECT every role of a person on a platform."""
+    c = _contacts.c
+    return (select(c.id, c.platform, c.user_id, c.display_name, c.role, c.unit_key, c.chat_id)
+            .where(c.platform == bindparam("p_platform"), c.user_id == bindparam("p_user_id")).order_by(c.id))
+
+
+@cache
+def max_revision():
+    """SELECT the newest revision number of an item and unit in a period."""
+    c = _submissions.c
+    return select(func.max(c.revision)).where(
+        c.period_id == bindparam("p_period_id"), c.item_id == bindparam("p_item_id"),
+        c.unit_key == bindparam("p_unit"))
+
+
+@cache
+def insert_submission():
+    """INSERT one revision, RETURNING its id."""
+    names = ("period_id", "item_id", "unit_id", "unit_key", "revision", "progress", "problems", "plan", "status",
+             "achieved", "skipped", "source", "author", "inbox_id", "review", "created_at")
+    return _submissions.insert().values({n: bindparam(f"p_{n}") for n in names}).returning(_submissions.c.id)
+
+
+@cache
+def latest(by_item: bool, by_unit: bool):
+    """SELECT the newest revision per item and unit of a period, optionally of one item and one unit."""
+    c = _submissions.c
+    newest = (select(c.item_id, c.unit_key, func.max(c.revision).label("rev"))
+              .where(c.period_id == bindparam("p_period_id")).group_by(c.item_id, c.unit_key).subquery())
+    q = (select(_submissions).join(newest, (newest.c.item_id == c.item_id) & (newest.c.unit_key == c.unit_key)
+                                   & (newest.c.rev == c.revision))
+         .where(c.period_id == bindparam("p_period_id")))
+    if by_item:
+        q = q.where(c.item_id == bindparam("p_item_id"))
+    if by_unit:
+        q = q.where(c.unit_key == bindparam("p_unit"))
+    return q.order_by(c.item_id, c.unit_key)
+
+
+@cache
+def previous_code():
+    """SELECT the latest earlier period of a ledger with a (not skipped) revision of an item."""
+    p, s = _periods.c, _submissions.c
+    return (select(func.max(p.code)).select_from(_periods.join(_submissions, s.period_id == p.id))
+            .where(p.ledger_id == bindparam("p_ledger_id"), p.code < bindparam("p_before"),
+                   s.item_id == bindparam("p_item_id"), s.skipped.is_(False)))
