@@ -215,7 +215,7 @@ def _seconds(value: Any) -> float:
 
 
 # Chats whose replies go out at the same time; more only makes httpx's pool bookkeeping slower.
-SEND_LANES = 8
+SEND_LANES = 2
 
 
 class TelegramAdapter:

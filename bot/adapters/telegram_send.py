@@ -99,6 +99,8 @@ def split_html(text: str, limit: int = TEXT_LIMIT) -> list[str]:
     A line longer than ``limit`` is cut between characters (never inside a tag or an entity);
     tags open at a cut are closed at the end of one message and reopened at the start of the next.
     """
+    if utf16_len(text) <= limit:  # markup counts too, so the visible text surely fits: most replies
+        return [text] if html_to_plain(text).strip() else []
     lines: list[list[tuple[str, int]]] = [[]]
     for token in _TOKEN.findall(text):
         if token == "\n":
