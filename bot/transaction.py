@@ -34,6 +34,30 @@ class StorageTransaction:
             msg.chat.platform, msg.message_id, msg.chat.chat_id, msg.user_id, msg.kind, msg.text,
             msg.sent_at, self._now())
 
+    async def record_inbox_many(self, msgs: list[IncomingMessage]) -> list[tuple[int, str]]:
+        """Store several raw messages once each; return each one's id and state, in order."""
+        now = self._now()
+        found = await self._uow.chats.record_inbox_many([dict(
+            platform=m.chat.platform, message_id=m.message_id, chat_id=m.chat.chat_id, user_id=m.user_id,
+            kind=m.kind, text=m.text, sent_at=m.sent_at, received_at=now) for m in msgs])
+        return [found[(m.chat.platform, m.message_id)] for m in msgs]
+
+    async def claim_inbox_many(self, inbox_ids: list[int]) -> set[int]:
+        """Mark messages handled unless another worker did; return those claimed here."""
+        return await self._uow.chats.claim_inbox_many(inbox_ids)
+
+    async def load_states(self, msgs: list[IncomingMessage]) -> dict[tuple[str, str, str], tuple[ConversationState, int | None]]:
+        """Return the state and version of each message's chat and user (and read the senders' roles)."""
+        out: dict[tuple[str, str, str], tuple[ConversationState, int | None]] = {}
+        for platform in {m.chat.platform for m in msgs}:
+            mine = [m for m in msgs if m.chat.platform == platform]
+            rows = await self._uow.chats.load_conversations(platform, [(m.chat.chat_id, m.user_id) for m in mine])
+            await self._uow.chats.prefetch_roles(platform, [m.user_id for m in mine])
+            for (chat_id, user_id), row in rows.items():
+                out[(platform, chat_id, user_id)] = (ConversationState(
+                    flow=row.flow, step=row.step, data=row.data, expires_at=row.expires_at), row.version)
+        return out
+
     async def claim_inbox(self, inbox_id: int) -> bool:
         """Mark the message handled unless another worker did."""
         return await self._uow.chats.claim_inbox(inbox_id)

@@ -30,7 +30,8 @@ def _insert(session: AsyncSession, table):
     return (postgresql.insert if _dialect(session) == "postgresql" else sqlite.insert)(table)
 
 
-def _contact(row: ContactRow) -> ContactInfo:
+def _contact(row) -> ContactInfo:
+    """Return a contact from an ORM row or a Core row of the contacts table."""
     return ContactInfo(id=row.id, platform=row.platform, user_id=row.user_id, display_name=row.display_name,
                        role=row.role, unit=row.unit_key, chat_id=row.chat_id)
 
@@ -40,17 +41,32 @@ class ChatRepository:
 
     def __init__(self, session: AsyncSession) -> None:
         self.s = session
+        # Roles read in this unit of work (a batch of messages asks for each sender's); a role change forgets them.
+        self._roles: dict[tuple[str, str], list[ContactInfo]] = {}
 
     # contacts and roles
     async def roles(self, platform: str, user_id: str) -> list[ContactInfo]:
         """Return every role a person holds on a platform."""
-        rows = await self.s.execute(statements.roles(), {"p_platform": platform, "p_user_id": user_id})
-        return [ContactInfo(id=r.id, platform=r.platform, user_id=r.user_id, display_name=r.display_name,
-                            role=r.role, unit=r.unit_key, chat_id=r.chat_id) for r in rows]
+        key = (platform, user_id)
+        if key not in self._roles:
+            rows = await self.s.execute(statements.roles(), {"p_platform": platform, "p_user_id": user_id})
+            self._roles[key] = [_contact(r) for r in rows]
+        return list(self._roles[key])
+
+    async def prefetch_roles(self, platform: str, user_ids: list[str]) -> None:
+        """Read the roles of several people at once, for the ``roles`` calls that follow."""
+        wanted = sorted({u for u in user_ids if (platform, u) not in self._roles})
+        if not wanted:
+            return
+        found: dict[str, list[ContactInfo]] = {u: [] for u in wanted}
+        for r in await self.s.execute(statements.roles_many(), {"p_platform": platform, "p_user_ids": wanted}):
+            found[r.user_id].append(_contact(r))
+        self._roles.update({(platform, u): roles for u, roles in found.items()})
 
     async def add_role(self, platform: str, user_id: str, role: str, now: datetime, *, unit: str = "",
                        display_name: str = "", chat_id: str = "") -> tuple[ContactInfo, bool]:
         """Give a person a role (and unit); return it and whether it is new."""
+        self._roles.clear()
         row = (await self.s.execute(select(ContactRow).where(
             ContactRow.platform == platform, ContactRow.user_id == user_id, ContactRow.role == role,
             ContactRow.unit_key == unit))).scalar_one_or_none()
@@ -67,6 +83,7 @@ class ChatRepository:
 
     async def remove_role(self, platform: str, user_id: str, role: str, unit: str = "") -> bool:
         """Take a role (and unit binding) away; return whether there was one."""
+        self._roles.clear()
         res = await self.s.execute(delete(ContactRow).where(
             ContactRow.platform == platform, ContactRow.user_id == user_id, ContactRow.role == role,
             ContactRow.unit_key == unit))
@@ -142,6 +159,26 @@ class ChatRepository:
                                     {"p_platform": platform, "p_message_id": message_id})).one()
         return row.id, row.state
 
+    async def record_inbox_many(self, rows: list[dict]) -> dict[tuple[str, str], tuple[int, str]]:
+        """Store raw messages once each (keys as record_inbox's arguments); return {(platform, message id): (id, state)}."""
+        if not rows:
+            return {}
+        await self.s.execute(statements.insert_inbox_quiet(_dialect(self.s)), [
+            {f"p_{k}": v for k, v in row.items()} for row in rows])
+        out: dict[tuple[str, str], tuple[int, str]] = {}
+        for platform in {row["platform"] for row in rows}:
+            ids = sorted({row["message_id"] for row in rows if row["platform"] == platform})
+            for r in await self.s.execute(statements.inbox_states(), {"p_platform": platform, "p_message_ids": ids}):
+                out[(platform, r.message_id)] = (r.id, r.state)
+        return out
+
+    async def claim_inbox_many(self, inbox_ids: list[int]) -> set[int]:
+        """Mark received messages handled unless another worker did; return the ids this call claimed."""
+        if not inbox_ids:
+            return set()
+        rows = await self.s.execute(statements.claim_inbox_many(), {"p_ids": sorted(set(inbox_ids))})
+        return {r.id for r in rows}
+
     async def claim_inbox(self, inbox_id: int) -> bool:
         """Mark a received message handled, only if nobody else did (one winner among workers)."""
         res = await self.s.execute(statements.claim_inbox(), {"p_id": inbox_id})
@@ -171,6 +208,18 @@ class ChatRepository:
             return None
         return StoredConversation(flow=row.flow, step=row.step, data=dict(row.data or {}),
                                   expires_at=row.expires_at, version=row.version)
+
+    async def load_conversations(self, platform: str,
+                                 keys: list[tuple[str, str]]) -> dict[tuple[str, str], StoredConversation]:
+        """Return the conversations of several (chat id, user id) pairs of a platform that have one."""
+        wanted = set(keys)
+        if not wanted:
+            return {}
+        rows = await self.s.execute(statements.load_conversations(),
+                                    {"p_platform": platform, "p_chat_ids": sorted({c for c, _ in wanted})})
+        return {(r.chat_id, r.user_id): StoredConversation(flow=r.flow, step=r.step, data=dict(r.data or {}),
+                                                           expires_at=r.expires_at, version=r.version)
+                for r in rows if (r.chat_id, r.user_id) in wanted}
 
     async def save_conversation(self, platform: str, chat_id: str, user_id: str, *, flow: str, step: str,
                                 data: dict, expires_at: datetime | None, expected_version: int | None,

@@ -34,6 +34,30 @@ def insert_inbox(dialect: str):
 
 
 @cache
+def insert_inbox_quiet(dialect: str):
+    """INSERT raw messages (executemany) unless stored; nothing returned."""
+    names = ("platform", "message_id", "chat_id", "user_id", "kind", "text", "sent_at", "received_at")
+    return (_insert_for(dialect)(_inbox)
+            .values({n: bindparam(f"p_{n}") for n in names} | {"state": "received", "error": ""})
+            .on_conflict_do_nothing(index_elements=["platform", "message_id"]))
+
+
+@cache
+def inbox_states():
+    """SELECT id, message id and state of several stored raw messages of a platform."""
+    return select(_inbox.c.id, _inbox.c.message_id, _inbox.c.state).where(
+        _inbox.c.platform == bindparam("p_platform"),
+        _inbox.c.message_id.in_(bindparam("p_message_ids", expanding=True)))
+
+
+@cache
+def claim_inbox_many():
+    """UPDATE several raw messages to handled unless they already are; RETURNING the ids claimed."""
+    return (update(_inbox).where(_inbox.c.id.in_(bindparam("p_ids", expanding=True)), _inbox.c.state != "handled")
+            .values(state="handled", error="").returning(_inbox.c.id))
+
+
+@cache
 def inbox_state():
     """SELECT id and state of a stored raw message."""
     return select(_inbox.c.id, _inbox.c.state).where(
@@ -57,6 +81,14 @@ def load_conversation():
 
 
 @cache
+def load_conversations():
+    """SELECT the conversation states of several chats of a platform."""
+    c = _conversations.c
+    return select(c.chat_id, c.user_id, c.flow, c.step, c.data, c.expires_at, c.version).where(
+        c.platform == bindparam("p_platform"), c.chat_id.in_(bindparam("p_chat_ids", expanding=True)))
+
+
+@cache
 def update_conversation():
     """UPDATE a conversation if its version is the one read."""
     c = _conversations.c
@@ -74,6 +106,15 @@ def roles():
     c = _contacts.c
     return (select(c.id, c.platform, c.user_id, c.display_name, c.role, c.unit_key, c.chat_id)
             .where(c.platform == bindparam("p_platform"), c.user_id == bindparam("p_user_id")).order_by(c.id))
+
+
+@cache
+def roles_many():
+    """SELECT every role of several people on a platform."""
+    c = _contacts.c
+    return (select(c.id, c.platform, c.user_id, c.display_name, c.role, c.unit_key, c.chat_id)
+            .where(c.platform == bindparam("p_platform"), c.user_id.in_(bindparam("p_user_ids", expanding=True)))
+            .order_by(c.id))
 
 
 @cache

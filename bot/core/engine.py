@@ -41,7 +41,10 @@ class Engine:
         transaction is rolled back and the messages are handled one by one, each in its own.
         """
         async with self._transactions() as tx:
-            recorded = [await tx.record_inbox(msg) for msg in msgs]
+            if len(msgs) == 1:
+                recorded = [await tx.record_inbox(msgs[0])]
+            else:
+                recorded = await tx.record_inbox_many(msgs)
             await tx.commit()  # the raw texts are durable before anything parses them
         if len(msgs) > 1:
             together = await self._run_together(msgs, recorded)
@@ -53,16 +56,22 @@ class Engine:
                             recorded: list[tuple[int, str]]) -> list[tuple[Outbound, ...]] | None:
         try:
             async with self._transactions() as tx:
-                results = []
+                claimed = await tx.claim_inbox_many([inbox_id for inbox_id, seen in recorded if seen != "handled"])
+                states = await tx.load_states([m for m, (inbox_id, _) in zip(msgs, recorded) if inbox_id in claimed])
+                results: list[tuple[Outbound, ...]] = []
                 for msg, (inbox_id, seen) in zip(msgs, recorded):
-                    if seen == "handled":
+                    if inbox_id not in claimed:  # handled before, by another worker, or earlier in this batch
                         _log.info("duplicate delivery %s:%s dropped", msg.chat.platform, msg.message_id)
                         results.append(())
                         continue
-                    turn = await self._turn(tx, msg, inbox_id)
-                    if turn is None:
+                    claimed.discard(inbox_id)
+                    key = (msg.chat.platform, msg.chat.chat_id, msg.user_id)
+                    state, version = states.get(key, (IDLE, None))
+                    answered = await self._answer(tx, msg, inbox_id, state, version)
+                    if answered is None:
                         return None
-                    results.append(turn)
+                    results.append(answered[0])
+                    states[key] = (answered[1], (version or 0) + 1)  # what the next message of this chat sees
                 await tx.commit()
             return results
         except Exception:  # the messages are handled again one by one, where a failure stays with its message
@@ -99,19 +108,26 @@ class Engine:
         if not await tx.claim_inbox(inbox_id):
             return ()
         state, version = await tx.load_state(msg)
+        answered = await self._answer(tx, msg, inbox_id, state, version)
+        return None if answered is None else answered[0]
+
+    async def _answer(self, tx: Transaction, msg: IncomingMessage, inbox_id: int, state: ConversationState,
+                      version: int | None) -> tuple[tuple[Outbound, ...], ConversationState] | None:
+        """Route a claimed message from ``state``; return what to send and the state saved, None on a conflict."""
         if state.expires_at is not None and state.expires_at < self._now():
             state = IDLE
         deps = tx.deps
         if hasattr(deps, "bind"):
             deps = deps.bind(inbox_id=inbox_id)
         turn = await self._router.route(answer_by_number(msg, state), state, deps)
-        if not await tx.save_state(msg, remember_choices(turn), version):
+        saved = remember_choices(turn)
+        if not await tx.save_state(msg, saved, version):
             return None
         out = []
         if turn.replies:
             out.append(Outbound(chat=msg.chat, replies=turn.replies))
         out.extend(turn.outbound)
-        return tuple(out)
+        return tuple(out), saved
 
 
 CHOICES_KEY = "_choices"

@@ -67,8 +67,21 @@ class Transaction(Protocol):
         """Store the raw message once; return its id and state ('new', 'received', 'failed', 'handled')."""
         ...
 
+    async def record_inbox_many(self, msgs: list[IncomingMessage]) -> list[tuple[int, str]]:
+        """Store several raw messages once each; return each one's id and state, in order."""
+        ...
+
     async def claim_inbox(self, inbox_id: int) -> bool:
         """Mark the message handled unless another worker already did."""
+        ...
+
+    async def claim_inbox_many(self, inbox_ids: list[int]) -> set[int]:
+        """Mark several messages handled unless another worker did; return the ids claimed here."""
+        ...
+
+    async def load_states(self, msgs: list[IncomingMessage]) -> dict[tuple[str, str, str],
+                                                                    tuple[ConversationState, int | None]]:
+        """Return {(platform, chat id, user id): (state, version)} for the messages' chats that have one."""
         ...
 
     async def fail_inbox(self, inbox_id: int, error: str) -> None:

@@ -37,13 +37,27 @@ class FakeTransaction:
         self._pending.clear()
 
     async def record_inbox(self, msg):
+        inbox_id = int(msg.message_id)
         if msg.message_id in self.store.inbox:
-            return 1, self.store.inbox[msg.message_id][1]
-        self._pending.append(lambda: self.store.inbox.__setitem__(msg.message_id, [msg.text, "received"]))
-        return 1, "new"
+            return inbox_id, self.store.inbox[msg.message_id][1]
+        self._pending.append(lambda: self.store.inbox.setdefault(msg.message_id, [msg.text, "received"]))
+        return inbox_id, "new"
+
+    async def record_inbox_many(self, msgs):
+        return [await self.record_inbox(m) for m in msgs]
 
     async def claim_inbox(self, inbox_id):
         return True
+
+    async def claim_inbox_many(self, inbox_ids):
+        return {i for i in inbox_ids if self.store.inbox[str(i)][1] != "handled"}
+
+    async def load_states(self, msgs):
+        out = {}
+        for m in msgs:
+            if m.user_id in self._saved or m.user_id in self.store.states:
+                out[(m.chat.platform, m.chat.chat_id, m.user_id)] = await self.load_state(m)
+        return out
 
     async def fail_inbox(self, inbox_id, error):
         pass

@@ -24,10 +24,10 @@ SCRIPT = [
 ]
 
 
-async def _app(tmp_path, name: str, segmenter):
+async def _app(url: str, files, segmenter):
     clock = FakeClock(datetime(2025, 4, 21, 10, 0, tzinfo=SHANGHAI))
-    app = await build_app(Settings(database_url=f"sqlite:///{tmp_path / name}.db", files_dir=tmp_path / name,
-                                   _env_file=None), clock=clock, segmenter=segmenter)
+    app = await build_app(Settings(database_url=url, files_dir=files, _env_file=None), clock=clock,
+                          segmenter=segmenter, migrate=True)
     await import_seed(app)
     await open_april(app)
     async with app.uow() as uow:
@@ -60,9 +60,10 @@ async def _outcome(app, replies) -> tuple[list, list]:
     return texts, filed
 
 
-async def test_batches_end_as_one_by_one(tmp_path, segmenter, caplog):
+async def test_batches_end_as_one_by_one(db_url, tmp_path, segmenter, caplog):
     caplog.set_level("INFO", logger="bot.core.engine")
-    single, batched = await _app(tmp_path, "single", segmenter), await _app(tmp_path, "batched", segmenter)
+    single = await _app(f"sqlite:///{tmp_path / 'single.db'}", tmp_path / "single", segmenter)
+    batched = await _app(db_url, tmp_path / "batched", segmenter)  # SQLite, and PostgreSQL when configured
     try:
         msgs = _messages()
         one_by_one = [await single.handler_for("telegram").handle(m) for m in msgs]
@@ -81,3 +82,28 @@ async def test_batches_end_as_one_by_one(tmp_path, segmenter, caplog):
     finally:
         await single.close()
         await batched.close()
+
+
+async def test_a_binding_counts_for_the_next_message_of_the_same_batch(db_url, tmp_path, segmenter, caplog):
+    from tests.handlers.dialogue_helpers import invite_code
+
+    caplog.set_level("INFO", logger="bot.core.engine")
+    app = await _app(db_url, tmp_path / "files", segmenter)
+    try:
+        code = await invite_code(app, "区发改局")
+        sent_at = datetime(2025, 4, 21, 2, 0, tzinfo=SHANGHAI)
+
+        def said(mid: str, text: str) -> IncomingMessage:
+            return IncomingMessage(message_id=mid, chat=ChatRef(platform="telegram", chat_id="777"), user_id="777",
+                                   text=text, sent_at=sent_at)
+
+        before = await app.handler_for("telegram").handle_many([said("a", "填报"), said("b", "帮助")])
+        assert "绑定" in before[0][0].replies[0].text  # not a contact yet
+        out = await app.handler_for("telegram").handle_many(
+            [said("c", f"绑定 {code}"), said("d", "填报"), said("d", "填报")])  # d delivered twice
+        assert "绑定成功" in out[0][0].replies[0].text
+        assert "新增停车泊位256个" in out[1][0].replies[0].text  # 填报 already sees the new role
+        assert out[2] == ()
+        assert "one by one" not in caplog.text
+    finally:
+        await app.close()
