@@ -175,18 +175,14 @@ async def run_pipeline(n: int, contacts: int, backend: str, profile: bool = Fals
         service = TelegramPolling(app, limiter=NoFloodLimit(), poll_timeout=1.0)
         done = asyncio.Event()
         handled = 0
-        original = service.adapter.dispatch_many
 
-        async def dispatch_many(updates: Any) -> None:
+        def finished(updates: Any) -> None:
             nonlocal handled
-            try:
-                await original(updates)
-            finally:
-                handled += len(updates)
-                if handled >= n:
-                    done.set()
+            handled += len(updates)
+            if handled >= n:
+                done.set()
 
-        service.adapter.dispatch_many = dispatch_many  # type: ignore[method-assign]
+        service.adapter.after_batch = finished
         statements = 0
 
         def count(*_: Any) -> None:
@@ -242,6 +238,17 @@ def _profile_summary(profiler, top: int = 25) -> list[str]:
 
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out)
+    by_package: dict[str, float] = {}
+    for (filename, _, _), (_, _, own, _, _) in stats.stats.items():  # type: ignore[attr-defined]
+        parts = filename.split("site-packages/")
+        key = parts[1].split("/")[0] if len(parts) > 1 else (
+            "ledgerbot" if "/work/" in filename and "/.venv/" not in filename else
+            "stdlib:" + Path(filename).stem if filename.startswith("/") else filename)
+        by_package[key] = by_package.get(key, 0.0) + own
+    total = sum(by_package.values())
+    out.write("own time by package:\n")
+    for key, own in sorted(by_package.items(), key=lambda kv: -kv[1])[:top]:
+        out.write(f"  {key:<40}{own:8.2f} s {own / total:6.1%}\n")
     stats.sort_stats("tottime").print_stats(top)
     stats.sort_stats("cumulative").print_stats(r"/work/main/(bot|handlers|nlp|storage|reports)/", top)
     return out.getvalue().splitlines()

@@ -18,6 +18,7 @@ from telegram import constants
 from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import Application, ContextTypes, TypeHandler
 
+from bot.adapters.telegram_http import AiohttpRequest
 from bot.adapters.telegram_send import (
     CHOICE_PREFIX,
     PLATFORM,
@@ -239,12 +240,17 @@ class TelegramAdapter:
             Application.builder().token(self._token)
             .base_url(getattr(config, "base_url", None) or TelegramConfig.base_url)
             .base_file_url(getattr(config, "base_file_url", None) or TelegramConfig.base_file_url)
-            .read_timeout(request_timeout).write_timeout(request_timeout)
+            .request(AiohttpRequest(connection_pool_size=SEND_LANES + 8, read_timeout=request_timeout,
+                                    write_timeout=request_timeout))
+            .get_updates_request(AiohttpRequest(connection_pool_size=1, read_timeout=request_timeout,
+                                                write_timeout=request_timeout))
             .job_queue(None)
             .build())
         self.app.add_handler(TypeHandler(telegram.Update, self._on_update))
         self.app.add_error_handler(self._on_error)
         self.sender: TelegramSender | None = None
+        # Told the updates of each finished batch (their replies sent or kept); tests and benches listen here.
+        self.after_batch: Callable[[list[telegram.Update]], None] | None = None
         self.bot_username = ""
         self._start_lock = asyncio.Lock()
         self._poll_task: asyncio.Task | None = None
@@ -267,42 +273,61 @@ class TelegramAdapter:
         self._poll_task = asyncio.create_task(self._poll_loop(), name="telegram-polling")
 
     async def _poll_loop(self) -> None:
-        """Fetch updates and handle them one by one, acknowledging each only after it was handled.
+        """Fetch updates and handle each batch, acknowledging it only after the engine committed it.
 
         PTB's own updater confirms a batch with its next getUpdates before the batch is processed, so a
         crash would lose what was fetched; here the offset moves past an update only once the engine has
-        recorded and handled it (a re-fetched update is then dropped or finished by the inbox).
+        recorded and handled it (a re-fetched update is then dropped or finished by the inbox). A batch's
+        replies go out while the next batch is fetched and handled; that batch's replies wait for them.
         """
         offset: int | None = None
         failures = 0
-        while True:
-            try:
-                updates = await self.app.bot.get_updates(
-                    offset=offset, timeout=int(self._poll_timeout), allowed_updates=list(ALLOWED_UPDATES),
-                    read_timeout=self._poll_timeout + 10)
-                failures = 0
-            except asyncio.CancelledError:
-                raise
-            except telegram.error.Conflict:
-                log.error("telegram: another process is polling this token (409); retrying in 30 s")
-                await asyncio.sleep(30)
-                continue
-            except telegram.error.RetryAfter as exc:
-                await asyncio.sleep(_seconds(exc.retry_after))
-                continue
-            except TelegramError as exc:  # network errors, timeouts, 5xx: back off and poll again
-                failures += 1
-                delay = min(30.0, 2.0 ** min(failures, 5))
-                log.warning("telegram: getUpdates failed (%s); retrying in %.0f s", type(exc).__name__, delay)
-                await asyncio.sleep(delay)
-                continue
-            if not updates:
-                continue
-            try:
-                await self.dispatch_many(updates)
-            except Exception:  # a bad batch must not stop the bot; raw texts already recorded stay in the inbox
-                log.exception("telegram: updates %s..%s failed", updates[0].update_id, updates[-1].update_id)
-            offset = updates[-1].update_id + 1
+        sending: asyncio.Task[None] | None = None
+        try:
+            while True:
+                try:
+                    updates = await self.app.bot.get_updates(
+                        offset=offset, timeout=int(self._poll_timeout), allowed_updates=list(ALLOWED_UPDATES),
+                        read_timeout=self._poll_timeout + 10)
+                    failures = 0
+                except asyncio.CancelledError:
+                    raise
+                except telegram.error.Conflict:
+                    log.error("telegram: another process is polling this token (409); retrying in 30 s")
+                    await asyncio.sleep(30)
+                    continue
+                except telegram.error.RetryAfter as exc:
+                    await asyncio.sleep(_seconds(exc.retry_after))
+                    continue
+                except TelegramError as exc:  # network errors, timeouts, 5xx: back off and poll again
+                    failures += 1
+                    delay = min(30.0, 2.0 ** min(failures, 5))
+                    log.warning("telegram: getUpdates failed (%s); retrying in %.0f s", type(exc).__name__, delay)
+                    await asyncio.sleep(delay)
+                    continue
+                if not updates:
+                    continue
+                try:
+                    replies = await self._handle(updates)
+                except Exception:  # a bad batch must not stop the bot; raw texts already recorded stay in the inbox
+                    log.exception("telegram: updates %s..%s failed", updates[0].update_id, updates[-1].update_id)
+                    replies = {}
+                offset = updates[-1].update_id + 1
+                if sending is not None:
+                    await self._sent(sending)
+                sending = asyncio.create_task(self._send(updates, replies), name="telegram-replies")
+        finally:
+            if sending is not None:  # stopping: the committed replies still go out
+                await asyncio.wait([sending], timeout=60)
+                if sending.done():
+                    await self._sent(sending)
+
+    async def _sent(self, sending: asyncio.Task[None]) -> None:
+        """Wait for a batch's replies; a failure is logged (the outbox keeps what can be retried)."""
+        try:
+            await sending
+        except Exception:
+            log.exception("telegram: replies of a batch failed")
 
     async def start_webhook(self, set_webhook: bool = True) -> None:
         """Connect and, when a webhook URL is configured, register it with the secret token."""
@@ -362,11 +387,11 @@ class TelegramAdapter:
         await self.dispatch_many([update])
 
     async def dispatch_many(self, updates: list[telegram.Update]) -> None:
-        """Map updates, run the engine on them together, then send what it committed.
+        """Map updates, run the engine on them together, then send what it committed."""
+        await self._send(updates, await self._handle(updates))
 
-        Replies to different chats go out concurrently, those to one chat in order (the flood limiter
-        spaces them); the batch is finished only when every reply went out or was kept in the outbox.
-        """
+    async def _handle(self, updates: list[telegram.Update]) -> dict[str, list[Outbound]]:
+        """Map updates and run the engine on them together; return the committed replies per chat."""
         msgs = []
         for update in updates:
             try:
@@ -376,18 +401,28 @@ class TelegramAdapter:
                 continue
             if msg is not None:
                 msgs.append(msg)
-        if not msgs:
-            return
         per_chat: dict[str, list[Outbound]] = {}
-        for outbound in await self._handler.handle_many(msgs):
-            for out in outbound:
-                per_chat.setdefault(out.chat.key, []).append(out)
-        lanes = asyncio.Semaphore(SEND_LANES)
-        failed = await asyncio.gather(*(self._send_in_order(outs, lanes) for outs in per_chat.values()),
-                                      return_exceptions=True)
-        errors = [e for e in failed if isinstance(e, BaseException)]
-        if errors:
-            raise errors[0]
+        if msgs:
+            for outbound in await self._handler.handle_many(msgs):
+                for out in outbound:
+                    per_chat.setdefault(out.chat.key, []).append(out)
+        return per_chat
+
+    async def _send(self, updates: list[telegram.Update], per_chat: dict[str, list[Outbound]]) -> None:
+        """Send a batch's replies: chats concurrently, each chat's in order (the flood limiter spaces them).
+
+        The batch is finished (``after_batch``) when every reply went out or was kept in the outbox.
+        """
+        try:
+            lanes = asyncio.Semaphore(SEND_LANES)
+            failed = await asyncio.gather(*(self._send_in_order(outs, lanes) for outs in per_chat.values()),
+                                          return_exceptions=True)
+            errors = [e for e in failed if isinstance(e, BaseException)]
+            if errors:
+                raise errors[0]
+        finally:
+            if self.after_batch is not None:
+                self.after_batch(updates)
 
     async def _message_of(self, update: telegram.Update) -> IncomingMessage | None:
         msg = update_to_message(update, self.bot_username, now=self._now())

@@ -79,16 +79,7 @@ class TelegramBot:
         assert self.fake.webhook_url == self.webhook_url and self.fake.webhook_secret == SECRET
 
     def _track(self, service) -> None:
-        adapter = service.adapter
-        original = adapter.dispatch_many
-
-        async def dispatch_many(updates):
-            try:
-                await original(updates)
-            finally:
-                self.done.extend(u.update_id for u in updates)
-
-        adapter.dispatch_many = dispatch_many  # polling and process_webhook (via dispatch) both call it
+        service.adapter.after_batch = lambda updates: self.done.extend(u.update_id for u in updates)
 
     async def stop(self) -> None:
         """Stop the service and close the database (the process ends)."""
