@@ -118,20 +118,21 @@ def roles_many():
 
 
 @cache
-def max_revision():
-    """SELECT the newest revision number of an item and unit in a period."""
+def insert_revision(dialect: str):
+    """INSERT the next revision of an item and unit in a period, numbered in the same statement.
+
+    RETURNING its id and number; nothing when a concurrent writer took that number first (then try again).
+    """
     c = _submissions.c
-    return select(func.max(c.revision)).where(
-        c.period_id == bindparam("p_period_id"), c.item_id == bindparam("p_item_id"),
-        c.unit_key == bindparam("p_unit"))
-
-
-@cache
-def insert_submission():
-    """INSERT one revision, RETURNING its id."""
-    names = ("period_id", "item_id", "unit_id", "unit_key", "revision", "progress", "problems", "plan", "status",
-             "achieved", "skipped", "source", "author", "inbox_id", "review", "created_at")
-    return _submissions.insert().values({n: bindparam(f"p_{n}") for n in names}).returning(_submissions.c.id)
+    given = {n: bindparam(f"p_{n}", type_=_submissions.c[n].type)
+             for n in ("period_id", "item_id", "unit_id", "unit_key", "progress", "problems", "plan", "status",
+                       "achieved", "skipped", "source", "author", "inbox_id", "review", "created_at")}
+    next_revision = (func.coalesce(func.max(c.revision), 0) + 1).label("revision")
+    source = select(*given.values(), next_revision).where(
+        c.period_id == given["period_id"], c.item_id == given["item_id"], c.unit_key == given["unit_key"])
+    return (_insert_for(dialect)(_submissions).from_select([*given, "revision"], source)
+            .on_conflict_do_nothing(index_elements=["period_id", "item_id", "unit_key", "revision"])
+            .returning(c.id, c.revision))
 
 
 @cache
@@ -151,9 +152,18 @@ def latest(by_item: bool, by_unit: bool):
 
 
 @cache
-def previous_code():
-    """SELECT the latest earlier period of a ledger with a (not skipped) revision of an item."""
-    p, s = _periods.c, _submissions.c
-    return (select(func.max(p.code)).select_from(_periods.join(_submissions, s.period_id == p.id))
+def previous():
+    """SELECT the newest revisions of an item in the latest earlier period (of a ledger) that has one, and its code."""
+    p, c = _periods.c, _submissions.c
+    code = (select(func.max(p.code)).select_from(_periods.join(_submissions, c.period_id == p.id))
             .where(p.ledger_id == bindparam("p_ledger_id"), p.code < bindparam("p_before"),
-                   s.item_id == bindparam("p_item_id"), s.skipped.is_(False)))
+                   c.item_id == bindparam("p_item_id"), c.skipped.is_(False)).scalar_subquery())
+    newest = (select(c.unit_key, func.max(c.revision).label("rev")).select_from(
+        _submissions.join(_periods, c.period_id == p.id))
+        .where(p.ledger_id == bindparam("p_ledger_id"), p.code == code, c.item_id == bindparam("p_item_id"))
+        .group_by(c.unit_key).subquery())
+    return (select(_submissions, p.code.label("period_code"))
+            .select_from(_submissions.join(_periods, c.period_id == p.id)
+                         .join(newest, (newest.c.unit_key == c.unit_key) & (newest.c.rev == c.revision)))
+            .where(p.ledger_id == bindparam("p_ledger_id"), p.code == code, c.item_id == bindparam("p_item_id"))
+            .order_by(c.unit_key))

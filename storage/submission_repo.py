@@ -22,6 +22,10 @@ def _info(row: SubmissionRow, code: str = "") -> SubmissionInfo:
         review_reason=row.review_reason, reviewed_by=row.reviewed_by, created_at=row.created_at)
 
 
+# Concurrent writers (two contacts of a unit, two workers) may take the same revision number; try again.
+_NUMBERING_TRIES = 5
+
+
 class SubmissionRepository:
     """File and read submissions."""
 
@@ -31,17 +35,21 @@ class SubmissionRepository:
 
     async def add(self, new: NewSubmission, now: datetime) -> SubmissionInfo:
         """File a new revision (never overwriting an earlier one) and return it."""
-        last = await self.s.scalar(statements.max_revision(), {
-            "p_period_id": new.period_id, "p_item_id": new.item_id, "p_unit": new.unit})
         unit_id = await self._ledgers.unit_id(new.unit) if new.unit else None
         values = dict(period_id=new.period_id, item_id=new.item_id, unit_id=unit_id, unit_key=new.unit,
-                      revision=(last or 0) + 1, progress=new.progress, problems=new.problems, plan=new.plan,
-                      status=new.status, achieved={str(k): v for k, v in new.achieved.items()},
-                      skipped=new.skipped, source=new.source, author=new.author, inbox_id=new.inbox_id,
-                      review="submitted", created_at=now)
-        new_id = (await self.s.execute(statements.insert_submission(),
-                                       {f"p_{k}": v for k, v in values.items()})).scalar_one()
-        return SubmissionInfo(id=new_id, unit=new.unit, achieved=dict(new.achieved),
+                      progress=new.progress, problems=new.problems, plan=new.plan, status=new.status,
+                      achieved={str(k): v for k, v in new.achieved.items()}, skipped=new.skipped,
+                      source=new.source, author=new.author, inbox_id=new.inbox_id, review="submitted",
+                      created_at=now)
+        stmt = statements.insert_revision(self.s.bind.dialect.name if self.s.bind is not None else "sqlite")
+        for _ in range(_NUMBERING_TRIES):
+            row = (await self.s.execute(stmt, {f"p_{k}": v for k, v in values.items()})).one_or_none()
+            if row is not None:
+                break
+        else:
+            raise RuntimeError(f"could not number a revision of item {new.item_id} ({new.unit}) after "
+                               f"{_NUMBERING_TRIES} tries")
+        return SubmissionInfo(id=row.id, revision=row.revision, unit=new.unit, achieved=dict(new.achieved),
                               **{k: v for k, v in values.items() if k not in ("unit_id", "unit_key", "achieved")})
 
     async def latest(self, period_id: int, *, item_id: int | None = None,
@@ -67,15 +75,9 @@ class SubmissionRepository:
 
     async def previous(self, ledger_id: int, before_code: str, item_id: int) -> list[SubmissionInfo]:
         """Return the latest revisions of an item in the most recent earlier period that has any."""
-        code = await self.s.scalar(statements.previous_code(), {
+        rows = await self.s.execute(statements.previous(), {
             "p_ledger_id": ledger_id, "p_before": before_code, "p_item_id": item_id})
-        if code is None:
-            return []
-        period = await self._ledgers.period(ledger_id, code)
-        if period is None:
-            return []
-        found = await self.latest(period.id, item_id=item_id)
-        return [f.model_copy(update={"period_code": code}) for f in found]
+        return [_info(r, r.period_code) for r in rows]
 
     async def set_review(self, submission_id: int, review: str, reason: str, by: str) -> SubmissionInfo | None:
         """Accept or return a revision."""

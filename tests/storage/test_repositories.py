@@ -250,3 +250,29 @@ async def test_structure_cache_never_holds_uncommitted_writes(two_processes):
         assert [i.content for i in await uow.ledgers.items(ledger_id)] == ["草稿：不会提交"]  # its own write
     async with first() as uow:  # rolled back: the same process still reads the committed text
         assert [i.content for i in await uow.ledgers.items(ledger_id)] == ["新增停车泊位256个"]
+
+
+async def test_two_writers_of_one_item_get_consecutive_revisions(uow_factory):
+    import asyncio
+
+    async with uow_factory() as uow:
+        _, item_id, period = await _ledger_with_item(uow)
+        await uow.commit()
+    new = NewSubmission(period_id=period.id, item_id=item_id, unit="区发改局", progress="新增20个")
+    async with uow_factory() as first:
+        mine = await first.submissions.add(new, NOW)  # revision 1, not committed yet
+
+        async def other_worker():
+            async with uow_factory() as second:
+                theirs = await second.submissions.add(new.model_copy(update={"progress": "新增25个"}), NOW)
+                await second.commit()
+                return theirs
+
+        task = asyncio.create_task(other_worker())
+        await asyncio.sleep(0.3)
+        assert not task.done()  # waiting for the first writer
+        await first.commit()
+    theirs = await asyncio.wait_for(task, 10)
+    assert (mine.revision, theirs.revision) == (1, 2)
+    async with uow_factory() as uow:
+        assert [s.progress for s in await uow.submissions.history(item_id)] == ["新增20个", "新增25个"]
