@@ -79,6 +79,18 @@ class StorageTransaction:
             msg.chat.platform, msg.chat.chat_id, msg.user_id, flow=state.flow, step=state.step,
             data=state.data, expires_at=state.expires_at, expected_version=version, now=self._now())
 
+    async def save_states(self, saves: list[tuple[IncomingMessage, ConversationState, int | None]]) -> bool:
+        """Save the last state of several chats (read by load_states in this transaction); False on a conflict."""
+        by_platform: dict[str, list[dict]] = {}
+        for msg, state, version in saves:
+            by_platform.setdefault(msg.chat.platform, []).append(dict(
+                chat_id=msg.chat.chat_id, user_id=msg.user_id, flow=state.flow, step=state.step, data=state.data,
+                expires_at=state.expires_at, expected_version=version))
+        for platform, rows in by_platform.items():
+            if not await self._uow.chats.save_conversations(platform, rows, self._now()):
+                return False
+        return True
+
     async def commit(self) -> None:
         """Commit the unit of work."""
         await self._uow.commit()

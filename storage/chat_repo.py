@@ -221,6 +221,28 @@ class ChatRepository:
                                                            expires_at=r.expires_at, version=r.version)
                 for r in rows if (r.chat_id, r.user_id) in wanted}
 
+    async def save_conversations(self, platform: str, rows: list[dict], now: datetime) -> bool:
+        """Save several chats' states at once (keys as save_conversation's); False when another worker won.
+
+        Meant after ``load_conversations`` in the same transaction, whose rows stay locked till commit;
+        the version check is kept, and verified where the driver counts rows of an executemany.
+        """
+        updates = [{"p_platform": platform, "p_chat_id": r["chat_id"], "p_user_id": r["user_id"],
+                    "p_expected": r["expected_version"], "p_flow": r["flow"], "p_step": r["step"],
+                    "p_data": r["data"], "p_expires_at": r["expires_at"], "p_updated_at": now,
+                    "p_version": r["expected_version"] + 1} for r in rows if r["expected_version"] is not None]
+        if updates:
+            res = await self.s.execute(statements.update_conversation(), updates)
+            counted = self.s.bind is not None and self.s.bind.dialect.supports_sane_multi_rowcount
+            if counted and res.rowcount != len(updates):
+                return False
+        for r in rows:
+            if r["expected_version"] is None and not await self.save_conversation(
+                    platform, r["chat_id"], r["user_id"], flow=r["flow"], step=r["step"], data=r["data"],
+                    expires_at=r["expires_at"], expected_version=None, now=now):
+                return False
+        return True
+
     async def save_conversation(self, platform: str, chat_id: str, user_id: str, *, flow: str, step: str,
                                 data: dict, expires_at: datetime | None, expected_version: int | None,
                                 now: datetime) -> bool:

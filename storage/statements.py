@@ -82,10 +82,11 @@ def load_conversation():
 
 @cache
 def load_conversations():
-    """SELECT the conversation states of several chats of a platform."""
+    """SELECT ... FOR UPDATE the conversation states of several chats of a platform (SQLite: its write lock)."""
     c = _conversations.c
     return select(c.chat_id, c.user_id, c.flow, c.step, c.data, c.expires_at, c.version).where(
-        c.platform == bindparam("p_platform"), c.chat_id.in_(bindparam("p_chat_ids", expanding=True)))
+        c.platform == bindparam("p_platform"), c.chat_id.in_(bindparam("p_chat_ids", expanding=True))
+    ).with_for_update()
 
 
 @cache

@@ -59,6 +59,7 @@ class Engine:
                 claimed = await tx.claim_inbox_many([inbox_id for inbox_id, seen in recorded if seen != "handled"])
                 states = await tx.load_states([m for m, (inbox_id, _) in zip(msgs, recorded) if inbox_id in claimed])
                 results: list[tuple[Outbound, ...]] = []
+                last: dict[tuple[str, str, str], tuple[IncomingMessage, ConversationState, int | None]] = {}
                 for msg, (inbox_id, seen) in zip(msgs, recorded):
                     if inbox_id not in claimed:  # handled before, by another worker, or earlier in this batch
                         _log.info("duplicate delivery %s:%s dropped", msg.chat.platform, msg.message_id)
@@ -67,11 +68,12 @@ class Engine:
                     claimed.discard(inbox_id)
                     key = (msg.chat.platform, msg.chat.chat_id, msg.user_id)
                     state, version = states.get(key, (IDLE, None))
-                    answered = await self._answer(tx, msg, inbox_id, state, version)
-                    if answered is None:
-                        return None
-                    results.append(answered[0])
-                    states[key] = (answered[1], (version or 0) + 1)  # what the next message of this chat sees
+                    outbound, saved = await self._route(tx, msg, inbox_id, state)
+                    results.append(outbound)
+                    states[key] = (saved, version)  # what the next message of this chat starts from
+                    last[key] = (msg, saved, version)
+                if not await tx.save_states(list(last.values())):  # each chat's last state, in one go
+                    return None
                 await tx.commit()
             return results
         except Exception:  # the messages are handled again one by one, where a failure stays with its message
@@ -113,21 +115,26 @@ class Engine:
 
     async def _answer(self, tx: Transaction, msg: IncomingMessage, inbox_id: int, state: ConversationState,
                       version: int | None) -> tuple[tuple[Outbound, ...], ConversationState] | None:
-        """Route a claimed message from ``state``; return what to send and the state saved, None on a conflict."""
+        """Route a claimed message from ``state`` and save its new state; None on a conflict."""
+        outbound, saved = await self._route(tx, msg, inbox_id, state)
+        if not await tx.save_state(msg, saved, version):
+            return None
+        return outbound, saved
+
+    async def _route(self, tx: Transaction, msg: IncomingMessage, inbox_id: int,
+                     state: ConversationState) -> tuple[tuple[Outbound, ...], ConversationState]:
+        """Route a claimed message from ``state``; return what to send and the state to keep."""
         if state.expires_at is not None and state.expires_at < self._now():
             state = IDLE
         deps = tx.deps
         if hasattr(deps, "bind"):
             deps = deps.bind(inbox_id=inbox_id)
         turn = await self._router.route(answer_by_number(msg, state), state, deps)
-        saved = remember_choices(turn)
-        if not await tx.save_state(msg, saved, version):
-            return None
         out = []
         if turn.replies:
             out.append(Outbound(chat=msg.chat, replies=turn.replies))
         out.extend(turn.outbound)
-        return tuple(out), saved
+        return tuple(out), remember_choices(turn)
 
 
 CHOICES_KEY = "_choices"

@@ -92,6 +92,10 @@ class Transaction(Protocol):
         """Return the conversation state of the message's chat and user, and its version."""
         ...
 
+    async def save_states(self, saves: list[tuple[IncomingMessage, ConversationState, int | None]]) -> bool:
+        """Save several chats' last states (as read by load_states in this transaction); False on a conflict."""
+        ...
+
     async def save_state(self, msg: IncomingMessage, state: ConversationState, version: int | None) -> bool:
         """Save the state if its version is unchanged; False when another worker won."""
         ...

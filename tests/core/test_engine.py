@@ -76,6 +76,12 @@ class FakeTransaction:
         self._pending.append(lambda: self.store.states.__setitem__(msg.user_id, saved))
         return True
 
+    async def save_states(self, saves):
+        for msg, state, version in saves:
+            if not await self.save_state(msg, state, version):
+                return False
+        return True
+
     async def commit(self):
         for action in self._pending:
             action()

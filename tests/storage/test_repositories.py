@@ -276,3 +276,49 @@ async def test_two_writers_of_one_item_get_consecutive_revisions(uow_factory):
     assert (mine.revision, theirs.revision) == (1, 2)
     async with uow_factory() as uow:
         assert [s.progress for s in await uow.submissions.history(item_id)] == ["新增20个", "新增25个"]
+
+
+async def test_a_batch_holds_its_conversations_until_commit_and_a_late_writer_loses(uow_factory):
+    import asyncio
+
+    async with uow_factory() as uow:
+        assert await uow.chats.save_conversation("telegram", "1", "1", flow="report", step="a", data={},
+                                                 expires_at=None, expected_version=None, now=NOW)
+        inbox_id, _ = await uow.chats.record_inbox("telegram", "m1", "1", "1", "text", "填报", NOW, NOW)
+        await uow.commit()
+    async with uow_factory() as batch:
+        assert await batch.chats.claim_inbox_many([inbox_id]) == {inbox_id}  # as the engine: claim first
+        loaded = await batch.chats.load_conversations("telegram", [("1", "1"), ("2", "2")])
+        assert list(loaded) == [("1", "1")] and loaded[("1", "1")].version == 1
+
+        async def other_worker() -> bool:
+            async with uow_factory() as other:
+                ok = await other.chats.save_conversation("telegram", "1", "1", flow="report", step="x", data={},
+                                                         expires_at=None, expected_version=1, now=NOW)
+                await other.commit()
+                return ok
+
+        late = asyncio.create_task(other_worker())
+        await asyncio.sleep(0.3)
+        assert not late.done()  # it waits for the batch
+        assert await batch.chats.save_conversations("telegram", [
+            dict(chat_id="1", user_id="1", flow="report", step="b", data={"n": 1}, expires_at=None,
+                 expected_version=1),
+            dict(chat_id="2", user_id="2", flow="report", step="a", data={}, expires_at=None,
+                 expected_version=None)], NOW)
+        await batch.commit()
+    assert await asyncio.wait_for(late, 10) is False  # its version was taken by the batch
+    async with uow_factory() as uow:
+        one = await uow.chats.load_conversation("telegram", "1", "1")
+        two = await uow.chats.load_conversation("telegram", "2", "2")
+    assert (one.step, one.data, one.version, two.version) == ("b", {"n": 1}, 2, 1)
+
+
+async def test_a_stale_batch_save_is_refused(uow_factory):
+    async with uow_factory() as uow:
+        await uow.chats.save_conversation("telegram", "1", "1", flow="f", step="a", data={}, expires_at=None,
+                                          expected_version=None, now=NOW)
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert not await uow.chats.save_conversations("telegram", [
+            dict(chat_id="1", user_id="1", flow="f", step="b", data={}, expires_at=None, expected_version=None)], NOW)
