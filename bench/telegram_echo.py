@@ -56,8 +56,11 @@ def start_fake_process(n: int) -> tuple[multiprocessing.Process, Connection, int
     return spawn_fake(_serve_fake, n)
 
 
-async def run_echo(n: int = 3000, timeout: float = 600.0) -> dict[str, Any]:
-    """Echo ``n`` queued text updates through python-telegram-bot; return throughput, CPU and RSS."""
+async def run_echo(n: int = 3000, timeout: float = 600.0, http: str = "httpx") -> dict[str, Any]:
+    """Echo ``n`` queued text updates through python-telegram-bot; return throughput, CPU and RSS.
+
+    ``http`` is PTB's HTTP client: its default httpx, or the aiohttp request ledgerbot uses.
+    """
     from telegram import Update
     from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
@@ -73,8 +76,15 @@ async def run_echo(n: int = 3000, timeout: float = 600.0) -> dict[str, Any]:
         if handled >= n:
             done.set()
 
-    app = (Application.builder().token(token).base_url(f"http://127.0.0.1:{port}/bot")
-           .base_file_url(f"http://127.0.0.1:{port}/file/bot").job_queue(None).build())
+    builder = (Application.builder().token(token).base_url(f"http://127.0.0.1:{port}/bot")
+               .base_file_url(f"http://127.0.0.1:{port}/file/bot").job_queue(None))
+    if http == "aiohttp":
+        if str(ROOT) not in sys.path:
+            sys.path.insert(0, str(ROOT))
+        from bot.adapters.telegram_http import AiohttpRequest
+
+        builder = builder.request(AiohttpRequest()).get_updates_request(AiohttpRequest(connection_pool_size=1))
+    app = builder.build()
     app.add_handler(MessageHandler(filters.TEXT, echo))
     try:
         async with app:
@@ -106,8 +116,9 @@ def main() -> None:
     """Run the benchmark from the command line and print its figures as JSON."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("n", nargs="?", type=int, default=3000, help="queued text updates")
+    parser.add_argument("--http", choices=["httpx", "aiohttp"], default="httpx", help="PTB's HTTP client")
     args = parser.parse_args()
-    print(json.dumps(asyncio.run(run_echo(args.n)), ensure_ascii=False))
+    print(json.dumps(asyncio.run(run_echo(args.n, http=args.http)), ensure_ascii=False))
 
 
 if __name__ == "__main__":
