@@ -29,6 +29,10 @@ from storage.uow import UnitOfWork
 _log = logging.getLogger(__name__)
 
 
+# Transactions a batch of messages is spread over on PostgreSQL (its pool holds 5 connections, 5 more on demand).
+DATABASE_LANES = 3
+
+
 class SchemaOutOfDateError(RuntimeError):
     """The database is not at the latest migration and may not be upgraded automatically."""
 
@@ -47,7 +51,10 @@ class App:
     senders: dict[str, Sender] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.engine = Engine(self.transaction, build_router(), error_text=texts.INTERNAL_ERROR, now=self.clock.now)
+        # A database server's round trips overlap in concurrent lanes; SQLite's writers queue, so one lane there.
+        lanes = 1 if is_embedded(self.settings.database_url) else DATABASE_LANES
+        self.engine = Engine(self.transaction, build_router(), error_text=texts.INTERNAL_ERROR, now=self.clock.now,
+                             lanes=lanes)
         self.structure = StructureCache()  # the ledger's structure, shared by this process's units of work
         self.tz = ZoneInfo(self.settings.timezone)
 

@@ -42,6 +42,16 @@ class StorageTransaction:
             kind=m.kind, text=m.text, sent_at=m.sent_at, received_at=now) for m in msgs])
         return [found[(m.chat.platform, m.message_id)] for m in msgs]
 
+    async def lane_keys(self, msgs: list[IncomingMessage]) -> list[str]:
+        """Return each message's lane key: the sender's unit when a contact (its items' revisions), else its chat."""
+        keys = []
+        for platform in {m.chat.platform for m in msgs}:
+            await self._uow.chats.prefetch_roles(platform, [m.user_id for m in msgs if m.chat.platform == platform])
+        for m in msgs:
+            units = sorted(r.unit for r in await self._uow.chats.roles(m.chat.platform, m.user_id) if r.unit)
+            keys.append(f"unit:{units[0]}" if units else f"chat:{m.chat.key}")
+        return keys
+
     async def claim_inbox_many(self, inbox_ids: list[int]) -> set[int]:
         """Mark messages handled unless another worker did; return those claimed here."""
         return await self._uow.chats.claim_inbox_many(inbox_ids)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from datetime import datetime
@@ -23,8 +24,9 @@ class Engine:
     """Platform-neutral message pipeline shared by every adapter."""
 
     def __init__(self, transactions: Callable[[], Transaction], router: Router, *, error_text: str,
-                 now: Callable[[], datetime]) -> None:
+                 now: Callable[[], datetime], lanes: int = 1) -> None:
         self._transactions = transactions
+        self._lanes = max(1, lanes)
         self._router = router
         self._error_text = error_text
         self._now = now
@@ -36,21 +38,32 @@ class Engine:
     async def handle_many(self, msgs: list[IncomingMessage]) -> list[tuple[Outbound, ...]]:
         """Record, route and answer messages in order; return what to send for each (already committed).
 
-        All raw texts are committed first, then every message is handled in one transaction (one commit,
-        the ledger's structure read once). If any of them fails or meets a changed conversation, that
-        transaction is rolled back and the messages are handled one by one, each in its own.
+        All raw texts are committed first, then the messages are handled in one transaction per lane (one
+        commit, the ledger's structure read once). Lanes run concurrently so that a database server's round
+        trips overlap; the messages of one lane key (the sender's unit, else the chat) share a lane and keep
+        their order, so two lanes never file the same unit's items. If a message fails or meets a changed
+        conversation, its lane is rolled back and that lane's messages are handled one by one.
         """
+        lanes = min(self._lanes, len(msgs))
         async with self._transactions() as tx:
             if len(msgs) == 1:
                 recorded = [await tx.record_inbox(msgs[0])]
             else:
                 recorded = await tx.record_inbox_many(msgs)
+            keys = await tx.lane_keys(msgs) if lanes > 1 else []
             await tx.commit()  # the raw texts are durable before anything parses them
-        if len(msgs) > 1:
-            together = await self._run_together(msgs, recorded)
-            if together is not None:
-                return together
-        return [await self._handle_recorded(msg, inbox_id, seen) for msg, (inbox_id, seen) in zip(msgs, recorded)]
+        results: list[tuple[Outbound, ...]] = [()] * len(msgs)
+
+        async def lane(indexes: list[int]) -> None:
+            mine, seen = [msgs[i] for i in indexes], [recorded[i] for i in indexes]
+            together = await self._run_together(mine, seen) if len(mine) > 1 else None
+            if together is None:
+                together = [await self._handle_recorded(m, inbox_id, state) for m, (inbox_id, state) in zip(mine, seen)]
+            for i, outbound in zip(indexes, together):
+                results[i] = outbound
+
+        await asyncio.gather(*(lane(indexes) for indexes in _deal(keys, lanes, len(msgs)) if indexes))
+        return results
 
     async def _run_together(self, msgs: list[IncomingMessage],
                             recorded: list[tuple[int, str]]) -> list[tuple[Outbound, ...]] | None:
@@ -135,6 +148,17 @@ class Engine:
             out.append(Outbound(chat=msg.chat, replies=turn.replies))
         out.extend(turn.outbound)
         return tuple(out), remember_choices(turn)
+
+
+def _deal(keys: list[str], lanes: int, count: int) -> list[list[int]]:
+    """Deal lane keys round-robin over ``lanes``; return each lane's message positions in order (one lane: all)."""
+    if lanes <= 1:
+        return [list(range(count))]
+    lane_of: dict[str, int] = {}
+    out: list[list[int]] = [[] for _ in range(lanes)]
+    for i, key in enumerate(keys):
+        out[lane_of.setdefault(key, len(lane_of) % lanes)].append(i)
+    return out
 
 
 CHOICES_KEY = "_choices"

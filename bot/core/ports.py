@@ -71,6 +71,10 @@ class Transaction(Protocol):
         """Store several raw messages once each; return each one's id and state, in order."""
         ...
 
+    async def lane_keys(self, msgs: list[IncomingMessage]) -> list[str]:
+        """Return a key per message; messages with one key must be handled in one lane, in order."""
+        ...
+
     async def claim_inbox(self, inbox_id: int) -> bool:
         """Mark the message handled unless another worker already did."""
         ...

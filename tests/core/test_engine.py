@@ -21,6 +21,7 @@ class FakeStore:
         self.states: dict[str, tuple[ConversationState, int]] = {}
         self.commits = 0
         self.steal_next_save = 0  # pretend another worker saved first this many times
+        self.lane_calls = 0
 
 
 class FakeTransaction:
@@ -48,6 +49,10 @@ class FakeTransaction:
 
     async def claim_inbox(self, inbox_id):
         return True
+
+    async def lane_keys(self, msgs):
+        self.store.lane_calls += 1
+        return [m.user_id for m in msgs]
 
     async def claim_inbox_many(self, inbox_ids):
         return {i for i in inbox_ids if self.store.inbox[str(i)][1] != "handled"}
@@ -184,3 +189,30 @@ async def test_a_message_delivered_twice_in_one_batch_is_answered_once():
     store.inbox["1"] = ["a", "handled"]
     out = await engine.handle_many([message("1", "a"), message("2", "b")])
     assert out[0] == () and [o.replies[0].text for o in out[1]] == ["第1条"] and calls == ["b"]
+
+
+async def test_lanes_run_concurrently_and_keep_each_keys_order():
+    import asyncio
+
+    store, calls = FakeStore(), []
+    inside, most = 0, 0
+    base = counting_router(calls)
+
+    async def slow(msg, state, deps):
+        nonlocal inside, most
+        inside += 1
+        most = max(most, inside)
+        await asyncio.sleep(0.01)  # a database round trip
+        inside -= 1
+        return await base.fallback(msg, state, deps)
+
+    r = Router()
+    r.fallback = slow
+    r.step("f", "s", slow)
+    engine = Engine(lambda: FakeTransaction(store), r, error_text="出错", now=lambda: NOW, lanes=2)
+    said = [IncomingMessage(message_id=str(i + 1), chat=ChatRef(platform="console", chat_id=user), user_id=user,
+                            text=f"{user}{i}", sent_at=NOW) for i, user in enumerate(["甲", "乙", "甲", "丙", "甲"])]
+    out = await engine.handle_many(said)
+    assert [o[0].replies[0].text for o in out] == ["第1条", "第1条", "第2条", "第1条", "第3条"]
+    assert [c for c in calls if c.startswith("甲")] == ["甲0", "甲2", "甲4"]  # one key, one lane, in order
+    assert most == 2 and store.lane_calls == 1
