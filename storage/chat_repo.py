@@ -36,6 +36,12 @@ def _contact(row) -> ContactInfo:
                        role=row.role, unit=row.unit_key, chat_id=row.chat_id)
 
 
+def _stored(row) -> StoredConversation:
+    """Return a conversation row (flow, step, data, expires_at, version) as loaded."""
+    return StoredConversation(flow=row.flow, step=row.step, data=dict(row.data or {}), expires_at=row.expires_at,
+                              version=row.version)
+
+
 class ChatRepository:
     """Everything the engine and the chat handlers keep besides the ledger itself."""
 
@@ -47,11 +53,8 @@ class ChatRepository:
     # contacts and roles
     async def roles(self, platform: str, user_id: str) -> list[ContactInfo]:
         """Return every role a person holds on a platform."""
-        key = (platform, user_id)
-        if key not in self._roles:
-            rows = await self.s.execute(statements.roles(), {"p_platform": platform, "p_user_id": user_id})
-            self._roles[key] = [_contact(r) for r in rows]
-        return list(self._roles[key])
+        await self.prefetch_roles(platform, [user_id])
+        return list(self._roles[(platform, user_id)])
 
     async def prefetch_roles(self, platform: str, user_ids: list[str]) -> None:
         """Read the roles of several people at once, for the ``roles`` calls that follow."""
@@ -206,8 +209,7 @@ class ChatRepository:
             "p_platform": platform, "p_chat_id": chat_id, "p_user_id": user_id})).one_or_none()
         if row is None:
             return None
-        return StoredConversation(flow=row.flow, step=row.step, data=dict(row.data or {}),
-                                  expires_at=row.expires_at, version=row.version)
+        return _stored(row)
 
     async def load_conversations(self, platform: str,
                                  keys: list[tuple[str, str]]) -> dict[tuple[str, str], StoredConversation]:
@@ -217,9 +219,7 @@ class ChatRepository:
             return {}
         rows = await self.s.execute(statements.load_conversations(),
                                     {"p_platform": platform, "p_chat_ids": sorted({c for c, _ in wanted})})
-        return {(r.chat_id, r.user_id): StoredConversation(flow=r.flow, step=r.step, data=dict(r.data or {}),
-                                                           expires_at=r.expires_at, version=r.version)
-                for r in rows if (r.chat_id, r.user_id) in wanted}
+        return {(r.chat_id, r.user_id): _stored(r) for r in rows if (r.chat_id, r.user_id) in wanted}
 
     async def save_conversations(self, platform: str, rows: list[dict], now: datetime) -> bool:
         """Save several chats' states at once (keys as save_conversation's); False when another worker won.

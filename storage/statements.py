@@ -25,21 +25,18 @@ def _insert_for(dialect: str):
 
 
 @cache
-def insert_inbox(dialect: str):
-    """INSERT a raw message unless its (platform, message id) is stored; RETURNING its id."""
-    names = ("platform", "message_id", "chat_id", "user_id", "kind", "text", "sent_at", "received_at")
-    return (_insert_for(dialect)(_inbox)
-            .values({n: bindparam(f"p_{n}") for n in names} | {"state": "received", "error": ""})
-            .on_conflict_do_nothing(index_elements=["platform", "message_id"]).returning(_inbox.c.id))
-
-
-@cache
 def insert_inbox_quiet(dialect: str):
-    """INSERT raw messages (executemany) unless stored; nothing returned."""
+    """INSERT raw messages (executemany) unless their (platform, message id) is stored; nothing returned."""
     names = ("platform", "message_id", "chat_id", "user_id", "kind", "text", "sent_at", "received_at")
     return (_insert_for(dialect)(_inbox)
             .values({n: bindparam(f"p_{n}") for n in names} | {"state": "received", "error": ""})
             .on_conflict_do_nothing(index_elements=["platform", "message_id"]))
+
+
+@cache
+def insert_inbox(dialect: str):
+    """INSERT one raw message unless stored; RETURNING its id (nothing when it was stored before)."""
+    return insert_inbox_quiet(dialect).returning(_inbox.c.id)
 
 
 @cache
@@ -99,14 +96,6 @@ def update_conversation():
         .values(flow=bindparam("p_flow"), step=bindparam("p_step"), data=bindparam("p_data"),
                 expires_at=bindparam("p_expires_at"), updated_at=bindparam("p_updated_at"),
                 version=bindparam("p_version")))
-
-
-@cache
-def roles():
-    """SELECT every role of a person on a platform."""
-    c = _contacts.c
-    return (select(c.id, c.platform, c.user_id, c.display_name, c.role, c.unit_key, c.chat_id)
-            .where(c.platform == bindparam("p_platform"), c.user_id == bindparam("p_user_id")).order_by(c.id))
 
 
 @cache
