@@ -19,7 +19,7 @@ from bot.settings import Settings
 from bot.transaction import StorageTransaction
 from handlers import texts
 from handlers.deps import Deps, HandlerConfig
-from handlers.routes import build_router
+from handlers.router import build_router
 from nlp.segment import Segmenter
 from reports.lights import Thresholds
 from storage import db

@@ -127,9 +127,9 @@ def import_cmd(path: Path = typer.Argument(..., help="Ledger file: .docx, .xlsx 
 async def _import(path: Path, dry_run: bool):
     from rich.progress import Progress
 
-    from handlers.importer import import_ledger
-    from handlers.ledger_file import LedgerFileError, read_ledger_file
-    from handlers.ledger_parse import parse_table
+    from handlers.ledger.importer import import_ledger
+    from handlers.ledger.reader import LedgerFileError, read_ledger_file
+    from handlers.ledger.table import parse_table
 
     try:
         parsed = parse_table(read_ledger_file(path))
@@ -153,14 +153,14 @@ def report_cmd(period: Optional[str] = typer.Option(None, "--period", help="YYYY
                output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write to this file.")) -> None:
     """Print or write the compiled ledger of a period."""
     setup_logging(OPTS.verbose, quiet=True)
-    from handlers.exports import FORMATS, render
+    from handlers.ledger.renderers import FORMATS, render
 
     if fmt not in FORMATS:
         fail(f"不支持的格式“{fmt}”，可选：{' | '.join(FORMATS)}")
 
     async def go(application):
-        from handlers.compile import compile_ledger
-        from handlers.periods import PeriodError, parse_code
+        from handlers.ledger.compile import compile_ledger
+        from handlers.manage.periods import PeriodError, parse_code
 
         async with application.uow() as uow:
             ledger = await uow.ledgers.get()
@@ -227,13 +227,13 @@ async def _console(user: str, sample: bool) -> None:
     from bot.adapters.console import ConsoleChat
 
     async def go(application):
-        from handlers.admin import ensure_console_admin
+        from handlers.manage.roles import ensure_console_admin
 
         async with application.uow() as uow:
             if sample and await uow.ledgers.get() is None:
-                from handlers.importer import import_ledger
-                from handlers.ledger_file import read_ledger_file
-                from handlers.ledger_parse import parse_table
+                from handlers.ledger.importer import import_ledger
+                from handlers.ledger.reader import read_ledger_file
+                from handlers.ledger.table import parse_table
 
                 parsed = parse_table(read_ledger_file(SAMPLE))
                 s = await import_ledger(uow, parsed, application.clock.now())

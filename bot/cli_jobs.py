@@ -35,8 +35,8 @@ def format_when(when: datetime, tz) -> str:
 
 async def list_lines(app) -> list[str]:
     """Return one line per job: its next fire time (holidays shifted) and what it will do."""
-    from handlers.job_times import JOB_NAMES, JobConfig, WorkCalendar, next_fire
-    from handlers.jobs import scheduled_periods
+    from handlers.jobs.times import JOB_NAMES, JobConfig, WorkCalendar, next_fire
+    from handlers.jobs.runner import scheduled_periods
 
     cfg = JobConfig.from_settings(app.settings)
     cal = WorkCalendar(cfg.holidays)
@@ -81,8 +81,8 @@ def register(app: typer.Typer, opts, with_app, fail) -> None:
                                                   help="ISO time (default now); runs the latest fire time at or before it.")) -> None:
         """Run one job by hand for its latest fire time; a time already posted posts nothing (prints 0)."""
         setup_logging(opts.verbose, quiet=True)
-        from handlers.job_times import JOB_NAMES, JobConfig, fire_key
-        from handlers.jobs import latest_due, run_job_once
+        from handlers.jobs.times import JOB_NAMES, JobConfig, fire_key
+        from handlers.jobs.runner import latest_due, run_job_once
 
         if name not in JOB_NAMES:
             fail(f"没有任务“{name}”，可选：{' | '.join(JOB_NAMES)} (unknown job)")

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from bot.app import App
 from handlers import texts
-from handlers.admin import ROLES, find_unit, split_who
-from handlers.periods import PeriodError, close_period, open_period, parse_code, parse_deadline
-from handlers.start import create_invite
+from handlers.manage.roles import ROLES, find_unit, split_who
+from handlers.manage.periods import PeriodError, close_period, open_period, parse_code, parse_deadline
+from handlers.account.binding import create_invite
 
 
 async def cli_open_period(app: App, code: str, deadline: str | None) -> tuple[bool, str]:
     """Open a period from the CLI and deliver the prompts the opening produced."""
-    from handlers.prompts import period_prompts
+    from handlers.manage.prompts import period_prompts
 
     now = app.clock.now()
     async with app.uow() as uow:

@@ -28,8 +28,8 @@ from apscheduler.triggers.cron import CronTrigger
 
 from bot.app import App
 from bot.core.replies import Outbound
-from handlers.job_times import CRON_JOBS, JobConfig, WorkCalendar, crontab_trigger, last_fire, next_cron_fire
-from handlers.jobs import JobRun, run_due, run_job_once
+from handlers.jobs.times import CRON_JOBS, JobConfig, WorkCalendar, crontab_trigger, last_fire, next_cron_fire
+from handlers.jobs.runner import JobRun, run_due, run_job_once
 
 _log = logging.getLogger(__name__)
 TICK = "tick"

@@ -96,10 +96,10 @@ async def seeded_app(app):
 
 async def import_seed(application):
     """Import the seed ledger into ``application`` and make console:admin the coordinator."""
-    from handlers.admin import ensure_console_admin
-    from handlers.importer import import_ledger
-    from handlers.ledger_file import read_ledger_file
-    from handlers.ledger_parse import parse_table
+    from handlers.manage.roles import ensure_console_admin
+    from handlers.ledger.importer import import_ledger
+    from handlers.ledger.reader import read_ledger_file
+    from handlers.ledger.table import parse_table
 
     async with application.uow() as uow:
         summary = await import_ledger(uow, parse_table(read_ledger_file(seed_path())), application.clock.now())

@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from bot.cli import app as cli
-from handlers.ledger_file import read_ledger_file
-from handlers.ledger_parse import parse_table
+from handlers.ledger.reader import read_ledger_file
+from handlers.ledger.table import parse_table
 from tests.conftest import seed_path
 from tests.handlers.test_import import expected_rows
 

@@ -10,8 +10,8 @@ import pytest
 from bot.adapters.console import ConsoleChat
 from bot.app import build_app
 from bot.core.messages import ChatRef, IncomingMessage
-from handlers.compile import compile_ledger
-from handlers.exports import ledger_json
+from handlers.ledger.compile import compile_ledger
+from handlers.ledger.renderers import ledger_json
 from tests.handlers.dialogue_helpers import at, bind, inbox_texts, invite_code, open_april
 
 pytestmark = pytest.mark.usefixtures("seeded_app")
@@ -281,7 +281,7 @@ async def test_progress_typed_before_starting_is_pointed_to_the_report_command(a
 
 
 def test_money_is_shown_in_wan_and_yi_as_people_write_it():
-    from handlers.report_view import amount, pair
+    from handlers.filing.view import amount, pair
 
     assert pair(31_000_000, 100_000_000, "元") == "3100万/1亿元"
     assert amount(25_750_000, "元") == "2575万元" and amount(800, "元") == "800元"

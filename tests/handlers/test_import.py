@@ -9,8 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app as cli
-from handlers.ledger_file import LedgerFileError, read_ledger_file
-from handlers.ledger_parse import parse_table, split_units
+from handlers.ledger.reader import LedgerFileError, read_ledger_file
+from handlers.ledger.table import parse_table, split_units
 from tests.conftest import seed_path
 from tests.ledger_files import make_docx, make_xlsx, read_seed_rows
 

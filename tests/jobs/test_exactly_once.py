@@ -8,9 +8,9 @@ import pytest
 
 from bot.core.clock import FakeClock
 from bot.scheduler import SchedulerService, WorkdayCronTrigger
-from handlers import jobs
-from handlers.job_times import JobConfig, WorkCalendar
-from handlers.jobs import run_due, run_job
+from handlers.jobs import runner as jobs
+from handlers.jobs.times import JobConfig, WorkCalendar
+from handlers.jobs.runner import run_due, run_job
 from tests.conftest import import_seed
 from tests.jobs.helpers import Recorder, at, dispatch_log, setup_chats
 

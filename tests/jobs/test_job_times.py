@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from handlers.job_times import (
+from handlers.jobs.times import (
     JobConfig,
     WorkCalendar,
     deadline_fire,
@@ -33,7 +33,7 @@ def test_the_calendar_knows_holidays_and_make_up_days():
 
 def test_a_year_the_package_does_not_know_falls_back_to_monday_to_friday_with_one_warning(caplog):
     cal = WorkCalendar()
-    with caplog.at_level(logging.WARNING, logger="handlers.job_times"):
+    with caplog.at_level(logging.WARNING, logger="handlers.jobs.times"):
         assert cal.is_workday(date(2099, 1, 1))  # a Thursday (New Year's Day, but no data for 2099)
         assert not cal.is_workday(date(2099, 1, 3))  # a Saturday
         assert cal.is_workday(date(2099, 1, 5))

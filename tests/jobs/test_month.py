@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.core.replies import FileReply, ImageReply, MarkdownReply
-from handlers.job_times import JobConfig, WorkCalendar
-from handlers.jobs import missing_items, remind_job, run_due, run_job
+from handlers.jobs.times import JobConfig, WorkCalendar
+from handlers.jobs.runner import missing_items, remind_job, run_due, run_job
 from tests.jobs.helpers import at, dispatch_log, file_all, setup_chats
 
 

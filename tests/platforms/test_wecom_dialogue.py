@@ -11,10 +11,10 @@ from bot.core.messages import ChatRef
 from bot.core.replies import FileReply, MarkdownReply, Outbound
 from bot.operations import cli_add_group, cli_add_role
 from handlers import texts
-from handlers.compile import compile_ledger
-from handlers.job_times import WEEKLY_SUMMARY
-from handlers.jobs import run_job
-from handlers.exports import MEDIA_TYPES, render
+from handlers.ledger.compile import compile_ledger
+from handlers.jobs.times import WEEKLY_SUMMARY
+from handlers.jobs.runner import run_job
+from handlers.ledger.renderers import MEDIA_TYPES, render
 from reports.to_text import ledger_text
 from tests.fakes.fake_wecom import text_xml
 from tests.handlers.dialogue_helpers import invite_code, open_april

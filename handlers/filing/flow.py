@@ -10,14 +10,14 @@ from bot.core.replies import TextReply
 from handlers import texts
 from handlers.commands import clean_text, normalize, parse_command
 from handlers.common import current_ledger, say
-from handlers.contact import unit_for
-from handlers.compile import achieved_before
+from handlers.filing.units import unit_for
+from handlers.ledger.compile import achieved_before
 from handlers.deps import Deps
-from handlers.mine import mine_for_unit
-from handlers.prompts import deadline_text
-from handlers.report_multi import file_many, numbered_answers
-from handlers.report_store import file_revision, load_item, load_period, nlp_target
-from handlers.report_view import item_prompt, scaled, understood
+from handlers.filing.mine import mine_for_unit
+from handlers.manage.prompts import deadline_text
+from handlers.filing.answers import file_many, numbered_answers
+from handlers.filing.store import file_revision, load_item, load_period, nlp_target
+from handlers.filing.view import item_prompt, scaled, understood
 from nlp.progress import parse_progress
 from nlp.reply import is_none, split_parts
 from storage.schemas import ItemInfo, PeriodInfo

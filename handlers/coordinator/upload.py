@@ -9,9 +9,9 @@ from bot.core.conversation import ConversationState, Turn
 from bot.core.messages import IncomingMessage
 from handlers.common import COORDINATOR_ROLES, has_role, roles_of, say
 from handlers.deps import Deps
-from handlers.importer import import_ledger
-from handlers.ledger_file import LedgerFileError, read_ledger_file
-from handlers.ledger_parse import parse_table
+from handlers.ledger.importer import import_ledger
+from handlers.ledger.reader import LedgerFileError, read_ledger_file
+from handlers.ledger.table import parse_table
 from handlers import texts
 
 _log = logging.getLogger(__name__)

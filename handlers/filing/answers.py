@@ -7,10 +7,10 @@ import re
 from bot.core.messages import IncomingMessage
 from handlers import texts
 from handlers.common import current_ledger
-from handlers.compile import achieved_before
+from handlers.ledger.compile import achieved_before
 from handlers.deps import Deps
-from handlers.report_store import file_revision, load_item, nlp_target
-from handlers.report_view import short_summary
+from handlers.filing.store import file_revision, load_item, nlp_target
+from handlers.filing.view import short_summary
 from nlp.progress import parse_progress
 from nlp.reply import is_none, split_items, split_parts
 

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
 
-from handlers.ledger_parse import ParsedLedger
+from handlers.ledger.table import ParsedLedger
 from nlp.progress import parse_progress
 from nlp.targets import extract_targets
 from nlp.types import Target

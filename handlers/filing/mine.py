@@ -6,9 +6,9 @@ from bot.core.conversation import ConversationState, Turn
 from bot.core.messages import IncomingMessage
 from handlers import texts
 from handlers.common import current_ledger, latest_period, say
-from handlers.contact import unit_for
+from handlers.filing.units import unit_for
 from handlers.deps import Deps
-from handlers.report_view import mine_line
+from handlers.filing.view import mine_line
 
 
 async def mine_step(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict
 
 from handlers import texts
 
-from handlers.ledger_file import COLUMNS, LedgerFileError, LedgerTable
+from handlers.ledger.reader import COLUMNS, LedgerFileError, LedgerTable
 
 # A unit's name ends in one of these; a line that does not is the first half of a name broken in two.
 UNIT_ENDINGS = ("局", "委", "院", "会", "联", "中心", "集团", "公司", "办", "室", "队", "站", "所", "部", "团",

@@ -7,14 +7,14 @@ import re
 from bot.core.conversation import ConversationState, Turn
 from bot.core.messages import IncomingMessage
 from handlers import texts
-from handlers.admin import find_unit
+from handlers.manage.roles import find_unit
 from handlers.commands import parse_command
 from handlers.common import COORDINATOR_ROLES, current_ledger, has_role, open_period as current_open, refuse, \
     roles_of, say
 from handlers.deps import Deps
-from handlers.periods import PeriodError, close_period, open_period, parse_code, parse_deadline, set_deadline
-from handlers.prompts import deadline_text, period_prompts
-from handlers.start import create_invite
+from handlers.manage.periods import PeriodError, close_period, open_period, parse_code, parse_deadline, set_deadline
+from handlers.manage.prompts import deadline_text, period_prompts
+from handlers.account.binding import create_invite
 
 _CODE = re.compile(r"\d{4}\s*(?:-|年|/|\.)\s*\d{1,2}\s*月?")
 _ROLE_WORDS = {"查阅": "viewer", "领导": "viewer", "viewer": "viewer", "督查室": "coordinator", "coordinator": "coordinator"}

@@ -9,10 +9,10 @@ from bot.core.messages import IncomingMessage
 from handlers import texts
 from handlers.commands import parse_command
 from handlers.common import QUERY_ROLES, current_ledger, has_role, latest_period, refuse, roles_of, say
-from handlers.compile import compile_ledger
+from handlers.ledger.compile import compile_ledger
 from handlers.deps import Deps
-from handlers.prompts import deadline_text
-from handlers.report_view import num, pair
+from handlers.manage.prompts import deadline_text
+from handlers.filing.view import num, pair
 from nlp.intents import Query, Vocabulary, match_items, parse_query, plan_terms
 from reports.ledger import Ledger, LedgerRow
 from reports.lights import LIGHT_EMOJI

@@ -10,9 +10,9 @@ from bot.core.replies import FileReply, ImageReply
 from handlers import texts
 from handlers.commands import parse_command
 from handlers.common import QUERY_ROLES, current_ledger, has_role, latest_period, refuse, roles_of, say, turn
-from handlers.compile import compile_ledger
+from handlers.ledger.compile import compile_ledger
 from handlers.deps import Deps
-from handlers.exports import MEDIA_TYPES, render
+from handlers.ledger.renderers import MEDIA_TYPES, render
 
 _KINDS = {"word": "docx", "docx": "docx", "文档": "docx", "excel": "xlsx", "xlsx": "xlsx", "表格": "xlsx",
           "图表": "png", "图片": "png", "png": "png", "json": "json"}

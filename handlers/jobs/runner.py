@@ -16,9 +16,9 @@ from datetime import datetime, timedelta
 from bot.core.messages import ChatRef
 from bot.core.replies import FileReply, ImageReply, MarkdownReply, Outbound, TextReply
 from handlers import texts
-from handlers.compile import compile_ledger
-from handlers.exports import MEDIA_TYPES, render
-from handlers.job_times import (
+from handlers.ledger.compile import compile_ledger
+from handlers.ledger.renderers import MEDIA_TYPES, render
+from handlers.jobs.times import (
     DEADLINE_JOBS,
     ESCALATE,
     JOB_NAMES,
@@ -34,7 +34,7 @@ from handlers.job_times import (
     open_deadline,
     period_code_of,
 )
-from handlers.prompts import period_prompts
+from handlers.manage.prompts import period_prompts
 from reports.lights import Thresholds
 from storage.schemas import ItemInfo, LedgerInfo, PeriodInfo, SubmissionInfo
 from storage.uow import UnitOfWork

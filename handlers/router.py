@@ -7,7 +7,17 @@ import unicodedata
 from bot.core.conversation import IDLE, ConversationState, Turn
 from bot.core.messages import IncomingMessage
 from bot.core.routing import Router
-from handlers import admin_chat, export, groups, listing, mine, query, report, review, start, texts, upload
+from handlers import texts
+from handlers.coordinator import periods as admin_chat
+from handlers.coordinator import export
+from handlers.coordinator import groups
+from handlers.coordinator import listing
+from handlers.filing import mine
+from handlers.coordinator import queries as query
+from handlers.filing import flow as report
+from handlers.coordinator import review
+from handlers.account import binding as start
+from handlers.coordinator import upload
 from handlers.commands import normalize, parse_command
 from handlers.common import roles_of, say
 from handlers.deps import Deps
