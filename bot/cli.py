@@ -128,11 +128,11 @@ async def _import(path: Path, dry_run: bool):
     from rich.progress import Progress
 
     from handlers.ledger.importer import import_ledger
-    from handlers.ledger.reader import LedgerFileError, read_ledger_file
-    from handlers.ledger.table import parse_table
+    from handlers.ledger.files import parse_ledger_file
+    from handlers.ledger.reader import LedgerFileError
 
     try:
-        parsed = parse_table(read_ledger_file(path))
+        parsed = parse_ledger_file(path)
     except LedgerFileError as exc:
         fail(f"{exc}\n请检查该文件后重试；数据库没有任何改动。")
 
@@ -160,12 +160,13 @@ def report_cmd(period: Optional[str] = typer.Option(None, "--period", help="YYYY
 
     async def go(application):
         from handlers.ledger.compile import compile_ledger
+        from handlers import texts
         from handlers.manage.periods import PeriodError, parse_code
 
         async with application.uow() as uow:
             ledger = await uow.ledgers.get()
             if ledger is None:
-                fail("还没有导入台账。先运行：ledgerbot import 台账文件")
+                fail(texts.CLI_NO_LEDGER)
             try:
                 code = parse_code(period) if period else None
             except PeriodError as exc:
@@ -232,10 +233,9 @@ async def _console(user: str, sample: bool) -> None:
         async with application.uow() as uow:
             if sample and await uow.ledgers.get() is None:
                 from handlers.ledger.importer import import_ledger
-                from handlers.ledger.reader import read_ledger_file
-                from handlers.ledger.table import parse_table
+                from handlers.ledger.files import parse_ledger_file
 
-                parsed = parse_table(read_ledger_file(SAMPLE))
+                parsed = parse_ledger_file(SAMPLE)
                 s = await import_ledger(uow, parsed, application.clock.now())
                 typer.echo(f"已导入示例台账《{s.ledger}》：{s.categories}类、{s.items}项、{s.units}个单位。")
         async with application.uow() as uow:

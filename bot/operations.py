@@ -1,88 +1,73 @@
-"""CLI operations on a wired application: each returns (ok, message for the operator)."""
+"""The CLI's administrative commands on a wired application: each runs a use case in one unit of work and
+returns (ok, message for the operator)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
 from bot.app import App
 from handlers import texts
-from handlers.manage.roles import ROLES, find_unit, split_who
-from handlers.manage.periods import PeriodError, close_period, open_period, parse_code, parse_deadline
-from handlers.account.binding import create_invite
+from handlers.manage.invites import InviteError, invite
+from handlers.manage.periods import PeriodError, close_by_code, open_and_prompt
+from handlers.manage.roles import RoleError, add_group, add_role
+from storage.uow import UnitOfWork
+
+T = TypeVar("T")
+
+
+async def _in_uow(app: App, work: Callable[[UnitOfWork], Awaitable[T]]) -> T | str:
+    """Run ``work`` and commit; return its result, or the use case's error message."""
+    async with app.uow() as uow:
+        try:
+            result = await work(uow)
+        except (PeriodError, InviteError, RoleError) as exc:
+            return str(exc)
+        await uow.commit()
+    return result
 
 
 async def cli_open_period(app: App, code: str, deadline: str | None) -> tuple[bool, str]:
-    """Open a period from the CLI and deliver the prompts the opening produced."""
-    from handlers.manage.prompts import period_prompts
-
-    now = app.clock.now()
-    async with app.uow() as uow:
-        ledger = await uow.ledgers.get()
-        if ledger is None:
-            return False, "还没有导入台账。先运行：ledgerbot import 台账文件"
-        try:
-            code = parse_code(code)
-            when = parse_deadline(deadline, code) if deadline else None
-            period = await open_period(uow, ledger, code, when, now)
-        except PeriodError as exc:
-            return False, str(exc)
-        prompts = await period_prompts(uow, ledger, period)
-        await uow.commit()
+    """Open a period and deliver the prompts the opening produced."""
+    opened = await _in_uow(app, lambda uow: open_and_prompt(uow, code, deadline, app.clock.now()))
+    if isinstance(opened, str):
+        return False, opened
+    period, prompts = opened
     sent = await app.deliver(prompts)
     due = f"，截止 {period.deadline.astimezone(app.tz):%Y-%m-%d %H:%M}" if period.deadline else ""
-    return True, f"已开启 {period.code} 报送期{due}；已向 {sent} 位联络员发送填报提醒。"
+    return True, texts.CLI_PERIOD_OPENED.format(code=period.code, due=due, sent=sent)
 
 
 async def cli_close_period(app: App, code: str) -> tuple[bool, str]:
-    """Close a period from the CLI."""
-    async with app.uow() as uow:
-        ledger = await uow.ledgers.get()
-        if ledger is None:
-            return False, "还没有导入台账。"
-        try:
-            period = await close_period(uow, ledger, parse_code(code), app.clock.now())
-        except PeriodError as exc:
-            return False, str(exc)
-        await uow.commit()
-    return True, f"已关闭 {period.code} 报送期。"
+    """Close a period."""
+    closed = await _in_uow(app, lambda uow: close_by_code(uow, code, app.clock.now()))
+    if isinstance(closed, str):
+        return False, closed
+    return True, texts.CLI_PERIOD_CLOSED.format(code=closed.code)
 
 
 async def cli_invite(app: App, unit: str, role: str) -> tuple[bool, str]:
     """Create a binding code; the code is the last line of the message."""
-    if role not in ROLES:
-        return False, f"角色应为 {' | '.join(ROLES)}"
     hours = app.settings.invite_hours
-    async with app.uow() as uow:
-        ledger = await uow.ledgers.get()
-        name = ""
-        if role == "contact":
-            found, units = await find_unit(uow, unit, ledger.id if ledger else None)
-            if found is None:
-                return False, texts.UNKNOWN_UNIT.format(name=unit, units="、".join(u.name for u in units) or "无")
-            name = found.name
-        code = await create_invite(uow, name, app.clock.now(), hours, "cli", role)
-        await uow.commit()
-    who = name or texts.ROLE_NAMES.get(role, role)
-    return True, f"【{who}】绑定码，{hours}小时内有效，只能使用一次；请联络员私聊机器人发送“绑定 {code}”。\n{code}"
+    made = await _in_uow(app, lambda uow: invite(uow, unit, role, app.clock.now(), hours, "cli"))
+    if isinstance(made, str):
+        return False, made
+    who, code = made
+    return True, texts.CLI_INVITE.format(who=who, hours=hours, code=code)
 
 
 async def cli_add_role(app: App, who: str, role: str) -> tuple[bool, str]:
     """Give PLATFORM:USER_ID a role."""
-    parts = split_who(who)
-    if parts is None:
-        return False, "格式应为 PLATFORM:USER_ID，例如 telegram:123456789 或 wecom:zhangsan"
-    if role not in ("admin", "coordinator", "viewer"):
-        return False, "角色应为 admin | coordinator | viewer"
-    async with app.uow() as uow:
-        _, created = await uow.chats.add_role(parts[0], parts[1], role, app.clock.now(), chat_id=parts[1])
-        await uow.commit()
-    return True, f"{who} 已是{texts.ROLE_NAMES[role]}" + ("" if created else "（原已设置）")
+    created = await _in_uow(app, lambda uow: add_role(uow, who, role, app.clock.now()))
+    if isinstance(created, str):
+        return False, created
+    return True, texts.CLI_ROLE_ADDED.format(who=who, role=texts.ROLE_NAMES[role]) + ("" if created else texts.CLI_ALREADY)
 
 
 async def cli_add_group(app: App, where: str, name: str) -> tuple[bool, str]:
     """Register PLATFORM:CHAT_ID as a group for summaries."""
-    parts = split_who(where)
-    if parts is None:
-        return False, "格式应为 PLATFORM:CHAT_ID，例如 telegram:-1001234567890"
-    async with app.uow() as uow:
-        group, created = await uow.chats.add_group(parts[0], parts[1], name, app.clock.now())
-        await uow.commit()
-    return True, f"已登记汇总群 {group.platform}:{group.chat_id}" + ("" if created else "（原已登记）")
+    added = await _in_uow(app, lambda uow: add_group(uow, where, name, app.clock.now()))
+    if isinstance(added, str):
+        return False, added
+    group, created = added
+    return True, texts.CLI_GROUP_ADDED.format(group=group) + ("" if created else texts.CLI_GROUP_ALREADY)

@@ -9,6 +9,9 @@ from typing import Annotated
 from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.core.clock import SHANGHAI
+from handlers.jobs.schedule import Schedule
+
 
 class TelegramSettings(BaseModel):
     """Telegram bot settings."""
@@ -44,20 +47,6 @@ class WeComSettings(BaseModel):
         return value
 
 
-class ScheduleSettings(BaseModel):
-    """When jobs fire (cron fields, Asia/Shanghai)."""
-
-    open_period: str = "0 9 20 * *"
-    deadline_day: int = 25  # the period's deadline: this day of its month (postponed off holidays)
-    deadline_time: str = "17:00"
-    remind_before_hours: int = 52
-    escalate_after_hours: int = 1
-    weekly_summary: str = "0 17 * * fri"
-    monthly_ledger_hour: int = 9
-    holidays: bool = True
-    grace_seconds: int = 3600 * 6
-
-
 class LightSettings(BaseModel):
     """Thresholds (percentage points behind 序时进度) for yellow and red."""
 
@@ -72,7 +61,7 @@ class Settings(BaseSettings):
                                       env_file_encoding="utf-8", extra="ignore")
 
     database_url: str = "sqlite:///ledgerbot.db"
-    timezone: str = "Asia/Shanghai"
+    timezone: str = SHANGHAI.key
     files_dir: Path = Path("files")
     outbox_dir: Path = Path("outbox")
     invite_hours: int = 72
@@ -80,7 +69,7 @@ class Settings(BaseSettings):
     web_port: int = 8080
     telegram: TelegramSettings = Field(default_factory=TelegramSettings)
     wecom: WeComSettings = Field(default_factory=WeComSettings)
-    schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
+    schedule: Schedule = Field(default_factory=Schedule)
     lights: LightSettings = Field(default_factory=LightSettings)
 
 

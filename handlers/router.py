@@ -1,32 +1,41 @@
-"""The routing table: which step answers which message."""
+"""The routing table: which step answers which message, and who may reach it — the whole graph in one place.
+
+Order: global commands (any flow), then the guard for people not bound, then the step of the chat's
+current flow, then an entry that starts something, then the fallback (a question, or the help).
+"""
 
 from __future__ import annotations
 
-import unicodedata
-
 from bot.core.conversation import IDLE, ConversationState, Turn
 from bot.core.messages import IncomingMessage
-from bot.core.routing import Router
+from bot.core.routing import Flow, Matcher, Router
 from handlers import texts
-from handlers.coordinator import periods as admin_chat
-from handlers.coordinator import export
-from handlers.coordinator import groups
-from handlers.coordinator import listing
-from handlers.filing import mine
-from handlers.coordinator import queries as query
-from handlers.filing import flow as report
-from handlers.coordinator import review
-from handlers.account import binding as start
-from handlers.coordinator import upload
-from handlers.commands import normalize, parse_command
-from handlers.common import roles_of, say
+from handlers.access import ADMINS, COORDINATORS, READERS, authorize, has_role, refuse, roles_of
+from handlers.account import basics, binding
+from handlers.commands import parse_command
+from handlers.coordinator import export, groups, invites, listing, periods, queries, review, upload
 from handlers.deps import Deps
+from handlers.filing import flow as filing
+from handlers.filing import mine
+from handlers.flows import FILING, UNBIND, FilingStep, UnbindStep
+from handlers.turns import say
 from nlp.intents import Vocabulary, parse_query
 
-MAX_TEXT = 3000
+# Commands that may interrupt a flow: slash commands, and bare command words that cannot be progress text.
+_INTERRUPTING = {"report", "mine", "items", "unbind", "overview", "lagging", "missing"}
+
+FILING_FLOW = Flow(FILING, {
+    FilingStep.CHOOSE_UNIT: filing.choose_unit_step,
+    FilingStep.PROGRESS: filing.progress_step,
+    FilingStep.CLARIFY: filing.clarify_step,
+    FilingStep.CONFIRM: filing.confirm_step,
+    FilingStep.PROBLEMS: filing.problems_step,
+    FilingStep.PLAN: filing.plan_step,
+})
+UNBIND_FLOW = Flow(UNBIND, {UnbindStep.CHOOSE_UNIT: binding.unbind_choose_step})
 
 
-def _cmd(*names: str):
+def _cmd(*names: str) -> Matcher:
     def match(msg: IncomingMessage, state: ConversationState, deps: Deps) -> bool:
         cmd = parse_command(msg.text)
         return cmd is not None and cmd.name in names
@@ -34,8 +43,12 @@ def _cmd(*names: str):
     return match
 
 
-# Commands that may interrupt a flow: slash commands, and bare command words that cannot be progress text.
-_INTERRUPTING = {"report", "mine", "items", "unbind", "overview", "lagging", "missing"}
+def _invite_for(*roles: str | None) -> Matcher:
+    def match(msg: IncomingMessage, state: ConversationState, deps: Deps) -> bool:
+        cmd = parse_command(msg.text)
+        return cmd is not None and cmd.name == "invite" and invites.invited_role(msg.text) in roles
+
+    return match
 
 
 def _interrupts(msg: IncomingMessage, state: ConversationState, deps: Deps) -> bool:
@@ -49,103 +62,58 @@ def _interrupts(msg: IncomingMessage, state: ConversationState, deps: Deps) -> b
     return (cmd.name in _INTERRUPTING and not cmd.args) or (cmd.name == "edit" and cmd.args[:1].isdigit())
 
 
-def _bad_input(msg: IncomingMessage, state: ConversationState, deps: Deps) -> bool:
-    return bad_input_text(msg) is not None
-
-
-def bad_input_text(msg: IncomingMessage) -> str | None:
-    """Return the explanation for a message that cannot be handled as text, or None when it is fine."""
-    if msg.kind == "unsupported":
-        return texts.UNSUPPORTED
-    if msg.kind in ("event", "file"):
-        return None
-    text = normalize(msg.text)
-    if not text:
-        return texts.EMPTY_MESSAGE
-    if len(text) > MAX_TEXT:
-        return texts.TOO_LONG.format(length=len(text), limit=MAX_TEXT)
-    if not any(unicodedata.category(ch)[0] in "LN" for ch in text):
-        return texts.EMOJI_ONLY
-    return None
-
-
-async def bad_input_step(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:
-    """Explain why a message could not be used; the flow stays where it was."""
-    return say(bad_input_text(msg) or texts.UNKNOWN_COMMAND, state)
-
-
-async def cancel_step(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:
-    """Leave any flow."""
-    return say(texts.NOTHING_TO_CANCEL if state.idle else texts.CANCELLED, IDLE)
-
-
-async def event_step(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:
-    """Greet a person who opened the app or followed it."""
-    return say(texts.EVENT_GREETING, state)
-
-
-
-async def unbound_guard(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn | None:
-    """Answer people with no role at all with how to bind, and nothing else."""
-    if msg.kind == "event" or await roles_of(deps, msg):
-        return None
-    return say(texts.HELP_UNBOUND, IDLE)
-
-
-async def fallback_step(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:
-    """Answer what nothing else did: unbound people learn how to bind, others get the help."""
-    roles = await roles_of(deps, msg)
-    if not roles:
-        return say(texts.HELP_UNBOUND, state)
-    return say(texts.UNKNOWN_COMMAND, state)
-
-
 async def query_or_fallback(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:
     """Free text from an idle chat: a question for those who may ask, else the fallback."""
     roles = await roles_of(deps, msg)
-    if any(r.role in ("admin", "coordinator", "viewer") for r in roles):
-        return await query.query_step(msg, state, deps)
+    if has_role(roles, *READERS):
+        return await queries.query_step(msg, state, deps)
     question = parse_query(msg.text, Vocabulary())
     if question is not None and question.kind != "item":  # a question from a contact: say why not
-        return await query.query_step(msg, state, deps)
+        return refuse(msg, "查询", "viewer", state)
     if any(r.role == "contact" for r in roles):  # most likely progress typed before 填报
         return say(texts.CONTACT_FREE_TEXT, state)
-    return await fallback_step(msg, state, deps)
+    return await basics.fallback_step(msg, state, deps)
 
 
 def build_router() -> Router:
     """Return the router with every flow registered."""
-    r = Router()
-    r.global_command(lambda m, s, d: m.kind == "event", event_step)
-    r.global_command(lambda m, s, d: m.kind == "file", upload.upload_step)
-    r.global_command(_bad_input, bad_input_step)
-    r.global_command(_cmd("cancel"), cancel_step)
-    r.global_command(_cmd("help"), start.help_step)
-    r.global_command(_cmd("bind"), start.bind_step)
+    r = Router(authorize=authorize)
+    # Global commands: answered in any flow, before the guard for people not bound.
+    r.global_command(lambda m, s, d: m.kind == "event", basics.event_step)
+    r.global_command(lambda m, s, d: m.kind == "file", upload.upload_step, allow=COORDINATORS,
+                     command="上传台账", refusal=texts.FILE_NOT_ALLOWED)
+    r.global_command(lambda m, s, d: basics.bad_input_text(m) is not None, basics.bad_input_step)
+    r.global_command(_cmd("cancel"), basics.cancel_step)
+    r.global_command(_cmd("help"), binding.help_step)
+    r.global_command(_cmd("bind"), binding.bind_step)
 
     async def interrupt_step(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:
         """Leave the current flow and answer the command as if the chat were idle."""
         return await r.route(msg, IDLE, deps)
 
     r.global_command(_interrupts, interrupt_step)
-    r.guard(unbound_guard)
-    r.step("unbind", "choose_unit", start.unbind_choose_step)
-    for name, step in (("choose_unit", report.choose_unit_step), ("progress", report.progress_step),
-                       ("clarify", report.clarify_step), ("confirm", report.confirm_step),
-                       ("problems", report.problems_step), ("plan", report.plan_step)):
-        r.step(report.FLOW, name, step)
-    r.entry(_cmd("unbind"), start.unbind_step)
-    r.entry(_cmd("report"), report.report_entry)
-    r.entry(_cmd("edit"), report.edit_entry)
+    r.guard(basics.unbound_guard)
+    # Flows: the chat's stored flow and step pick the step.
+    r.flow(UNBIND_FLOW)
+    r.flow(FILING_FLOW)
+    # Entries from an idle chat. Contacts: the unit is checked by the step (a contact of which unit).
+    r.entry(_cmd("unbind"), binding.unbind_step)
+    r.entry(_cmd("report"), filing.report_entry)
+    r.entry(_cmd("edit"), filing.edit_entry)
     r.entry(_cmd("mine"), mine.mine_step)
-    r.entry(_cmd("items"), listing.items_step)
-    r.entry(_cmd("export"), export.export_step)
-    r.entry(_cmd("bindgroup"), groups.bindgroup_step)
-    r.entry(_cmd("open"), admin_chat.open_step)
-    r.entry(_cmd("close"), admin_chat.close_step)
-    r.entry(_cmd("deadline"), admin_chat.deadline_step)
-    r.entry(_cmd("invite"), admin_chat.invite_step)
-    r.entry(_cmd("accept", "return"), review.review_step)
-    r.entry(_cmd("overview", "lagging", "missing", "unit", "item", "history"), query.query_step)
+    # Readers: coordinators, admins and viewers.
+    r.entry(_cmd("items"), listing.items_step, allow=READERS, command="台账")
+    r.entry(_cmd("export"), export.export_step, allow=READERS, command="导出")
+    r.entry(_cmd("overview", "lagging", "missing", "unit", "item", "history"), queries.query_step,
+            allow=READERS, command="查询")
+    # Coordinators (and admins).
+    r.entry(_cmd("bindgroup"), groups.bindgroup_step, allow=COORDINATORS, command="绑定群")
+    r.entry(_cmd("open"), periods.open_step, allow=COORDINATORS, command="开启报送")
+    r.entry(_cmd("close"), periods.close_step, allow=COORDINATORS, command="关闭报送")
+    r.entry(_cmd("deadline"), periods.deadline_step, allow=COORDINATORS, command="截止")
+    r.entry(_invite_for("coordinator"), invites.invite_step, allow=ADMINS, command="邀请督查室")
+    r.entry(_cmd("invite"), invites.invite_step, allow=COORDINATORS, command="邀请")
+    r.entry(_cmd("accept"), review.review_step, allow=COORDINATORS, command="通过")
+    r.entry(_cmd("return"), review.review_step, allow=COORDINATORS, command="退回")
     r.fallback = query_or_fallback
     return r

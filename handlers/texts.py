@@ -1,5 +1,8 @@
 """Every Chinese string the bot says to a user lives here (handlers format, never compose prose)."""
 
+from reports import ledger as _ledger
+
+
 # general
 INTERNAL_ERROR = "抱歉，处理您的消息时出错了。您发的内容已经保存，不会丢失；请稍后再试，或联系督查室。"
 CANCELLED = "已取消。需要时发送“帮助”查看可用指令。"
@@ -108,7 +111,7 @@ SKIPPED_ITEM = "已跳过 [{number}]，之后可发送“修改 {number}”补�
 REDO = "好的，请重新回复本月进展。"
 FINISHED = "本次填报结束：已填报{filed}项{skipped}。截止前发送“修改 N”可修改，发送“我的”可查看。谢谢！"
 FINISHED_SKIPPED = "，跳过{count}项（{numbers}）"
-STATUS_LABELS = {"not_started": "未启动", "preparing": "前期准备", "in_progress": "推进中", "completed": "已完成"}
+STATUS_LABELS = _ledger.STATUS_LABELS  # one definition: the compiled ledger renders them too
 NONE_VALUES = ("无", "暂无", "没有", "无问题", "没问题")
 
 # clarifying questions
@@ -232,3 +235,17 @@ UPLOAD_DONE = ("已导入台账《{ledger}》（{period}）：共{categories}类
                "新增{created}项，修改{changed}项，停用{retired}项，导入进展{added}条。")
 UPLOAD_UNCHANGED = ("台账《{ledger}》（{period}）与已有内容一致，没有变化：共{categories}类、{items}个项目、"
                     "{units}个单位。")
+
+# ------------------------------------------------------------------ the CLI (ledgerbot …), for operators
+CLI_NO_LEDGER = "还没有导入台账。先运行：ledgerbot import 台账文件"
+CLI_ROLE_CHOICES = "角色应为 {roles}"
+CLI_ADMIN_ROLES = "角色应为 admin | coordinator | viewer"
+CLI_WHO_FORMAT = "格式应为 PLATFORM:USER_ID，例如 telegram:123456789 或 wecom:zhangsan"
+CLI_GROUP_FORMAT = "格式应为 PLATFORM:CHAT_ID，例如 telegram:-1001234567890"
+CLI_PERIOD_OPENED = "已开启 {code} 报送期{due}；已向 {sent} 位联络员发送填报提醒。"
+CLI_PERIOD_CLOSED = "已关闭 {code} 报送期。"
+CLI_INVITE = "【{who}】绑定码，{hours}小时内有效，只能使用一次；请联络员私聊机器人发送“绑定 {code}”。\n{code}"
+CLI_ROLE_ADDED = "{who} 已是{role}"
+CLI_ALREADY = "（原已设置）"
+CLI_GROUP_ADDED = "已登记汇总群 {group}"
+CLI_GROUP_ALREADY = "（原已登记）"

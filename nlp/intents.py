@@ -10,6 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from nlp.units import core_name
 from nlp.segment import Segmenter
 
 QueryKind = Literal["overview", "unit", "item", "lagging", "missing", "history"]
@@ -70,7 +71,7 @@ def _find_unit(text: str, vocab: Vocabulary) -> str | None:
         return best[1]
     # A short form people type: "卫健" for 区卫健局, "发改" for 区发改局.
     for name, aliases in vocab.units:
-        core = re.sub(r"^(区委|区|市|县)|(局|委|中心|集团|联|会|院)$", "", name)
+        core = core_name(name)
         if len(core) >= 2 and core in text:
             return name
     return None

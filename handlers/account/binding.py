@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import secrets
-from datetime import timedelta
-
 from bot.core.conversation import ConversationState, Turn
 from bot.core.messages import IncomingMessage
 from handlers import texts
+from handlers.flows import UnbindStep, unbind_at
 from handlers.commands import parse_command
-from handlers.common import contact_units, has_role, roles_of, say
+from handlers.access import contact_units, has_role, roles_of
+from handlers.turns import say
 from handlers.deps import Deps
-from storage.uow import UnitOfWork
-
-_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: codes are read off phones
-
 
 async def help_step(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:
     """Answer 帮助 with what this person may do."""
@@ -27,13 +22,6 @@ async def help_step(msg: IncomingMessage, state: ConversationState, deps: Deps) 
     if has_role(roles, "viewer") and not has_role(roles, "coordinator"):
         parts.append(texts.HELP_VIEWER)
     return say("\n\n".join(parts) if parts else texts.HELP_UNBOUND, state)
-
-
-async def create_invite(uow: UnitOfWork, unit: str, now, hours: int, by: str, role: str = "contact") -> str:
-    """Create a one-time code for a unit (or a role) and return it; the caller commits."""
-    code = "".join(secrets.choice(_ALPHABET) for _ in range(6))
-    await uow.chats.add_invite(code, role, unit, now + timedelta(hours=hours), by)
-    return code
 
 
 async def bind_step(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:
@@ -75,7 +63,7 @@ async def unbind_step(msg: IncomingMessage, state: ConversationState, deps: Deps
             return say(texts.UNKNOWN_UNIT.format(name=wanted, units="、".join(units)), state)
         units = matches[:1]
     if len(units) > 1:
-        return say(texts.CHOOSE_UNIT, ConversationState(flow="unbind", step="choose_unit", data={"units": units}),
+        return say(texts.CHOOSE_UNIT, unbind_at(UnbindStep.CHOOSE_UNIT, {"units": units}),
                    choices=units)
     await deps.uow.chats.remove_role(msg.chat.platform, msg.user_id, "contact", units[0])
     return say(texts.UNBOUND.format(unit=units[0]))

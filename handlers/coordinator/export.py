@@ -9,7 +9,8 @@ from bot.core.messages import IncomingMessage
 from bot.core.replies import FileReply, ImageReply
 from handlers import texts
 from handlers.commands import parse_command
-from handlers.common import QUERY_ROLES, current_ledger, has_role, latest_period, refuse, roles_of, say, turn
+from handlers.current import current_ledger, latest_period
+from handlers.turns import say, turn
 from handlers.ledger.compile import compile_ledger
 from handlers.deps import Deps
 from handlers.ledger.renderers import MEDIA_TYPES, render
@@ -20,9 +21,6 @@ _KINDS = {"word": "docx", "docx": "docx", "文档": "docx", "excel": "xlsx", "xl
 
 async def export_step(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:
     """Render the ledger of a period (default: the current one) and send it as a file."""
-    roles = await roles_of(deps, msg)
-    if not has_role(roles, *QUERY_ROLES):
-        return refuse(msg, "导出", "viewer", state)
     cmd = parse_command(msg.text)
     args = (cmd.args if cmd else "").lower()
     fmt = next((v for k, v in _KINDS.items() if k in args), None)

@@ -5,15 +5,12 @@ from __future__ import annotations
 from bot.core.conversation import ConversationState, Turn
 from bot.core.messages import IncomingMessage
 from handlers import texts
-from handlers.common import COORDINATOR_ROLES, has_role, refuse, roles_of, say
+from handlers.turns import say
 from handlers.deps import Deps
 
 
 async def bindgroup_step(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:
     """Register the group this is sent in (coordinators only)."""
-    roles = await roles_of(deps, msg)
-    if not has_role(roles, *COORDINATOR_ROLES):
-        return refuse(msg, "绑定群", "coordinator", state)
     if not msg.chat.is_group:
         return say(texts.BINDGROUP_PRIVATE, state)
     _, created = await deps.uow.chats.add_group(msg.chat.platform, msg.chat.chat_id, msg.user_name, deps.now())

@@ -5,15 +5,13 @@ from __future__ import annotations
 from bot.core.conversation import ConversationState, Turn
 from bot.core.messages import IncomingMessage
 from handlers import texts
-from handlers.common import QUERY_ROLES, current_ledger, has_role, refuse, roles_of, say
+from handlers.current import current_ledger
+from handlers.turns import say
 from handlers.deps import Deps
 
 
 async def items_step(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:
     """List every category and item of the ledger with its number and units."""
-    roles = await roles_of(deps, msg)
-    if not has_role(roles, *QUERY_ROLES):
-        return refuse(msg, "台账", "viewer", state)
     ledger = await current_ledger(deps)
     if ledger is None:
         return say(texts.NO_LEDGER, state)

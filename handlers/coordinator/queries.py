@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
+from bot.core.clock import SHANGHAI
 from bot.core.conversation import ConversationState, Turn
 from bot.core.messages import IncomingMessage
 from handlers import texts
 from handlers.commands import parse_command
-from handlers.common import QUERY_ROLES, current_ledger, has_role, latest_period, refuse, roles_of, say
+from handlers.current import current_ledger, latest_period
+from handlers.turns import say
 from handlers.ledger.compile import compile_ledger
 from handlers.deps import Deps
 from handlers.manage.prompts import deadline_text
@@ -18,7 +18,6 @@ from reports.ledger import Ledger, LedgerRow
 from reports.lights import LIGHT_EMOJI
 from storage.schemas import ItemInfo, LedgerInfo, PeriodInfo
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 MAX_LINES = 15
 _COMMAND_KINDS = {"overview": "overview", "lagging": "lagging", "missing": "missing", "unit": "unit", "item": "item",
                   "history": "history"}
@@ -50,9 +49,6 @@ def recognise(text: str, vocab: Vocabulary) -> Query | None:
 
 async def query_step(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:
     """Answer a question about the ledger (viewers, coordinators and admins)."""
-    roles = await roles_of(deps, msg)
-    if not has_role(roles, *QUERY_ROLES):
-        return refuse(msg, "查询", "viewer", state)
     ledger = await current_ledger(deps)
     if ledger is None:
         return say(texts.NO_LEDGER, state)

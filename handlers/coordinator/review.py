@@ -9,7 +9,9 @@ from bot.core.messages import ChatRef, IncomingMessage
 from bot.core.replies import Outbound, TextReply
 from handlers import texts
 from handlers.commands import parse_command
-from handlers.common import COORDINATOR_ROLES, current_ledger, has_role, latest_period, refuse, roles_of, say
+from handlers.current import current_ledger, latest_period
+from handlers.turns import say
+from nlp.units import short_name
 from handlers.deps import Deps
 
 
@@ -17,9 +19,6 @@ async def review_step(msg: IncomingMessage, state: ConversationState, deps: Deps
     """Accept or return the latest filing of item N (optionally one unit's part)."""
     cmd = parse_command(msg.text)
     action = cmd.name if cmd else ""
-    roles = await roles_of(deps, msg)
-    if not has_role(roles, *COORDINATOR_ROLES):
-        return refuse(msg, "通过" if action == "accept" else "退回", "coordinator", state)
     m = re.match(r"\s*(\d+)\s*(.*)$", cmd.args if cmd else "", re.S)
     if not m:
         return say(texts.REVIEW_USAGE, state)
@@ -68,4 +67,5 @@ async def review_step(msg: IncomingMessage, state: ConversationState, deps: Deps
 
 
 def _short(unit: str) -> list[str]:
-    return [unit[len(p):] for p in ("区委", "区", "市", "县") if unit.startswith(p) and len(unit) - len(p) >= 2][:1]
+    short = short_name(unit)
+    return [short] if short else []

@@ -7,11 +7,11 @@ from pathlib import Path
 
 from bot.core.conversation import ConversationState, Turn
 from bot.core.messages import IncomingMessage
-from handlers.common import COORDINATOR_ROLES, has_role, roles_of, say
+from handlers.turns import say
 from handlers.deps import Deps
 from handlers.ledger.importer import import_ledger
-from handlers.ledger.reader import LedgerFileError, read_ledger_file
-from handlers.ledger.table import parse_table
+from handlers.ledger.files import parse_ledger_file
+from handlers.ledger.reader import LedgerFileError
 from handlers import texts
 
 _log = logging.getLogger(__name__)
@@ -19,15 +19,11 @@ _log = logging.getLogger(__name__)
 
 async def upload_step(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:
     """Import a coordinator's ledger file inside the engine's transaction and summarise it."""
-    roles = await roles_of(deps, msg)
-    if not has_role(roles, *COORDINATOR_ROLES):
-        _log.warning("refused a file from %s:%s (not a coordinator)", msg.chat.platform, msg.user_id)
-        return say(texts.FILE_NOT_ALLOWED, state)
     if not msg.attachments or not msg.attachments[0].content:
         return say(texts.UPLOAD_NO_CONTENT, state)
     attachment = msg.attachments[0]
     try:
-        parsed = parse_table(read_ledger_file(Path(Path(attachment.filename).name), data=attachment.content))
+        parsed = parse_ledger_file(Path(attachment.filename), data=attachment.content)
     except LedgerFileError as exc:
         return say(texts.UPLOAD_FAILED.format(error=exc), state)
     author = f"{msg.chat.platform}:{msg.user_id}"

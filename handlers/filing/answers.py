@@ -6,7 +6,7 @@ import re
 
 from bot.core.messages import IncomingMessage
 from handlers import texts
-from handlers.common import current_ledger
+from handlers.current import current_ledger
 from handlers.ledger.compile import achieved_before
 from handlers.deps import Deps
 from handlers.filing.store import file_revision, load_item, nlp_target

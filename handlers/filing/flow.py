@@ -8,8 +8,10 @@ from bot.core.conversation import IDLE, ConversationState, Turn
 from bot.core.messages import IncomingMessage
 from bot.core.replies import TextReply
 from handlers import texts
+from handlers.flows import FilingStep, filing_at
 from handlers.commands import clean_text, normalize, parse_command
-from handlers.common import current_ledger, say
+from handlers.current import current_ledger
+from handlers.turns import say
 from handlers.filing.units import unit_for
 from handlers.ledger.compile import achieved_before
 from handlers.deps import Deps
@@ -22,7 +24,6 @@ from nlp.progress import parse_progress
 from nlp.reply import is_none, split_parts
 from storage.schemas import ItemInfo, PeriodInfo
 
-FLOW = "report"
 _BARE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?![\d.%％])(?=\s*(?:$|[，。,；;！!？?\s]))")
 
 
@@ -147,7 +148,7 @@ async def _prompt(deps: Deps, data: dict, prefix: tuple[str, ...] = ()) -> Turn:
     text = item_prompt(item, data["pos"] + 1, len(data["queue"]), mine, current[0] if current else None)
     data = {**data, "draft": None}
     replies = tuple(TextReply(text=p) for p in prefix) + (TextReply(text=text, choices=("跳过",)),)
-    return Turn(replies=replies, state=ConversationState(flow=FLOW, step="progress", data=data))
+    return Turn(replies=replies, state=filing_at(FilingStep.PROGRESS, data))
 
 
 def _finish(data: dict, prefix: tuple[str, ...]) -> Turn:
@@ -202,10 +203,10 @@ async def _next_question(deps: Deps, data: dict, item: ItemInfo) -> Turn:
     if draft["pending"]:
         amb = draft["pending"][0]
         question, choices = _question(item, amb, draft)
-        return say(question, ConversationState(flow=FLOW, step="clarify", data=data), choices=choices)
+        return say(question, filing_at(FilingStep.CLARIFY, data), choices=choices)
     achieved = {int(k): v for k, v in draft["achieved"].items()}
     echo = understood(item, achieved, draft["status"], draft.get("bare"))
-    return say(echo, ConversationState(flow=FLOW, step="confirm", data=data), choices=texts.CONFIRM_CHOICES)
+    return say(echo, filing_at(FilingStep.CONFIRM, data), choices=texts.CONFIRM_CHOICES)
 
 
 def _question(item: ItemInfo, amb: dict, draft: dict) -> tuple[str, tuple[str, ...]]:
@@ -260,7 +261,7 @@ async def clarify_step(msg: IncomingMessage, state: ConversationState, deps: Dep
                 achieved.pop(str(i))
         achieved[str(chosen)] = float(amb["value"])
     elif answer == "重填":
-        return say(texts.REDO, ConversationState(flow=FLOW, step="progress", data={**data, "draft": None}))
+        return say(texts.REDO, filing_at(FilingStep.PROGRESS, {**data, "draft": None}))
     draft.update(achieved=achieved, pending=pending)
     return await _next_question(deps, data, item)
 
@@ -274,12 +275,12 @@ async def confirm_step(msg: IncomingMessage, state: ConversationState, deps: Dep
                    choices=texts.CONFIRM_CHOICES)
     draft = data["draft"]
     if answer == "重填":
-        return say(texts.REDO, ConversationState(flow=FLOW, step="progress", data={**data, "draft": None}))
+        return say(texts.REDO, filing_at(FilingStep.PROGRESS, {**data, "draft": None}))
     item = await load_item(deps, draft["item"])
     if answer == "跳过":
         return await _skip(deps, data, item)
     if draft.get("problems") is None:
-        return say(texts.ASK_PROBLEMS, ConversationState(flow=FLOW, step="problems", data=data), choices=("无",))
+        return say(texts.ASK_PROBLEMS, filing_at(FilingStep.PROBLEMS, data), choices=("无",))
     if draft.get("plan") is None:
         return await _ask_plan(deps, data)
     return await _file_and_next(deps, data, item, msg)
@@ -288,7 +289,7 @@ async def confirm_step(msg: IncomingMessage, state: ConversationState, deps: Dep
 async def _ask_plan(deps: Deps, data: dict) -> Turn:
     period = await load_period(deps, data["period"])
     month = period.month % 12 + 1
-    return say(texts.ASK_PLAN.format(month=month), ConversationState(flow=FLOW, step="plan", data=data))
+    return say(texts.ASK_PLAN.format(month=month), filing_at(FilingStep.PLAN, data))
 
 
 async def problems_step(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:

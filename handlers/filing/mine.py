@@ -5,7 +5,8 @@ from __future__ import annotations
 from bot.core.conversation import ConversationState, Turn
 from bot.core.messages import IncomingMessage
 from handlers import texts
-from handlers.common import current_ledger, latest_period, say
+from handlers.current import current_ledger, latest_period
+from handlers.turns import say
 from handlers.filing.units import unit_for
 from handlers.deps import Deps
 from handlers.filing.view import mine_line

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.messages import IncomingMessage
-from handlers.common import current_ledger
+from handlers.current import current_ledger
 from handlers.deps import Deps
 from nlp.types import Target
 from storage.schemas import ItemInfo, NewSubmission, PeriodInfo, SubmissionInfo, TargetInfo

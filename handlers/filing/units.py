@@ -5,10 +5,11 @@ from __future__ import annotations
 from bot.core.conversation import ConversationState, Turn
 from bot.core.messages import IncomingMessage
 from handlers import texts
-from handlers.common import contact_units, roles_of, say
+from handlers.flows import FILING, FilingStep, filing_at
+from handlers.access import contact_units, roles_of
+from handlers.turns import say
 from handlers.deps import Deps
 
-FLOW = "report"
 
 
 async def unit_for(msg: IncomingMessage, state: ConversationState, deps: Deps,
@@ -22,8 +23,7 @@ async def unit_for(msg: IncomingMessage, state: ConversationState, deps: Deps,
         return None, say(texts.NOT_A_CONTACT, state)
     if len(units) == 1:
         return units[0], None
-    chosen = state.data.get("unit") if state.flow == FLOW else None
+    chosen = state.data.get("unit") if state.flow == FILING else None
     if chosen in units:
         return chosen, None
-    return None, say(texts.CHOOSE_UNIT, ConversationState(flow=FLOW, step="choose_unit",
-                                                          data={"units": units, "entry": entry}), choices=units)
+    return None, say(texts.CHOOSE_UNIT, filing_at(FilingStep.CHOOSE_UNIT, {"units": units, "entry": entry}), choices=units)

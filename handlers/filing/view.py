@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
+from bot.core.clock import SHANGHAI
 from handlers import texts
 from storage.schemas import ItemInfo, SubmissionInfo, TargetInfo
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def num(value: float | None) -> str:

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
+
+from bot.core.clock import SHANGHAI
+from handlers.jobs.schedule import Schedule
 
 _log = logging.getLogger(__name__)
 
@@ -29,41 +31,19 @@ _MAX_STEPS = 200_000  # guard against a cron expression firing every minute over
 _DOW = {"0": "sun", "7": "sun", "1": "mon", "2": "tue", "3": "wed", "4": "thu", "5": "fri", "6": "sat"}
 
 
-@dataclass(frozen=True)
-class JobConfig:
-    """The schedule as the jobs see it (built from ``ScheduleSettings`` by the composition root)."""
-
-    open_period: str = "0 9 20 * *"
-    deadline_day: int = 25
-    deadline_time: str = "17:00"
-    remind_before_hours: float = 52
-    escalate_after_hours: float = 1
-    weekly_summary: str = "0 17 * * fri"
-    monthly_ledger_hour: int = 9
-    holidays: bool = True
-    grace_seconds: int = 3600 * 6
-    timezone: str = "Asia/Shanghai"
-
-    @property
-    def tz(self) -> ZoneInfo:
-        """Return the schedule's time zone."""
-        return ZoneInfo(self.timezone)
-
-    @property
-    def grace(self) -> timedelta:
-        """Return how late a missed run may still be caught up."""
-        return timedelta(seconds=self.grace_seconds)
+class JobConfig(Schedule):
+    """The schedule as the jobs see it: the settings' schedule in the application's time zone."""
 
     def cron(self, job: str) -> str:
         """Return the cron expression of a cron-driven job."""
         return {OPEN_PERIOD: self.open_period, WEEKLY_SUMMARY: self.weekly_summary}[job]
 
     @classmethod
-    def from_settings(cls, settings) -> "JobConfig":
+    def from_settings(cls, settings: Any) -> JobConfig:
         """Return the config of an application's ``Settings`` (read by attribute, no import of bot.settings)."""
-        s = settings.schedule
-        fields = {k: getattr(s, k) for k in cls.__dataclass_fields__ if hasattr(s, k)}
-        return cls(**fields, timezone=getattr(settings, "timezone", "Asia/Shanghai"))
+        fields = settings.schedule.model_dump()
+        fields["timezone"] = getattr(settings, "timezone", fields["timezone"])
+        return cls(**fields)
 
 
 class WorkCalendar:
@@ -118,7 +98,7 @@ def _on_day(when: datetime, day: date) -> datetime:
 
 def fire_key(when: datetime, tz: ZoneInfo | None = None) -> str:
     """Return the dispatch-log key of a fire time, e.g. '2025-04-25T17:00+08:00'."""
-    return when.astimezone(tz or ZoneInfo("Asia/Shanghai")).isoformat(timespec="minutes")
+    return when.astimezone(tz or SHANGHAI).isoformat(timespec="minutes")
 
 
 def crontab_trigger(expr: str, tz: ZoneInfo) -> CronTrigger:

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict
 from handlers.ledger.table import ParsedLedger
 from nlp.progress import parse_progress
 from nlp.targets import extract_targets
+from nlp.units import short_name
 from nlp.types import Target
 from storage.schemas import NewSubmission, TargetInfo
 from storage.uow import UnitOfWork
@@ -39,12 +40,8 @@ class ImportSummary(BaseModel):
 
 def short_aliases(name: str) -> list[str]:
     """Return the short names people use for a unit (区卫健局 → 卫健局, 区委政法委 → 政法委)."""
-    out = []
-    for prefix in ("区委", "市委", "县委", "区", "市", "县"):
-        if name.startswith(prefix) and len(name) - len(prefix) >= 2:
-            out.append(name[len(prefix):])
-            break
-    return out
+    short = short_name(name)
+    return [short] if short else []
 
 
 async def import_ledger(uow: UnitOfWork, parsed: ParsedLedger, now: datetime, *, dry_run: bool = False,

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from zoneinfo import ZoneInfo
-
+from bot.core.clock import SHANGHAI
+from bot.core.replies import Outbound
+from handlers import texts
+from handlers.manage.prompts import period_prompts
 from storage.schemas import LedgerInfo, PeriodInfo
 from storage.uow import UnitOfWork
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 class PeriodError(ValueError):
@@ -66,3 +66,22 @@ async def set_deadline(uow: UnitOfWork, ledger: LedgerInfo, code: str, deadline:
     if period is None:
         raise PeriodError(f"没有{code}报送期，请先开启。")
     return await uow.ledgers.save_period(ledger.id, code, state=period.state, now=now, deadline=deadline)
+
+
+async def open_and_prompt(uow: UnitOfWork, code: str, deadline: str | None,
+                          now: datetime) -> tuple[PeriodInfo, list[Outbound]]:
+    """Open a period by its code and deadline text and return it with the prompts for bound contacts."""
+    ledger = await uow.ledgers.get()
+    if ledger is None:
+        raise PeriodError(texts.CLI_NO_LEDGER)
+    code = parse_code(code)
+    period = await open_period(uow, ledger, code, parse_deadline(deadline, code) if deadline else None, now)
+    return period, await period_prompts(uow, ledger, period)
+
+
+async def close_by_code(uow: UnitOfWork, code: str, now: datetime) -> PeriodInfo:
+    """Close the period with this code of the current ledger."""
+    ledger = await uow.ledgers.get()
+    if ledger is None:
+        raise PeriodError(texts.CLI_NO_LEDGER)
+    return await close_period(uow, ledger, parse_code(code), now)

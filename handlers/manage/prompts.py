@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
+from bot.core.clock import SHANGHAI
 from bot.core.messages import ChatRef
 from bot.core.replies import Outbound, TextReply
 from handlers import texts
 from storage.schemas import LedgerInfo, PeriodInfo
 from storage.uow import UnitOfWork
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def deadline_text(period: PeriodInfo) -> str:

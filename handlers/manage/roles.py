@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from handlers import texts
 from storage.schemas import UnitInfo
 from storage.uow import UnitOfWork
 
@@ -35,3 +36,27 @@ def split_who(who: str) -> tuple[str, str] | None:
     if not sep or not platform or not user:
         return None
     return platform.strip().lower(), user.strip()
+
+
+class RoleError(ValueError):
+    """A role or group change that cannot be made; the message is for the user."""
+
+
+async def add_role(uow: UnitOfWork, who: str, role: str, now: datetime) -> bool:
+    """Give PLATFORM:USER_ID a role; return True when it is new."""
+    parts = split_who(who)
+    if parts is None:
+        raise RoleError(texts.CLI_WHO_FORMAT)
+    if role not in ("admin", "coordinator", "viewer"):
+        raise RoleError(texts.CLI_ADMIN_ROLES)
+    _, created = await uow.chats.add_role(parts[0], parts[1], role, now, chat_id=parts[1])
+    return created
+
+
+async def add_group(uow: UnitOfWork, where: str, name: str, now: datetime) -> tuple[str, bool]:
+    """Register PLATFORM:CHAT_ID as a group for summaries; return its reference and whether it is new."""
+    parts = split_who(where)
+    if parts is None:
+        raise RoleError(texts.CLI_GROUP_FORMAT)
+    group, created = await uow.chats.add_group(parts[0], parts[1], name, now)
+    return f"{group.platform}:{group.chat_id}", created

@@ -1,0 +1,42 @@
+"""Every multi-step flow's stored name and step names.
+
+These strings are stored in each chat's conversation row: never rename a value, add a new one instead.
+The router (handlers/router.py) binds each step name to the step that answers it.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from bot.core.conversation import ConversationState
+
+FILING = "report"  # 填报; stored as "report" since the first release
+UNBIND = "unbind"  # 解绑 when a contact has several units
+
+
+class FilingStep(StrEnum):
+    """The steps of 填报: choose a unit, then per item progress → (clarify) → confirm → problems → plan."""
+
+    CHOOSE_UNIT = "choose_unit"
+    PROGRESS = "progress"
+    CLARIFY = "clarify"
+    CONFIRM = "confirm"
+    PROBLEMS = "problems"
+    PLAN = "plan"
+
+
+class UnbindStep(StrEnum):
+    """The one step of 解绑 for a contact of several units."""
+
+    CHOOSE_UNIT = "choose_unit"
+
+
+def filing_at(step: FilingStep, data: dict[str, Any]) -> ConversationState:
+    """Return the state of a chat at ``step`` of 填报 with ``data``."""
+    return ConversationState(flow=FILING, step=step.value, data=data)
+
+
+def unbind_at(step: UnbindStep, data: dict[str, Any]) -> ConversationState:
+    """Return the state of a chat at ``step`` of 解绑 with ``data``."""
+    return ConversationState(flow=UNBIND, step=step.value, data=data)
