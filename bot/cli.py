@@ -6,7 +6,7 @@ import asyncio
 import logging
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import NoReturn, Optional
 
 import typer
 
@@ -45,7 +45,7 @@ def _settings():
     return load_settings(database_url=OPTS.db)
 
 
-def fail(message: str, code: int = 1) -> None:
+def fail(message: str, code: int = 1) -> NoReturn:
     """Print an error for the operator and exit."""
     typer.secho(f"错误 (error): {message}", fg=typer.colors.RED, err=True)
     raise typer.Exit(code)
@@ -182,7 +182,8 @@ def report_cmd(period: Optional[str] = typer.Option(None, "--period", help="YYYY
     if output is None and isinstance(data, bytes):
         output = Path("build") / filename
     if output is None:
-        sys.stdout.write(data if data.endswith("\n") else data + "\n")
+        text = data.decode("utf-8") if isinstance(data, bytes) else data
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))

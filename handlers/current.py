@@ -24,4 +24,13 @@ async def latest_period(deps: Deps, ledger: LedgerInfo) -> PeriodInfo | None:
     """Return the open period, else the most recent one."""
     periods = await deps.uow.ledgers.periods(ledger.id)
     open_ = [p for p in periods if p.state == "open"]
-    return (open_ or periods or [None])[-1]
+    candidates = open_ or periods
+    return candidates[-1] if candidates else None
+
+
+async def flow_ledger(deps: Deps) -> LedgerInfo:
+    """Return the ledger inside a flow, which only starts once a ledger exists (ledgers are never deleted)."""
+    ledger = await current_ledger(deps)
+    if ledger is None:
+        raise LookupError("the ledger of a running flow is gone")
+    return ledger

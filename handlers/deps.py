@@ -5,17 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
 
+from bot.core.ports import Clock
 from nlp.segment import Segmenter
 from reports.lights import Thresholds
 from storage.uow import UnitOfWork
-
-
-class Clock(Protocol):
-    """Where handlers read the time."""
-
-    def now(self) -> datetime: ...
 
 
 @dataclass(frozen=True)

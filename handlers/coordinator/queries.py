@@ -13,13 +13,13 @@ from handlers.ledger.compile import compile_ledger
 from handlers.deps import Deps
 from handlers.manage.prompts import deadline_text
 from handlers.filing.view import num, pair
-from nlp.intents import Query, Vocabulary, match_items, parse_query, plan_terms
+from nlp.intents import Query, QueryKind, Vocabulary, match_items, parse_query, plan_terms
 from reports.ledger import Ledger, LedgerRow
 from reports.lights import LIGHT_EMOJI
 from storage.schemas import ItemInfo, LedgerInfo, PeriodInfo
 
 MAX_LINES = 15
-_COMMAND_KINDS = {"overview": "overview", "lagging": "lagging", "missing": "missing", "unit": "unit", "item": "item",
+_COMMAND_KINDS: dict[str, QueryKind] = {"overview": "overview", "lagging": "lagging", "missing": "missing", "unit": "unit", "item": "item",
                   "history": "history"}
 
 

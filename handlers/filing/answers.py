@@ -6,7 +6,7 @@ import re
 
 from bot.core.messages import IncomingMessage
 from handlers import texts
-from handlers.current import current_ledger
+from handlers.current import flow_ledger
 from handlers.ledger.compile import achieved_before
 from handlers.deps import Deps
 from handlers.filing.store import file_revision, load_item, nlp_target
@@ -30,7 +30,7 @@ def numbered_parts(text: str, numbers: set[int]) -> dict[int, str]:
 
 async def numbered_answers(deps: Deps, data: dict, text: str) -> dict[int, str] | None:
     """Return item id → text when the message answers several of the unit's items by number."""
-    ledger = await current_ledger(deps)
+    ledger = await flow_ledger(deps)
     items = await deps.uow.ledgers.items(ledger.id, unit=data["unit"])
     by_number = {i.number: i.id for i in items}
     parts = numbered_parts(text, set(by_number)) or split_items(text)

@@ -10,7 +10,7 @@ from bot.core.replies import TextReply
 from handlers import texts
 from handlers.flows import FilingStep, filing_at
 from handlers.commands import clean_text, normalize, parse_command
-from handlers.current import current_ledger
+from handlers.current import current_ledger, flow_ledger, open_period
 from handlers.turns import say
 from handlers.filing.units import unit_for
 from handlers.ledger.compile import achieved_before
@@ -22,20 +22,21 @@ from handlers.filing.store import file_revision, load_item, load_period, nlp_tar
 from handlers.filing.view import item_prompt, scaled, understood
 from nlp.progress import parse_progress
 from nlp.reply import is_none, split_parts
-from storage.schemas import ItemInfo, PeriodInfo
+from storage.schemas import ItemInfo, LedgerInfo, PeriodInfo
 
 _BARE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?![\d.%％])(?=\s*(?:$|[，。,；;！!？?\s]))")
 
 
 # ------------------------------------------------------------------ context
-async def _writable_period(deps: Deps, unit: str) -> tuple[PeriodInfo | None, str | None]:
+async def _writable_period(deps: Deps) -> tuple[LedgerInfo, PeriodInfo] | str:
+    """Return the ledger and its open period, or why nothing can be filed now."""
     ledger = await current_ledger(deps)
     if ledger is None:
-        return None, texts.NO_LEDGER
-    periods = [p for p in await deps.uow.ledgers.periods(ledger.id) if p.state == "open"]
-    if not periods:
-        return None, texts.NO_OPEN_PERIOD
-    return periods[-1], None
+        return texts.NO_LEDGER
+    period = await open_period(deps, ledger)
+    if period is None:
+        return texts.NO_OPEN_PERIOD
+    return ledger, period
 
 
 def _past_deadline(deps: Deps, period: PeriodInfo) -> bool:
@@ -56,17 +57,17 @@ async def report_entry(msg: IncomingMessage, state: ConversationState, deps: Dep
     """Start 填报: walk the unit's items that are not yet filed in the open period."""
     if msg.chat.is_group:
         return say(texts.GROUP_NO_REPORTS, state)
-    unit, answer = await unit_for(msg, state, deps, "填报")
-    if answer:
-        return answer
-    return await _begin_report(msg, deps, unit)
+    unit = await unit_for(msg, state, deps, "填报")
+    if isinstance(unit, Turn):
+        return unit
+    return await _begin_report(deps, unit)
 
 
-async def _begin_report(msg: IncomingMessage, deps: Deps, unit: str) -> Turn:
-    period, problem = await _writable_period(deps, unit)
-    if problem:
-        return say(problem)
-    ledger = await current_ledger(deps)
+async def _begin_report(deps: Deps, unit: str) -> Turn:
+    writable = await _writable_period(deps)
+    if isinstance(writable, str):
+        return say(writable)
+    ledger, period = writable
     items = await deps.uow.ledgers.items(ledger.id, unit=unit)
     if not items:
         return say(texts.NO_ITEMS.format(unit=unit))
@@ -88,9 +89,9 @@ async def edit_entry(msg: IncomingMessage, state: ConversationState, deps: Deps)
     """Start 修改 N: revise one item of the open period."""
     if msg.chat.is_group:
         return say(texts.GROUP_NO_REPORTS, state)
-    unit, answer = await unit_for(msg, state, deps, msg.text)
-    if answer:
-        return answer
+    unit = await unit_for(msg, state, deps, msg.text)
+    if isinstance(unit, Turn):
+        return unit
     return await _begin_edit(msg, deps, unit)
 
 
@@ -107,9 +108,10 @@ async def _begin_edit(msg: IncomingMessage, deps: Deps, unit: str) -> Turn:
     item = next((i for i in items if i.number == int(m.group(1))), None)
     if item is None:
         return say(texts.EDIT_NOT_YOURS.format(number=m.group(1), valid=valid))
-    period, problem = await _writable_period(deps, unit)
-    if problem:
-        return say(problem)
+    writable = await _writable_period(deps)
+    if isinstance(writable, str):
+        return say(writable)
+    _, period = writable
     if _past_deadline(deps, period) and not await _returned(deps, period, item.id, unit):
         return say(_past_deadline_text(period))
     data = {"unit": unit, "period": period.code, "queue": [item.id], "pos": 0, "filed": [], "skipped": []}
@@ -131,7 +133,7 @@ async def choose_unit_step(msg: IncomingMessage, state: ConversationState, deps:
         return await _begin_edit(replay, deps, choice)
     if cmd and cmd.name == "mine":
         return await mine_for_unit(deps, choice)
-    return await _begin_report(replay, deps, choice)
+    return await _begin_report(deps, choice)
 
 
 # ------------------------------------------------------------------ the item loop
@@ -141,7 +143,7 @@ async def _prompt(deps: Deps, data: dict, prefix: tuple[str, ...] = ()) -> Turn:
         return _finish(data, prefix)
     item = await load_item(deps, data["queue"][data["pos"]])
     period = await load_period(deps, data["period"])
-    ledger = await current_ledger(deps)
+    ledger = await flow_ledger(deps)
     previous = await deps.uow.submissions.previous(ledger.id, period.code, item.id)
     mine = [p for p in previous if p.unit in ("", data["unit"])] or previous
     current = await deps.uow.submissions.latest(period.id, item_id=item.id, unit=data["unit"])
@@ -211,7 +213,7 @@ async def _next_question(deps: Deps, data: dict, item: ItemInfo) -> Turn:
 
 def _question(item: ItemInfo, amb: dict, draft: dict) -> tuple[str, tuple[str, ...]]:
     targets = {t.idx: t for t in item.targets}
-    t = targets.get(amb.get("target")) if amb.get("target") is not None else None
+    t = targets.get(amb["target"]) if amb.get("target") is not None else None
     name, unit = (t.name, t.unit) if t else ("", "")
     if amb["kind"] == "which_target" and amb.get("candidates"):
         unit = targets[amb["candidates"][0]].unit

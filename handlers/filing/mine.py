@@ -14,9 +14,9 @@ from handlers.filing.view import mine_line
 
 async def mine_step(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:
     """Show the unit's filed items of the current period and what is still missing."""
-    unit, answer = await unit_for(msg, state, deps, "我的")
-    if answer:
-        return answer
+    unit = await unit_for(msg, state, deps, "我的")
+    if isinstance(unit, Turn):
+        return unit
     return await mine_for_unit(deps, unit)
 
 

@@ -39,4 +39,4 @@ async def file_revision(deps: Deps, data: dict, item: ItemInfo, msg: IncomingMes
 
 def nlp_target(t: TargetInfo) -> Target:
     """Return a stored target as the parser takes it."""
-    return Target(name=t.name, value=t.value, unit=t.unit, kind=t.kind)
+    return Target.model_validate({"name": t.name, "value": t.value, "unit": t.unit, "kind": t.kind})

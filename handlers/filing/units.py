@@ -13,17 +13,17 @@ from handlers.deps import Deps
 
 
 async def unit_for(msg: IncomingMessage, state: ConversationState, deps: Deps,
-                   entry: str) -> tuple[str | None, Turn | None]:
+                   entry: str) -> str | Turn:
     """Return the unit the contact acts for, or a turn that asks or refuses."""
     roles = await roles_of(deps, msg)
     units = contact_units(roles)
     if not units:
         if not roles:
-            return None, say(texts.HELP_UNBOUND, state)
-        return None, say(texts.NOT_A_CONTACT, state)
+            return say(texts.HELP_UNBOUND, state)
+        return say(texts.NOT_A_CONTACT, state)
     if len(units) == 1:
-        return units[0], None
+        return units[0]
     chosen = state.data.get("unit") if state.flow == FILING else None
-    if chosen in units:
-        return chosen, None
-    return None, say(texts.CHOOSE_UNIT, filing_at(FilingStep.CHOOSE_UNIT, {"units": units, "entry": entry}), choices=units)
+    if isinstance(chosen, str) and chosen in units:
+        return chosen
+    return say(texts.CHOOSE_UNIT, filing_at(FilingStep.CHOOSE_UNIT, {"units": units, "entry": entry}), choices=units)

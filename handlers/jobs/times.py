@@ -225,9 +225,9 @@ def next_fire(job: str, after: datetime, cfg: JobConfig, cal: WorkCalendar, peri
         t, ps = future[0]
         return NextFire(t, "、".join(p.code for p in ps))
     known = {p.code for p in periods}
-    opening = after
+    opening: datetime | None = after
     for _ in range(3):  # the next openings' deadlines, skipping months whose period exists already
-        opening = next_cron_fire(cfg.open_period, opening, cfg, cal)
+        opening = next_cron_fire(cfg.open_period, opening, cfg, cal) if opening else None
         if opening is None:
             break
         code = period_code_of(opening, cfg)

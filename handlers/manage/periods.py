@@ -36,8 +36,8 @@ def parse_deadline(text: str, code: str) -> datetime:
         month, day, hour, minute = m2.groups()
         y = year + 1 if int(month) < int(code[5:7]) else year
     else:
-        y, month, day, hour, minute = m.groups()
-        y = int(y)
+        year_text, month, day, hour, minute = m.groups()
+        y = int(year_text)
     try:
         return datetime(y, int(month), int(day), int(hour or 17), int(minute or 0), tzinfo=SHANGHAI)
     except ValueError as exc:

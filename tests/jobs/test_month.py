@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from bot.core.replies import FileReply, ImageReply, MarkdownReply
 from handlers.jobs.times import JobConfig, WorkCalendar
-from handlers.jobs.runner import missing_items, remind_job, run_due, run_job
+from handlers.jobs.postings import missing_items, remind_job
+from handlers.jobs.runner import run_due, run_job
 from tests.jobs.helpers import at, dispatch_log, file_all, setup_chats
 
 
