@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.operations import cli_add_role
+from tests.transcript import expect
 from tests.handlers.dialogue_helpers import at, bind, open_april
 
 pytestmark = pytest.mark.usefixtures("seeded_app")
@@ -16,9 +17,7 @@ def section(text: str, needle: str) -> str:
 
 
 async def test_lagging_items_at_the_end_of_march(chat):
-    await chat.say("哪些项目滞后？")
-    text = chat.last_text
-    assert "序时进度（25%）" in text
+    text = expect(await chat.say("哪些项目滞后？"), "序时进度（25%）")
     assert "戏曲演出280场" in text and "城市绿道示范路4公里" in text
     assert "刷脸办" not in text
     assert section(text, "戏曲演出").startswith(("🟡", "🔴"))
@@ -26,60 +25,47 @@ async def test_lagging_items_at_the_end_of_march(chat):
 
 
 async def test_item_progress_by_keyword_and_a_completed_item_is_green(chat):
-    await chat.say("充电桩进展")
-    assert "公共充电桩399/400个" in chat.last_text.replace("充电桩399", "公共充电桩399") or "399/400" in chat.last_text
-    assert "新增路内停车位35个，累计建成公共充电桩399个" in chat.last_text
-    await chat.say("刷脸办进展如何")
-    assert chat.last_text.startswith("🟢") and "已完成" in chat.last_text
+    expect(await chat.say("充电桩进展"), "公共充电桩399/400个", "新增路内停车位35个，累计建成公共充电桩399个")
+    text = expect(await chat.say("刷脸办进展如何"), "已完成")
+    assert text.startswith("🟢")
 
 
 async def test_a_unit_by_its_short_name(chat):
-    await chat.say("卫健局怎么样")
-    assert "【区卫健局】2025-03共2个项目" in chat.last_text
-    assert "村卫生室一体化管理" in chat.last_text
+    expect(await chat.say("卫健局怎么样"), "【区卫健局】2025-03共2个项目", "村卫生室一体化管理")
 
 
 async def test_who_has_not_reported_follows_the_filings(app, chat):
-    await chat.say("谁还没报？")
-    assert "2025-03各单位都已报送" in chat.last_text
+    expect(await chat.say("谁还没报？"), "2025-03各单位都已报送")
     await open_april(app)
-    await chat.say("谁还没报")
-    assert "还有21个单位未报送" in chat.last_text
+    expect(await chat.say("谁还没报"), "还有21个单位未报送")
     await bind(app, chat, "fgw", "区发改局")
     await chat.say("进展：累计建成公共充电桩400个 问题：无 计划：继续")
     await chat.say("填报")
     await chat.say("进展：累计建成公共充电桩400个 问题：无 计划：继续")
     await chat.say("确认")
     chat.switch("admin")
-    await chat.say("谁还没报")
-    assert "还有20个单位未报送" in chat.last_text and "区发改局" not in chat.last_text
-    assert "区综合行政执法局：[17]、[22]、[23]、[24]" in chat.last_text
+    expect(await chat.say("谁还没报"), "还有20个单位未报送", "区综合行政执法局：[17]、[22]、[23]、[24]",
+           absent=("区发改局",))
 
 
 async def test_overview_counts(chat):
-    await chat.say("概况")
-    assert "项目：33项" in chat.last_text and "已完成1" in chat.last_text and "序时进度25%" in chat.last_text
+    expect(await chat.say("概况"), "序时进度25%", "项目：33项", "已完成1")
 
 
 async def test_unknown_questions_get_the_list_of_what_can_be_asked(chat):
-    await chat.say("今天食堂吃什么")
-    assert "可以这样问我" in chat.last_text
+    expect(await chat.say("今天食堂吃什么"), "可以这样问我")
 
 
 async def test_open_a_period_from_chat_prompts_every_bound_contact(app, chat):
     await bind(app, chat, "fgw", "区发改局")
     await bind(app, chat, "wl", "区文旅局")
     chat.switch("admin")
-    await chat.say("开启报送 2025-04 截止 4月25日17:00")
-    assert "已开启2025-04报送期，截止4月25日17:00，已向2位联络员发出填报提醒" in chat.transcript[-1][1] or \
-        any("已开启2025-04报送期" in t for _, t in chat.transcript)
+    expect(await chat.say("开启报送 2025-04 截止 4月25日17:00"), "已开启2025-04报送期，截止4月25日17:00，已向2位联络员发出填报提醒")
     prompts = {key: t for key, t in chat.transcript if "报送期已开启" in t}
     assert set(prompts) == {"console:fgw", "console:wl"}
     assert "戏曲演出" in prompts["console:wl"]
-    await chat.say("截止 4月28日17:00")
-    assert "截止时间已改为4月28日17:00" in chat.last_text
-    await chat.say("关闭报送 2025-04")
-    assert "已关闭2025-04报送期" in chat.last_text
+    expect(await chat.say("截止 4月28日17:00"), "截止时间已改为4月28日17:00")
+    expect(await chat.say("关闭报送 2025-04"), "已关闭2025-04报送期")
 
 
 async def test_return_with_a_reason_reprompts_the_contact_and_history_shows_both(app, chat, clock):
@@ -90,24 +76,19 @@ async def test_return_with_a_reason_reprompts_the_contact_and_history_shows_both
     await chat.say("确认")
     clock.set(at(2025, 4, 26, 9, 0))  # after the deadline: only a returned item may be changed
     chat.switch("admin")
-    await chat.say("退回 24 区发改局 累计数超过目标，请核实")
-    assert "已退回第24项（区发改局）2025-04的填报" in chat.last_text
+    expect(await chat.say("退回 24 区发改局 累计数超过目标，请核实"), "已退回第24项（区发改局）2025-04的填报")
     notice = [t for key, t in chat.transcript if key == "console:fgw" and "被督查室退回" in t]
     assert notice and "累计数超过目标，请核实" in notice[-1] and "修改 24" in notice[-1]
     chat.switch("fgw")
-    await chat.say("1")  # the notice offered 修改 24 as a choice
-    assert "[24]" in chat.last_text and "请回复本月进展" in chat.last_text
+    expect(await chat.say("1"), "[24]", "请回复本月进展")  # the notice offered 修改 24 as a choice
     await chat.say("进展：累计建成公共充电桩400个 问题：无 计划：继续")
-    await chat.say("确认")
-    assert "已记录 [24]（第2版）" in "\n".join(t for _, t in chat.transcript[-3:])
+    expect(await chat.say("确认"), "已记录 [24]（第2版）")
     chat.switch("admin")
-    await chat.say("充电桩历史")
-    history = chat.last_text
+    history = expect(await chat.say("充电桩历史"))
     assert "2025-03 第1版｜导入" in history
     assert "2025-04 第1版｜区发改局" in history and "已退回：累计数超过目标，请核实" in history
     assert "2025-04 第2版｜区发改局" in history
-    await chat.say("通过 24")
-    assert "已通过第24项" in chat.last_text
+    expect(await chat.say("通过 24"), "已通过第24项")
 
 
 async def test_plan_versus_actual_is_flagged(app, chat):
@@ -117,8 +98,7 @@ async def test_plan_versus_actual_is_flagged(app, chat):
     await chat.say("进展：累计建成公共充电桩400个 问题：无 计划：继续")
     await chat.say("确认")
     chat.switch("admin")
-    await chat.say("充电桩进展")
-    assert "⚠ 上月计划“开工建设体育公园停车场。”在本月进展中未体现" in chat.last_text
+    expect(await chat.say("充电桩进展"), "⚠ 上月计划“开工建设体育公园停车场。”在本月进展中未体现")
 
 
 # Every command under every role: True = allowed, False = refused.
@@ -148,7 +128,6 @@ async def test_every_command_under_every_role(app, chat, command):
         assert ok, message
     for role in ("admin", "coordinator", "viewer", "contact", "nobody"):
         chat.switch(role)
-        await chat.say(command)
-        text = chat.last_text
+        text = expect(await chat.say(command))
         refused = "没有权限" in text or "还不是任何单位的联络员" in text or "还没有绑定单位" in text
         assert refused != (role in COMMANDS[command]), (command, role, text)
