@@ -80,9 +80,3 @@ def parse_command(text: str) -> Command | None:
             raw_tail = original[len(word):].strip("：: ") if original.startswith(word) else tail
             return Command(name=WORDS[word], args=raw_tail)
     return None
-
-
-def is_command(text: str, *names: str) -> bool:
-    """Return True when the message is one of the named commands."""
-    cmd = parse_command(text)
-    return cmd is not None and cmd.name in names

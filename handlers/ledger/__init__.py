@@ -1,0 +1,1 @@
+"""Ledger use cases without chat: read a ledger file, import it, compile a period, render it."""
