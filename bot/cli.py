@@ -6,7 +6,7 @@ import asyncio
 import logging
 import sys
 from pathlib import Path
-from typing import NoReturn, Optional
+from typing import NoReturn
 
 import typer
 
@@ -34,8 +34,10 @@ OPTS = _Options()
 
 
 @app.callback()
-def _global(db: Optional[str] = typer.Option(None, "--db", help="Database URL (overrides LEDGERBOT_DATABASE_URL)."),
-            verbose: bool = typer.Option(False, "--verbose", "-v", help="Debug logging on stderr.")) -> None:
+def _global(
+    db: str | None = typer.Option(None, "--db", help="Database URL (overrides LEDGERBOT_DATABASE_URL)."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Debug logging on stderr."),
+) -> None:
     OPTS.db, OPTS.verbose = db, verbose
 
 
@@ -109,17 +111,23 @@ def db_current() -> None:
 
 # ---------------------------------------------------------------- import and report
 @app.command("import")
-def import_cmd(path: Path = typer.Argument(..., help="Ledger file: .docx, .xlsx or the .txt table export."),
-               dry_run: bool = typer.Option(False, "--dry-run", help="Check and count, change nothing.")) -> None:
+def import_cmd(
+    path: Path = typer.Argument(..., help="Ledger file: .docx, .xlsx or the .txt table export."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Check and count, change nothing."),
+) -> None:
     """Import a ledger (台账) from Word, Excel or text; re-importing the same file changes nothing."""
     setup_logging(OPTS.verbose, quiet=True)
     summary = _run(_import(path, dry_run))
     prefix = "（试运行，未写入）" if dry_run else ""
-    typer.echo(f"{prefix}已导入《{summary.ledger}》{summary.period}：{summary.categories}个类别、{summary.items}个项目、"
-               f"{summary.units}个责任单位")
-    typer.echo(f"categories={summary.categories} items={summary.items} units={summary.units} "
-               f"created={summary.items_created} changed={summary.items_changed} "
-               f"retired={summary.items_retired} submissions={summary.submissions_added}")
+    typer.echo(
+        f"{prefix}已导入《{summary.ledger}》{summary.period}：{summary.categories}个类别、{summary.items}个项目、"
+        f"{summary.units}个责任单位"
+    )
+    typer.echo(
+        f"categories={summary.categories} items={summary.items} units={summary.units} "
+        f"created={summary.items_created} changed={summary.items_changed} "
+        f"retired={summary.items_retired} submissions={summary.submissions_added}"
+    )
     if not summary.changed:
         typer.echo("内容与上次导入相同，没有变化 (nothing changed).")
 
@@ -127,8 +135,8 @@ def import_cmd(path: Path = typer.Argument(..., help="Ledger file: .docx, .xlsx 
 async def _import(path: Path, dry_run: bool):
     from rich.progress import Progress
 
-    from handlers.ledger.importer import import_ledger
     from handlers.ledger.files import parse_ledger_file
+    from handlers.ledger.importer import import_ledger
     from handlers.ledger.reader import LedgerFileError
 
     try:
@@ -140,17 +148,23 @@ async def _import(path: Path, dry_run: bool):
         with Progress(transient=True, disable=not sys.stderr.isatty()) as bar:
             task = bar.add_task("导入中", total=len(parsed.items))
             async with application.uow() as uow:
-                return await import_ledger(uow, parsed, application.clock.now(), dry_run=dry_run,
-                                           on_item=lambda n: bar.update(task, completed=n))
+                return await import_ledger(
+                    uow,
+                    parsed,
+                    application.clock.now(),
+                    dry_run=dry_run,
+                    on_item=lambda n: bar.update(task, completed=n),
+                )
 
     return await _with_app(go)
 
 
 @app.command("report")
-def report_cmd(period: Optional[str] = typer.Option(None, "--period", help="YYYY-MM (default: latest)."),
-               fmt: str = typer.Option("text", "--format", "-f",
-                                       help="json | text | docx | xlsx | md | html | png"),
-               output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write to this file.")) -> None:
+def report_cmd(
+    period: str | None = typer.Option(None, "--period", help="YYYY-MM (default: latest)."),
+    fmt: str = typer.Option("text", "--format", "-f", help="json | text | docx | xlsx | md | html | png"),
+    output: Path | None = typer.Option(None, "-o", "--output", help="Write to this file."),
+) -> None:
     """Print or write the compiled ledger of a period."""
     setup_logging(OPTS.verbose, quiet=True)
     from handlers.ledger.renderers import FORMATS, render
@@ -159,8 +173,8 @@ def report_cmd(period: Optional[str] = typer.Option(None, "--period", help="YYYY
         fail(f"不支持的格式“{fmt}”，可选：{' | '.join(FORMATS)}")
 
     async def go(application):
-        from handlers.ledger.compile import compile_ledger
         from handlers import texts
+        from handlers.ledger.compile import compile_ledger
         from handlers.manage.periods import PeriodError, parse_code
 
         async with application.uow() as uow:
@@ -191,9 +205,11 @@ def report_cmd(period: Optional[str] = typer.Option(None, "--period", help="YYYY
 
 
 @app.command("parse")
-def parse_cmd(jsonl: Optional[Path] = typer.Option(None, "--jsonl", help="Input JSONL: {id, content, progress}."),
-              content: Optional[str] = typer.Option(None, "--content", help="The item's content (目标)."),
-              progress: Optional[str] = typer.Argument(None, help="Progress text (进展)."),) -> None:
+def parse_cmd(
+    jsonl: Path | None = typer.Option(None, "--jsonl", help="Input JSONL: {id, content, progress}."),
+    content: str | None = typer.Option(None, "--content", help="The item's content (目标)."),
+    progress: str | None = typer.Argument(None, help="Progress text (进展)."),
+) -> None:
     """Run the progress parser on a JSONL file (one result line per input) or on one text."""
     setup_logging(OPTS.verbose, quiet=True)
     from nlp.evaluation import format_readable, run_jsonl
@@ -206,7 +222,7 @@ def parse_cmd(jsonl: Optional[Path] = typer.Option(None, "--jsonl", help="Input 
             typer.secho(f"{errors} line(s) could not be read; see their error objects.", err=True)
         return
     if content is None or progress is None:
-        fail("用法：ledgerbot parse --jsonl IN  或  ledgerbot parse --content \"目标\" \"进展文本\"")
+        fail('用法：ledgerbot parse --jsonl IN  或  ledgerbot parse --content "目标" "进展文本"')
     typer.echo(format_readable(content, progress))
 
 
@@ -233,18 +249,26 @@ async def _console(user: str, sample: bool) -> None:
 
         async with application.uow() as uow:
             if sample and await uow.ledgers.get() is None:
-                from handlers.ledger.importer import import_ledger
                 from handlers.ledger.files import parse_ledger_file
+                from handlers.ledger.importer import import_ledger
 
                 parsed = parse_ledger_file(SAMPLE)
                 s = await import_ledger(uow, parsed, application.clock.now())
                 typer.echo(f"已导入示例台账《{s.ledger}》：{s.categories}类、{s.items}项、{s.units}个单位。")
         async with application.uow() as uow:
             await ensure_console_admin(uow, application.clock.now())
-        chat = ConsoleChat(application.engine, sys.stdout, files_dir=application.settings.files_dir,
-                           outbox_dir=application.settings.outbox_dir, now=application.clock.now, user=user)
+        chat = ConsoleChat(
+            application.engine,
+            sys.stdout,
+            files_dir=application.settings.files_dir,
+            outbox_dir=application.settings.outbox_dir,
+            now=application.clock.now,
+            user=user,
+        )
         if sys.stdin.isatty():
-            typer.echo("本地对话：输入消息回车发送；/as 名字 切换用户（admin 为督查室）；Ctrl-D 退出。发送“帮助”开始。")
+            typer.echo(
+                "本地对话：输入消息回车发送；/as 名字 切换用户（admin 为督查室）；Ctrl-D 退出。发送“帮助”开始。"
+            )
         await chat.run(sys.stdin)
 
     await _with_app(go)
@@ -252,8 +276,10 @@ async def _console(user: str, sample: bool) -> None:
 
 # ---------------------------------------------------------------- periods, invites, roles, groups
 @period_app.command("open")
-def period_open(code: str = typer.Argument(..., help="YYYY-MM"),
-                deadline: Optional[str] = typer.Option(None, "--deadline", help='"YYYY-MM-DD HH:MM" (Asia/Shanghai)')) -> None:
+def period_open(
+    code: str = typer.Argument(..., help="YYYY-MM"),
+    deadline: str | None = typer.Option(None, "--deadline", help='"YYYY-MM-DD HH:MM" (Asia/Shanghai)'),
+) -> None:
     """Open a reporting period; bound contacts get their prompts."""
     setup_logging(OPTS.verbose, quiet=True)
     from bot import operations as admin
@@ -272,8 +298,10 @@ def period_close(code: str = typer.Argument(..., help="YYYY-MM")) -> None:
 
 
 @app.command("invite")
-def invite_cmd(unit: str = typer.Argument(..., help="Unit name or short name (区卫健局 / 卫健局)."),
-               role: str = typer.Option("contact", "--role", help="contact | coordinator | viewer")) -> None:
+def invite_cmd(
+    unit: str = typer.Argument(..., help="Unit name or short name (区卫健局 / 卫健局)."),
+    role: str = typer.Option("contact", "--role", help="contact | coordinator | viewer"),
+) -> None:
     """Print a one-time binding code for a unit's contact (the code is alone on the last line)."""
     setup_logging(OPTS.verbose, quiet=True)
     from bot import operations as admin
@@ -282,8 +310,10 @@ def invite_cmd(unit: str = typer.Argument(..., help="Unit name or short name (�
 
 
 @admin_app.command("add")
-def admin_add(who: str = typer.Argument(..., help="PLATFORM:USER_ID, e.g. telegram:12345"),
-              role: str = typer.Option("admin", "--role", help="admin | coordinator | viewer")) -> None:
+def admin_add(
+    who: str = typer.Argument(..., help="PLATFORM:USER_ID, e.g. telegram:12345"),
+    role: str = typer.Option("admin", "--role", help="admin | coordinator | viewer"),
+) -> None:
     """Give a person a role (admin by default)."""
     setup_logging(OPTS.verbose, quiet=True)
     from bot import operations as admin
@@ -292,8 +322,10 @@ def admin_add(who: str = typer.Argument(..., help="PLATFORM:USER_ID, e.g. telegr
 
 
 @group_app.command("add")
-def group_add(where: str = typer.Argument(..., help="PLATFORM:CHAT_ID"),
-              name: str = typer.Option("", "--name", help="A name for the group.")) -> None:
+def group_add(
+    where: str = typer.Argument(..., help="PLATFORM:CHAT_ID"),
+    name: str = typer.Option("", "--name", help="A name for the group."),
+) -> None:
     """Register a group chat for weekly summaries and the monthly ledger."""
     setup_logging(OPTS.verbose, quiet=True)
     from bot import operations as admin

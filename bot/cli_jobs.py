@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime
-from typing import Optional
 
 import typer
 
@@ -35,16 +34,20 @@ def format_when(when: datetime, tz) -> str:
 
 async def list_lines(app) -> list[str]:
     """Return one line per job: its next fire time (holidays shifted) and what it will do."""
-    from handlers.jobs.times import JOB_NAMES, JobConfig, WorkCalendar, next_fire
     from handlers.jobs.runner import scheduled_periods
+    from handlers.jobs.times import JOB_NAMES, JobConfig, WorkCalendar, next_fire
 
     cfg = JobConfig.from_settings(app.settings)
     cal = WorkCalendar(cfg.holidays)
     now = app.clock.now()
     periods = await scheduled_periods(app)
     width = max(map(len, JOB_NAMES)) + 2
-    lines = [f"{'job':<{width}}next ({cfg.timezone})     "
-             f"{'（节假日顺延，调休上班日照常）' if cal.enabled else '（不按节假日调整）'}"]
+    lines = [
+        (
+            f"{'job':<{width}}next ({cfg.timezone})     "
+            f"{'（节假日顺延，调休上班日照常）' if cal.enabled else '（不按节假日调整）'}"
+        )
+    ]
     for name in JOB_NAMES:
         nxt = next_fire(name, now, cfg, cal, periods)
         if nxt.time is None:
@@ -61,7 +64,9 @@ async def list_lines(app) -> list[str]:
 
 def register(app: typer.Typer, opts, with_app, fail) -> None:
     """Add the ``jobs`` commands to the main CLI."""
-    jobs_app = typer.Typer(no_args_is_help=True, help="Scheduled jobs: list next fire times, run one by hand.")
+    jobs_app = typer.Typer(
+        no_args_is_help=True, help="Scheduled jobs: list next fire times, run one by hand."
+    )
     app.add_typer(jobs_app, name="jobs")
 
     @jobs_app.command("list")
@@ -76,13 +81,18 @@ def register(app: typer.Typer, opts, with_app, fail) -> None:
             typer.echo(line)
 
     @jobs_app.command("run")
-    def jobs_run(name: str = typer.Argument(..., help="open-period | remind | escalate | weekly-summary | monthly-ledger"),
-                 at: Optional[str] = typer.Option(None, "--at",
-                                                  help="ISO time (default now); runs the latest fire time at or before it.")) -> None:
+    def jobs_run(
+        name: str = typer.Argument(
+            ..., help="open-period | remind | escalate | weekly-summary | monthly-ledger"
+        ),
+        at: str | None = typer.Option(
+            None, "--at", help="ISO time (default now); runs the latest fire time at or before it."
+        ),
+    ) -> None:
         """Run one job by hand for its latest fire time; a time already posted posts nothing (prints 0)."""
         setup_logging(opts.verbose, quiet=True)
-        from handlers.jobs.times import JOB_NAMES, JobConfig, fire_key
         from handlers.jobs.runner import latest_due, run_job_once
+        from handlers.jobs.times import JOB_NAMES, JobConfig, fire_key
 
         if name not in JOB_NAMES:
             fail(f"没有任务“{name}”，可选：{' | '.join(JOB_NAMES)} (unknown job)")

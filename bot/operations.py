@@ -61,7 +61,9 @@ async def cli_add_role(app: App, who: str, role: str) -> tuple[bool, str]:
     created = await _in_uow(app, lambda uow: add_role(uow, who, role, app.clock.now()))
     if isinstance(created, str):
         return False, created
-    return True, texts.CLI_ROLE_ADDED.format(who=who, role=texts.ROLE_NAMES[role]) + ("" if created else texts.CLI_ALREADY)
+    return True, texts.CLI_ROLE_ADDED.format(who=who, role=texts.ROLE_NAMES[role]) + (
+        "" if created else texts.CLI_ALREADY
+    )
 
 
 async def cli_add_group(app: App, where: str, name: str) -> tuple[bool, str]:

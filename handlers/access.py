@@ -49,8 +49,14 @@ def refuse(msg: IncomingMessage, command: str, needed: str, state: ConversationS
     return say(texts.REFUSED.format(command=command, role=texts.ROLE_NAMES.get(needed, needed)), state)
 
 
-async def authorize(msg: IncomingMessage, state: ConversationState, deps: Deps, allowed: frozenset[str],
-                    command: str, refusal: str | None = None) -> Turn | None:
+async def authorize(
+    msg: IncomingMessage,
+    state: ConversationState,
+    deps: Deps,
+    allowed: frozenset[str],
+    command: str,
+    refusal: str | None = None,
+) -> Turn | None:
     """Return the refusal when the sender holds none of the ``allowed`` roles (the router asks before a step)."""
     if has_role(await roles_of(deps, msg), *allowed):
         return None

@@ -33,7 +33,7 @@ class Deps:
     # Per-message memo (roles, the ledger) so one message does not ask the database the same thing twice.
     memo: dict = field(default_factory=dict)
 
-    def bind(self, **changes) -> "Deps":
+    def bind(self, **changes) -> Deps:
         """Return a copy with some fields replaced and a fresh memo."""
         return replace(self, memo={}, **changes)
 

@@ -24,14 +24,17 @@ from nlp.intents import Vocabulary, parse_query
 # Commands that may interrupt a flow: slash commands, and bare command words that cannot be progress text.
 _INTERRUPTING = {"report", "mine", "items", "unbind", "overview", "lagging", "missing"}
 
-FILING_FLOW = Flow(FILING, {
-    FilingStep.CHOOSE_UNIT: filing.choose_unit_step,
-    FilingStep.PROGRESS: filing.progress_step,
-    FilingStep.CLARIFY: filing.clarify_step,
-    FilingStep.CONFIRM: filing.confirm_step,
-    FilingStep.PROBLEMS: filing.problems_step,
-    FilingStep.PLAN: filing.plan_step,
-})
+FILING_FLOW = Flow(
+    FILING,
+    {
+        FilingStep.CHOOSE_UNIT: filing.choose_unit_step,
+        FilingStep.PROGRESS: filing.progress_step,
+        FilingStep.CLARIFY: filing.clarify_step,
+        FilingStep.CONFIRM: filing.confirm_step,
+        FilingStep.PROBLEMS: filing.problems_step,
+        FilingStep.PLAN: filing.plan_step,
+    },
+)
 UNBIND_FLOW = Flow(UNBIND, {UnbindStep.CHOOSE_UNIT: binding.unbind_choose_step})
 
 
@@ -80,8 +83,13 @@ def build_router() -> Router:
     r = Router(authorize=authorize)
     # Global commands: answered in any flow, before the guard for people not bound.
     r.global_command(lambda m, s, d: m.kind == "event", basics.event_step)
-    r.global_command(lambda m, s, d: m.kind == "file", upload.upload_step, allow=COORDINATORS,
-                     command="上传台账", refusal=texts.FILE_NOT_ALLOWED)
+    r.global_command(
+        lambda m, s, d: m.kind == "file",
+        upload.upload_step,
+        allow=COORDINATORS,
+        command="上传台账",
+        refusal=texts.FILE_NOT_ALLOWED,
+    )
     r.global_command(lambda m, s, d: basics.bad_input_text(m) is not None, basics.bad_input_step)
     r.global_command(_cmd("cancel"), basics.cancel_step)
     r.global_command(_cmd("help"), binding.help_step)
@@ -104,8 +112,12 @@ def build_router() -> Router:
     # Readers: coordinators, admins and viewers.
     r.entry(_cmd("items"), listing.items_step, allow=READERS, command="台账")
     r.entry(_cmd("export"), export.export_step, allow=READERS, command="导出")
-    r.entry(_cmd("overview", "lagging", "missing", "unit", "item", "history"), queries.query_step,
-            allow=READERS, command="查询")
+    r.entry(
+        _cmd("overview", "lagging", "missing", "unit", "item", "history"),
+        queries.query_step,
+        allow=READERS,
+        command="查询",
+    )
     # Coordinators (and admins).
     r.entry(_cmd("bindgroup"), groups.bindgroup_step, allow=COORDINATORS, command="绑定群")
     r.entry(_cmd("open"), periods.open_step, allow=COORDINATORS, command="开启报送")

@@ -2,7 +2,6 @@
 
 from reports import ledger as _ledger
 
-
 # general
 INTERNAL_ERROR = "抱歉，处理您的消息时出错了。您发的内容已经保存，不会丢失；请稍后再试，或联系督查室。"
 CANCELLED = "已取消。需要时发送“帮助”查看可用指令。"
@@ -60,7 +59,9 @@ BIND_UNKNOWN = "绑定码“{code}”不存在，请核对后重发（注意区�
 BIND_USED = "绑定码“{code}”已经用过了。每个绑定码只能用一次，请向督查室重新索取。"
 BIND_EXPIRED = "绑定码“{code}”已过期，请向督查室重新索取。"
 BIND_IN_GROUP = "请在与我的私聊中发送绑定码，不要发在群里。"
-BOUND_CONTACT = "绑定成功！您现在是【{unit}】的联络员，负责以下{count}个项目：\n{items}\n\n发送“填报”开始填报本月进展。"
+BOUND_CONTACT = (
+    "绑定成功！您现在是【{unit}】的联络员，负责以下{count}个项目：\n{items}\n\n发送“填报”开始填报本月进展。"
+)
 BOUND_ROLE = "绑定成功！您现在的身份是：{role}。发送“帮助”查看可用指令。"
 ALREADY_BOUND = "您已经是【{unit}】的联络员了。"
 UNBOUND = "已解除与【{unit}】的绑定。"
@@ -77,8 +78,10 @@ LEDGER_CATEGORY = "{seq}. {name}"
 LEDGER_ITEM = "  [{number}] {content}（{units}）"
 
 # periods and prompts
-PERIOD_PROMPT = ("【{unit}】{code}报送期已开启{deadline}。贵单位有{count}个项目需要填报本月进展：\n{items}\n"
-                 "发送“填报”开始，逐项回复即可。")
+PERIOD_PROMPT = (
+    "【{unit}】{code}报送期已开启{deadline}。贵单位有{count}个项目需要填报本月进展：\n{items}\n"
+    "发送“填报”开始，逐项回复即可。"
+)
 DEADLINE_PART = "，截止{deadline}"
 START_REPORT = "填报"
 
@@ -101,7 +104,9 @@ UNDERSTOOD_TARGET = "· {name}：{pair}（完成{completion}）"
 UNDERSTOOD_TARGET_NONE = "· {name}：未提到（目标{amount}）"
 UNDERSTOOD_STATUS = "状态：{status}"
 UNDERSTOOD_NO_NUMBER = "（没有识别到与目标对应的数量）"
-BARE_NUMBER_HINT = "提示：“{number}”后面没有单位，没法判断是哪个目标。如需计入，请写成“{number}个”等带单位的说法。"
+BARE_NUMBER_HINT = (
+    "提示：“{number}”后面没有单位，没法判断是哪个目标。如需计入，请写成“{number}个”等带单位的说法。"
+)
 CONFIRM_CHOICES = ("确认", "重填", "跳过")
 CHOOSE_ONE = "请选择：{choices}（也可以直接回复序号）。如需重写进展，请选“重填”。"
 ASK_PROBLEMS = "存在什么问题？没有请回复“无”。"
@@ -115,7 +120,9 @@ STATUS_LABELS = _ledger.STATUS_LABELS  # one definition: the compiled ledger ren
 NONE_VALUES = ("无", "暂无", "没有", "无问题", "没问题")
 
 # clarifying questions
-ASK_INCREMENT_OR_TOTAL = "“{value}{unit}”是本月新增，还是到目前为止的累计总数？（{name}，上期累计{previous}{unit}）"
+ASK_INCREMENT_OR_TOTAL = (
+    "“{value}{unit}”是本月新增，还是到目前为止的累计总数？（{name}，上期累计{previous}{unit}）"
+)
 CHOICES_INCREMENT_OR_TOTAL = ("本月新增", "累计总数")
 ASK_WHICH_TARGET = "“{value}{unit}”是指哪个目标？"
 ASK_DECREASE = "{name}累计{value}{unit}，比上期的{previous}{unit}还少，确认无误吗？"
@@ -132,7 +139,7 @@ MULTI_NEEDS_CHECK = "[{number}] 需要确认，稍后单独问您。"
 # revise and review what was filed
 EDIT_USAGE = "请发送“修改 N”，N为项目编号，例如：修改 24。贵单位的项目编号：{valid}"
 EDIT_NOT_YOURS = "第{number}项不是贵单位的项目。贵单位的项目编号：{valid}"
-MINE_HEAD = "【{unit}】{code}已填报：" 
+MINE_HEAD = "【{unit}】{code}已填报："
 MINE_LINE = "[{number}] 第{revision}版 {when}｜{status}{review}\n  进展：{progress}\n  问题：{problems}\n  计划：{plan}"
 MINE_MISSING = "未填报：{numbers}"
 MINE_NONE = "【{unit}】{code}还没有填报任何项目。发送“填报”开始。"
@@ -150,13 +157,19 @@ BINDGROUP_DONE = "已把本群设为汇总群：每周五的进展汇总和每�
 BINDGROUP_AGAIN = "本群已经是汇总群了。"
 
 # queries
-CONTACT_FREE_TEXT = "如需填报本月进展，请先发送“填报”；修改已填的第N项请发送“修改 N”。发送“帮助”查看全部指令。"
-QUERY_HELP = ("可以这样问我：\n  概况 —— 本期总体情况\n  哪些项目滞后 —— 落后于序时进度的项目\n  谁还没报 —— 未报送的单位\n"
-              "  卫健局怎么样 —— 某单位的项目\n  充电桩进展 —— 某项目的最新进展\n  充电桩历史 —— 某项目的历次填报")
-OVERVIEW = ("【{title}】\n报送期{code}（{state}），序时进度{schedule}。\n"
-            "单位：{units}个，已报送{reported}个，未报送{missing}个{missing_names}\n"
-            "项目：{items}项，已完成{completed}、推进中{in_progress}、前期准备{preparing}、未启动{not_started}\n"
-            "亮灯：🟢{green} 🟡{yellow} 🔴{red}{plan_flags}")
+CONTACT_FREE_TEXT = (
+    "如需填报本月进展，请先发送“填报”；修改已填的第N项请发送“修改 N”。发送“帮助”查看全部指令。"
+)
+QUERY_HELP = (
+    "可以这样问我：\n  概况 —— 本期总体情况\n  哪些项目滞后 —— 落后于序时进度的项目\n  谁还没报 —— 未报送的单位\n"
+    "  卫健局怎么样 —— 某单位的项目\n  充电桩进展 —— 某项目的最新进展\n  充电桩历史 —— 某项目的历次填报"
+)
+OVERVIEW = (
+    "【{title}】\n报送期{code}（{state}），序时进度{schedule}。\n"
+    "单位：{units}个，已报送{reported}个，未报送{missing}个{missing_names}\n"
+    "项目：{items}项，已完成{completed}、推进中{in_progress}、前期准备{preparing}、未启动{not_started}\n"
+    "亮灯：🟢{green} 🟡{yellow} 🔴{red}{plan_flags}"
+)
 OVERVIEW_PLAN_FLAGS = "\n上月计划在本月进展中未体现：{count}项（问“某项目进展”可看详情）"
 PERIOD_STATES = {"open": "填报中", "closed": "已关闭"}
 LAGGING_HEAD = "{code}落后于序时进度（{schedule}）的项目共{count}项，按差距排序："
@@ -167,8 +180,10 @@ MISSING_HEAD = "{code}还有{count}个单位未报送{deadline}："
 MISSING_LINE = "· {unit}：{numbers}"
 MISSING_NONE = "{code}各单位都已报送。✅"
 UNIT_HEAD = "【{unit}】{code}共{count}个项目："
-ITEM_BLOCK = ("{emoji}[{number}] {content}\n  责任单位：{units}｜{status}｜完成{completion}（序时{schedule}）\n"
-              "  目标：{targets}\n  进展：{progress}\n  问题：{problems}\n  {plan_month}月计划：{plan}")
+ITEM_BLOCK = (
+    "{emoji}[{number}] {content}\n  责任单位：{units}｜{status}｜完成{completion}（序时{schedule}）\n"
+    "  目标：{targets}\n  进展：{progress}\n  问题：{problems}\n  {plan_month}月计划：{plan}"
+)
 ITEM_PLAN_FLAG = "  ⚠ 上月计划“{plan}”在本月进展中未体现"
 ITEM_NOT_FOUND = "没有找到与“{keyword}”有关的项目。可以换个说法，或发送“台账”查看全部项目。"
 ITEM_TOO_MANY = "与“{keyword}”有关的项目有{count}个，请说得更具体些：\n{items}"
@@ -195,7 +210,9 @@ RETURNED_NOTICE = "您单位【{unit}】填报的第{number}项（{code}）被�
 RETURNED_NO_CONTACT = "（注意：{unit}还没有绑定联络员，无法通知。）"
 
 # jobs (scheduled postings: reminders, escalation, weekly summary, monthly ledger)
-REMIND = "【{unit}】提醒：{code}报送期{deadline}，贵单位还有{count}个项目未填报：\n{items}\n请发送“填报”开始。"
+REMIND = (
+    "【{unit}】提醒：{code}报送期{deadline}，贵单位还有{count}个项目未填报：\n{items}\n请发送“填报”开始。"
+)
 REMIND_DEADLINE = "将于{deadline}截止"
 ESCALATE_HEAD = "{code}报送期已于{deadline}截止，还有{count}个单位未报送完毕："
 ESCALATE_LINE = "· {unit}：{numbers}"
@@ -231,10 +248,13 @@ FILE_WHERE_COLUMN = "“{column}”列"
 # ledger files sent in chat
 UPLOAD_NO_CONTENT = "没有收到文件内容，请重新发送台账文件（.docx、.xlsx 或 .txt）。"
 UPLOAD_FAILED = "台账文件没有导入：{error}\n请检查后重新发送。"
-UPLOAD_DONE = ("已导入台账《{ledger}》（{period}）：共{categories}类、{items}个项目、{units}个单位。\n"
-               "新增{created}项，修改{changed}项，停用{retired}项，导入进展{added}条。")
-UPLOAD_UNCHANGED = ("台账《{ledger}》（{period}）与已有内容一致，没有变化：共{categories}类、{items}个项目、"
-                    "{units}个单位。")
+UPLOAD_DONE = (
+    "已导入台账《{ledger}》（{period}）：共{categories}类、{items}个项目、{units}个单位。\n"
+    "新增{created}项，修改{changed}项，停用{retired}项，导入进展{added}条。"
+)
+UPLOAD_UNCHANGED = (
+    "台账《{ledger}》（{period}）与已有内容一致，没有变化：共{categories}类、{items}个项目、{units}个单位。"
+)
 
 # ------------------------------------------------------------------ the CLI (ledgerbot …), for operators
 CLI_NO_LEDGER = "还没有导入台账。先运行：ledgerbot import 台账文件"

@@ -40,7 +40,8 @@ async def db_url(backend, tmp_path):
     base = make_url(os.environ[PG_ENV])
     name = f"ledgerbot_test_{uuid.uuid4().hex[:10]}"
     admin_dsn = base.set(drivername="postgresql", database=base.database or "postgres").render_as_string(
-        hide_password=False)
+        hide_password=False
+    )
     conn = await asyncpg.connect(admin_dsn)
     try:
         await conn.execute(f'CREATE DATABASE "{name}"')
@@ -73,8 +74,12 @@ def settings(tmp_path):
     """Settings for a test: files and outbox in the test's folder."""
     from bot.settings import Settings
 
-    return Settings(database_url=f"sqlite:///{tmp_path / 'app.db'}", files_dir=tmp_path / "files",
-                    outbox_dir=tmp_path / "outbox", _env_file=None)
+    return Settings(
+        database_url=f"sqlite:///{tmp_path / 'app.db'}",
+        files_dir=tmp_path / "files",
+        outbox_dir=tmp_path / "outbox",
+        _env_file=None,
+    )
 
 
 @pytest.fixture
@@ -96,13 +101,15 @@ async def seeded_app(app):
 
 async def import_seed(application):
     """Import the seed ledger into ``application`` and make console:admin the coordinator."""
-    from handlers.manage.roles import ensure_console_admin
     from handlers.ledger.importer import import_ledger
     from handlers.ledger.reader import read_ledger_file
     from handlers.ledger.table import parse_table
+    from handlers.manage.roles import ensure_console_admin
 
     async with application.uow() as uow:
-        summary = await import_ledger(uow, parse_table(read_ledger_file(seed_path())), application.clock.now())
+        summary = await import_ledger(
+            uow, parse_table(read_ledger_file(seed_path())), application.clock.now()
+        )
     async with application.uow() as uow:
         await ensure_console_admin(uow, application.clock.now())
     return summary
@@ -113,5 +120,10 @@ def chat(app):
     """A console chat on the app (transcript style: await chat.say(...); chat.last_text)."""
     from bot.adapters.console import ConsoleChat
 
-    return ConsoleChat(app.engine, io.StringIO(), files_dir=app.settings.files_dir,
-                       outbox_dir=app.settings.outbox_dir, now=app.clock.now)
+    return ConsoleChat(
+        app.engine,
+        io.StringIO(),
+        files_dir=app.settings.files_dir,
+        outbox_dir=app.settings.outbox_dir,
+        now=app.clock.now,
+    )

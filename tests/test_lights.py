@@ -16,8 +16,10 @@ def test_schedule_is_the_elapsed_share_of_the_year_at_the_period_end():
     assert schedule_share(2025, 3, date(2025, 6, 1), date(2025, 12, 31)) == 0.0
 
 
-@pytest.mark.parametrize("completion,light", [(0.30, "green"), (0.16, "green"), (0.14, "yellow"),
-                                              (0.0, "yellow"), (0.5, "green")])
+@pytest.mark.parametrize(
+    ("completion", "light"),
+    [(0.30, "green"), (0.16, "green"), (0.14, "yellow"), (0.0, "yellow"), (0.5, "green")],
+)
 def test_numeric_lights_at_a_quarter(completion, light):
     assert item_light("in_progress", completion, 0.25, Thresholds())[0] == light
 
@@ -32,10 +34,18 @@ def test_completed_is_green_whatever_the_numbers():
     assert item_light("completed", 0.1, 0.9, Thresholds())[0] == "green"
 
 
-@pytest.mark.parametrize("status,share,light", [
-    ("not_started", 0.10, "green"), ("not_started", 1 / 3, "yellow"), ("not_started", 0.5, "red"),
-    ("preparing", 0.25, "green"), ("preparing", 0.34, "yellow"), ("preparing", 0.5, "red"),
-    ("in_progress", 0.5, "green"), ("in_progress", 1.0, "yellow"),
-])
+@pytest.mark.parametrize(
+    ("status", "share", "light"),
+    [
+        ("not_started", 0.10, "green"),
+        ("not_started", 1 / 3, "yellow"),
+        ("not_started", 0.5, "red"),
+        ("preparing", 0.25, "green"),
+        ("preparing", 0.34, "yellow"),
+        ("preparing", 0.5, "red"),
+        ("in_progress", 0.5, "green"),
+        ("in_progress", 1.0, "yellow"),
+    ],
+)
 def test_items_without_numbers_get_a_light_from_status_and_time(status, share, light):
     assert item_light(status, None, share, Thresholds())[0] == light

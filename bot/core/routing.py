@@ -19,8 +19,9 @@ Step = Callable[[IncomingMessage, ConversationState, Any], Awaitable[Turn]]
 Matcher = Callable[[IncomingMessage, ConversationState, Any], bool]
 Guard = Callable[[IncomingMessage, ConversationState, Any], Awaitable[Turn | None]]
 # authorize(msg, state, deps, allowed roles, command name, refusal text or None) -> a refusal, or None to go on
-Authorizer = Callable[[IncomingMessage, ConversationState, Any, frozenset[str], str, str | None],
-                      Awaitable[Turn | None]]
+Authorizer = Callable[
+    [IncomingMessage, ConversationState, Any, frozenset[str], str, str | None], Awaitable[Turn | None]
+]
 
 
 @dataclass(frozen=True)
@@ -73,8 +74,15 @@ class Router:
     guards: list[Guard] = field(default_factory=list)
     fallback: Step | None = None
 
-    def global_command(self, matcher: Matcher, step: Step, *, allow: frozenset[str] | None = None,
-                       command: str = "", refusal: str | None = None) -> None:
+    def global_command(
+        self,
+        matcher: Matcher,
+        step: Step,
+        *,
+        allow: frozenset[str] | None = None,
+        command: str = "",
+        refusal: str | None = None,
+    ) -> None:
         """Register a step that wins in any flow (取消, 帮助)."""
         self.globals_.append(Route(step, matcher, allow, command, refusal))
 
@@ -87,18 +95,27 @@ class Router:
         for name, step in flow.steps.items():
             self.step(flow.name, name.value, step, allow=flow.allow, command=flow.command)
 
-    def step(self, flow: str, name: str, step: Step, *, allow: frozenset[str] | None = None,
-             command: str = "") -> None:
+    def step(
+        self, flow: str, name: str, step: Step, *, allow: frozenset[str] | None = None, command: str = ""
+    ) -> None:
         """Register the step that answers a message while a chat is at ``flow``/``name``."""
         self.steps[(flow, name)] = Route(step, None, allow, command)
 
-    def entry(self, matcher: Matcher, step: Step, *, allow: frozenset[str] | None = None,
-              command: str = "", refusal: str | None = None) -> None:
+    def entry(
+        self,
+        matcher: Matcher,
+        step: Step,
+        *,
+        allow: frozenset[str] | None = None,
+        command: str = "",
+        refusal: str | None = None,
+    ) -> None:
         """Register a step that starts from an idle chat (or interrupts a flow when it matches)."""
         self.entries.append(Route(step, matcher, allow, command, refusal))
 
-    def resolve(self, msg: IncomingMessage, state: ConversationState, deps: Any, *,
-                include_globals: bool = True) -> Route:
+    def resolve(
+        self, msg: IncomingMessage, state: ConversationState, deps: Any, *, include_globals: bool = True
+    ) -> Route:
         """Return the route that should answer ``msg`` (guards aside)."""
         for route in self.globals_ if include_globals else ():
             if route.matches(msg, state, deps):
@@ -126,7 +143,9 @@ class Router:
     async def _run(self, route: Route, msg: IncomingMessage, state: ConversationState, deps: Any) -> Turn:
         if route.allow is not None:
             if self.authorize is None:
-                raise LookupError(f"route {route.command or route.step.__name__} needs roles but no authorizer")
+                raise LookupError(
+                    f"route {route.command or route.step.__name__} needs roles but no authorizer"
+                )
             refusal = await self.authorize(msg, state, deps, route.allow, route.command, route.refusal)
             if refusal is not None:
                 return refusal

@@ -5,11 +5,12 @@ from __future__ import annotations
 from bot.core.conversation import ConversationState, Turn
 from bot.core.messages import IncomingMessage
 from handlers import texts
-from handlers.flows import UnbindStep, unbind_at
-from handlers.commands import parse_command
 from handlers.access import contact_units, has_role, roles_of
-from handlers.turns import say
+from handlers.commands import parse_command
 from handlers.deps import Deps
+from handlers.flows import UnbindStep, unbind_at
+from handlers.turns import say
+
 
 async def help_step(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:
     """Answer 帮助 with what this person may do."""
@@ -34,11 +35,21 @@ async def bind_step(msg: IncomingMessage, state: ConversationState, deps: Deps) 
         return say(texts.BIND_USAGE, state)
     result, invite = await deps.uow.chats.use_invite(code, deps.now(), f"{msg.chat.platform}:{msg.user_id}")
     if result != "ok" or invite is None:
-        return say({"unknown": texts.BIND_UNKNOWN, "used": texts.BIND_USED,
-                    "expired": texts.BIND_EXPIRED}[result].format(code=code), state)
-    _, created = await deps.uow.chats.add_role(msg.chat.platform, msg.user_id, invite.role, deps.now(),
-                                               unit=invite.unit, display_name=msg.user_name,
-                                               chat_id=msg.chat.chat_id)
+        return say(
+            {"unknown": texts.BIND_UNKNOWN, "used": texts.BIND_USED, "expired": texts.BIND_EXPIRED}[
+                result
+            ].format(code=code),
+            state,
+        )
+    _, created = await deps.uow.chats.add_role(
+        msg.chat.platform,
+        msg.user_id,
+        invite.role,
+        deps.now(),
+        unit=invite.unit,
+        display_name=msg.user_name,
+        chat_id=msg.chat.chat_id,
+    )
     if invite.role != "contact":
         return say(texts.BOUND_ROLE.format(role=texts.ROLE_NAMES.get(invite.role, invite.role)), state)
     if not created:
@@ -63,8 +74,7 @@ async def unbind_step(msg: IncomingMessage, state: ConversationState, deps: Deps
             return say(texts.UNKNOWN_UNIT.format(name=wanted, units="、".join(units)), state)
         units = matches[:1]
     if len(units) > 1:
-        return say(texts.CHOOSE_UNIT, unbind_at(UnbindStep.CHOOSE_UNIT, {"units": units}),
-                   choices=units)
+        return say(texts.CHOOSE_UNIT, unbind_at(UnbindStep.CHOOSE_UNIT, {"units": units}), choices=units)
     await deps.uow.chats.remove_role(msg.chat.platform, msg.user_id, "contact", units[0])
     return say(texts.UNBOUND.format(unit=units[0]))
 

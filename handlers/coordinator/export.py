@@ -10,13 +10,23 @@ from bot.core.replies import FileReply, ImageReply
 from handlers import texts
 from handlers.commands import parse_command
 from handlers.current import current_ledger, latest_period
-from handlers.turns import say, turn
-from handlers.ledger.compile import compile_ledger
 from handlers.deps import Deps
+from handlers.ledger.compile import compile_ledger
 from handlers.ledger.renderers import MEDIA_TYPES, render
+from handlers.turns import say, turn
 
-_KINDS = {"word": "docx", "docx": "docx", "文档": "docx", "excel": "xlsx", "xlsx": "xlsx", "表格": "xlsx",
-          "图表": "png", "图片": "png", "png": "png", "json": "json"}
+_KINDS = {
+    "word": "docx",
+    "docx": "docx",
+    "文档": "docx",
+    "excel": "xlsx",
+    "xlsx": "xlsx",
+    "表格": "xlsx",
+    "图表": "png",
+    "图片": "png",
+    "png": "png",
+    "json": "json",
+}
 
 
 async def export_step(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:
@@ -46,5 +56,7 @@ async def export_step(msg: IncomingMessage, state: ConversationState, deps: Deps
     content = data if isinstance(data, bytes) else data.encode("utf-8")
     if fmt == "png":
         return turn(ImageReply(filename=filename, content=content, caption=caption), state=state)
-    return turn(FileReply(filename=filename, media_type=MEDIA_TYPES[fmt], content=content, caption=caption),
-                state=state)
+    return turn(
+        FileReply(filename=filename, media_type=MEDIA_TYPES[fmt], content=content, caption=caption),
+        state=state,
+    )

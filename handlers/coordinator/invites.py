@@ -13,7 +13,13 @@ from handlers.manage.roles import find_unit
 from handlers.turns import say
 
 # Words after 邀请 that name a role instead of a unit.
-ROLE_WORDS = {"查阅": "viewer", "领导": "viewer", "viewer": "viewer", "督查室": "coordinator", "coordinator": "coordinator"}
+ROLE_WORDS = {
+    "查阅": "viewer",
+    "领导": "viewer",
+    "viewer": "viewer",
+    "督查室": "coordinator",
+    "coordinator": "coordinator",
+}
 
 
 def invited_role(text: str) -> str | None:
@@ -33,10 +39,14 @@ async def invite_step(msg: IncomingMessage, state: ConversationState, deps: Deps
     role = ROLE_WORDS.get(name)
     if role:
         code = await create_invite(deps.uow, "", deps.now(), hours, by, role)
-        return say(texts.INVITE_ROLE_CREATED.format(role=texts.ROLE_NAMES[role], hours=hours, code=code), state)
+        return say(
+            texts.INVITE_ROLE_CREATED.format(role=texts.ROLE_NAMES[role], hours=hours, code=code), state
+        )
     ledger = await current_ledger(deps)
     unit, units = await find_unit(deps.uow, name, ledger.id if ledger else None)
     if unit is None:
-        return say(texts.UNKNOWN_UNIT.format(name=name, units="、".join(u.name for u in units) or "无"), state)
+        return say(
+            texts.UNKNOWN_UNIT.format(name=name, units="、".join(u.name for u in units) or "无"), state
+        )
     code = await create_invite(deps.uow, unit.name, deps.now(), hours, by)
     return say(texts.INVITE_CREATED.format(unit=unit.name, hours=hours, code=code), state)

@@ -6,8 +6,8 @@ from bot.core.conversation import ConversationState, Turn
 from bot.core.messages import IncomingMessage
 from handlers import texts
 from handlers.current import current_ledger
-from handlers.turns import say
 from handlers.deps import Deps
+from handlers.turns import say
 
 
 async def items_step(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:
@@ -23,5 +23,7 @@ async def items_step(msg: IncomingMessage, state: ConversationState, deps: Deps)
         if (item.seq, item.category) != last:
             last = (item.seq, item.category)
             lines.append(texts.LEDGER_CATEGORY.format(seq=item.seq, name=item.category))
-        lines.append(texts.LEDGER_ITEM.format(number=item.number, content=item.content, units="、".join(item.units)))
+        lines.append(
+            texts.LEDGER_ITEM.format(number=item.number, content=item.content, units="、".join(item.units))
+        )
     return say("\n".join(lines), state)

@@ -8,11 +8,19 @@ from bot.core.conversation import ConversationState, Turn
 from bot.core.messages import IncomingMessage
 from handlers import texts
 from handlers.commands import parse_command
-from handlers.current import current_ledger, open_period as current_open
-from handlers.turns import say
+from handlers.current import current_ledger
+from handlers.current import open_period as current_open
 from handlers.deps import Deps
-from handlers.manage.periods import PeriodError, close_period, open_period, parse_code, parse_deadline, set_deadline
+from handlers.manage.periods import (
+    PeriodError,
+    close_period,
+    open_period,
+    parse_code,
+    parse_deadline,
+    set_deadline,
+)
 from handlers.manage.prompts import deadline_text, period_prompts
+from handlers.turns import say
 
 _CODE = re.compile(r"\d{4}\s*(?:-|年|/|\.)\s*\d{1,2}\s*月?")
 
@@ -27,7 +35,7 @@ async def open_step(msg: IncomingMessage, state: ConversationState, deps: Deps) 
         return say(texts.OPEN_USAGE if ledger else texts.NO_LEDGER, state)
     try:
         code = parse_code(m.group(0))
-        rest = (args[:m.start()] + args[m.end():]).replace("截止", " ").replace("时间", " ").strip()
+        rest = (args[: m.start()] + args[m.end() :]).replace("截止", " ").replace("时间", " ").strip()
         deadline = parse_deadline(rest, code) if rest else None
         period = await open_period(deps.uow, ledger, code, deadline, deps.now())
     except PeriodError as exc:
@@ -60,7 +68,7 @@ async def deadline_step(msg: IncomingMessage, state: ConversationState, deps: De
     m = _CODE.search(args)
     try:
         if m:
-            code, rest = parse_code(m.group(0)), args[m.end():]
+            code, rest = parse_code(m.group(0)), args[m.end() :]
         else:
             period = await current_open(deps, ledger)
             if period is None:
@@ -71,4 +79,6 @@ async def deadline_step(msg: IncomingMessage, state: ConversationState, deps: De
         period = await set_deadline(deps.uow, ledger, code, parse_deadline(rest.strip(), code), deps.now())
     except PeriodError as exc:
         return say(str(exc), state)
-    return say(texts.DEADLINE_SET.format(code=code, deadline=deadline_text(period).replace("，截止", "")), state)
+    return say(
+        texts.DEADLINE_SET.format(code=code, deadline=deadline_text(period).replace("，截止", "")), state
+    )

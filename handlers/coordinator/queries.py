@@ -8,27 +8,34 @@ from bot.core.messages import IncomingMessage
 from handlers import texts
 from handlers.commands import parse_command
 from handlers.current import current_ledger, latest_period
-from handlers.turns import say
-from handlers.ledger.compile import compile_ledger
 from handlers.deps import Deps
-from handlers.manage.prompts import deadline_text
 from handlers.filing.view import num, pair
+from handlers.ledger.compile import compile_ledger
+from handlers.manage.prompts import deadline_text
+from handlers.turns import say
 from nlp.intents import Query, QueryKind, Vocabulary, match_items, parse_query, plan_terms
 from reports.ledger import Ledger, LedgerRow
 from reports.lights import LIGHT_EMOJI
 from storage.schemas import ItemInfo, LedgerInfo, PeriodInfo
 
 MAX_LINES = 15
-_COMMAND_KINDS: dict[str, QueryKind] = {"overview": "overview", "lagging": "lagging", "missing": "missing", "unit": "unit", "item": "item",
-                  "history": "history"}
+_COMMAND_KINDS: dict[str, QueryKind] = {
+    "overview": "overview",
+    "lagging": "lagging",
+    "missing": "missing",
+    "unit": "unit",
+    "item": "item",
+    "history": "history",
+}
 
 
 async def vocabulary(deps: Deps, ledger: LedgerInfo) -> tuple[Vocabulary, list[ItemInfo]]:
     """Return the ledger's own words (units, aliases, items) and its items; teach the segmenter the names."""
     items = await deps.uow.ledgers.items(ledger.id)
     units = await deps.uow.ledgers.units(ledger.id)
-    vocab = Vocabulary(units=tuple((u.name, u.aliases) for u in units),
-                       items=tuple((i.id, i.content) for i in items))
+    vocab = Vocabulary(
+        units=tuple((u.name, u.aliases) for u in units), items=tuple((i.id, i.content) for i in items)
+    )
     deps.segmenter.add_words([*vocab.words(), *(t.name for i in items for t in i.targets)])
     return vocab, items
 
@@ -38,7 +45,7 @@ def recognise(text: str, vocab: Vocabulary) -> Query | None:
     cmd = parse_command(text)
     if cmd and cmd.name in _COMMAND_KINDS:
         kind = _COMMAND_KINDS[cmd.name]
-        if kind in ("unit",):
+        if kind == "unit":
             found = parse_query(cmd.args, vocab)
             return Query(kind="unit", unit=found.unit if found else None, keyword=cmd.args)
         if kind in ("item", "history"):
@@ -66,7 +73,9 @@ async def query_step(msg: IncomingMessage, state: ConversationState, deps: Deps)
     elif query.kind == "missing":
         text = await _missing(deps, period, by_id)
     elif query.kind == "unit":
-        text = await _unit(deps, ledger, period, compiled, by_id, query.unit) if query.unit else texts.QUERY_HELP
+        text = (
+            await _unit(deps, ledger, period, compiled, by_id, query.unit) if query.unit else texts.QUERY_HELP
+        )
     else:
         ids = match_items(query.keyword or "", vocab, deps.segmenter)
         if not ids:
@@ -78,7 +87,9 @@ async def query_step(msg: IncomingMessage, state: ConversationState, deps: Deps)
             text = "\n\n".join([await _history(deps, by_id[i]) for i in ids])
         else:
             rows = {r.item_id: r for r in compiled.rows}
-            text = "\n\n".join([await _item_block(deps, ledger, period, compiled, rows[i], by_id[i]) for i in ids])
+            text = "\n\n".join(
+                [await _item_block(deps, ledger, period, compiled, rows[i], by_id[i]) for i in ids]
+            )
     return say(text, state)
 
 
@@ -87,7 +98,7 @@ def _pct(value: float | None) -> str:
 
 
 async def _overview(deps: Deps, ledger: LedgerInfo, period: PeriodInfo, compiled: Ledger, by_id) -> str:
-    counts = {s: 0 for s in texts.STATUS_LABELS}
+    counts = dict.fromkeys(texts.STATUS_LABELS, 0)
     lights = {"green": 0, "yellow": 0, "red": 0}
     for row in compiled.rows:
         counts[row.status] += 1
@@ -98,13 +109,24 @@ async def _overview(deps: Deps, ledger: LedgerInfo, period: PeriodInfo, compiled
         if await _plan_not_mentioned(deps, ledger, period, row):
             flags += 1
     return texts.OVERVIEW.format(
-        title=compiled.title, code=period.code, state=texts.PERIOD_STATES.get(period.state, period.state),
-        schedule=_pct(compiled.schedule), units=len(compiled.reported_units) + len(compiled.missing_units),
-        reported=len(compiled.reported_units), missing=len(missing),
-        missing_names=("：" + "、".join(missing)) if missing else "", items=len(compiled.rows),
-        completed=counts["completed"], in_progress=counts["in_progress"], preparing=counts["preparing"],
-        not_started=counts["not_started"], green=lights["green"], yellow=lights["yellow"], red=lights["red"],
-        plan_flags=texts.OVERVIEW_PLAN_FLAGS.format(count=flags) if flags else "")
+        title=compiled.title,
+        code=period.code,
+        state=texts.PERIOD_STATES.get(period.state, period.state),
+        schedule=_pct(compiled.schedule),
+        units=len(compiled.reported_units) + len(compiled.missing_units),
+        reported=len(compiled.reported_units),
+        missing=len(missing),
+        missing_names=("：" + "、".join(missing)) if missing else "",
+        items=len(compiled.rows),
+        completed=counts["completed"],
+        in_progress=counts["in_progress"],
+        preparing=counts["preparing"],
+        not_started=counts["not_started"],
+        green=lights["green"],
+        yellow=lights["yellow"],
+        red=lights["red"],
+        plan_flags=texts.OVERVIEW_PLAN_FLAGS.format(count=flags) if flags else "",
+    )
 
 
 def _lagging(compiled: Ledger, by_id, unit: str | None) -> str:
@@ -112,11 +134,21 @@ def _lagging(compiled: Ledger, by_id, unit: str | None) -> str:
     rows.sort(key=lambda r: -(r.gap or 0))
     if not rows:
         return texts.LAGGING_NONE.format(code=compiled.period, schedule=_pct(compiled.schedule))
-    lines = [texts.LAGGING_HEAD.format(code=compiled.period, schedule=_pct(compiled.schedule), count=len(rows))]
+    lines = [
+        texts.LAGGING_HEAD.format(code=compiled.period, schedule=_pct(compiled.schedule), count=len(rows))
+    ]
     for r in rows[:MAX_LINES]:
-        lines.append(texts.LAGGING_LINE.format(
-            emoji=LIGHT_EMOJI[r.light], number=by_id[r.item_id].number, content=r.content, units="、".join(r.units),
-            completion=_pct(r.completion), gap=num(round(r.gap or 0)), status=texts.STATUS_LABELS[r.status]))
+        lines.append(
+            texts.LAGGING_LINE.format(
+                emoji=LIGHT_EMOJI[r.light],
+                number=by_id[r.item_id].number,
+                content=r.content,
+                units="、".join(r.units),
+                completion=_pct(r.completion),
+                gap=num(round(r.gap or 0)),
+                status=texts.STATUS_LABELS[r.status],
+            )
+        )
     if len(rows) > MAX_LINES:
         lines.append(texts.LAGGING_MORE.format(count=len(rows) - MAX_LINES))
     return "\n".join(lines)
@@ -145,7 +177,10 @@ async def _missing(deps: Deps, period: PeriodInfo, by_id) -> str:
     if not missing:
         return texts.MISSING_NONE.format(code=period.code)
     lines = [texts.MISSING_HEAD.format(code=period.code, count=len(missing), deadline=deadline_text(period))]
-    lines += [texts.MISSING_LINE.format(unit=u, numbers="、".join(f"[{n}]" for n in nums)) for u, nums in missing.items()]
+    lines += [
+        texts.MISSING_LINE.format(unit=u, numbers="、".join(f"[{n}]" for n in nums))
+        for u, nums in missing.items()
+    ]
     return "\n".join(lines)
 
 
@@ -165,17 +200,28 @@ def _targets(row: LedgerRow) -> str:
 
 async def _item_block(deps: Deps, ledger, period, compiled: Ledger, row: LedgerRow, item: ItemInfo) -> str:
     text = texts.ITEM_BLOCK.format(
-        emoji=LIGHT_EMOJI[row.light], number=item.number, content=row.content, units="、".join(row.units),
-        status=texts.STATUS_LABELS[row.status], completion=_pct(row.completion), schedule=_pct(row.schedule),
-        targets=_targets(row), progress=row.progress or texts.NOT_REPORTED, problems=row.problems or "—",
-        plan_month=compiled.plan_month, plan=row.plan or "—")
+        emoji=LIGHT_EMOJI[row.light],
+        number=item.number,
+        content=row.content,
+        units="、".join(row.units),
+        status=texts.STATUS_LABELS[row.status],
+        completion=_pct(row.completion),
+        schedule=_pct(row.schedule),
+        targets=_targets(row),
+        progress=row.progress or texts.NOT_REPORTED,
+        problems=row.problems or "—",
+        plan_month=compiled.plan_month,
+        plan=row.plan or "—",
+    )
     plan = await _plan_not_mentioned(deps, ledger, period, row)
     if plan:
         text += "\n" + texts.ITEM_PLAN_FLAG.format(plan=plan)
     return text
 
 
-async def _plan_not_mentioned(deps: Deps, ledger: LedgerInfo, period: PeriodInfo, row: LedgerRow) -> str | None:
+async def _plan_not_mentioned(
+    deps: Deps, ledger: LedgerInfo, period: PeriodInfo, row: LedgerRow
+) -> str | None:
     """Return last period's plan when this period's progress mentions none of its concrete terms."""
     if not row.progress:
         return None
@@ -197,7 +243,15 @@ async def _history(deps: Deps, item: ItemInfo) -> str:
     for s in revisions:
         who = texts.IMPORTED if s.source == "import" else (s.unit or s.author)
         review = texts.REVIEW_LABELS.get(s.review, "").format(reason=s.review_reason)
-        lines.append(texts.HISTORY_LINE.format(
-            code=s.period_code, revision=s.revision, who=who, when=f"{s.created_at.astimezone(SHANGHAI):%m-%d %H:%M}",
-            status=texts.STATUS_LABELS.get(s.status, s.status), review=review, progress=s.progress or "—"))
+        lines.append(
+            texts.HISTORY_LINE.format(
+                code=s.period_code,
+                revision=s.revision,
+                who=who,
+                when=f"{s.created_at.astimezone(SHANGHAI):%m-%d %H:%M}",
+                status=texts.STATUS_LABELS.get(s.status, s.status),
+                review=review,
+                progress=s.progress or "—",
+            )
+        )
     return "\n".join(lines)

@@ -7,12 +7,12 @@ from pathlib import Path
 
 from bot.core.conversation import ConversationState, Turn
 from bot.core.messages import IncomingMessage
-from handlers.turns import say
-from handlers.deps import Deps
-from handlers.ledger.importer import import_ledger
-from handlers.ledger.files import parse_ledger_file
-from handlers.ledger.reader import LedgerFileError
 from handlers import texts
+from handlers.deps import Deps
+from handlers.ledger.files import parse_ledger_file
+from handlers.ledger.importer import import_ledger
+from handlers.ledger.reader import LedgerFileError
+from handlers.turns import say
 
 _log = logging.getLogger(__name__)
 
@@ -31,7 +31,17 @@ async def upload_step(msg: IncomingMessage, state: ConversationState, deps: Deps
     summary = await import_ledger(deps.uow, parsed, deps.now(), author=author, commit=False)
     _log.info("imported %s (%s) from a file sent by %s", attachment.filename, summary.period, author)
     template = texts.UPLOAD_DONE if summary.changed else texts.UPLOAD_UNCHANGED
-    return say(template.format(ledger=summary.ledger, period=summary.period, categories=summary.categories,
-                               items=summary.items, units=summary.units, created=summary.items_created,
-                               changed=summary.items_changed, retired=summary.items_retired,
-                               added=summary.submissions_added), state)
+    return say(
+        template.format(
+            ledger=summary.ledger,
+            period=summary.period,
+            categories=summary.categories,
+            items=summary.items,
+            units=summary.units,
+            created=summary.items_created,
+            changed=summary.items_changed,
+            retired=summary.items_retired,
+            added=summary.submissions_added,
+        ),
+        state,
+    )

@@ -7,10 +7,10 @@ import re
 from bot.core.messages import IncomingMessage
 from handlers import texts
 from handlers.current import flow_ledger
-from handlers.ledger.compile import achieved_before
 from handlers.deps import Deps
 from handlers.filing.store import file_revision, load_item, nlp_target
 from handlers.filing.view import short_summary
+from handlers.ledger.compile import achieved_before
 from nlp.progress import parse_progress
 from nlp.reply import is_none, split_items, split_parts
 
@@ -21,8 +21,8 @@ def numbered_parts(text: str, numbers: set[int]) -> dict[int, str]:
     """Split text at lines starting with one of our item numbers ("24. …", "[24] …", "（24）…")."""
     marks = [m for m in _ITEM_MARK.finditer(text) if int(m.group(1)) in numbers]
     out: dict[int, str] = {}
-    for m, nxt in zip(marks, marks[1:] + [None]):
-        body = text[m.end(): nxt.start() if nxt else len(text)].strip()
+    for m, nxt in zip(marks, [*marks[1:], None], strict=False):
+        body = text[m.end() : nxt.start() if nxt else len(text)].strip()
         if body:
             out[int(m.group(1))] = body
     return out if len(out) == len(marks) else {}
@@ -36,7 +36,7 @@ async def numbered_answers(deps: Deps, data: dict, text: str) -> dict[int, str] 
     parts = numbered_parts(text, set(by_number)) or split_items(text)
     if len(parts) < 2:
         return None
-    remaining = data["queue"][data["pos"]:]
+    remaining = data["queue"][data["pos"] :]
     if all(n in by_number for n in parts):  # the [N] numbers we show win over ordinal positions
         return {by_number[n]: t for n, t in parts.items()}
     if sorted(parts) == list(range(1, len(remaining) + 1)) and len(remaining) >= 2:
@@ -53,19 +53,32 @@ async def file_many(msg: IncomingMessage, deps: Deps, data: dict, parts: dict[in
         split = split_parts(text)
         progress = split.progress or text
         previous = await achieved_before(deps.uow, item.ledger_id, data["period"], item.id)
-        result = parse_progress(item.content, progress, targets=[nlp_target(t) for t in item.targets],
-                                previous=previous or None)
+        result = parse_progress(
+            item.content, progress, targets=[nlp_target(t) for t in item.targets], previous=previous or None
+        )
         if result.ambiguities:
             later.append(item_id)
             lines.append(texts.MULTI_NEEDS_CHECK.format(number=item.number))
             continue
         achieved = {link.target: link.value for link in result.links}
         problems = "无" if is_none(split.problems) else split.problems
-        await file_revision(deps, data, item, msg, progress=progress, problems=problems, plan=split.plan,
-                            status=result.status, achieved=achieved, inbox=deps.inbox_id)
+        await file_revision(
+            deps,
+            data,
+            item,
+            msg,
+            progress=progress,
+            problems=problems,
+            plan=split.plan,
+            status=result.status,
+            achieved=achieved,
+            inbox=deps.inbox_id,
+        )
         filed.append(item_id)
-        lines.append(texts.MULTI_LINE.format(number=item.number, summary=short_summary(item, achieved, result.status)))
+        lines.append(
+            texts.MULTI_LINE.format(number=item.number, summary=short_summary(item, achieved, result.status))
+        )
     head = texts.MULTI_FILED.format(count=len(parts) - len(later))
-    queue = [i for i in data["queue"][data["pos"]:] if i not in filed]
-    data = {**data, "queue": data["queue"][:data["pos"]] + queue, "filed": filed, "draft": None}
+    queue = [i for i in data["queue"][data["pos"] :] if i not in filed]
+    data = {**data, "queue": data["queue"][: data["pos"]] + queue, "filed": filed, "draft": None}
     return "\n".join([head, *lines]), data

@@ -8,18 +8,18 @@ from bot.core.conversation import IDLE, ConversationState, Turn
 from bot.core.messages import IncomingMessage
 from bot.core.replies import TextReply
 from handlers import texts
-from handlers.flows import FilingStep, filing_at
 from handlers.commands import clean_text, normalize, parse_command
 from handlers.current import current_ledger, flow_ledger, open_period
-from handlers.turns import say
-from handlers.filing.units import unit_for
-from handlers.ledger.compile import achieved_before
 from handlers.deps import Deps
-from handlers.filing.mine import mine_for_unit
-from handlers.manage.prompts import deadline_text
 from handlers.filing.answers import file_many, numbered_answers
+from handlers.filing.mine import mine_for_unit
 from handlers.filing.store import file_revision, load_item, load_period, nlp_target
+from handlers.filing.units import unit_for
 from handlers.filing.view import item_prompt, scaled, understood
+from handlers.flows import FilingStep, filing_at
+from handlers.ledger.compile import achieved_before
+from handlers.manage.prompts import deadline_text
+from handlers.turns import say
 from nlp.progress import parse_progress
 from nlp.reply import is_none, split_parts
 from storage.schemas import ItemInfo, LedgerInfo, PeriodInfo
@@ -49,7 +49,9 @@ async def _returned(deps: Deps, period: PeriodInfo, item_id: int, unit: str) -> 
 
 
 def _past_deadline_text(period: PeriodInfo) -> str:
-    return texts.PAST_DEADLINE.format(code=period.code, deadline=deadline_text(period).lstrip("，").replace("截止", ""))
+    return texts.PAST_DEADLINE.format(
+        code=period.code, deadline=deadline_text(period).lstrip("，").replace("截止", "")
+    )
 
 
 # ------------------------------------------------------------------ entries
@@ -149,17 +151,24 @@ async def _prompt(deps: Deps, data: dict, prefix: tuple[str, ...] = ()) -> Turn:
     current = await deps.uow.submissions.latest(period.id, item_id=item.id, unit=data["unit"])
     text = item_prompt(item, data["pos"] + 1, len(data["queue"]), mine, current[0] if current else None)
     data = {**data, "draft": None}
-    replies = tuple(TextReply(text=p) for p in prefix) + (TextReply(text=text, choices=("跳过",)),)
+    replies = (*tuple(TextReply(text=p) for p in prefix), TextReply(text=text, choices=("跳过",)))
     return Turn(replies=replies, state=filing_at(FilingStep.PROGRESS, data))
 
 
 def _finish(data: dict, prefix: tuple[str, ...]) -> Turn:
     skipped = data.get("skipped", [])
-    extra = texts.FINISHED_SKIPPED.format(count=len(skipped), numbers="、".join(map(str, data.get("skipped_numbers", [])))) \
-        if skipped else ""
+    extra = (
+        texts.FINISHED_SKIPPED.format(
+            count=len(skipped), numbers="、".join(map(str, data.get("skipped_numbers", [])))
+        )
+        if skipped
+        else ""
+    )
     replies = tuple(TextReply(text=p) for p in prefix)
-    return Turn(replies=replies + (TextReply(text=texts.FINISHED.format(filed=len(data["filed"]), skipped=extra)),),
-                state=IDLE)
+    return Turn(
+        replies=(*replies, TextReply(text=texts.FINISHED.format(filed=len(data["filed"]), skipped=extra))),
+        state=IDLE,
+    )
 
 
 async def _advance(deps: Deps, data: dict, prefix: tuple[str, ...] = ()) -> Turn:
@@ -184,18 +193,27 @@ async def _understand(deps: Deps, data: dict, item: ItemInfo, text: str) -> Turn
     parts = split_parts(text)
     progress = parts.progress or text
     previous = await achieved_before(deps.uow, item.ledger_id, data["period"], item.id)
-    result = parse_progress(item.content, progress, targets=[nlp_target(t) for t in item.targets],
-                            previous=previous or None)
+    result = parse_progress(
+        item.content, progress, targets=[nlp_target(t) for t in item.targets], previous=previous or None
+    )
     achieved = {link.target: link.value for link in result.links}
     pending = [a.model_dump() for a in result.ambiguities]
     bare = None
     if item.targets and not achieved:
         m = _BARE.search(progress)
         bare = m.group(1) if m else None
-    draft = {"item": item.id, "progress": progress, "problems": parts.problems or None,
-             "plan": parts.plan or None, "achieved": {str(k): v for k, v in achieved.items()},
-             "status": result.status, "pending": pending, "previous": {str(k): v for k, v in previous.items()},
-             "inbox": deps.inbox_id, "bare": bare}
+    draft = {
+        "item": item.id,
+        "progress": progress,
+        "problems": parts.problems or None,
+        "plan": parts.plan or None,
+        "achieved": {str(k): v for k, v in achieved.items()},
+        "status": result.status,
+        "pending": pending,
+        "previous": {str(k): v for k, v in previous.items()},
+        "inbox": deps.inbox_id,
+        "bare": bare,
+    }
     return await _next_question(deps, {**data, "draft": draft}, item)
 
 
@@ -221,21 +239,34 @@ def _question(item: ItemInfo, amb: dict, draft: dict) -> tuple[str, tuple[str, .
     kind = amb["kind"]
     if kind == "increment_or_total":
         previous = draft["previous"].get(str(amb.get("target")))
-        return (texts.ASK_INCREMENT_OR_TOTAL.format(value=value, unit=unit, name=name, previous=scaled(previous, unit)),
-                texts.CHOICES_INCREMENT_OR_TOTAL)
+        return (
+            texts.ASK_INCREMENT_OR_TOTAL.format(
+                value=value, unit=unit, name=name, previous=scaled(previous, unit)
+            ),
+            texts.CHOICES_INCREMENT_OR_TOTAL,
+        )
     if kind == "which_target":
         options = tuple(targets[i].name for i in amb.get("candidates", ()) if i in targets)
         return texts.ASK_WHICH_TARGET.format(value=value, unit=unit), options
     if kind == "decrease":
         previous = draft["previous"].get(str(amb.get("target")))
-        return (texts.ASK_DECREASE.format(name=name, value=value, unit=unit, previous=scaled(previous, unit)),
-                texts.CHOICES_CONFIRM_VALUE)
+        return (
+            texts.ASK_DECREASE.format(name=name, value=value, unit=unit, previous=scaled(previous, unit)),
+            texts.CHOICES_CONFIRM_VALUE,
+        )
     if kind == "over_target":
-        return (texts.ASK_OVER_TARGET.format(name=name, value=value, unit=unit, target=scaled(t.value if t else None, unit)),
-                texts.CHOICES_CONFIRM_VALUE)
-    return (texts.ASK_CLAIM_BELOW.format(name=name, value=value, unit=unit,
-                                         target=scaled(t.value if t else None, unit)),
-            texts.CHOICES_CONFIRM_VALUE)
+        return (
+            texts.ASK_OVER_TARGET.format(
+                name=name, value=value, unit=unit, target=scaled(t.value if t else None, unit)
+            ),
+            texts.CHOICES_CONFIRM_VALUE,
+        )
+    return (
+        texts.ASK_CLAIM_BELOW.format(
+            name=name, value=value, unit=unit, target=scaled(t.value if t else None, unit)
+        ),
+        texts.CHOICES_CONFIRM_VALUE,
+    )
 
 
 async def clarify_step(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:
@@ -244,7 +275,7 @@ async def clarify_step(msg: IncomingMessage, state: ConversationState, deps: Dep
     draft = data["draft"]
     item = await load_item(deps, draft["item"])
     amb = draft["pending"][0]
-    question, choices = _question(item, amb, draft)
+    _, choices = _question(item, amb, draft)
     answer = _pick(normalize(msg.text), choices)
     if answer is None:
         return say(texts.CHOOSE_ONE.format(choices=" / ".join(choices)), state, choices=choices)
@@ -273,8 +304,11 @@ async def confirm_step(msg: IncomingMessage, state: ConversationState, deps: Dep
     data = dict(state.data)
     answer = _pick(normalize(msg.text), texts.CONFIRM_CHOICES)
     if answer is None:
-        return say(texts.CHOOSE_ONE.format(choices=" / ".join(texts.CONFIRM_CHOICES)), state,
-                   choices=texts.CONFIRM_CHOICES)
+        return say(
+            texts.CHOOSE_ONE.format(choices=" / ".join(texts.CONFIRM_CHOICES)),
+            state,
+            choices=texts.CONFIRM_CHOICES,
+        )
     draft = data["draft"]
     if answer == "重填":
         return say(texts.REDO, filing_at(FilingStep.PROGRESS, {**data, "draft": None}))
@@ -311,16 +345,28 @@ async def plan_step(msg: IncomingMessage, state: ConversationState, deps: Deps) 
 
 async def _file_and_next(deps: Deps, data: dict, item: ItemInfo, msg: IncomingMessage) -> Turn:
     draft = data["draft"]
-    sub = await file_revision(deps, data, item, msg, progress=draft["progress"], problems=draft.get("problems") or "",
-                      plan=draft.get("plan") or "", status=draft["status"],
-                      achieved={int(k): v for k, v in draft["achieved"].items()}, inbox=draft.get("inbox"))
+    sub = await file_revision(
+        deps,
+        data,
+        item,
+        msg,
+        progress=draft["progress"],
+        problems=draft.get("problems") or "",
+        plan=draft.get("plan") or "",
+        status=draft["status"],
+        achieved={int(k): v for k, v in draft["achieved"].items()},
+        inbox=draft.get("inbox"),
+    )
     data = {**data, "filed": data["filed"] + [item.id]}
     return await _advance(deps, data, (texts.FILED_ITEM.format(number=item.number, revision=sub.revision),))
 
 
 async def _skip(deps: Deps, data: dict, item: ItemInfo) -> Turn:
-    data = {**data, "skipped": data["skipped"] + [item.id],
-            "skipped_numbers": data.get("skipped_numbers", []) + [item.number]}
+    data = {
+        **data,
+        "skipped": data["skipped"] + [item.id],
+        "skipped_numbers": [*data.get("skipped_numbers", []), item.number],
+    }
     return await _advance(deps, data, (texts.SKIPPED_ITEM.format(number=item.number),))
 
 
@@ -332,8 +378,18 @@ def _pick(text: str, choices: tuple[str, ...]) -> str | None:
     for c in choices:
         if text == c:
             return c
-    aliases = {"对": "确认", "是": "确认", "好": "确认", "ok": "确认", "确定": "确认", "没问题": "确认",
-               "确认无误": "确认无误", "新增": "本月新增", "累计": "累计总数", "总数": "累计总数"}
+    aliases = {
+        "对": "确认",
+        "是": "确认",
+        "好": "确认",
+        "ok": "确认",
+        "确定": "确认",
+        "没问题": "确认",
+        "确认无误": "确认无误",
+        "新增": "本月新增",
+        "累计": "累计总数",
+        "总数": "累计总数",
+    }
     mapped = aliases.get(text.lower())
     if mapped in choices:
         return mapped
@@ -343,5 +399,4 @@ def _pick(text: str, choices: tuple[str, ...]) -> str | None:
 
 
 def _is_choice(text: str, choice: str) -> bool:
-    return text.strip().rstrip("。") == choice or text.strip().lower() in ("/skip",) and choice == "跳过"
-
+    return text.strip().rstrip("。") == choice or (text.strip().lower() == "/skip" and choice == "跳过")

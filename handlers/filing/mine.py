@@ -6,10 +6,10 @@ from bot.core.conversation import ConversationState, Turn
 from bot.core.messages import IncomingMessage
 from handlers import texts
 from handlers.current import current_ledger, latest_period
-from handlers.turns import say
-from handlers.filing.units import unit_for
 from handlers.deps import Deps
+from handlers.filing.units import unit_for
 from handlers.filing.view import mine_line
+from handlers.turns import say
 
 
 async def mine_step(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:

@@ -26,15 +26,37 @@ async def load_period(deps: Deps, code: str) -> PeriodInfo:
     return period
 
 
-async def file_revision(deps: Deps, data: dict, item: ItemInfo, msg: IncomingMessage, *, progress: str,
-                        problems: str, plan: str, status: str, achieved: dict[int, float],
-                        inbox: int | None) -> SubmissionInfo:
+async def file_revision(
+    deps: Deps,
+    data: dict,
+    item: ItemInfo,
+    msg: IncomingMessage,
+    *,
+    progress: str,
+    problems: str,
+    plan: str,
+    status: str,
+    achieved: dict[int, float],
+    inbox: int | None,
+) -> SubmissionInfo:
     """File one new revision of the unit's part of an item."""
     period = await load_period(deps, data["period"])
-    return await deps.uow.submissions.add(NewSubmission(
-        period_id=period.id, item_id=item.id, unit=data["unit"], progress=progress, problems=problems, plan=plan,
-        status=status, achieved=achieved, source="chat", author=f"{msg.chat.platform}:{msg.user_id}",
-        inbox_id=inbox or deps.inbox_id), deps.now())
+    return await deps.uow.submissions.add(
+        NewSubmission(
+            period_id=period.id,
+            item_id=item.id,
+            unit=data["unit"],
+            progress=progress,
+            problems=problems,
+            plan=plan,
+            status=status,
+            achieved=achieved,
+            source="chat",
+            author=f"{msg.chat.platform}:{msg.user_id}",
+            inbox_id=inbox or deps.inbox_id,
+        ),
+        deps.now(),
+    )
 
 
 def nlp_target(t: TargetInfo) -> Target:

@@ -7,7 +7,6 @@ from handlers import texts
 from storage.schemas import ItemInfo, SubmissionInfo, TargetInfo
 
 
-
 def num(value: float | None) -> str:
     """Return a number as people write it (no trailing .0, at most two decimals)."""
     if value is None:
@@ -39,12 +38,17 @@ def scaled(value: float | None, unit: str) -> str:
 
 def target_line(targets: tuple[TargetInfo, ...]) -> str:
     """Return '停车泊位256个（新增）；公共充电桩400个（总数）'."""
-    return "；".join(texts.TARGET_FMT.format(name=t.name, amount=amount(t.value, t.unit),
-                                            kind=texts.KIND_LABELS.get(t.kind, t.kind)) for t in targets)
+    return "；".join(
+        texts.TARGET_FMT.format(
+            name=t.name, amount=amount(t.value, t.unit), kind=texts.KIND_LABELS.get(t.kind, t.kind)
+        )
+        for t in targets
+    )
 
 
-def item_prompt(item: ItemInfo, index: int, total: int, previous: list[SubmissionInfo],
-                current: SubmissionInfo | None) -> str:
+def item_prompt(
+    item: ItemInfo, index: int, total: int, previous: list[SubmissionInfo], current: SubmissionInfo | None
+) -> str:
     """Return the text that introduces an item and asks for this month's progress."""
     lines = [texts.ITEM_PROMPT.format(index=index, total=total, number=item.number, content=item.content)]
     if item.targets:
@@ -60,7 +64,9 @@ def item_prompt(item: ItemInfo, index: int, total: int, previous: list[Submissio
     return "\n".join(lines)
 
 
-def understood(item: ItemInfo, achieved: dict[int, float], status: str, bare_number: str | None = None) -> str:
+def understood(
+    item: ItemInfo, achieved: dict[int, float], status: str, bare_number: str | None = None
+) -> str:
     """Return the echo of what the bot understood from a progress text."""
     lines = [texts.UNDERSTOOD]
     for t in item.targets:
@@ -69,8 +75,9 @@ def understood(item: ItemInfo, achieved: dict[int, float], status: str, bare_num
             lines.append(texts.UNDERSTOOD_TARGET_NONE.format(name=t.name, amount=amount(t.value, t.unit)))
         else:
             pct = f"{value / t.value * 100:.1f}%" if t.value else "—"
-            lines.append(texts.UNDERSTOOD_TARGET.format(name=t.name, pair=pair(value, t.value, t.unit),
-                                                        completion=pct))
+            lines.append(
+                texts.UNDERSTOOD_TARGET.format(name=t.name, pair=pair(value, t.value, t.unit), completion=pct)
+            )
     if item.targets and not achieved:
         lines.append(texts.UNDERSTOOD_NO_NUMBER)
     lines.append(texts.UNDERSTOOD_STATUS.format(status=texts.STATUS_LABELS.get(status, status)))
@@ -90,6 +97,12 @@ def mine_line(item: ItemInfo, sub: SubmissionInfo) -> str:
     """Return how one filed item shows in 我的."""
     review = texts.REVIEW_LABELS.get(sub.review, "").format(reason=sub.review_reason)
     return texts.MINE_LINE.format(
-        number=item.number, revision=sub.revision, when=f"{sub.created_at.astimezone(SHANGHAI):%m-%d %H:%M}",
-        status=texts.STATUS_LABELS.get(sub.status, sub.status), review=review, progress=sub.progress or "—",
-        problems=sub.problems or "—", plan=sub.plan or "—")
+        number=item.number,
+        revision=sub.revision,
+        when=f"{sub.created_at.astimezone(SHANGHAI):%m-%d %H:%M}",
+        status=texts.STATUS_LABELS.get(sub.status, sub.status),
+        review=review,
+        progress=sub.progress or "—",
+        problems=sub.problems or "—",
+        plan=sub.plan or "—",
+    )

@@ -18,8 +18,9 @@ class SubmissionsAsOf:
 
     async def _item(self, item_id: int) -> list[SubmissionInfo]:
         if item_id not in self._history:
-            self._history[item_id] = [s for s in await self._uow.submissions.history(item_id)
-                                      if s.created_at <= self._cutoff]
+            self._history[item_id] = [
+                s for s in await self._uow.submissions.history(item_id) if s.created_at <= self._cutoff
+            ]
         return self._history[item_id]
 
     @staticmethod
@@ -31,12 +32,21 @@ class SubmissionsAsOf:
                 best[k] = s
         return [best[k] for k in sorted(best)]
 
-    async def latest(self, period_id: int, *, item_id: int | None = None,
-                     unit: str | None = None) -> list[SubmissionInfo]:
+    async def latest(
+        self, period_id: int, *, item_id: int | None = None, unit: str | None = None
+    ) -> list[SubmissionInfo]:
         """Return the latest revision per item and unit of a period as of the cutoff."""
-        ids = [item_id] if item_id is not None else [i.id for i in await self._uow.ledgers.items(self._ledger.id)]
-        subs = [s for i in ids for s in await self._item(i)
-                if s.period_id == period_id and (unit is None or s.unit == unit)]
+        ids = (
+            [item_id]
+            if item_id is not None
+            else [i.id for i in await self._uow.ledgers.items(self._ledger.id)]
+        )
+        subs = [
+            s
+            for i in ids
+            for s in await self._item(i)
+            if s.period_id == period_id and (unit is None or s.unit == unit)
+        ]
         return self._newest(subs)
 
     async def previous(self, ledger_id: int, before_code: str, item_id: int) -> list[SubmissionInfo]:

@@ -40,7 +40,6 @@ def when_text(when: datetime, cfg: JobConfig) -> str:
     return f"{d.month}月{d.day}日{d:%H:%M}"
 
 
-
 # ---------------------------------------------------------------- who has not filed
 async def missing_items(uow: UnitOfWork, ledger: LedgerInfo, period: PeriodInfo) -> dict[str, list[ItemInfo]]:
     """Return unit → its items with no filed (non-skipped) submission in ``period``, units in ledger order.
@@ -55,8 +54,7 @@ async def missing_items(uow: UnitOfWork, ledger: LedgerInfo, period: PeriodInfo)
     items = await uow.ledgers.items(ledger.id)
     out: dict[str, list[ItemInfo]] = {}
     for unit in await uow.ledgers.units(ledger.id):
-        mine = [i for i in items if unit.name in i.units
-                and not ({unit.name, ""} & filed.get(i.id, set()))]
+        mine = [i for i in items if unit.name in i.units and not ({unit.name, ""} & filed.get(i.id, set()))]
         if mine:
             out[unit.name] = mine
     return out
@@ -79,8 +77,9 @@ async def _groups(uow: UnitOfWork) -> list[ChatRef]:
     return [ChatRef(platform=g.platform, chat_id=g.chat_id, is_group=True) for g in await uow.chats.groups()]
 
 
-async def _periods_firing(uow: UnitOfWork, job: str, fire: datetime, cfg: JobConfig,
-                          cal: WorkCalendar) -> tuple[LedgerInfo, list[PeriodInfo]] | None:
+async def _periods_firing(
+    uow: UnitOfWork, job: str, fire: datetime, cfg: JobConfig, cal: WorkCalendar
+) -> tuple[LedgerInfo, list[PeriodInfo]] | None:
     """Return the ledger and its periods whose deadline job ``job`` fires at ``fire`` (None: no ledger)."""
     ledger = await uow.ledgers.get()
     if ledger is None:
@@ -90,8 +89,9 @@ async def _periods_firing(uow: UnitOfWork, job: str, fire: datetime, cfg: JobCon
 
 
 # ---------------------------------------------------------------- the jobs
-async def open_period_job(uow: UnitOfWork, fire: datetime, now: datetime, cfg: JobConfig,
-                          cal: WorkCalendar) -> list[Outbound]:
+async def open_period_job(
+    uow: UnitOfWork, fire: datetime, now: datetime, cfg: JobConfig, cal: WorkCalendar
+) -> list[Outbound]:
     """Open the period of the fire time's month (deadline: the configured day, postponed to a working day)
     and return a prompt for every bound contact; a period that exists already (opened by hand) is left alone."""
     ledger = await uow.ledgers.get()
@@ -103,8 +103,9 @@ async def open_period_job(uow: UnitOfWork, fire: datetime, now: datetime, cfg: J
         _log.info("open-period: %s exists already; nothing to open or prompt", code)
         return []
     # save_period directly: a run by hand "as at" a past time may open a period whose deadline has passed.
-    period = await uow.ledgers.save_period(ledger.id, code, state="open", now=now,
-                                           deadline=open_deadline(fire, cfg, cal))
+    period = await uow.ledgers.save_period(
+        ledger.id, code, state="open", now=now, deadline=open_deadline(fire, cfg, cal)
+    )
     return await period_prompts(uow, ledger, period)
 
 
@@ -124,11 +125,18 @@ async def remind_job(uow: UnitOfWork, fire: datetime, cfg: JobConfig, cal: WorkC
             if not items:
                 continue
             text = texts.REMIND.format(
-                unit=contact.unit, code=period.code, count=len(items),
+                unit=contact.unit,
+                code=period.code,
+                count=len(items),
                 deadline=texts.REMIND_DEADLINE.format(deadline=when_text(period.deadline, cfg)),
-                items="\n".join(f"[{i.number}] {i.content}" for i in items))
-            out.append(Outbound(chat=_contact_chat(contact),
-                                replies=(TextReply(text=text, choices=(texts.START_REPORT,)),)))
+                items="\n".join(f"[{i.number}] {i.content}" for i in items),
+            )
+            out.append(
+                Outbound(
+                    chat=_contact_chat(contact),
+                    replies=(TextReply(text=text, choices=(texts.START_REPORT,)),),
+                )
+            )
     return out
 
 
@@ -145,17 +153,24 @@ async def escalate_job(uow: UnitOfWork, fire: datetime, cfg: JobConfig, cal: Wor
         missing = await missing_items(uow, ledger, period)
         if not missing:
             continue
-        lines = [texts.ESCALATE_HEAD.format(code=period.code, deadline=when_text(period.deadline, cfg),
-                                            count=len(missing))]
-        lines += [texts.ESCALATE_LINE.format(unit=unit, numbers="、".join(str(i.number) for i in items))
-                  for unit, items in missing.items()]
+        lines = [
+            texts.ESCALATE_HEAD.format(
+                code=period.code, deadline=when_text(period.deadline, cfg), count=len(missing)
+            )
+        ]
+        lines += [
+            texts.ESCALATE_LINE.format(unit=unit, numbers="、".join(str(i.number) for i in items))
+            for unit, items in missing.items()
+        ]
         lines.append(texts.ESCALATE_TAIL)
         reply = TextReply(text="\n".join(lines))
         out += [Outbound(chat=chat, replies=(reply,)) for chat in await _coordinators(uow)]
     return out
 
 
-async def weekly_summary_job(uow: UnitOfWork, fire: datetime, thresholds: Thresholds | None = None) -> list[Outbound]:
+async def weekly_summary_job(
+    uow: UnitOfWork, fire: datetime, thresholds: Thresholds | None = None
+) -> list[Outbound]:
     """Return the weekly summary (text for each platform + chart) for every registered group.
 
     It covers the open period (else the latest one); "what changed" compares with the same period compiled
@@ -175,17 +190,25 @@ async def weekly_summary_job(uow: UnitOfWork, fire: datetime, thresholds: Thresh
     from reports.to_text import summary_text
 
     compiled = await compile_ledger(uow, ledger, period, thresholds)
-    previous = await compile_ledger(LedgerAsOf(uow, ledger, fire - timedelta(days=7)), ledger, period, thresholds)
-    text = MarkdownReply(plain=summary_text(compiled, previous, "plain"), html=summary_text(compiled, previous, "html"),
-                         markdown=summary_text(compiled, previous, "markdown"))
-    chart = ImageReply(filename=f"周报-{compiled.period}.png",
-                       content=items_chart(compiled, top=40 if len(compiled.rows) > 40 else None),
-                       caption=texts.WEEKLY_CHART_CAPTION.format(title=compiled.title, period=compiled.period))
+    previous = await compile_ledger(
+        LedgerAsOf(uow, ledger, fire - timedelta(days=7)), ledger, period, thresholds
+    )
+    text = MarkdownReply(
+        plain=summary_text(compiled, previous, "plain"),
+        html=summary_text(compiled, previous, "html"),
+        markdown=summary_text(compiled, previous, "markdown"),
+    )
+    chart = ImageReply(
+        filename=f"周报-{compiled.period}.png",
+        content=items_chart(compiled, top=40 if len(compiled.rows) > 40 else None),
+        caption=texts.WEEKLY_CHART_CAPTION.format(title=compiled.title, period=compiled.period),
+    )
     return [Outbound(chat=chat, replies=(text, chart)) for chat in groups]
 
 
-async def monthly_ledger_job(uow: UnitOfWork, fire: datetime, cfg: JobConfig, cal: WorkCalendar,
-                             thresholds: Thresholds | None = None) -> list[Outbound]:
+async def monthly_ledger_job(
+    uow: UnitOfWork, fire: datetime, cfg: JobConfig, cal: WorkCalendar, thresholds: Thresholds | None = None
+) -> list[Outbound]:
     """Return the compiled ledger of the period whose deadline passed, as Word and Excel, for every group."""
     groups = await _groups(uow)
     firing = await _periods_firing(uow, MONTHLY_LEDGER, fire, cfg, cal)
@@ -200,13 +223,22 @@ async def monthly_ledger_job(uow: UnitOfWork, fire: datetime, cfg: JobConfig, ca
         for fmt in ("docx", "xlsx"):
             data, filename = render(compiled, fmt)
             content = data if isinstance(data, bytes) else data.encode("utf-8")
-            files.append(FileReply(filename=filename, media_type=MEDIA_TYPES[fmt], content=content, caption=caption))
+            files.append(
+                FileReply(filename=filename, media_type=MEDIA_TYPES[fmt], content=content, caption=caption)
+            )
         out += [Outbound(chat=chat, replies=tuple(files)) for chat in groups]
     return out
 
 
-async def build_job(name: str, uow: UnitOfWork, fire: datetime, now: datetime, cfg: JobConfig, cal: WorkCalendar,
-                    thresholds: Thresholds | None = None) -> list[Outbound]:
+async def build_job(
+    name: str,
+    uow: UnitOfWork,
+    fire: datetime,
+    now: datetime,
+    cfg: JobConfig,
+    cal: WorkCalendar,
+    thresholds: Thresholds | None = None,
+) -> list[Outbound]:
     """Return the messages job ``name`` posts for ``fire`` (open-period also opens the period in ``uow``)."""
     if name == OPEN_PERIOD:
         return await open_period_job(uow, fire, now, cfg, cal)
@@ -219,5 +251,3 @@ async def build_job(name: str, uow: UnitOfWork, fire: datetime, now: datetime, c
     if name == MONTHLY_LEDGER:
         return await monthly_ledger_job(uow, fire, cfg, cal, thresholds)
     raise ValueError(f"unknown job {name!r}; jobs: {', '.join(JOB_NAMES)}")
-
-

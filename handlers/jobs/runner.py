@@ -47,7 +47,9 @@ class JobHost(Protocol):
     """What running a job needs from the application: its settings, clock, storage and delivery."""
 
     @property
-    def settings(self) -> Any: ...  # read by attribute in JobConfig.from_settings (handlers import no bot.settings)
+    def settings(
+        self,
+    ) -> Any: ...  # read by attribute in JobConfig.from_settings (handlers import no bot.settings)
 
     @property
     def clock(self) -> Clock: ...
@@ -64,8 +66,14 @@ def _config(app: JobHost, config: JobConfig | None) -> JobConfig:
     return config or JobConfig.from_settings(app.settings)
 
 
-async def run_job_once(app: JobHost, name: str, fire_time: datetime, *, config: JobConfig | None = None,
-                       calendar: WorkCalendar | None = None) -> JobRun:
+async def run_job_once(
+    app: JobHost,
+    name: str,
+    fire_time: datetime,
+    *,
+    config: JobConfig | None = None,
+    calendar: WorkCalendar | None = None,
+) -> JobRun:
     """Claim (job, fire time), build and commit, then deliver; a posting already claimed posts nothing."""
     if name not in JOB_NAMES:
         raise ValueError(f"unknown job {name!r}; jobs: {', '.join(JOB_NAMES)}")
@@ -89,8 +97,14 @@ async def run_job_once(app: JobHost, name: str, fire_time: datetime, *, config: 
     return JobRun(name, fire_time, True, posted)
 
 
-async def run_job(app: JobHost, name: str, fire_time: datetime, *, config: JobConfig | None = None,
-                  calendar: WorkCalendar | None = None) -> int:
+async def run_job(
+    app: JobHost,
+    name: str,
+    fire_time: datetime,
+    *,
+    config: JobConfig | None = None,
+    calendar: WorkCalendar | None = None,
+) -> int:
     """Run job ``name`` for ``fire_time`` once; return how many messages it posted (0 when already done)."""
     return (await run_job_once(app, name, fire_time, config=config, calendar=calendar)).posted
 
@@ -102,8 +116,14 @@ async def scheduled_periods(app: JobHost) -> list[PeriodInfo]:
         return await uow.ledgers.periods(ledger.id) if ledger else []
 
 
-async def latest_due(app: JobHost, name: str, at: datetime, *, config: JobConfig | None = None,
-                     calendar: WorkCalendar | None = None) -> datetime | None:
+async def latest_due(
+    app: JobHost,
+    name: str,
+    at: datetime,
+    *,
+    config: JobConfig | None = None,
+    calendar: WorkCalendar | None = None,
+) -> datetime | None:
     """Return the latest fire time of job ``name`` at or before ``at`` (the run a manual ``jobs run`` stands for)."""
     cfg = _config(app, config)
     cal = calendar or WorkCalendar(cfg.holidays)
@@ -111,8 +131,13 @@ async def latest_due(app: JobHost, name: str, at: datetime, *, config: JobConfig
     return last_fire(name, at, cfg, cal, periods)
 
 
-async def run_due(app: JobHost, *, jobs: tuple[str, ...] = JOB_NAMES, config: JobConfig | None = None,
-                  calendar: WorkCalendar | None = None) -> list[JobRun]:
+async def run_due(
+    app: JobHost,
+    *,
+    jobs: tuple[str, ...] = JOB_NAMES,
+    config: JobConfig | None = None,
+    calendar: WorkCalendar | None = None,
+) -> list[JobRun]:
     """Run, once, each job's latest fire time that has passed within the grace window and is not in the log.
 
     This is the catch-up on start and the scheduler's tick: missed runs are coalesced into the latest one,
@@ -132,10 +157,9 @@ async def run_due(app: JobHost, *, jobs: tuple[str, ...] = JOB_NAMES, config: Jo
         if now - fire > cfg.grace:
             if (name, fire) not in _SKIPPED:  # said once per process, not on every tick
                 _SKIPPED.add((name, fire))
-                _log.warning("%s at %s was missed by more than the grace window; skipped", name,
-                             fire_key(fire, cfg.tz))
+                _log.warning(
+                    "%s at %s was missed by more than the grace window; skipped", name, fire_key(fire, cfg.tz)
+                )
             continue
         runs.append(await run_job_once(app, name, fire, config=cfg, calendar=cal))
     return runs
-
-

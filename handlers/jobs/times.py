@@ -20,7 +20,12 @@ from handlers.jobs.schedule import Schedule
 _log = logging.getLogger(__name__)
 
 OPEN_PERIOD, REMIND, ESCALATE, WEEKLY_SUMMARY, MONTHLY_LEDGER = (
-    "open-period", "remind", "escalate", "weekly-summary", "monthly-ledger")
+    "open-period",
+    "remind",
+    "escalate",
+    "weekly-summary",
+    "monthly-ledger",
+)
 JOB_NAMES = (OPEN_PERIOD, REMIND, ESCALATE, WEEKLY_SUMMARY, MONTHLY_LEDGER)
 CRON_JOBS = (OPEN_PERIOD, WEEKLY_SUMMARY)
 DEADLINE_JOBS = (REMIND, ESCALATE, MONTHLY_LEDGER)
@@ -68,9 +73,11 @@ class WorkCalendar:
         except NotImplementedError:
             if day.year not in self._warned:
                 self._warned.add(day.year)
-                _log.warning("chinese_calendar has no holiday data for %s; treating Monday-Friday as working days "
-                             "(upgrade chinesecalendar when the State Council publishes the year's schedule)",
-                             day.year)
+                _log.warning(
+                    "chinese_calendar has no holiday data for %s; treating Monday-Friday as working days "
+                    "(upgrade chinesecalendar when the State Council publishes the year's schedule)",
+                    day.year,
+                )
             return day.weekday() < 5
 
     def forward(self, when: datetime) -> datetime:

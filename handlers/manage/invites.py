@@ -16,14 +16,18 @@ class InviteError(ValueError):
     """An invitation that cannot be made; the message is for the user."""
 
 
-async def create_invite(uow: UnitOfWork, unit: str, now: datetime, hours: int, by: str, role: str = "contact") -> str:
+async def create_invite(
+    uow: UnitOfWork, unit: str, now: datetime, hours: int, by: str, role: str = "contact"
+) -> str:
     """Create a one-time code for a unit (or a role) and return it; the caller commits."""
     code = "".join(secrets.choice(_ALPHABET) for _ in range(6))
     await uow.chats.add_invite(code, role, unit, now + timedelta(hours=hours), by)
     return code
 
 
-async def invite(uow: UnitOfWork, unit: str, role: str, now: datetime, hours: int, by: str) -> tuple[str, str]:
+async def invite(
+    uow: UnitOfWork, unit: str, role: str, now: datetime, hours: int, by: str
+) -> tuple[str, str]:
     """Create a code for ``role`` (a contact of the unit called ``unit``); return (who it is for, code)."""
     if role not in ROLES:
         raise InviteError(texts.CLI_ROLE_CHOICES.format(roles=" | ".join(ROLES)))
@@ -32,7 +36,9 @@ async def invite(uow: UnitOfWork, unit: str, role: str, now: datetime, hours: in
         ledger = await uow.ledgers.get()
         found, units = await find_unit(uow, unit, ledger.id if ledger else None)
         if found is None:
-            raise InviteError(texts.UNKNOWN_UNIT.format(name=unit, units="、".join(u.name for u in units) or "无"))
+            raise InviteError(
+                texts.UNKNOWN_UNIT.format(name=unit, units="、".join(u.name for u in units) or "无")
+            )
         name = found.name
     code = await create_invite(uow, name, now, hours, by, role)
     return name or texts.ROLE_NAMES.get(role, role), code

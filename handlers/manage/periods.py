@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+
 from bot.core.clock import SHANGHAI
 from bot.core.replies import Outbound
 from handlers import texts
@@ -28,9 +29,14 @@ def parse_deadline(text: str, code: str) -> datetime:
     """Return an Asia/Shanghai deadline from '2025-04-25 17:00', '4月25日17:00', '4月25日' (17:00 by default)."""
     text = (text or "").strip()
     year = int(code[:4])
-    m = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:\s*(\d{1,2})[:：点时](\d{2})?分?)?", text.replace(" ", " "))
+    m = re.fullmatch(
+        r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:\s*(\d{1,2})[:：点时](\d{2})?分?)?",
+        text.replace(" ", " "),
+    )
     if not m:
-        m2 = re.fullmatch(r"(\d{1,2})\s*[月/-]\s*(\d{1,2})\s*日?\s*(?:(\d{1,2})\s*[:：点时]\s*(\d{2})?\s*分?)?", text)
+        m2 = re.fullmatch(
+            r"(\d{1,2})\s*[月/-]\s*(\d{1,2})\s*日?\s*(?:(\d{1,2})\s*[:：点时]\s*(\d{2})?\s*分?)?", text
+        )
         if not m2:
             raise PeriodError(f"截止时间“{text}”看不懂，请写成“4月25日17:00”或“2025-04-25 17:00”。")
         month, day, hour, minute = m2.groups()
@@ -44,8 +50,9 @@ def parse_deadline(text: str, code: str) -> datetime:
         raise PeriodError(f"截止时间“{text}”不是有效日期。") from exc
 
 
-async def open_period(uow: UnitOfWork, ledger: LedgerInfo, code: str, deadline: datetime | None,
-                      now: datetime) -> PeriodInfo:
+async def open_period(
+    uow: UnitOfWork, ledger: LedgerInfo, code: str, deadline: datetime | None, now: datetime
+) -> PeriodInfo:
     """Open (or re-open) a period with a deadline; other open periods stay as they are."""
     if deadline is not None and deadline < now:
         raise PeriodError(f"截止时间 {deadline:%Y-%m-%d %H:%M} 已经过去了，请设一个将来的时间。")
@@ -59,8 +66,9 @@ async def close_period(uow: UnitOfWork, ledger: LedgerInfo, code: str, now: date
     return await uow.ledgers.save_period(ledger.id, code, state="closed", now=now)
 
 
-async def set_deadline(uow: UnitOfWork, ledger: LedgerInfo, code: str, deadline: datetime,
-                       now: datetime) -> PeriodInfo:
+async def set_deadline(
+    uow: UnitOfWork, ledger: LedgerInfo, code: str, deadline: datetime, now: datetime
+) -> PeriodInfo:
     """Move a period's deadline."""
     period = await uow.ledgers.period(ledger.id, code)
     if period is None:
@@ -68,8 +76,9 @@ async def set_deadline(uow: UnitOfWork, ledger: LedgerInfo, code: str, deadline:
     return await uow.ledgers.save_period(ledger.id, code, state=period.state, now=now, deadline=deadline)
 
 
-async def open_and_prompt(uow: UnitOfWork, code: str, deadline: str | None,
-                          now: datetime) -> tuple[PeriodInfo, list[Outbound]]:
+async def open_and_prompt(
+    uow: UnitOfWork, code: str, deadline: str | None, now: datetime
+) -> tuple[PeriodInfo, list[Outbound]]:
     """Open a period by its code and deadline text and return it with the prompts for bound contacts."""
     ledger = await uow.ledgers.get()
     if ledger is None:

@@ -18,8 +18,9 @@ def deadline_text(period: PeriodInfo) -> str:
     return texts.DEADLINE_PART.format(deadline=f"{d.month}月{d.day}日{d:%H:%M}")
 
 
-async def period_prompts(uow: UnitOfWork, ledger: LedgerInfo, period: PeriodInfo, *,
-                         units: set[str] | None = None) -> list[Outbound]:
+async def period_prompts(
+    uow: UnitOfWork, ledger: LedgerInfo, period: PeriodInfo, *, units: set[str] | None = None
+) -> list[Outbound]:
     """Return one prompt per bound contact and unit (only the given units when named)."""
     out = []
     for contact in await uow.chats.contacts(role="contact"):
@@ -27,8 +28,17 @@ async def period_prompts(uow: UnitOfWork, ledger: LedgerInfo, period: PeriodInfo
             continue
         items = await uow.ledgers.items(ledger.id, unit=contact.unit)
         listing = "\n".join(f"[{i.number}] {i.content}" for i in items)
-        text = texts.PERIOD_PROMPT.format(unit=contact.unit, code=period.code, deadline=deadline_text(period),
-                                          count=len(items), items=listing)
-        out.append(Outbound(chat=ChatRef(platform=contact.platform, chat_id=contact.chat_id or contact.user_id),
-                            replies=(TextReply(text=text, choices=(texts.START_REPORT,)),)))
+        text = texts.PERIOD_PROMPT.format(
+            unit=contact.unit,
+            code=period.code,
+            deadline=deadline_text(period),
+            count=len(items),
+            items=listing,
+        )
+        out.append(
+            Outbound(
+                chat=ChatRef(platform=contact.platform, chat_id=contact.chat_id or contact.user_id),
+                replies=(TextReply(text=text, choices=(texts.START_REPORT,)),),
+            )
+        )
     return out

@@ -14,12 +14,15 @@ CONSOLE_ADMIN = "admin"
 
 async def ensure_console_admin(uow: UnitOfWork, now: datetime) -> None:
     """Make the local console's ``admin`` user the coordinator (the embedded default has no other)."""
-    await uow.chats.add_role("console", CONSOLE_ADMIN, "admin", now, display_name="本地督查室",
-                             chat_id=CONSOLE_ADMIN)
+    await uow.chats.add_role(
+        "console", CONSOLE_ADMIN, "admin", now, display_name="本地督查室", chat_id=CONSOLE_ADMIN
+    )
     await uow.commit()
 
 
-async def find_unit(uow: UnitOfWork, name: str, ledger_id: int | None = None) -> tuple[UnitInfo | None, list[UnitInfo]]:
+async def find_unit(
+    uow: UnitOfWork, name: str, ledger_id: int | None = None
+) -> tuple[UnitInfo | None, list[UnitInfo]]:
     """Return the unit called ``name`` (full name, alias, or a unique part of a name) and all units."""
     units = await uow.ledgers.units(ledger_id)
     name = name.strip()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.operations import cli_add_role
-from tests.transcript import expect
 from tests.handlers.dialogue_helpers import at, bind, open_april
+from tests.transcript import expect
 
 pytestmark = pytest.mark.usefixtures("seeded_app")
 
@@ -44,8 +44,12 @@ async def test_who_has_not_reported_follows_the_filings(app, chat):
     await chat.say("进展：累计建成公共充电桩400个 问题：无 计划：继续")
     await chat.say("确认")
     chat.switch("admin")
-    expect(await chat.say("谁还没报"), "还有20个单位未报送", "区综合行政执法局：[17]、[22]、[23]、[24]",
-           absent=("区发改局",))
+    expect(
+        await chat.say("谁还没报"),
+        "还有20个单位未报送",
+        "区综合行政执法局：[17]、[22]、[23]、[24]",
+        absent=("区发改局",),
+    )
 
 
 async def test_overview_counts(chat):
@@ -60,7 +64,10 @@ async def test_open_a_period_from_chat_prompts_every_bound_contact(app, chat):
     await bind(app, chat, "fgw", "区发改局")
     await bind(app, chat, "wl", "区文旅局")
     chat.switch("admin")
-    expect(await chat.say("开启报送 2025-04 截止 4月25日17:00"), "已开启2025-04报送期，截止4月25日17:00，已向2位联络员发出填报提醒")
+    expect(
+        await chat.say("开启报送 2025-04 截止 4月25日17:00"),
+        "已开启2025-04报送期，截止4月25日17:00，已向2位联络员发出填报提醒",
+    )
     prompts = {key: t for key, t in chat.transcript if "报送期已开启" in t}
     assert set(prompts) == {"console:fgw", "console:wl"}
     assert "戏曲演出" in prompts["console:wl"]

@@ -12,8 +12,8 @@ from bot.app import build_app
 from bot.core.messages import ChatRef, IncomingMessage
 from handlers.ledger.compile import compile_ledger
 from handlers.ledger.renderers import ledger_json
-from tests.transcript import expect
 from tests.handlers.dialogue_helpers import at, bind, inbox_texts, invite_code, open_april
+from tests.transcript import expect
 
 pytestmark = pytest.mark.usefixtures("seeded_app")
 
@@ -38,8 +38,12 @@ async def test_unbound_people_learn_how_to_bind_and_nothing_else(app, chat):
 async def test_a_contact_files_april_for_parking_and_charging_and_the_report_shows_55_and_400(app, chat):
     await open_april(app)
     await bind(app, chat, "fgw", "区发改局")
-    expect(await chat.say("填报"), "新增停车泊位256个，公共充电桩总数达到400个",
-           "上期（2025-03）进展：新增路内停车位35个，累计建成公共充电桩399个", "上期计划：开工建设体育公园停车场")
+    expect(
+        await chat.say("填报"),
+        "新增停车泊位256个，公共充电桩总数达到400个",
+        "上期（2025-03）进展：新增路内停车位35个，累计建成公共充电桩399个",
+        "上期计划：开工建设体育公园停车场",
+    )
     expect(await chat.say("停车位又新增了20个，充电桩累计建成400个"), "55/256个", "400/400个")
     expect(await chat.say("确认"), "存在什么问题")
     expect(await chat.say("无"), "5月份计划")
@@ -58,7 +62,9 @@ async def test_labelled_parts_in_one_message_skip_the_follow_up_questions(app, c
     await open_april(app)
     await bind(app, chat, "fgw", "区发改局")
     await chat.say("填报")
-    expect(await chat.say("进展：新增停车位10个，充电桩累计建成401个\n问题：暂无\n计划：继续推进"), "45/256个")
+    expect(
+        await chat.say("进展：新增停车位10个，充电桩累计建成401个\n问题：暂无\n计划：继续推进"), "45/256个"
+    )
     await chat.say("1")  # 确认, by its number
     data = await report_json(app)
     charging = row(data, "充电桩")
@@ -70,7 +76,11 @@ async def test_several_items_answered_in_one_numbered_message(app, chat):
     await bind(app, chat, "jty", "区交运局")
     await chat.say("填报")
     # recorded both, then the dialogue goes on with the items not yet filed
-    expect(await chat.say("15. 四好农村路已完成路面施工20公里\n16. 分幸公路路基完成"), "已按编号分别记录2项", "[13]")
+    expect(
+        await chat.say("15. 四好农村路已完成路面施工20公里\n16. 分幸公路路基完成"),
+        "已按编号分别记录2项",
+        "[13]",
+    )
     data = await report_json(app)
     assert row(data, "分幸公路")["progress"] == "分幸公路路基完成"
 
@@ -137,12 +147,15 @@ async def test_cancel_leaves_the_flow_and_help_works_everywhere(app, chat):
     expect(await chat.say("确认"), absent=("我理解的是",))
 
 
-@pytest.mark.parametrize("text,needle", [
-    ("", "空消息"),
-    ("😀😀👍", "表情"),
-    ("进展" * 5000, "太长"),
-    ("\x00\x07\x1b", "空消息"),
-])
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("", "空消息"),
+        ("😀😀👍", "表情"),
+        ("进展" * 5000, "太长"),
+        ("\x00\x07\x1b", "空消息"),
+    ],
+)
 async def test_bad_input_gets_a_clear_message_and_the_raw_text_is_kept(app, chat, text, needle):
     await open_april(app)
     await bind(app, chat, "fgw", "区发改局")
@@ -194,7 +207,9 @@ async def test_an_item_with_two_units_joins_both_parts_lead_unit_first(app, chat
     assert charging["progress"] == "区发改局：累计建成公共充电桩400个\n区综合行政执法局：新增路内停车位5个"
 
 
-async def test_a_restart_in_the_middle_of_a_dialogue_continues_where_it_stopped(app, chat, settings, clock, segmenter):
+async def test_a_restart_in_the_middle_of_a_dialogue_continues_where_it_stopped(
+    app, chat, settings, clock, segmenter
+):
     await open_april(app)
     await bind(app, chat, "fgw", "区发改局")
     await chat.say("填报")
@@ -202,8 +217,14 @@ async def test_a_restart_in_the_middle_of_a_dialogue_continues_where_it_stopped(
     await app.close()  # the process ends here
     second = await build_app(settings, clock=clock, segmenter=segmenter)
     try:
-        again = ConsoleChat(second.engine, io.StringIO(), files_dir=settings.files_dir,
-                            outbox_dir=settings.outbox_dir, now=clock.now, user="fgw")
+        again = ConsoleChat(
+            second.engine,
+            io.StringIO(),
+            files_dir=settings.files_dir,
+            outbox_dir=settings.outbox_dir,
+            now=clock.now,
+            user="fgw",
+        )
         expect(await again.say("确认"), "存在什么问题")
         await again.say("无")
         expect(await again.say("继续推进"), "本次填报结束")
@@ -218,8 +239,13 @@ async def test_a_duplicate_delivery_is_filed_once(app, chat):
     await bind(app, chat, "fgw", "区发改局")
     for text in ("填报", "进展：累计建成公共充电桩400个 问题：无 计划：继续"):
         await chat.say(text)
-    msg = IncomingMessage(message_id="dup-1", chat=ChatRef(platform="console", chat_id="fgw"), user_id="fgw",
-                          text="确认", sent_at=at(2025, 4, 21, 10, 5))
+    msg = IncomingMessage(
+        message_id="dup-1",
+        chat=ChatRef(platform="console", chat_id="fgw"),
+        user_id="fgw",
+        text="确认",
+        sent_at=at(2025, 4, 21, 10, 5),
+    )
     first = await chat.deliver(msg)
     second = await chat.deliver(msg)
     assert first and second == []

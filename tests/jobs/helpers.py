@@ -29,7 +29,9 @@ class Recorder:
         return [o for o in self.sent if o.chat.chat_id == chat_id]
 
     def texts(self, chat_id: str) -> list[str]:
-        return [getattr(r, "text", "") or getattr(r, "plain", "") for o in self.to(chat_id) for r in o.replies]
+        return [
+            getattr(r, "text", "") or getattr(r, "plain", "") for o in self.to(chat_id) for r in o.replies
+        ]
 
 
 async def setup_chats(app, *, wecom_group: bool = False) -> Recorder:
@@ -57,9 +59,18 @@ async def file_all(app, unit: str, code: str, *, skip: set[int] = frozenset()) -
         n = 0
         for item in await uow.ledgers.items(ledger.id, unit=unit):
             skipped = item.number in skip
-            await uow.submissions.add(NewSubmission(period_id=period.id, item_id=item.id, unit=unit,
-                                                    progress="" if skipped else "按计划推进", skipped=skipped,
-                                                    status="in_progress", author=unit), app.clock.now())
+            await uow.submissions.add(
+                NewSubmission(
+                    period_id=period.id,
+                    item_id=item.id,
+                    unit=unit,
+                    progress="" if skipped else "按计划推进",
+                    skipped=skipped,
+                    status="in_progress",
+                    author=unit,
+                ),
+                app.clock.now(),
+            )
             n += 0 if skipped else 1
         await uow.commit()
     return n

@@ -27,7 +27,9 @@ def test_jobs_list_and_run_twice_posts_once(tmp_path, monkeypatch):
 
     listing = run("jobs", "list")
     for job in ("open-period", "remind", "escalate", "weekly-summary", "monthly-ledger"):
-        assert re.search(rf"^{job}\s+\d{{4}}-\d\d-\d\d \d\d:\d\d \(周[一二三四五六日]\)", listing, re.M), listing
+        assert re.search(
+            rf"^{job}\s+\d{{4}}-\d\d-\d\d \d\d:\d\d \(周[一二三四五六日]\)", listing, re.MULTILINE
+        ), listing
 
     first = run("jobs", "run", "weekly-summary", "--at", "2025-04-25T17:30+08:00")
     assert first.strip().endswith("posted 1 (for 2025-04-25T17:00+08:00)")

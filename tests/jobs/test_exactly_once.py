@@ -9,8 +9,8 @@ import pytest
 from bot.core.clock import FakeClock
 from bot.scheduler import SchedulerService, WorkdayCronTrigger
 from handlers.jobs import runner as jobs
-from handlers.jobs.times import JobConfig, WorkCalendar
 from handlers.jobs.runner import run_due, run_job
+from handlers.jobs.times import JobConfig, WorkCalendar
 from tests.conftest import import_seed
 from tests.jobs.helpers import Recorder, at, dispatch_log, setup_chats
 
@@ -53,8 +53,9 @@ async def test_two_schedulers_on_one_database_post_once(db_url, tmp_path, segmen
     from bot.settings import Settings
 
     clock = FakeClock(at(2025, 4, 21, 10, 0))
-    settings = Settings(database_url=db_url, files_dir=tmp_path / "files", outbox_dir=tmp_path / "outbox",
-                        _env_file=None)
+    settings = Settings(
+        database_url=db_url, files_dir=tmp_path / "files", outbox_dir=tmp_path / "outbox", _env_file=None
+    )
     first = await build_app(settings, clock=clock, segmenter=segmenter, migrate=True)
     second = await build_app(settings, clock=clock, segmenter=segmenter, migrate=False)
     try:
@@ -73,11 +74,15 @@ async def test_two_schedulers_on_one_database_post_once(db_url, tmp_path, segmen
         sent = rec.sent + other.sent
         assert sorted(o.chat.key for o in sent) == ["console:admin", "console:领导群", "telegram:-1001"]
         # both again, and a restart of both: nothing more
-        again = await asyncio.gather(run_due(first), run_due(second), run_job(second, "escalate", at(2025, 4, 25, 18)))
+        again = await asyncio.gather(
+            run_due(first), run_due(second), run_job(second, "escalate", at(2025, 4, 25, 18))
+        )
         assert again == [[], [], 0]
         assert len(rec.sent + other.sent) == 3
-        assert sorted(await dispatch_log(second)) == [("escalate", "2025-04-25T18:00+08:00", 1),
-                                                      ("weekly-summary", "2025-04-25T17:00+08:00", 2)]
+        assert sorted(await dispatch_log(second)) == [
+            ("escalate", "2025-04-25T18:00+08:00", 1),
+            ("weekly-summary", "2025-04-25T17:00+08:00", 2),
+        ]
     finally:
         await first.close()
         await second.close()
@@ -140,5 +145,5 @@ def test_the_trigger_shifts_holidays_and_the_scheduler_uses_memory_stores(app):
 
     assert isinstance(scheduler._jobstores["default"], MemoryJobStore)
     assert str(scheduler.timezone) == "Asia/Shanghai"
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="needs 5 fields"):
         WorkdayCronTrigger("bad", cfg, WorkCalendar())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import UTC, date
 
 import pytest
 
@@ -74,12 +74,16 @@ def test_a_deadline_on_a_rest_day_is_postponed_to_the_next_working_day():
     assert period_deadline(2025, 4, CFG, CAL) == at(2025, 4, 25, 17)
     assert period_deadline(2025, 1, CFG, CAL) == at(2025, 1, 26, 17)  # Sat 25th → Sun 26th, a make-up day
     assert period_deadline(2025, 1, CFG, OFF) == at(2025, 1, 25, 17)
-    assert period_deadline(2025, 2, JobConfig(deadline_day=31, deadline_time="12:00"), OFF) == at(2025, 2, 28, 12)
+    assert period_deadline(2025, 2, JobConfig(deadline_day=31, deadline_time="12:00"), OFF) == at(
+        2025, 2, 28, 12
+    )
 
 
 def test_deadline_relative_times():
     deadline = at(2025, 4, 25, 17)
-    assert deadline_fire("remind", deadline, CFG, CAL) == at(2025, 4, 23, 13)  # two days and four hours before
+    assert deadline_fire("remind", deadline, CFG, CAL) == at(
+        2025, 4, 23, 13
+    )  # two days and four hours before
     assert deadline_fire("escalate", deadline, CFG, CAL) == at(2025, 4, 25, 18)
     # the day after is a Saturday; Sunday 27th is a make-up working day
     assert deadline_fire("monthly-ledger", deadline, CFG, CAL) == at(2025, 4, 27, 9)
@@ -101,16 +105,17 @@ def test_next_fire_projects_deadline_jobs_from_the_next_opening():
     assert nxt.time == at(2025, 5, 26, 13)  # Sat 24th 13:00 → Mon 26th 13:00, before the deadline
     assert next_fire("escalate", at(2025, 5, 1), CFG, CAL, []).time == at(2025, 5, 26, 18)
     assert next_fire("open-period", at(2025, 5, 1), CFG, CAL).period == "2025-05"
-    assert next_fire("weekly-summary", at(2025, 4, 28), CFG, CAL).time == at(2025, 5, 6, 17)  # 05-02 is a holiday
+    assert next_fire("weekly-summary", at(2025, 4, 28), CFG, CAL).time == at(
+        2025, 5, 6, 17
+    )  # 05-02 is a holiday
 
 
 def test_fire_keys_are_minutes_in_shanghai_time():
-    from datetime import timezone
 
     assert fire_key(at(2025, 4, 25, 17)) == "2025-04-25T17:00+08:00"
-    assert fire_key(at(2025, 4, 25, 17).astimezone(timezone.utc)) == "2025-04-25T17:00+08:00"
+    assert fire_key(at(2025, 4, 25, 17).astimezone(UTC)) == "2025-04-25T17:00+08:00"
 
 
 def test_a_bad_cron_line_is_an_error():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="needs 5 fields"):
         next_cron_fire("0 9 20 *", at(2025, 4, 1), CFG, CAL)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from bot.core.replies import FileReply, ImageReply, MarkdownReply
-from handlers.jobs.times import JobConfig, WorkCalendar
 from handlers.jobs.postings import missing_items, remind_job
 from handlers.jobs.runner import run_due, run_job
+from handlers.jobs.times import JobConfig, WorkCalendar
 from tests.jobs.helpers import at, dispatch_log, file_all, setup_chats
 
 
@@ -46,11 +46,18 @@ async def test_a_whole_month_from_opening_to_ledger(seeded_app):
     rec.sent.clear()
     assert await tick_hourly(app, at(2025, 4, 23, 13, 0)) == [("remind", "2025-04-23T13:00+08:00", 2)]
     assert {o.chat.chat_id for o in rec.sent} == {"yb", "jt"}  # only the units still missing
-    assert "[4]" in rec.texts("yb")[0] and "[3]" not in rec.texts("yb")[0] and "4月25日17:00截止" in rec.texts("yb")[0]
+    assert (
+        "[4]" in rec.texts("yb")[0]
+        and "[3]" not in rec.texts("yb")[0]
+        and "4月25日17:00截止" in rec.texts("yb")[0]
+    )
 
     rec.sent.clear()
     runs = await tick_hourly(app, at(2025, 4, 25, 18, 0))
-    assert runs == [("weekly-summary", "2025-04-25T17:00+08:00", 3), ("escalate", "2025-04-25T18:00+08:00", 1)]
+    assert runs == [
+        ("weekly-summary", "2025-04-25T17:00+08:00", 3),
+        ("escalate", "2025-04-25T18:00+08:00", 1),
+    ]
     groups = [o for o in rec.sent if o.chat.is_group]
     assert {o.chat.key for o in groups} == {"console:领导群", "telegram:-1001"}
     for out in groups:
@@ -66,7 +73,9 @@ async def test_a_whole_month_from_opening_to_ledger(seeded_app):
     assert await tick_hourly(app, at(2025, 4, 28, 12, 0)) == [("monthly-ledger", "2025-04-27T09:00+08:00", 3)]
     for out in rec.sent:
         docx, xlsx = out.replies
-        assert isinstance(docx, FileReply) and docx.filename == "台账-2025-04.docx" and docx.content[:2] == b"PK"
+        assert (
+            isinstance(docx, FileReply) and docx.filename == "台账-2025-04.docx" and docx.content[:2] == b"PK"
+        )
         assert isinstance(xlsx, FileReply) and xlsx.filename == "台账-2025-04.xlsx"
 
     assert await dispatch_log(app) == [
