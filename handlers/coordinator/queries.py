@@ -1,24 +1,19 @@
-"""Coordinators' and viewers' questions in plain Chinese: overview, unit, item, lagging, missing, history."""
+"""Coordinators' and viewers' questions in plain Chinese (or as /commands): recognise, then answer from the table."""
 
 from __future__ import annotations
 
-from bot.core.clock import SHANGHAI
 from bot.core.conversation import ConversationState, Turn
 from bot.core.messages import IncomingMessage
 from handlers import texts
 from handlers.commands import parse_command
+from handlers.coordinator.query_answers import ANSWERS, Question
 from handlers.current import current_ledger, latest_period
 from handlers.deps import Deps
-from handlers.filing.view import num, pair
 from handlers.ledger.compile import compile_ledger
-from handlers.manage.prompts import deadline_text
 from handlers.turns import say
-from nlp.intents import Query, QueryKind, Vocabulary, match_items, parse_query, plan_terms
-from reports.ledger import Ledger, LedgerRow
-from reports.lights import LIGHT_EMOJI
-from storage.schemas import ItemInfo, LedgerInfo, PeriodInfo
+from nlp.intents import Query, QueryKind, Vocabulary, parse_query
+from storage.schemas import ItemInfo, LedgerInfo
 
-MAX_LINES = 15
 _COMMAND_KINDS: dict[str, QueryKind] = {
     "overview": "overview",
     "lagging": "lagging",
@@ -65,193 +60,13 @@ async def query_step(msg: IncomingMessage, state: ConversationState, deps: Deps)
     if query is None or period is None:
         return say(texts.QUERY_HELP if period else texts.NO_PERIOD, state)
     compiled = await compile_ledger(deps.uow, ledger, period, deps.config.thresholds)
-    by_id = {i.id: i for i in items}
-    if query.kind == "overview":
-        text = await _overview(deps, ledger, period, compiled, by_id)
-    elif query.kind == "lagging":
-        text = _lagging(compiled, by_id, query.unit)
-    elif query.kind == "missing":
-        text = await _missing(deps, period, by_id)
-    elif query.kind == "unit":
-        text = (
-            await _unit(deps, ledger, period, compiled, by_id, query.unit) if query.unit else texts.QUERY_HELP
-        )
-    else:
-        ids = match_items(query.keyword or "", vocab, deps.segmenter)
-        if not ids:
-            text = texts.ITEM_NOT_FOUND.format(keyword=query.keyword)
-        elif len(ids) > 5:
-            listing = "\n".join(f"[{by_id[i].number}] {by_id[i].content}" for i in ids[:MAX_LINES])
-            text = texts.ITEM_TOO_MANY.format(keyword=query.keyword, count=len(ids), items=listing)
-        elif query.kind == "history":
-            text = "\n\n".join([await _history(deps, by_id[i]) for i in ids])
-        else:
-            rows = {r.item_id: r for r in compiled.rows}
-            text = "\n\n".join(
-                [await _item_block(deps, ledger, period, compiled, rows[i], by_id[i]) for i in ids]
-            )
-    return say(text, state)
-
-
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.0f}%"
-
-
-async def _overview(deps: Deps, ledger: LedgerInfo, period: PeriodInfo, compiled: Ledger, by_id) -> str:
-    counts = dict.fromkeys(texts.STATUS_LABELS, 0)
-    lights = {"green": 0, "yellow": 0, "red": 0}
-    for row in compiled.rows:
-        counts[row.status] += 1
-        lights[row.light] += 1
-    missing = await _missing_units(deps, period, by_id)
-    flags = 0
-    for row in compiled.rows:
-        if await _plan_not_mentioned(deps, ledger, period, row):
-            flags += 1
-    return texts.OVERVIEW.format(
-        title=compiled.title,
-        code=period.code,
-        state=texts.PERIOD_STATES.get(period.state, period.state),
-        schedule=_pct(compiled.schedule),
-        units=len(compiled.reported_units) + len(compiled.missing_units),
-        reported=len(compiled.reported_units),
-        missing=len(missing),
-        missing_names=("：" + "、".join(missing)) if missing else "",
-        items=len(compiled.rows),
-        completed=counts["completed"],
-        in_progress=counts["in_progress"],
-        preparing=counts["preparing"],
-        not_started=counts["not_started"],
-        green=lights["green"],
-        yellow=lights["yellow"],
-        red=lights["red"],
-        plan_flags=texts.OVERVIEW_PLAN_FLAGS.format(count=flags) if flags else "",
+    question = Question(
+        query=query,
+        deps=deps,
+        ledger=ledger,
+        period=period,
+        compiled=compiled,
+        vocab=vocab,
+        by_id={i.id: i for i in items},
     )
-
-
-def _lagging(compiled: Ledger, by_id, unit: str | None) -> str:
-    rows = [r for r in compiled.rows if r.light != "green" and (unit is None or unit in r.units)]
-    rows.sort(key=lambda r: -(r.gap or 0))
-    if not rows:
-        return texts.LAGGING_NONE.format(code=compiled.period, schedule=_pct(compiled.schedule))
-    lines = [
-        texts.LAGGING_HEAD.format(code=compiled.period, schedule=_pct(compiled.schedule), count=len(rows))
-    ]
-    for r in rows[:MAX_LINES]:
-        lines.append(
-            texts.LAGGING_LINE.format(
-                emoji=LIGHT_EMOJI[r.light],
-                number=by_id[r.item_id].number,
-                content=r.content,
-                units="、".join(r.units),
-                completion=_pct(r.completion),
-                gap=num(round(r.gap or 0)),
-                status=texts.STATUS_LABELS[r.status],
-            )
-        )
-    if len(rows) > MAX_LINES:
-        lines.append(texts.LAGGING_MORE.format(count=len(rows) - MAX_LINES))
-    return "\n".join(lines)
-
-
-async def missing_by_unit(deps: Deps, period: PeriodInfo, items: list[ItemInfo]) -> dict[str, list[int]]:
-    """Return, per unit, the numbers of its items it has not filed in ``period`` (a joint text counts for all)."""
-    latest = await deps.uow.submissions.latest(period.id)
-    filed = {(s.item_id, s.unit) for s in latest if not s.skipped}
-    out: dict[str, list[int]] = {}
-    for item in items:
-        if (item.id, "") in filed:
-            continue
-        for unit in item.units:
-            if (item.id, unit) not in filed:
-                out.setdefault(unit, []).append(item.number)
-    return out
-
-
-async def _missing_units(deps: Deps, period: PeriodInfo, by_id) -> list[str]:
-    return list(await missing_by_unit(deps, period, list(by_id.values())))
-
-
-async def _missing(deps: Deps, period: PeriodInfo, by_id) -> str:
-    missing = await missing_by_unit(deps, period, list(by_id.values()))
-    if not missing:
-        return texts.MISSING_NONE.format(code=period.code)
-    lines = [texts.MISSING_HEAD.format(code=period.code, count=len(missing), deadline=deadline_text(period))]
-    lines += [
-        texts.MISSING_LINE.format(unit=u, numbers="、".join(f"[{n}]" for n in nums))
-        for u, nums in missing.items()
-    ]
-    return "\n".join(lines)
-
-
-async def _unit(deps: Deps, ledger, period, compiled: Ledger, by_id, unit: str) -> str:
-    rows = [r for r in compiled.rows if unit in r.units]
-    lines = [texts.UNIT_HEAD.format(unit=unit, code=period.code, count=len(rows))]
-    for r in rows:
-        lines.append(await _item_block(deps, ledger, period, compiled, r, by_id[r.item_id]))
-    return "\n".join(lines)
-
-
-def _targets(row: LedgerRow) -> str:
-    if not row.targets:
-        return "—"
-    return "；".join(f"{t.name}{pair(t.achieved, t.value, t.unit)}" for t in row.targets)
-
-
-async def _item_block(deps: Deps, ledger, period, compiled: Ledger, row: LedgerRow, item: ItemInfo) -> str:
-    text = texts.ITEM_BLOCK.format(
-        emoji=LIGHT_EMOJI[row.light],
-        number=item.number,
-        content=row.content,
-        units="、".join(row.units),
-        status=texts.STATUS_LABELS[row.status],
-        completion=_pct(row.completion),
-        schedule=_pct(row.schedule),
-        targets=_targets(row),
-        progress=row.progress or texts.NOT_REPORTED,
-        problems=row.problems or "—",
-        plan_month=compiled.plan_month,
-        plan=row.plan or "—",
-    )
-    plan = await _plan_not_mentioned(deps, ledger, period, row)
-    if plan:
-        text += "\n" + texts.ITEM_PLAN_FLAG.format(plan=plan)
-    return text
-
-
-async def _plan_not_mentioned(
-    deps: Deps, ledger: LedgerInfo, period: PeriodInfo, row: LedgerRow
-) -> str | None:
-    """Return last period's plan when this period's progress mentions none of its concrete terms."""
-    if not row.progress:
-        return None
-    previous = await deps.uow.submissions.previous(ledger.id, period.code, row.item_id)
-    plan = "；".join(p.plan for p in previous if p.plan and p.plan != "无")
-    if not plan:
-        return None
-    terms = plan_terms(plan, deps.segmenter)
-    if not terms or any(t in row.progress for t in terms):
-        return None
-    return plan
-
-
-async def _history(deps: Deps, item: ItemInfo) -> str:
-    revisions = await deps.uow.submissions.history(item.id)
-    if not revisions:
-        return texts.HISTORY_NONE.format(number=item.number)
-    lines = [texts.HISTORY_HEAD.format(number=item.number, content=item.content)]
-    for s in revisions:
-        who = texts.IMPORTED if s.source == "import" else (s.unit or s.author)
-        review = texts.REVIEW_LABELS.get(s.review, "").format(reason=s.review_reason)
-        lines.append(
-            texts.HISTORY_LINE.format(
-                code=s.period_code,
-                revision=s.revision,
-                who=who,
-                when=f"{s.created_at.astimezone(SHANGHAI):%m-%d %H:%M}",
-                status=texts.STATUS_LABELS.get(s.status, s.status),
-                review=review,
-                progress=s.progress or "—",
-            )
-        )
-    return "\n".join(lines)
+    return say(await ANSWERS[query.kind](question), state)
