@@ -14,14 +14,10 @@ from handlers.turns import say
 from nlp.intents import Query, QueryKind, Vocabulary, parse_query
 from storage.schemas import ItemInfo, LedgerInfo
 
-_COMMAND_KINDS: dict[str, QueryKind] = {
-    "overview": "overview",
-    "lagging": "lagging",
-    "missing": "missing",
-    "unit": "unit",
-    "item": "item",
-    "history": "history",
-}
+
+def _command_kind(name: str) -> QueryKind | None:
+    """Return the question a /command asks: each kind of question is also a command of the same name."""
+    return next((kind for kind in ANSWERS if kind == name), None)
 
 
 async def vocabulary(deps: Deps, ledger: LedgerInfo) -> tuple[Vocabulary, list[ItemInfo]]:
@@ -38,8 +34,8 @@ async def vocabulary(deps: Deps, ledger: LedgerInfo) -> tuple[Vocabulary, list[I
 def recognise(text: str, vocab: Vocabulary) -> Query | None:
     """Return the question in a command (/lagging, /unit 卫健局) or in plain Chinese."""
     cmd = parse_command(text)
-    if cmd and cmd.name in _COMMAND_KINDS:
-        kind = _COMMAND_KINDS[cmd.name]
+    kind = _command_kind(cmd.name) if cmd else None
+    if cmd and kind:
         if kind == "unit":
             found = parse_query(cmd.args, vocab)
             return Query(kind="unit", unit=found.unit if found else None, keyword=cmd.args)
