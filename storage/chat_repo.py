@@ -321,8 +321,3 @@ class ChatRepository:
     async def outbox_sent(self, outbox_id: int, now: datetime) -> None:
         """Mark an outbox message delivered."""
         await self.s.execute(update(OutboxRow).where(OutboxRow.id == outbox_id).values(sent_at=now))
-
-    async def outbox_failed_again(self, outbox_id: int, error: str) -> None:
-        """Count one more failed attempt."""
-        await self.s.execute(update(OutboxRow).where(OutboxRow.id == outbox_id)
-                             .values(attempts=OutboxRow.attempts + 1, error=error[:2000]))

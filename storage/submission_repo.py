@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import statements
@@ -87,8 +87,3 @@ class SubmissionRepository:
         row.review, row.review_reason, row.reviewed_by = review, reason, by
         await self.s.flush()
         return _info(row)
-
-    async def count_for_inbox(self, inbox_id: int) -> int:
-        """Return how many revisions a raw message produced (duplicate checks in tests and audits)."""
-        return int(await self.s.scalar(select(func.count()).select_from(SubmissionRow)
-                                       .where(SubmissionRow.inbox_id == inbox_id)) or 0)
