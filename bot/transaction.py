@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from bot.core.conversation import IDLE, ConversationState
 from bot.core.messages import IncomingMessage
+from bot.core.ports import Transaction
 from handlers.deps import Deps
 from storage.uow import UnitOfWork
 
@@ -104,3 +106,10 @@ class StorageTransaction:
     async def commit(self) -> None:
         """Commit the unit of work."""
         await self._uow.commit()
+
+
+if TYPE_CHECKING:
+
+    def _as_port(tx: StorageTransaction) -> Transaction:
+        """Make mypy prove that StorageTransaction satisfies the engine's Transaction port."""
+        return tx

@@ -11,7 +11,7 @@ from nlp.numerals import normalize
 from nlp.quantities import SENTENCE_END, Quantity, convert, find_quantities, mask_markers, span_at, stop_positions
 from nlp.status import PLAN, claims_done, classify_status
 from nlp.targets import TargetInfo, infos_for, last_noun, noun_phrase, similarity, target_infos, with_words
-from nlp.types import Ambiguity, Link, ParseResult, Target
+from nlp.types import Ambiguity, Basis, Link, ParseResult, Target
 
 CUMULATIVE = r"累计|总计|共计|合计|总共|一共|(?<![公一])共(?![享同建性])|已达|总数|截至|截止|目前已|现已|现有|到目前|至今"
 INCREMENT = r"本月|本期|当月|这个月|这月|本周|这周|今天|今日|新增|又|再|增加了|多了"
@@ -285,7 +285,7 @@ def _named(ms: list[tuple[Mention, float, float]]) -> list[tuple[Mention, float]
     return keep
 
 
-def _combine(ms: list[tuple[Mention, float]]) -> tuple[float, str, str]:
+def _combine(ms: list[tuple[Mention, float]]) -> tuple[float, Basis, str]:
     """Pick one value per target: correction > cumulative > summed parts > single."""
     corrections = [x for x in ms if x[0].basis == "correction"]
     if corrections:
@@ -297,7 +297,7 @@ def _combine(ms: list[tuple[Mention, float]]) -> tuple[float, str, str]:
         return sum(v for _, v in last), "cumulative", "；".join(m.q.text for m, _ in last)
     main = [x for x in ms if not x[0].sub] or ms
     value = sum(v for _, v in main)
-    basis = "increment" if any(m.basis == "increment" for m, _ in main) else "unknown"
+    basis: Basis = "increment" if any(m.basis == "increment" for m, _ in main) else "unknown"
     return value, basis, "；".join(m.q.text for m, _ in main)
 
 

@@ -42,8 +42,9 @@ class LedgerRepository:
 
     async def _values(self) -> dict[tuple, object]:
         if self._store is None:
-            stamp = None if self._wrote or self._cache is None else await read_stamp(self.s)
-            self._store = self._memo if stamp is None else self._cache.values_for(stamp)
+            cache = None if self._wrote else self._cache
+            stamp = None if cache is None else await read_stamp(self.s)
+            self._store = self._memo if cache is None or stamp is None else cache.values_for(stamp)
         return self._store
 
     async def _changed(self) -> None:

@@ -9,26 +9,22 @@ from __future__ import annotations
 from functools import cache
 
 from sqlalchemy import bindparam, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from storage.models import ContactRow, ConversationRow, InboxRow, PeriodRow, SubmissionRow
+from storage.sql import insert_for, table_of
 
-_inbox = InboxRow.__table__
-_conversations = ConversationRow.__table__
-_contacts = ContactRow.__table__
-_submissions = SubmissionRow.__table__
-_periods = PeriodRow.__table__
-
-
-def _insert_for(dialect: str):
-    return postgresql.insert if dialect == "postgresql" else sqlite.insert
+_inbox = table_of(InboxRow)
+_conversations = table_of(ConversationRow)
+_contacts = table_of(ContactRow)
+_submissions = table_of(SubmissionRow)
+_periods = table_of(PeriodRow)
 
 
 @cache
 def insert_inbox_quiet(dialect: str):
     """INSERT raw messages (executemany) unless their (platform, message id) is stored; nothing returned."""
     names = ("platform", "message_id", "chat_id", "user_id", "kind", "text", "sent_at", "received_at")
-    return (_insert_for(dialect)(_inbox)
+    return (insert_for(dialect)(_inbox)
             .values({n: bindparam(f"p_{n}") for n in names} | {"state": "received", "error": ""})
             .on_conflict_do_nothing(index_elements=["platform", "message_id"]))
 
@@ -120,7 +116,7 @@ def insert_revision(dialect: str):
     next_revision = (func.coalesce(func.max(c.revision), 0) + 1).label("revision")
     source = select(*given.values(), next_revision).where(
         c.period_id == given["period_id"], c.item_id == given["item_id"], c.unit_key == given["unit_key"])
-    return (_insert_for(dialect)(_submissions).from_select([*given, "revision"], source)
+    return (insert_for(dialect)(_submissions).from_select([*given, "revision"], source)
             .on_conflict_do_nothing(index_elements=["period_id", "item_id", "unit_key", "revision"])
             .returning(c.id, c.revision))
 

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import statements
 from storage.ledger_repo import LedgerRepository
 from storage.models import PeriodRow, SubmissionRow
 from storage.schemas import NewSubmission, SubmissionInfo
+from storage.sql import dialect_name
 
 
-def _info(row: SubmissionRow, code: str = "") -> SubmissionInfo:
+def _info(row: SubmissionRow | Row[Any], code: str = "") -> SubmissionInfo:
+    """Return a revision from an ORM row or a Core row of the submissions table."""
     return SubmissionInfo(
         id=row.id, period_id=row.period_id, period_code=code, item_id=row.item_id, unit=row.unit_key,
         revision=row.revision, progress=row.progress, problems=row.problems, plan=row.plan, status=row.status,
@@ -41,7 +44,7 @@ class SubmissionRepository:
                       achieved={str(k): v for k, v in new.achieved.items()}, skipped=new.skipped,
                       source=new.source, author=new.author, inbox_id=new.inbox_id, review="submitted",
                       created_at=now)
-        stmt = statements.insert_revision(self.s.bind.dialect.name if self.s.bind is not None else "sqlite")
+        stmt = statements.insert_revision(dialect_name(self.s))
         for _ in range(_NUMBERING_TRIES):
             row = (await self.s.execute(stmt, {f"p_{k}": v for k, v in values.items()})).one_or_none()
             if row is not None:
@@ -49,8 +52,11 @@ class SubmissionRepository:
         else:
             raise RuntimeError(f"could not number a revision of item {new.item_id} ({new.unit}) after "
                                f"{_NUMBERING_TRIES} tries")
-        return SubmissionInfo(id=row.id, revision=row.revision, unit=new.unit, achieved=dict(new.achieved),
-                              **{k: v for k, v in values.items() if k not in ("unit_id", "unit_key", "achieved")})
+        return SubmissionInfo(
+            id=row.id, period_id=new.period_id, item_id=new.item_id, unit=new.unit, revision=row.revision,
+            progress=new.progress, problems=new.problems, plan=new.plan, status=new.status,
+            achieved=dict(new.achieved), skipped=new.skipped, source=new.source, author=new.author,
+            inbox_id=new.inbox_id, review="submitted", created_at=now)
 
     async def latest(self, period_id: int, *, item_id: int | None = None,
                      unit: str | None = None) -> list[SubmissionInfo]:

@@ -57,7 +57,10 @@ class Sender(Protocol):
 class Transaction(Protocol):
     """One database transaction as the engine needs it; ``deps`` is handed to handlers untouched."""
 
-    deps: object
+    @property
+    def deps(self) -> object:
+        """What the handlers get (read-only here, so an implementation may narrow its type)."""
+        ...
 
     async def __aenter__(self) -> "Transaction": ...
 
