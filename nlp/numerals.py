@@ -15,9 +15,30 @@ from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
 
 CN_DIGITS = {
-    "〇": 0, "零": 0, "洞": 0, "一": 1, "壹": 1, "幺": 1, "二": 2, "贰": 2, "两": 2, "俩": 2,
-    "三": 3, "叁": 3, "四": 4, "肆": 4, "五": 5, "伍": 5, "六": 6, "陆": 6,
-    "七": 7, "柒": 7, "八": 8, "捌": 8, "九": 9, "玖": 9,
+    "〇": 0,
+    "零": 0,
+    "洞": 0,
+    "一": 1,
+    "壹": 1,
+    "幺": 1,
+    "二": 2,
+    "贰": 2,
+    "两": 2,
+    "俩": 2,
+    "三": 3,
+    "叁": 3,
+    "四": 4,
+    "肆": 4,
+    "五": 5,
+    "伍": 5,
+    "六": 6,
+    "陆": 6,
+    "七": 7,
+    "柒": 7,
+    "八": 8,
+    "捌": 8,
+    "九": 9,
+    "玖": 9,
 }
 CN_SMALL_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 CN_BIG_UNITS = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000}
@@ -128,7 +149,7 @@ def parse_number(text: str) -> float | None:
         return None
     for word in APPROX_WORDS:
         if s.startswith(word) and len(s) > len(word):
-            s = s[len(word):]
+            s = s[len(word) :]
         if s.endswith(word) and len(s) > len(word):
             s = s[: -len(word)]
     s = re.split(r"[-~至到—]", s)[-1] if re.search(r"\S[-~至到—]\S", s) else s

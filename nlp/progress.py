@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
 from nlp.numerals import normalize
-from nlp.quantities import SENTENCE_END, Quantity, convert, find_quantities, mask_markers, span_at, stop_positions
+from nlp.quantities import (
+    SENTENCE_END,
+    Quantity,
+    convert,
+    find_quantities,
+    mask_markers,
+    span_at,
+    stop_positions,
+)
 from nlp.status import PLAN, claims_done, classify_status
 from nlp.targets import TargetInfo, infos_for, last_noun, noun_phrase, similarity, target_infos, with_words
 from nlp.types import Ambiguity, Basis, Link, ParseResult, Target
@@ -34,7 +43,7 @@ BLOCK_PRE = {
     "start": r"开工|启动|动工|开始|进场|在建|开建|着手",
     "list": r"名单|确定|遴选|筛选|摸排|摸底|排查|报名|申报|申请|提交|审核|初审|梳理|清单|发现|交办",
     "prep": r"合同|签订|签约|招标|投标|采购|预算|评审|评估|审批|立项|可研|设计|方案|规划|编制|谋划|金额|批复|论证|选址|勘察|中标|"
-            r"总投资|计划投资|概算|估算",
+    r"总投资|计划投资|概算|估算",
     "phase": r"路基|路面|土建|基础|主体|电气|桩基|土方|钢结构|装修|装饰|二次结构|抹灰|管线迁改",
     "progress": r"形象进度|工程进度|施工进度|进度|总工程量|工程量",
     "ongoing": r"正在|在施|施工中",
@@ -83,14 +92,14 @@ def _mentions(text: str) -> list[Mention]:
         c_start, c_end = span_at(clauses, len(text), q.start)
         c_start, c_end = max(c_start, q.start - WINDOW), min(c_end, q.end + WINDOW)
         s_start, _ = span_at(sentences, len(text), q.start)
-        pre, post = text[c_start:q.start], text[q.end:c_end]
-        sent_pre = text[max(s_start, q.start - 3 * WINDOW):q.start]
+        pre, post = text[c_start : q.start], text[q.end : c_end]
+        sent_pre = text[max(s_start, q.start - 3 * WINDOW) : q.start]
         floor = max(c_start, prev_end)
         noun = noun_phrase(text, q, floor, span=(c_start, c_end))
         if not noun and c_start > s_start + 1:
             # chat puts the topic in its own phrase: "停车位 又新增了20个"
             p_start, p_end = span_at(clauses, len(text), c_start - 1)
-            topic = text[max(p_start, p_end - 12):p_end].strip()
+            topic = text[max(p_start, p_end - 12) : p_end].strip()
             if topic and not _re(r"\d|已|完成|累计|达到|实现").search(topic) and p_start >= prev_end:
                 noun = last_noun(_strip_topic(topic))
         prev_end = q.end
@@ -108,8 +117,10 @@ def _mentions(text: str) -> list[Mention]:
         for name, pattern in BLOCK_PRE.items():
             if _re(pattern).search(pre):
                 m.blocks.add(name)
-        hard = _re(r"[，,。；;!！?？\n]|剩下|剩余|其余|其他|另外|还有|另有").search(text, q.end, q.end + WINDOW)
-        post_hard = text[q.end:hard.start() if hard else q.end + WINDOW]  # chat spaces do not end a thought
+        hard = _re(r"[，,。；;!！?？\n]|剩下|剩余|其余|其他|另外|还有|另有").search(
+            text, q.end, q.end + WINDOW
+        )
+        post_hard = text[q.end : hard.start() if hard else q.end + WINDOW]  # chat spaces do not end a thought
         if _re(DONE_BEFORE).search(pre):
             # "公园做完3处 绿道还在设计": after a done verb the next chat phrase is another topic
             post_hard = _re(r"\s+(?=[^\x00-\x7f\d])").split(post_hard, maxsplit=1)[0]
@@ -118,22 +129,30 @@ def _mentions(text: str) -> list[Mention]:
             # 已完工3座、在建5座: words after the 、 are the next number's, not this one's
             sep = text.find("、", q.end, nxt.start)
             if sep >= 0:
-                post_hard = post_hard[:sep - q.end] + post_hard[nxt.end - q.end:]
+                post_hard = post_hard[: sep - q.end] + post_hard[nxt.end - q.end :]
         for name, pattern in BLOCK_POST.items():
             if _re(pattern).search(post_hard):
                 m.blocks.add(name)
         plan = list(_re(PLAN).finditer(sent_pre))
-        if plan and not _re(r"已|目前|累计|实际|截至|现").search(sent_pre[plan[-1].end():]):
+        if plan and not _re(r"已|目前|累计|实际|截至|现").search(sent_pre[plan[-1].end() :]):
             m.blocks.add("plan")
         m.sub = "其中" in sent_pre
-        gap = text[q.end:nxt.start] if nxt is not None else ""
+        gap = text[q.end : nxt.start] if nxt is not None else ""
         # "停车位 680 充电桩 120" / "12个小区 2400户": a chat space ends the first number's phrase
-        chat_list = (not q.unit and _re(r"^[ \t]+[^\x00-\x7f]").match(gap)) or _re(r"^[^\s，,]*[^\x00-\x7f][ \t]+$").match(gap)
-        if (nxt is not None and nxt.start < c_end and not chat_list
-                and not _re(r"^[^，,]{0,12}?(?:[、和及与]|不是|而非)").search(gap)):
+        chat_list = (not q.unit and _re(r"^[ \t]+[^\x00-\x7f]").match(gap)) or _re(
+            r"^[^\s，,]*[^\x00-\x7f][ \t]+$"
+        ).match(gap)
+        if (
+            nxt is not None
+            and nxt.start < c_end
+            and not chat_list
+            and not _re(r"^[^，,]{0,12}?(?:[、和及与]|不是|而非)").search(gap)
+        ):
             m.blocks.add("topic")  # 3个片区实施项目77个: the first number is the subject
         achieved = _re(ACHIEVE).search(pre) or _re(DONE_AFTER).search(post)
-        bare_clause = len((pre + post).strip()) <= 8 and not any(x.start < c_end and x is not q and x.start > c_start for x in qs)
+        bare_clause = len((pre + post).strip()) <= 8 and not any(
+            x.start < c_end and x is not q and x.start > c_start for x in qs
+        )
         if not (achieved or bare_clause or m.basis != "unknown"):
             m.blocks.add("no_cue")
         out.append(m)
@@ -147,7 +166,7 @@ def _strip_topic(topic: str) -> str:
 
 def _inherit(mentions: list[Mention]) -> None:
     """Give nounless and unitless numbers the noun and unit of the number before them in the sentence."""
-    for prev, m in zip(mentions, mentions[1:]):
+    for prev, m in itertools.pairwise(mentions):
         if prev.sentence != m.sentence:
             continue
         if not m.noun and prev.noun:
@@ -160,13 +179,23 @@ def _inherit(mentions: list[Mention]) -> None:
 
 def _allowed(m: Mention, info: TargetInfo, score: float) -> bool:
     blocks = m.blocks - {"start"} if "开工" in info.stage or "启动" in info.stage else m.blocks
-    if "compare" in blocks and info.target.unit == "%" and (
-            {"增长", "增速", "增幅", "下降", "降低"} & info.context or _re(r"增长|增速|增幅|下降|降低").search(info.target.name)):
+    if (
+        "compare" in blocks
+        and info.target.unit == "%"
+        and (
+            {"增长", "增速", "增幅", "下降", "降低"} & info.context
+            or _re(r"增长|增速|增幅|下降|降低").search(info.target.name)
+        )
+    ):
         blocks = blocks - {"compare"}  # 增长6% is itself measured year on year
     for name in ("start", "prep", "list", "induced"):
         # 新签约项目20个 / 签约项目9个: when the target itself is counted at that stage, the stage is the metric
         words = {w.group(0) for w in _re(BLOCK_PRE[name]).finditer(m.pre)} if name in blocks else set()
-        if words and all(_names_stage(w, info, name) for w in words) and not _re(BLOCK_POST.get(name, r"(?!)")).search(m.post):
+        if (
+            words
+            and all(_names_stage(w, info, name) for w in words)
+            and not _re(BLOCK_POST.get(name, r"(?!)")).search(m.post)
+        ):
             blocks = blocks - {name}
     if "phase" in blocks and any(w in info.target.name for w in ("路面", "管网", "主体", "基础", "土建")):
         blocks = blocks - {"phase"}
@@ -183,14 +212,14 @@ def _names_stage(word: str, info: TargetInfo, block: str) -> bool:
 
 
 def _bigram_set(word: str) -> set[str]:
-    return {word[i:i + 2] for i in range(len(word) - 1)}
+    return {word[i : i + 2] for i in range(len(word) - 1)}
 
 
 def _candidates(m: Mention, infos: Sequence[TargetInfo]) -> list[tuple[float, int, float]]:
     """Return (score, target index, value in the target's unit) for every target the number fits."""
     out = []
     unit = m.q.unit
-    if not unit and m.basis != "unknown" or not unit and _re(ACHIEVE).search(m.pre[-4:]):
+    if (not unit and m.basis != "unknown") or (not unit and _re(ACHIEVE).search(m.pre[-4:])):
         plain = [i for i in infos if i.target.unit != "%"]
         unit = plain[0].target.unit if len({i.target.unit for i in plain}) == 1 else ""
     named = not unit and m.noun and not m.inherited and m.pre.rstrip().endswith(m.noun)
@@ -245,8 +274,9 @@ def _choose(m: Mention, infos: Sequence[TargetInfo], amb: list[Ambiguity]) -> tu
     cands.sort(key=lambda c: -c[0])
     if len(cands) > 1 and cands[0][0] == cands[1][0] and cands[0][0] < 50:
         infos2 = [with_words(i) for i in infos]  # jieba words break the tie
-        cands = sorted(((similarity(m.noun, infos2[i], m.pre + m.noun), i, v) for _, i, v in cands),
-                       key=lambda c: -c[0])
+        cands = sorted(
+            ((similarity(m.noun, infos2[i], m.pre + m.noun), i, v) for _, i, v in cands), key=lambda c: -c[0]
+        )
     top = cands[0]
     heads = _re(HEADS).search(m.noun)
     money = infos[top[1]].target.unit == "元" and heads is not None and heads.group(0) in ("资金", "金额")
@@ -255,18 +285,34 @@ def _choose(m: Mention, infos: Sequence[TargetInfo], amb: list[Ambiguity]) -> tu
     if len(m.noun) >= 2 and top[0] <= 0 and not m.inherited:
         return None  # the number counts something else
     if len(cands) > 1 and cands[1][0] == top[0]:
-        amb.append(Ambiguity(kind="which_target", target=None, value=m.q.value,
-                             candidates=tuple(c[1] for c in cands if c[0] == top[0]), evidence=m.q.text))
+        amb.append(
+            Ambiguity(
+                kind="which_target",
+                target=None,
+                value=m.q.value,
+                candidates=tuple(c[1] for c in cands if c[0] == top[0]),
+                evidence=m.q.text,
+            )
+        )
         return None
     return top[1], top[2], top[0]
 
 
-def _part(m: Mention, last: tuple[Mention, int], infos: Sequence[TargetInfo]) -> tuple[int, float, float] | None:
+def _part(
+    m: Mention, last: tuple[Mention, int], infos: Sequence[TargetInfo]
+) -> tuple[int, float, float] | None:
     """Read 招聘会搞了3场，线上的2场 / 区级赛事3场，镇街4场: a short qualifier plus a number right after a linked
     number of the same unit in the same sentence is another part of that metric."""
     prev, idx = last
-    if (m.sentence != prev.sentence or m.q.unit in ("", "%") or m.q.unit != prev.q.unit or m.blocks or m.sub
-            or not 1 <= len(m.noun) <= 3 or m.inherited):
+    if (
+        m.sentence != prev.sentence
+        or m.q.unit in ("", "%")
+        or m.q.unit != prev.q.unit
+        or m.blocks
+        or m.sub
+        or not 1 <= len(m.noun) <= 3
+        or m.inherited
+    ):
         return None
     if any(similarity(m.noun, info) > 0 for info in infos):
         return None  # it names a target (or part of one) itself
@@ -281,8 +327,7 @@ def _named(ms: list[tuple[Mention, float, float]]) -> list[tuple[Mention, float]
     """Drop numbers that share only a character with the target when another number names it:
     扶持创业1236人，带动就业2891人 for 带动就业3000人 is not a sum of parts."""
     best = max(score for _, _, score in ms)
-    keep = [(m, v) for m, v, score in ms if score >= 1 or best < 2 or len(m.noun) < 2 or m.inherited]
-    return keep
+    return [(m, v) for m, v, score in ms if score >= 1 or best < 2 or len(m.noun) < 2 or m.inherited]
 
 
 def _combine(ms: list[tuple[Mention, float]]) -> tuple[float, Basis, str]:
@@ -350,17 +395,22 @@ def parse_progress(
     return _finish(infos, links, amb, progress)
 
 
-def _finish(infos: Sequence[TargetInfo], links: list[Link], amb: list[Ambiguity], progress: str) -> ParseResult:
+def _finish(
+    infos: Sequence[TargetInfo], links: list[Link], amb: list[Ambiguity], progress: str
+) -> ParseResult:
     reached = {ln.target for ln in links if ln.value >= infos[ln.target].target.value * 0.9999}
-    for ln in links:
-        if ln.value > 1.5 * infos[ln.target].target.value > 0:
-            amb.append(Ambiguity(kind="over_target", target=ln.target, value=ln.value, evidence=ln.evidence))
+    amb.extend(
+        Ambiguity(kind="over_target", target=ln.target, value=ln.value, evidence=ln.evidence)
+        for ln in links
+        if ln.value > 1.5 * infos[ln.target].target.value > 0
+    )
     links_complete = None if not links else len(reached) == len(infos)
     status = classify_status(progress, links_complete)
     if links and links_complete is False and claims_done(progress):
-        for ln in links:
-            if ln.target not in reached:
-                amb.append(Ambiguity(kind="claim_below_target", target=ln.target, value=ln.value,
-                                     evidence=ln.evidence))
+        amb.extend(
+            Ambiguity(kind="claim_below_target", target=ln.target, value=ln.value, evidence=ln.evidence)
+            for ln in links
+            if ln.target not in reached
+        )
     targets = tuple(i.target for i in infos)
     return ParseResult(targets=targets, links=tuple(links), status=status, ambiguities=tuple(amb))

@@ -26,40 +26,207 @@ class Quantity(BaseModel):
 
 # Written forms -> the unit we report.  Money always becomes 元 (the multiplier is absorbed).
 UNIT_ALIASES = {
-    "km": "公里", "KM": "公里", "Km": "公里", "千米": "公里", "m": "米", "M": "米",
-    "㎡": "平方米", "m²": "平方米", "m2": "平方米", "平米": "平方米", "平方": "平方米",
-    "㎞": "公里", "万元": "元", "亿元": "元", "千元": "元", "块钱": "元",
-    "kg": "千克", "公斤": "千克", "KW": "千瓦", "kW": "千瓦", "kw": "千瓦", "MW": "兆瓦",
-    "m³": "立方米", "m3": "立方米", "方": "立方米", "%": "%", "个百分点": "%",
-    "吨/天": "吨/日", "立方米/天": "立方米/日",
+    "km": "公里",
+    "KM": "公里",
+    "Km": "公里",
+    "千米": "公里",
+    "m": "米",
+    "M": "米",
+    "㎡": "平方米",
+    "m²": "平方米",
+    "m2": "平方米",
+    "平米": "平方米",
+    "平方": "平方米",
+    "㎞": "公里",
+    "万元": "元",
+    "亿元": "元",
+    "千元": "元",
+    "块钱": "元",
+    "kg": "千克",
+    "公斤": "千克",
+    "KW": "千瓦",
+    "kW": "千瓦",
+    "kw": "千瓦",
+    "MW": "兆瓦",
+    "m³": "立方米",
+    "m3": "立方米",
+    "方": "立方米",
+    "%": "%",
+    "个百分点": "%",
+    "吨/天": "吨/日",
+    "立方米/天": "立方米/日",
 }
 UNIT_MULTIPLIER = {"万元": 10_000, "亿元": 100_000_000, "千元": 1000}
 # Measure words that also start ordinary words get a look-ahead so 个月 / 所有 / 部门 are not units.
 _GUARDED = {
-    "个": "(?!月|工作日|小时|百分点|人(?:所得|信息|隐私))", "所": "(?!有|在|属|以)", "对": "(?!于|接|照|标|象)",
-    "门": "(?!诊|户|槛)", "部": "(?!门|分|署|署)", "口": "(?!袋|径)", "期": "(?!间|限|末)",
-    "次": "(?![年月日性])", "名": "(?!单|称|额)", "家": "(?!庭|长)", "位": "(?!于|置)",
-    "条": "(?!件|例|款)", "项": "(?!目)", "种": "(?!植|类)", "本": "(?![月年级地])",
-    "场": "(?!所|地|景|馆)", "批": "(?!复|准)", "块": "(?!钱)", "方": "(?!案|面|式|法|向)",
-    "间": "(?!隔)", "亩": "", "平方": "(?!米|公里)", "米": "(?!面)", "户": "(?!籍|口|外)",
+    "个": "(?!月|工作日|小时|百分点|人(?:所得|信息|隐私))",
+    "所": "(?!有|在|属|以)",
+    "对": "(?!于|接|照|标|象)",
+    "门": "(?!诊|户|槛)",
+    "部": "(?!门|分|署|署)",
+    "口": "(?!袋|径)",
+    "期": "(?!间|限|末)",
+    "次": "(?![年月日性])",
+    "名": "(?!单|称|额)",
+    "家": "(?!庭|长)",
+    "位": "(?!于|置)",
+    "条": "(?!件|例|款)",
+    "项": "(?!目)",
+    "种": "(?!植|类)",
+    "本": "(?![月年级地])",
+    "场": "(?!所|地|景|馆)",
+    "批": "(?!复|准)",
+    "块": "(?!钱)",
+    "方": "(?!案|面|式|法|向)",
+    "间": "(?!隔)",
+    "亩": "",
+    "平方": "(?!米|公里)",
+    "米": "(?!面)",
+    "户": "(?!籍|口|外)",
 }
 UNITS = (
-    "微克/立方米", "毫克/立方米", "毫克/升", "吨/日", "吨/天", "立方米/日", "立方米/天", "千瓦时/年",
-    "个百分点", "平方公里", "平方米", "立方米", "千瓦时", "万千瓦", "千伏安",
-    "人次", "户次", "场次", "剂次", "剂", "件次", "车次", "架次", "篇次", "班次",
-    "亿元", "万元", "千元", "块钱", "公里", "千米", "公顷", "平米", "平方", "小时", "课时", "学时",
-    "千瓦", "兆瓦", "公斤", "千克", "张床", "床位",
-    "km", "KM", "Km", "kg", "kW", "KW", "kw", "MW", "m²", "m2", "m³", "m3", "m", "M",
-    "㎡", "㎞", "%",
-    "个", "处", "家", "户", "人", "名", "场", "次", "所", "座", "条", "米", "亩", "元", "件", "台", "套",
-    "辆", "吨", "张", "本", "册", "份", "项", "支", "批", "只", "棵", "株", "间", "栋", "幢", "宗", "笔",
-    "期", "班", "床", "盏", "根", "块", "组", "部", "篇", "门", "种", "类", "位", "对", "头", "口", "眼",
-    "例", "轮", "届", "村", "方", "箱", "袋", "所",
+    "微克/立方米",
+    "毫克/立方米",
+    "毫克/升",
+    "吨/日",
+    "吨/天",
+    "立方米/日",
+    "立方米/天",
+    "千瓦时/年",
+    "个百分点",
+    "平方公里",
+    "平方米",
+    "立方米",
+    "千瓦时",
+    "万千瓦",
+    "千伏安",
+    "人次",
+    "户次",
+    "场次",
+    "剂次",
+    "剂",
+    "件次",
+    "车次",
+    "架次",
+    "篇次",
+    "班次",
+    "亿元",
+    "万元",
+    "千元",
+    "块钱",
+    "公里",
+    "千米",
+    "公顷",
+    "平米",
+    "平方",
+    "小时",
+    "课时",
+    "学时",
+    "千瓦",
+    "兆瓦",
+    "公斤",
+    "千克",
+    "张床",
+    "床位",
+    "km",
+    "KM",
+    "Km",
+    "kg",
+    "kW",
+    "KW",
+    "kw",
+    "MW",
+    "m²",
+    "m2",
+    "m³",
+    "m3",
+    "m",
+    "M",
+    "㎡",
+    "㎞",
+    "%",
+    "个",
+    "处",
+    "家",
+    "户",
+    "人",
+    "名",
+    "场",
+    "次",
+    "所",
+    "座",
+    "条",
+    "米",
+    "亩",
+    "元",
+    "件",
+    "台",
+    "套",
+    "辆",
+    "吨",
+    "张",
+    "本",
+    "册",
+    "份",
+    "项",
+    "支",
+    "批",
+    "只",
+    "棵",
+    "株",
+    "间",
+    "栋",
+    "幢",
+    "宗",
+    "笔",
+    "期",
+    "班",
+    "床",
+    "盏",
+    "根",
+    "块",
+    "组",
+    "部",
+    "篇",
+    "门",
+    "种",
+    "类",
+    "位",
+    "对",
+    "头",
+    "口",
+    "眼",
+    "例",
+    "轮",
+    "届",
+    "村",
+    "方",
+    "箱",
+    "袋",
+    "所",
 )
 ASCII_UNITS = {u for u in UNITS if u.isascii() and u != "%"}
 # Reading 一X一Y / 一次性 as numbers would turn names into quantities.
-IDIOMS = ("一条龙", "一揽子", "一站式", "一件事", "一张网", "一张图", "一盘棋", "一把手", "一次性",
-          "一批次", "一门式", "一张蓝图", "一对一", "一户一", "一村一", "一镇一", "一校一", "一人一")
+IDIOMS = (
+    "一条龙",
+    "一揽子",
+    "一站式",
+    "一件事",
+    "一张网",
+    "一张图",
+    "一盘棋",
+    "一把手",
+    "一次性",
+    "一批次",
+    "一门式",
+    "一张蓝图",
+    "一对一",
+    "一户一",
+    "一村一",
+    "一镇一",
+    "一校一",
+    "一人一",
+)
 _WORD_BEFORE_ONE = set("同统唯之其任某每逐单万专第")
 SENTENCE_END = "。；;!！?？\n"
 CLAUSE_END = SENTENCE_END + "，,：:"
@@ -116,9 +283,11 @@ def _quantity_re() -> re.Pattern[str]:
 
 @cache
 def _marker_re() -> re.Pattern[str]:
-    return re.compile(r"(?m)^[ \t]*(?:[(（]\s*(\d{1,2}|[一二三四五六七八九十]{1,2})\s*[)）]|(\d{1,2})[.、．)]"
-                      r"|([一二三四五六七八九十]{1,2})[、.．]|[①-⑳])"
-                      r"|(?<=[ \t；;。])[ \t]*(\d{1,2})[.、．](?=[\u4e00-\u9fff])")
+    return re.compile(
+        r"(?m)^[ \t]*(?:[(（]\s*(\d{1,2}|[一二三四五六七八九十]{1,2})\s*[)）]|(\d{1,2})[.、．)]"
+        r"|([一二三四五六七八九十]{1,2})[、.．]|[①-⑳])"
+        r"|(?<=[ \t；;。])[ \t]*(\d{1,2})[.、．](?=[\u4e00-\u9fff])"
+    )
 
 
 @cache
@@ -136,19 +305,24 @@ def mask_markers(text: str) -> str:
             if expected < 2 or int(m.group(4)) != expected:
                 continue
             expected += 1
-            out[m.start():m.end()] = " " * (m.end() - m.start())
+            out[m.start() : m.end()] = " " * (m.end() - m.start())
             continue
         raw = m.group(1) or m.group(2) or m.group(3)
         if raw is not None:
             n = int(raw) if raw.isdigit() else int(chinese_to_float(raw) or 0)
-            nxt = text[m.end():m.end() + 1]
+            nxt = text[m.end() : m.end() + 1]
             # "2.2个村" is a marker only when 2 is the next item number
             if m.group(2) and nxt.isdigit() and n != expected:
                 continue
-            if m.group(2) and nxt.isdigit() and expected == 1 and not _re_next_marker(n + 1).search(text, m.end()):
+            if (
+                m.group(2)
+                and nxt.isdigit()
+                and expected == 1
+                and not _re_next_marker(n + 1).search(text, m.end())
+            ):
                 continue  # "1.5万亩已完成" is a decimal unless a "2." item follows
             expected = n + 1
-        out[m.start():m.end()] = " " * (m.end() - m.start())
+        out[m.start() : m.end()] = " " * (m.end() - m.start())
     return "".join(out)
 
 
@@ -199,11 +373,15 @@ def _skip_chinese(text: str, m: re.Match[str]) -> bool:
     start = m.start()
     if start and text[start - 1] in _WORD_BEFORE_ONE:
         return True
-    head = text[start:start + 5]
+    head = text[start : start + 5]
     if any(head.startswith(idiom) for idiom in IDIOMS):
         return True
-    nxt = text[m.end():m.end() + 1]
-    if len(m.group("num")) == 1 and (m.group("unit") or "") in ("次", "期", "批", "类", "级") and _is_word(nxt):
+    nxt = text[m.end() : m.end() + 1]
+    if (
+        len(m.group("num")) == 1
+        and (m.group("unit") or "") in ("次", "期", "批", "类", "级")
+        and _is_word(nxt)
+    ):
         return True  # 二次结构 / 一期工程 are names, not counts
     return bool(nxt) and (nxt in "性化体样些" or (nxt in CN_DIGITS and len(m.group("num")) == 1))
 
@@ -224,7 +402,7 @@ def find_quantities(text: str, *, bare: bool = False) -> list[Quantity]:
         if any(a <= start < b for a, b in protected):
             continue
         left = norm[:start].rstrip()[-1:]
-        if start and (norm[start - 1].isascii() and norm[start - 1].isalpha() or left in ("第", ".", "#")):
+        if start and ((norm[start - 1].isascii() and norm[start - 1].isalpha()) or left in ("第", ".", "#")):
             continue  # G518, 第3, codes and versions
         approx = bool(m.group("approx") or m.group("approx_after"))
         if m.group("pct_cn"):
@@ -254,14 +432,16 @@ def find_quantities(text: str, *, bare: bool = False) -> list[Quantity]:
                 end = num_end + (len(m.group("approx") or "") if num_end == m.end("num") else 0)
         if value is None:
             continue
-        found.append(Quantity(value=value, unit=unit, start=start, end=end, text=text[start:end], approx=approx))
+        found.append(
+            Quantity(value=value, unit=unit, start=start, end=end, text=text[start:end], approx=approx)
+        )
     return found
 
 
 def _dateish(text: str, end: int) -> bool:
     """True when a unit-less number is a date, year, age, floor, code or ordinal."""
-    nxt = text[end:end + 1]
-    return bool(nxt) and (nxt.isalnum() and nxt not in "了啦呢吧哈啊的" or nxt in "-/.:")
+    nxt = text[end : end + 1]
+    return bool(nxt) and ((nxt.isalnum() and nxt not in "了啦呢吧哈啊的") or nxt in "-/.:")
 
 
 def clause_span(text: str, pos: int, stops: str = CLAUSE_END) -> tuple[int, int]:

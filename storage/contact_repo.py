@@ -15,8 +15,15 @@ from storage.sql import affected
 
 def _contact(row) -> ContactInfo:
     """Return a contact from an ORM row or a Core row of the contacts table."""
-    return ContactInfo(id=row.id, platform=row.platform, user_id=row.user_id, display_name=row.display_name,
-                       role=row.role, unit=row.unit_key, chat_id=row.chat_id)
+    return ContactInfo(
+        id=row.id,
+        platform=row.platform,
+        user_id=row.user_id,
+        display_name=row.display_name,
+        role=row.role,
+        unit=row.unit_key,
+        chat_id=row.chat_id,
+    )
 
 
 class ContactRepository:
@@ -39,24 +46,50 @@ class ContactRepository:
         if not wanted:
             return
         found: dict[str, list[ContactInfo]] = {u: [] for u in wanted}
-        for r in await self.s.execute(statements.roles_many(), {"p_platform": platform, "p_user_ids": wanted}):
+        for r in await self.s.execute(
+            statements.roles_many(), {"p_platform": platform, "p_user_ids": wanted}
+        ):
             found[r.user_id].append(_contact(r))
         self._roles.update({(platform, u): roles for u, roles in found.items()})
 
-    async def add_role(self, platform: str, user_id: str, role: str, now: datetime, *, unit: str = "",
-                       display_name: str = "", chat_id: str = "") -> tuple[ContactInfo, bool]:
+    async def add_role(
+        self,
+        platform: str,
+        user_id: str,
+        role: str,
+        now: datetime,
+        *,
+        unit: str = "",
+        display_name: str = "",
+        chat_id: str = "",
+    ) -> tuple[ContactInfo, bool]:
         """Give a person a role (and unit); return it and whether it is new."""
         self._roles.clear()
-        row = (await self.s.execute(select(ContactRow).where(
-            ContactRow.platform == platform, ContactRow.user_id == user_id, ContactRow.role == role,
-            ContactRow.unit_key == unit))).scalar_one_or_none()
+        row = (
+            await self.s.execute(
+                select(ContactRow).where(
+                    ContactRow.platform == platform,
+                    ContactRow.user_id == user_id,
+                    ContactRow.role == role,
+                    ContactRow.unit_key == unit,
+                )
+            )
+        ).scalar_one_or_none()
         if row is not None:
             if chat_id and row.chat_id != chat_id:
                 row.chat_id = chat_id
             return _contact(row), False
         unit_id = await self.s.scalar(select(UnitRow.id).where(UnitRow.name == unit)) if unit else None
-        row = ContactRow(platform=platform, user_id=user_id, role=role, unit_id=unit_id, unit_key=unit,
-                         display_name=display_name, chat_id=chat_id, created_at=now)
+        row = ContactRow(
+            platform=platform,
+            user_id=user_id,
+            role=role,
+            unit_id=unit_id,
+            unit_key=unit,
+            display_name=display_name,
+            chat_id=chat_id,
+            created_at=now,
+        )
         self.s.add(row)
         await self.s.flush()
         return _contact(row), True
@@ -64,9 +97,14 @@ class ContactRepository:
     async def remove_role(self, platform: str, user_id: str, role: str, unit: str = "") -> bool:
         """Take a role (and unit binding) away; return whether there was one."""
         self._roles.clear()
-        res = await self.s.execute(delete(ContactRow).where(
-            ContactRow.platform == platform, ContactRow.user_id == user_id, ContactRow.role == role,
-            ContactRow.unit_key == unit))
+        res = await self.s.execute(
+            delete(ContactRow).where(
+                ContactRow.platform == platform,
+                ContactRow.user_id == user_id,
+                ContactRow.role == role,
+                ContactRow.unit_key == unit,
+            )
+        )
         return bool(affected(res))
 
     async def contacts(self, *, unit: str | None = None, role: str | None = None) -> list[ContactInfo]:
@@ -90,24 +128,35 @@ class ContactRepository:
         row = (await self.s.execute(select(InviteRow).where(InviteRow.code == code))).scalar_one_or_none()
         if row is None:
             return "unknown", None
-        unit = await self.s.scalar(select(UnitRow.name).where(UnitRow.id == row.unit_id)) if row.unit_id else ""
-        info = InviteInfo(code=row.code, role=row.role, unit=unit or "", expires_at=row.expires_at,
-                          used_at=row.used_at)
+        unit = (
+            await self.s.scalar(select(UnitRow.name).where(UnitRow.id == row.unit_id)) if row.unit_id else ""
+        )
+        info = InviteInfo(
+            code=row.code, role=row.role, unit=unit or "", expires_at=row.expires_at, used_at=row.used_at
+        )
         if row.used_at is not None:
             return "used", info
         expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=now.tzinfo)
         if expires < now:
             return "expired", info
         # Conditional update so two workers cannot both consume the code.
-        res = await self.s.execute(update(InviteRow).where(InviteRow.id == row.id, InviteRow.used_at.is_(None))
-                                   .values(used_at=now, used_by=by))
+        res = await self.s.execute(
+            update(InviteRow)
+            .where(InviteRow.id == row.id, InviteRow.used_at.is_(None))
+            .values(used_at=now, used_by=by)
+        )
         return ("ok" if affected(res) else "used"), info
 
     # groups
-    async def add_group(self, platform: str, chat_id: str, name: str, now: datetime) -> tuple[GroupInfo, bool]:
+    async def add_group(
+        self, platform: str, chat_id: str, name: str, now: datetime
+    ) -> tuple[GroupInfo, bool]:
         """Register a group chat for summaries; return it and whether it is new."""
-        row = (await self.s.execute(select(GroupRow).where(
-            GroupRow.platform == platform, GroupRow.chat_id == chat_id))).scalar_one_or_none()
+        row = (
+            await self.s.execute(
+                select(GroupRow).where(GroupRow.platform == platform, GroupRow.chat_id == chat_id)
+            )
+        ).scalar_one_or_none()
         created = row is None
         if row is None:
             row = GroupRow(platform=platform, chat_id=chat_id, name=name, created_at=now)
@@ -122,5 +171,7 @@ class ContactRepository:
         q = select(GroupRow).order_by(GroupRow.id)
         if platform:
             q = q.where(GroupRow.platform == platform)
-        return [GroupInfo(id=r.id, platform=r.platform, chat_id=r.chat_id, name=r.name)
-                for r in (await self.s.execute(q)).scalars()]
+        return [
+            GroupInfo(id=r.id, platform=r.platform, chat_id=r.chat_id, name=r.name)
+            for r in (await self.s.execute(q)).scalars()
+        ]

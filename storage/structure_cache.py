@@ -32,8 +32,9 @@ async def read_stamp(session: AsyncSession) -> int | None:
 
 async def bump_stamp(session: AsyncSession) -> None:
     """Mark the structure changed, in the caller's transaction (other processes see it on commit)."""
-    done = await session.execute(update(StampRow).where(StampRow.name == STRUCTURE)
-                                 .values(value=StampRow.value + 1))
+    done = await session.execute(
+        update(StampRow).where(StampRow.name == STRUCTURE).values(value=StampRow.value + 1)
+    )
     if affected(done) == 0:
         session.add(StampRow(name=STRUCTURE, value=1))
         await session.flush()
