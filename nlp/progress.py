@@ -8,18 +8,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
+from nlp.clauses import SENTENCE_END, mask_markers, span_at, stop_positions
+from nlp.measures import convert
 from nlp.numerals import normalize
-from nlp.quantities import (
-    SENTENCE_END,
-    Quantity,
-    convert,
-    find_quantities,
-    mask_markers,
-    span_at,
-    stop_positions,
-)
+from nlp.phrases import last_noun, noun_phrase
+from nlp.quantities import Quantity, find_quantities
 from nlp.status import PLAN, claims_done, classify_status
-from nlp.targets import TargetInfo, infos_for, last_noun, noun_phrase, similarity, target_infos, with_words
+from nlp.targets import TargetInfo, infos_for, similarity, target_infos, with_words
 from nlp.types import Ambiguity, Basis, Link, ParseResult, Target
 
 CUMULATIVE = r"累计|总计|共计|合计|总共|一共|(?<![公一])共(?![享同建性])|已达|总数|截至|截止|目前已|现已|现有|到目前|至今"

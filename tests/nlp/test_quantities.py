@@ -2,7 +2,9 @@
 
 import pytest
 
-from nlp.quantities import convert, find_quantities, mask_markers
+from nlp.clauses import mask_markers
+from nlp.measures import convert
+from nlp.quantities import find_quantities
 
 
 def pairs(text: str, bare: bool = False) -> list[tuple[float, str]]:
