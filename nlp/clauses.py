@@ -9,8 +9,6 @@ from functools import cache
 from nlp.numerals import chinese_to_float
 
 SENTENCE_END = "。；;!！?？\n"
-
-
 CLAUSE_END = SENTENCE_END + "，,：:"
 
 

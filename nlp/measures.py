@@ -34,11 +34,7 @@ UNIT_ALIASES = {
     "吨/天": "吨/日",
     "立方米/天": "立方米/日",
 }
-
-
 UNIT_MULTIPLIER = {"万元": 10_000, "亿元": 100_000_000, "千元": 1000}
-
-
 # Measure words that also start ordinary words get a look-ahead so 个月 / 所有 / 部门 are not units.
 GUARDED = {
     "个": "(?!月|工作日|小时|百分点|人(?:所得|信息|隐私))",
@@ -66,8 +62,6 @@ GUARDED = {
     "米": "(?!面)",
     "户": "(?!籍|口|外)",
 }
-
-
 UNITS = (
     "微克/立方米",
     "毫克/立方米",
@@ -189,8 +183,6 @@ UNITS = (
     "袋",
     "所",
 )
-
-
 ASCII_UNITS = {u for u in UNITS if u.isascii() and u != "%"}
 
 

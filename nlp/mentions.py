@@ -13,39 +13,19 @@ from nlp.quantities import Quantity, find_quantities
 from nlp.status import PLAN
 
 CUMULATIVE = r"累计|总计|共计|合计|总共|一共|(?<![公一])共(?![享同建性])|已达|总数|截至|截止|目前已|现已|现有|到目前|至今"
-
-
 INCREMENT = r"本月|本期|当月|这个月|这月|本周|这周|今天|今日|新增|又|再|增加了|多了"
-
-
 CORRECTION = r"更正|纠正|修正|订正|说错|写错|搞错|打错|应为|应该是|改为|更改为|改成|准确的是|实际是|以此为准"
-
-
 NEGATED = r"(?:不是|而非|并非|而不是|非)\s*$"
-
-
 ACHIEVE = (
     r"完成|建成|已|累计|共|新增|实现|达到|达|发放|举办|开展|培训|安装|装了|铺设|完工|竣工|惠及|新建|改造|提供|办理|招聘|"
     r"吸纳|带动|投入|上线|接入|覆盖|开通|了|又|再|本月|目前|截至|现有|总计|合计|落地|交付|验收|服务|救助|帮扶|就业|建设|"
     r"修|装|建|搞|弄|弄好|做|办|投资|到位|更正|应为|应该是|改为|认定|入库|培育|开设|接种|增长|接待|(?:为|是)$"
 )
-
-
 DONE_AFTER = r"^\s*[^，,。；;]{0,15}?(?:已经|已|均已|全部|都)?[^，,。；;]{0,3}?(?:完成|建成|完工|竣工|投入使用|到位|开放|弄完|装完|了|啦)"
-
-
 DONE_BEFORE = r"(?:完成|建成|完工|竣工|[做弄搞干装建修]完|[做弄搞装建修]好)了?\s*$"
-
-
 SCOPE = r"全(?:省|市|区|县|镇|乡|街道?|村|州|旗)|各(?:镇街?|乡镇|村|区|县)"
-
-
 MAX_MENTIONS = 400  # more numbers than any real reply holds; keeps hostile input linear
-
-
 WINDOW = 60  # characters of a clause looked at on each side of a number
-
-
 # Reasons a number is not an achieved value of the target, looked for in its clause.
 BLOCK_PRE = {
     "remain": r"剩余|剩下|还剩|剩|尚余|尚有|仍有|还有|其余|未完成|尚未|(?<![接期招对款])待|未|缺口|差(?!异)",
@@ -59,8 +39,6 @@ BLOCK_PRE = {
     "compare": r"同比|环比|较上年|较去年|比上年|比去年",
     "induced": r"带动|拉动|撬动",
 }
-
-
 BLOCK_POST = {
     "start": r"^[^，,。]{0,12}?(?:开工|启动|动工|开始|进场|在建|开建)",
     "plan": r"^[^，,。]{0,8}?(?:下月|下个月|下一步|计划|预计|准备|将于|月底前|年底前)",
