@@ -10,7 +10,12 @@ from nlp.progress import parse_progress
 from nlp.types import ParseResult
 
 _KIND_ZH = {"increment": "新增", "total": "总量", "percent": "比例"}
-_STATUS_ZH = {"not_started": "未启动", "preparing": "前期准备", "in_progress": "推进中", "completed": "已完成"}
+_STATUS_ZH = {
+    "not_started": "未启动",
+    "preparing": "前期准备",
+    "in_progress": "推进中",
+    "completed": "已完成",
+}
 
 
 def _num(value: float) -> float | int:
@@ -23,7 +28,9 @@ def prediction(item_id: Any, result: ParseResult) -> dict[str, Any]:
     """Return the evaluation's JSON object for one parsed item."""
     return {
         "id": item_id,
-        "targets": [{"name": t.name, "value": _num(t.value), "unit": t.unit, "kind": t.kind} for t in result.targets],
+        "targets": [
+            {"name": t.name, "value": _num(t.value), "unit": t.unit, "kind": t.kind} for t in result.targets
+        ],
         "links": [{"target": ln.target, "value": _num(ln.value)} for ln in result.links],
         "status": result.status,
     }
@@ -47,8 +54,11 @@ def run_jsonl(inp: TextIO, out: TextIO) -> int:
             row = prediction(item_id, parse_progress(content, progress))
         except Exception as exc:  # one bad line must not stop the run
             errors += 1
-            row = {"id": item_id if item_id is not None else f"line {lineno}", "line": lineno,
-                   "error": f"{type(exc).__name__}: {exc}"}
+            row = {
+                "id": item_id if item_id is not None else f"line {lineno}",
+                "line": lineno,
+                "error": f"{type(exc).__name__}: {exc}",
+            }
         out.write(json.dumps(row, ensure_ascii=False) + "\n")
     return errors
 
@@ -64,8 +74,9 @@ def format_readable(content: str, progress: str) -> str:
     for ln in result.links:
         t = result.targets[ln.target]
         ratio = f"{ln.value / t.value:.0%}" if t.value else "-"
-        lines.append(f"进展 → 目标[{ln.target}] {t.name}: {_num(ln.value)} {t.unit} 完成 {ratio}"
-                     f" [{ln.basis}] «{ln.evidence}»")
-    for a in result.ambiguities:
-        lines.append(f"待确认: {a.kind} 目标={a.target} 值={a.value} «{a.evidence}»")
+        lines.append(
+            f"进展 → 目标[{ln.target}] {t.name}: {_num(ln.value)} {t.unit} 完成 {ratio}"
+            f" [{ln.basis}] «{ln.evidence}»"
+        )
+    lines.extend(f"待确认: {a.kind} 目标={a.target} 值={a.value} «{a.evidence}»" for a in result.ambiguities)
     return "\n".join(lines)

@@ -10,8 +10,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from nlp.units import core_name
 from nlp.segment import Segmenter
+from nlp.units import core_name
 
 QueryKind = Literal["overview", "unit", "item", "lagging", "missing", "history"]
 
@@ -47,8 +47,10 @@ _MISSING = r"(谁|哪些?单位|哪几个单位|哪家|还有).{0,6}(没|未|尚
 _LAGGING = r"滞后|落后|拖后腿|进度慢|慢了|偏慢|红灯|黄灯|亮灯|没达到序时|未达序时|低于序时|达不到序时|进度不理想|预警"
 _HISTORY = r"历史|历次|往期|以往|每月|各月|变化|趋势|记录|沿革|以前"
 _OVERVIEW = r"概况|总体|整体|全局|汇总|总览|全貌|大盘|总的|情况如何$|怎么样了?$|总体情况"
-_FILLER = (r"(请问|帮我|给我|看看|看一下|查一下|查查|查询|一下|的|了|吗|呢|啊|呀|吧|现在|目前|最新|本月|这个月|"
-           r"进展|进度|情况|怎么样|咋样|如何|怎样|完成|多少|历史|历次|往期|变化|趋势|记录|项目|工作)")
+_FILLER = (
+    r"(请问|帮我|给我|看看|看一下|查一下|查查|查询|一下|的|了|吗|呢|啊|呀|吧|现在|目前|最新|本月|这个月|"
+    r"进展|进度|情况|怎么样|咋样|如何|怎样|完成|多少|历史|历次|往期|变化|趋势|记录|项目|工作)"
+)
 
 
 @cache
@@ -70,7 +72,7 @@ def _find_unit(text: str, vocab: Vocabulary) -> str | None:
     if best:
         return best[1]
     # A short form people type: "卫健" for 区卫健局, "发改" for 区发改局.
-    for name, aliases in vocab.units:
+    for name, _aliases in vocab.units:
         core = core_name(name)
         if len(core) >= 2 and core in text:
             return name
@@ -130,7 +132,7 @@ def _score(words: list[str], vocab: Vocabulary) -> list[int]:
 
 
 def _bigrams(text: str) -> list[str]:
-    return [text[i:i + 2] for i in range(len(text) - 1)] or [text]
+    return [text[i : i + 2] for i in range(len(text) - 1)] or [text]
 
 
 def _meaningful(words: Iterable[str]) -> list[str]:
@@ -140,13 +142,57 @@ def _meaningful(words: Iterable[str]) -> list[str]:
 def plan_terms(plan: str, segmenter: Segmenter, stop: Sequence[str] = ()) -> list[str]:
     """Return the concrete terms of a plan (名词 such as 体育公园停车场), not its verbs of effort."""
     generic = set(stop) | {
-        "加快", "推进", "完成", "做好", "工作", "进一步", "持续", "积极", "确保", "按照", "按期", "继续", "全力",
-        "加强", "开展", "落实", "计划", "任务", "进度", "建设", "项目", "实施", "相关", "有关", "组织", "全面",
-        "力争", "争取", "提高", "提升", "抓好", "推动", "协调", "配合", "及时", "认真", "有序", "稳步", "深入",
-        "既定", "时限", "要求", "工作要求", "里程碑", "方案", "资金", "施工",
+        "加快",
+        "推进",
+        "完成",
+        "做好",
+        "工作",
+        "进一步",
+        "持续",
+        "积极",
+        "确保",
+        "按照",
+        "按期",
+        "继续",
+        "全力",
+        "加强",
+        "开展",
+        "落实",
+        "计划",
+        "任务",
+        "进度",
+        "建设",
+        "项目",
+        "实施",
+        "相关",
+        "有关",
+        "组织",
+        "全面",
+        "力争",
+        "争取",
+        "提高",
+        "提升",
+        "抓好",
+        "推动",
+        "协调",
+        "配合",
+        "及时",
+        "认真",
+        "有序",
+        "稳步",
+        "深入",
+        "既定",
+        "时限",
+        "要求",
+        "工作要求",
+        "里程碑",
+        "方案",
+        "资金",
+        "施工",
     }
-    terms = []
-    for w in segmenter.cut(plan):
-        if len(w) >= 2 and w not in generic and not re.fullmatch(r"[\d.%％]+|\d+[年月日]", w):
-            terms.append(w)
+    terms = [
+        w
+        for w in segmenter.cut(plan)
+        if len(w) >= 2 and w not in generic and not re.fullmatch(r"[\d.%％]+|\d+[年月日]", w)
+    ]
     return list(dict.fromkeys(terms))

@@ -10,20 +10,39 @@ a small fallback for spoken forms cn2an's strict grammar refuses.
 from __future__ import annotations
 
 import math
-import re
 from decimal import Decimal, InvalidOperation
-from functools import cache, lru_cache
+from functools import lru_cache
 
 CN_DIGITS = {
-    "〇": 0, "零": 0, "洞": 0, "一": 1, "壹": 1, "幺": 1, "二": 2, "贰": 2, "两": 2, "俩": 2,
-    "三": 3, "叁": 3, "四": 4, "肆": 4, "五": 5, "伍": 5, "六": 6, "陆": 6,
-    "七": 7, "柒": 7, "八": 8, "捌": 8, "九": 9, "玖": 9,
+    "〇": 0,
+    "零": 0,
+    "洞": 0,
+    "一": 1,
+    "壹": 1,
+    "幺": 1,
+    "二": 2,
+    "贰": 2,
+    "两": 2,
+    "俩": 2,
+    "三": 3,
+    "叁": 3,
+    "四": 4,
+    "肆": 4,
+    "五": 5,
+    "伍": 5,
+    "六": 6,
+    "陆": 6,
+    "七": 7,
+    "柒": 7,
+    "八": 8,
+    "捌": 8,
+    "九": 9,
+    "玖": 9,
 }
 CN_SMALL_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 CN_BIG_UNITS = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000}
 MULTIPLIERS = {**CN_SMALL_UNITS, **CN_BIG_UNITS}
 CN_NUMERAL_CHARS = "".join(CN_DIGITS) + "".join(MULTIPLIERS)
-APPROX_WORDS = ("大约", "约", "将近", "近", "超过", "逾", "余", "多", "以上", "左右", "来")
 
 
 def _fullwidth_table() -> dict[int, int]:
@@ -107,43 +126,3 @@ def scale(number: str | float, multipliers: str) -> float | None:
         value *= MULTIPLIERS.get(ch, 1)
     out = float(value)
     return out if math.isfinite(out) else None
-
-
-@cache
-def _number_re() -> re.Pattern[str]:
-    cn = f"[{CN_NUMERAL_CHARS}]+(?:点[{''.join(CN_DIGITS)}]+)?"
-    ar = r"\d+(?:,\d{3})*(?:\.\d+)?"
-    return re.compile(
-        rf"^(?:(?P<pct_cn>百分之)(?P<pct_num>{cn}|{ar})"
-        rf"|(?P<ar>{ar})(?P<mul>[十百千万亿]*)(?P<pct>%|个百分点)?"
-        rf"|(?P<cheng>[{''.join(CN_DIGITS)}十]|\d+)成(?P<cheng_tail>[{''.join(CN_DIGITS)}])?"
-        rf"|(?P<cn>{cn})(?P<cn_pct>%)?)$"
-    )
-
-
-def parse_number(text: str) -> float | None:
-    """Parse one number written any common way; percentages give the percent value (八成 → 80)."""
-    s = normalize(text or "").strip().replace(" ", "")
-    if len(s) > 64:
-        return None
-    for word in APPROX_WORDS:
-        if s.startswith(word) and len(s) > len(word):
-            s = s[len(word):]
-        if s.endswith(word) and len(s) > len(word):
-            s = s[: -len(word)]
-    s = re.split(r"[-~至到—]", s)[-1] if re.search(r"\S[-~至到—]\S", s) else s
-    m = _number_re().match(s)
-    if not m:
-        return None
-    if m["pct_cn"]:
-        num = m["pct_num"]
-        return chinese_to_float(num) if num[0] in CN_NUMERAL_CHARS else scale(num, "")
-    if m["ar"] is not None:
-        return scale(m["ar"], m["mul"] or "")
-    if m["cheng"] is not None:
-        head = m["cheng"]
-        tens = CN_DIGITS.get(head, 10 if head == "十" else None)
-        tens = int(head) if tens is None else tens
-        tail = CN_DIGITS.get(m["cheng_tail"] or "", 0)
-        return float(tens * 10 + tail)
-    return chinese_to_float(m["cn"])

@@ -9,14 +9,45 @@ from nlp.numerals import chinese_to_float, normalize
 from nlp.types import ReplyParts
 
 _NONE_WORDS = frozenset(
-    "无 暂无 没有 没 无问题 暂无问题 没有问题 没问题 无困难 暂无困难 没有困难 无困难问题 暂时没有 暂时无 目前无 "
-    "目前没有 目前暂无 不存在 否 无需 none no nil n/a na null 无此项 / - — ——".split()
+    [
+        "无",
+        "暂无",
+        "没有",
+        "没",
+        "无问题",
+        "暂无问题",
+        "没有问题",
+        "没问题",
+        "无困难",
+        "暂无困难",
+        "没有困难",
+        "无困难问题",
+        "暂时没有",
+        "暂时无",
+        "目前无",
+        "目前没有",
+        "目前暂无",
+        "不存在",
+        "否",
+        "无需",
+        "none",
+        "no",
+        "nil",
+        "n/a",
+        "na",
+        "null",
+        "无此项",
+        "/",
+        "-",
+        "—",
+        "——",
+    ]
 )
 _KEYS = {
     "progress": r"目前进展|工作进展|进展情况|进展|完成情况|进度",
     "problems": r"存在的?问题|困难和?问题|问题和?困难|遇到的?问题|困难|问题",
     "plan": r"下一?步(?:工作)?(?:计划|打算|安排)|下[个]?月(?:工作)?(?:计划|安排)|"
-            r"[0-9一二三四五六七八九十]{1,2}月份?(?:工作)?计划|(?:工作|后续)?计划|打算",
+    r"[0-9一二三四五六七八九十]{1,2}月份?(?:工作)?计划|(?:工作|后续)?计划|打算",
 }
 
 
@@ -25,13 +56,15 @@ def _marker_re() -> re.Pattern[str]:
     keys = "|".join(f"(?P<{name}>{pattern})" for name, pattern in _KEYS.items())
     # a key opens a part at the start, after a line break / sentence end / space, and then
     # either carries a colon or is one of the unmistakable section names
-    return re.compile(rf"(?:(?:^|(?<=[\s。；;!！?？]))(?P<open>[【\[])?|(?P<bracket>[【\[]))(?:{keys})[】\]]?\s*(?P<colon>[:：])?")
+    return re.compile(
+        rf"(?:(?:^|(?<=[\s。；;!！?？]))(?P<open>[【\[])?|(?P<bracket>[【\[]))(?:{keys})[】\]]?\s*(?P<colon>[:：])?"
+    )
 
 
 def is_none(text: str) -> bool:
     """Tell whether a problems/plan answer means "none" (无 / 暂无 / 没有 / none)."""
     core = re.sub(r"[\s。.!！,，;；~～、]+", "", normalize(text or "")).lower()
-    return core in _NONE_WORDS or bool(core) and core.rstrip("问题困难") in {"无", "暂无", "没有", "没"}
+    return core in _NONE_WORDS or (bool(core) and core.rstrip("问题困难") in {"无", "暂无", "没有", "没"})
 
 
 def split_parts(text: str) -> ReplyParts:

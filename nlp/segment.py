@@ -7,6 +7,7 @@ import os
 import tempfile
 import threading
 from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
 
 import jieba
@@ -62,12 +63,7 @@ class Segmenter:
         return [w for w in self._tokenizer.lcut(text, HMM=False) if w.strip()]
 
 
-_default: Segmenter | None = None
-
-
+@cache
 def default_segmenter() -> Segmenter:
     """Return a lazily built shared segmenter (created on first use, never at import)."""
-    global _default
-    if _default is None:
-        _default = Segmenter()
-    return _default
+    return Segmenter()

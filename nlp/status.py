@@ -72,14 +72,20 @@ def _claims_done(sentence: str) -> bool:
             continue
         for m in _re(COMPLETE + r"|已?完成(?:了|啦)?$").finditer(clause.strip(" 。!！~～")):
             before = clause[: m.start()]
-            if _re(NEGATION + r"$").search(before) or _re(r"(?:" + PHASE + r")(?:工程|施工|部分)?[^，,]{0,3}$").search(before):
+            if _re(NEGATION + r"$").search(before) or _re(
+                r"(?:" + PHASE + r")(?:工程|施工|部分)?[^，,]{0,3}$"
+            ).search(before):
                 continue
             if _re(HEDGE).search(before.rstrip("已经")):
                 continue  # 主体工程已基本完成: nearly, not done
-            if _re(r"\d|[一二两三四五六七八九十]\s*[个处座条户家所项]").search(before) and not _re(r"全部|均|都|全").search(before):
+            if _re(r"\d|[一二两三四五六七八九十]\s*[个处座条户家所项]").search(before) and not _re(
+                r"全部|均|都|全"
+            ).search(before):
                 continue  # 1座已完工: one part done, not the item
-            after = clause[m.end():]
-            if _re(r"\d|[一二两三四五六七八九十]+\s*[成个处座条户家所项]|百分之|前期|设计|方案|招标|采购").search(after):
+            after = clause[m.end() :]
+            if _re(
+                r"\d|[一二两三四五六七八九十]+\s*[成个处座条户家所项]|百分之|前期|设计|方案|招标|采购"
+            ).search(after):
                 continue
             return True
     return False
@@ -97,24 +103,31 @@ def classify_status(progress: str, links_complete: bool | None = None) -> Status
     if not text:
         return "not_started"
     prep = deliver = done = not_started = intent = False
-    for sent in sentences(text):
-        sent = _re(PREP_COMPOUNDS).sub("方案", sent)
+    for raw in sentences(text):
+        sent = _re(PREP_COMPOUNDS).sub("方案", raw)
         if _re(NOT_STARTED).search(sent):
             not_started = True
             sent = _re(r"(?:" + NOT_STARTED + r")[^，,。；;\s]*").sub("", sent)  # 暂未开工: the 开工 goes too
         if _claims_done(sent):
             done = True
-        for clause in _re(CLAUSE_SPLIT).split(sent):
+        for whole in _re(CLAUSE_SPLIT).split(sent):
+            clause = whole
             plan = _re(PLAN).search(clause)
             if plan and not _re(r"已|目前|现已|累计|正在").search(clause):
                 intent = True
-                clause = clause[:plan.start()]  # 已挂网招标，计划4月开工 / 招标挂网了下周开标: the plan is not what happened
+                # 已挂网招标，计划4月开工 / 招标挂网了下周开标: the plan is not what happened
+                clause = clause[: plan.start()]
             if _re(NEGATED_STEP).search(clause) and not _re(r"正在|正|已").search(clause):
                 continue  # 资金尚未到位: a step not taken says nothing
-            if any(not _re(r"[^、，,和及与]{0,10}?(?:" + PREP + ")").match(clause, d.end())
-                   for d in _re(DELIVER).finditer(clause)):
+            if any(
+                not _re(r"[^、，,和及与]{0,10}?(?:" + PREP + ")").match(clause, d.end())
+                for d in _re(DELIVER).finditer(clause)
+            ):
                 deliver = True  # 改造工程可研编制: a delivery word inside a preparatory step's name
-            elif any(not _re(PREP).search(clause, d.start(), d.end() + 12) for d in _re(DONE_AMOUNT).finditer(clause)):
+            elif any(
+                not _re(PREP).search(clause, d.start(), d.end() + 12)
+                for d in _re(DONE_AMOUNT).finditer(clause)
+            ):
                 deliver = True  # 完成土地平整1.1万亩: an amount of work done
             if _re(PREP).search(clause):
                 prep = True

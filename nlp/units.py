@@ -15,7 +15,7 @@ def short_name(name: str) -> str | None:
     """Return the name without its administrative prefix (区卫健局 → 卫健局), or None when there is none."""
     for prefix in PREFIXES:
         if name.startswith(prefix) and len(name) - len(prefix) >= _MIN_SHORT:
-            return name[len(prefix):]
+            return name[len(prefix) :]
     return None
 
 

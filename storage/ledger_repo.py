@@ -42,8 +42,9 @@ class LedgerRepository:
 
     async def _values(self) -> dict[tuple, object]:
         if self._store is None:
-            stamp = None if self._wrote or self._cache is None else await read_stamp(self.s)
-            self._store = self._memo if stamp is None else self._cache.values_for(stamp)
+            cache = None if self._wrote else self._cache
+            stamp = None if cache is None else await read_stamp(self.s)
+            self._store = self._memo if cache is None or stamp is None else cache.values_for(stamp)
         return self._store
 
     async def _changed(self) -> None:
@@ -61,7 +62,11 @@ class LedgerRepository:
 
     async def _get(self, name: str | None) -> LedgerInfo | None:
         q = select(LedgerRow)
-        q = q.where(LedgerRow.name == name) if name else q.order_by(LedgerRow.updated_at.desc(), LedgerRow.id.desc())
+        q = (
+            q.where(LedgerRow.name == name)
+            if name
+            else q.order_by(LedgerRow.updated_at.desc(), LedgerRow.id.desc())
+        )
         row = (await self.s.execute(q.limit(1))).scalar_one_or_none()
         return LedgerInfo.model_validate(row) if row else None
 
@@ -70,7 +75,9 @@ class LedgerRepository:
         await self._changed()
         row = (await self.s.execute(select(LedgerRow).where(LedgerRow.name == name))).scalar_one_or_none()
         if row is None:
-            row = LedgerRow(name=name, title=title, year=year, subject=subject, created_at=now, updated_at=now)
+            row = LedgerRow(
+                name=name, title=title, year=year, subject=subject, created_at=now, updated_at=now
+            )
             self.s.add(row)
             await self.s.flush()
             return row.id, True
@@ -80,22 +87,30 @@ class LedgerRepository:
 
     async def counts(self, ledger_id: int) -> tuple[int, int, int]:
         """Return the numbers of categories, active items and units used by a ledger."""
-        cats = await self.s.scalar(select(func.count()).select_from(CategoryRow)
-                                   .where(CategoryRow.ledger_id == ledger_id))
-        items = await self.s.scalar(select(func.count()).select_from(ItemRow)
-                                    .where(ItemRow.ledger_id == ledger_id, ItemRow.active.is_(True)))
+        cats = await self.s.scalar(
+            select(func.count()).select_from(CategoryRow).where(CategoryRow.ledger_id == ledger_id)
+        )
+        items = await self.s.scalar(
+            select(func.count())
+            .select_from(ItemRow)
+            .where(ItemRow.ledger_id == ledger_id, ItemRow.active.is_(True))
+        )
         units = await self.s.scalar(
             select(func.count(func.distinct(ItemUnitRow.unit_id)))
             .join(ItemRow, ItemRow.id == ItemUnitRow.item_id)
-            .where(ItemRow.ledger_id == ledger_id, ItemRow.active.is_(True)))
+            .where(ItemRow.ledger_id == ledger_id, ItemRow.active.is_(True))
+        )
         return int(cats or 0), int(items or 0), int(units or 0)
 
     # categories and items
     async def upsert_category(self, ledger_id: int, seq: int, name: str) -> tuple[int, bool]:
         """Create or rename the category with 序号 ``seq``; return its id and whether anything changed."""
         await self._changed()
-        row = (await self.s.execute(select(CategoryRow).where(
-            CategoryRow.ledger_id == ledger_id, CategoryRow.seq == seq))).scalar_one_or_none()
+        row = (
+            await self.s.execute(
+                select(CategoryRow).where(CategoryRow.ledger_id == ledger_id, CategoryRow.seq == seq)
+            )
+        ).scalar_one_or_none()
         if row is None:
             row = CategoryRow(ledger_id=ledger_id, seq=seq, name=name)
             self.s.add(row)
@@ -105,14 +120,20 @@ class LedgerRepository:
         row.name = name
         return row.id, changed
 
-    async def upsert_item(self, ledger_id: int, category_id: int, position: int, content: str) -> tuple[int, bool]:
+    async def upsert_item(
+        self, ledger_id: int, category_id: int, position: int, content: str
+    ) -> tuple[int, bool]:
         """Create or update the item at ``position``; return its id and whether anything changed."""
         await self._changed()
-        row = (await self.s.execute(select(ItemRow).where(
-            ItemRow.ledger_id == ledger_id, ItemRow.position == position))).scalar_one_or_none()
+        row = (
+            await self.s.execute(
+                select(ItemRow).where(ItemRow.ledger_id == ledger_id, ItemRow.position == position)
+            )
+        ).scalar_one_or_none()
         if row is None:
-            row = ItemRow(ledger_id=ledger_id, category_id=category_id, position=position, content=content,
-                          active=True)
+            row = ItemRow(
+                ledger_id=ledger_id, category_id=category_id, position=position, content=content, active=True
+            )
             self.s.add(row)
             await self.s.flush()
             return row.id, True
@@ -123,8 +144,13 @@ class LedgerRepository:
     async def deactivate_items_after(self, ledger_id: int, last_position: int) -> int:
         """Mark items beyond ``last_position`` inactive (a shorter new version); history stays."""
         await self._changed()
-        rows = (await self.s.execute(select(ItemRow).where(
-            ItemRow.ledger_id == ledger_id, ItemRow.position > last_position, ItemRow.active.is_(True)))).scalars()
+        rows = (
+            await self.s.execute(
+                select(ItemRow).where(
+                    ItemRow.ledger_id == ledger_id, ItemRow.position > last_position, ItemRow.active.is_(True)
+                )
+            )
+        ).scalars()
         n = 0
         for row in rows:
             row.active = False
@@ -134,28 +160,46 @@ class LedgerRepository:
     async def set_item_units(self, item_id: int, unit_ids: list[int]) -> bool:
         """Link an item to its units, the first being the lead; return whether it changed."""
         await self._changed()
-        current = (await self.s.execute(select(ItemUnitRow).where(ItemUnitRow.item_id == item_id)
-                                        .order_by(ItemUnitRow.position))).scalars().all()
+        current = (
+            (
+                await self.s.execute(
+                    select(ItemUnitRow).where(ItemUnitRow.item_id == item_id).order_by(ItemUnitRow.position)
+                )
+            )
+            .scalars()
+            .all()
+        )
         if [r.unit_id for r in current] == unit_ids:
             return False
         await self.s.execute(delete(ItemUnitRow).where(ItemUnitRow.item_id == item_id))
         for pos, uid in enumerate(unit_ids):
-            self.s.add(ItemUnitRow(item_id=item_id, unit_id=uid, role="lead" if pos == 0 else "co", position=pos))
+            self.s.add(
+                ItemUnitRow(item_id=item_id, unit_id=uid, role="lead" if pos == 0 else "co", position=pos)
+            )
         await self.s.flush()
         return True
 
     async def set_targets(self, item_id: int, targets: list[TargetInfo]) -> bool:
         """Replace an item's targets; return whether they changed."""
         await self._changed()
-        current = (await self.s.execute(select(TargetRow).where(TargetRow.item_id == item_id)
-                                        .order_by(TargetRow.idx))).scalars().all()
+        current = (
+            (
+                await self.s.execute(
+                    select(TargetRow).where(TargetRow.item_id == item_id).order_by(TargetRow.idx)
+                )
+            )
+            .scalars()
+            .all()
+        )
         old = [(r.name, r.value, r.unit, r.kind) for r in current]
         new = [(t.name, float(t.value), t.unit, t.kind) for t in targets]
         if old == new:
             return False
         await self.s.execute(delete(TargetRow).where(TargetRow.item_id == item_id))
         for i, t in enumerate(targets):
-            self.s.add(TargetRow(item_id=item_id, idx=i, name=t.name, value=float(t.value), unit=t.unit, kind=t.kind))
+            self.s.add(
+                TargetRow(item_id=item_id, idx=i, name=t.name, value=float(t.value), unit=t.unit, kind=t.kind)
+            )
         await self.s.flush()
         return True
 
@@ -164,9 +208,14 @@ class LedgerRepository:
         return list(await self._remember(("items", ledger_id, unit), lambda: self._items(ledger_id, unit)))
 
     async def _items(self, ledger_id: int, unit: str | None) -> list[ItemInfo]:
-        rows = (await self.s.execute(
-            select(ItemRow, CategoryRow).join(CategoryRow, CategoryRow.id == ItemRow.category_id)
-            .where(ItemRow.ledger_id == ledger_id, ItemRow.active.is_(True)).order_by(ItemRow.position))).all()
+        rows = (
+            await self.s.execute(
+                select(ItemRow, CategoryRow)
+                .join(CategoryRow, CategoryRow.id == ItemRow.category_id)
+                .where(ItemRow.ledger_id == ledger_id, ItemRow.active.is_(True))
+                .order_by(ItemRow.position)
+            )
+        ).all()
         return await self._assemble(rows, unit)
 
     async def item(self, item_id: int) -> ItemInfo | None:
@@ -174,9 +223,13 @@ class LedgerRepository:
         return await self._remember(("item", item_id), lambda: self._item(item_id))
 
     async def _item(self, item_id: int) -> ItemInfo | None:
-        rows = (await self.s.execute(
-            select(ItemRow, CategoryRow).join(CategoryRow, CategoryRow.id == ItemRow.category_id)
-            .where(ItemRow.id == item_id))).all()
+        rows = (
+            await self.s.execute(
+                select(ItemRow, CategoryRow)
+                .join(CategoryRow, CategoryRow.id == ItemRow.category_id)
+                .where(ItemRow.id == item_id)
+            )
+        ).all()
         found = await self._assemble(rows, None)
         return found[0] if found else None
 
@@ -185,22 +238,40 @@ class LedgerRepository:
         if not ids:
             return []
         units: dict[int, list[str]] = defaultdict(list)
-        for item_id, name in (await self.s.execute(
-                select(ItemUnitRow.item_id, UnitRow.name).join(UnitRow, UnitRow.id == ItemUnitRow.unit_id)
-                .where(ItemUnitRow.item_id.in_(ids)).order_by(ItemUnitRow.item_id, ItemUnitRow.position))).all():
+        for item_id, name in (
+            await self.s.execute(
+                select(ItemUnitRow.item_id, UnitRow.name)
+                .join(UnitRow, UnitRow.id == ItemUnitRow.unit_id)
+                .where(ItemUnitRow.item_id.in_(ids))
+                .order_by(ItemUnitRow.item_id, ItemUnitRow.position)
+            )
+        ).all():
             units[item_id].append(name)
         targets: dict[int, list[TargetInfo]] = defaultdict(list)
-        for t in (await self.s.execute(select(TargetRow).where(TargetRow.item_id.in_(ids))
-                                       .order_by(TargetRow.item_id, TargetRow.idx))).scalars():
+        for t in (
+            await self.s.execute(
+                select(TargetRow).where(TargetRow.item_id.in_(ids)).order_by(TargetRow.item_id, TargetRow.idx)
+            )
+        ).scalars():
             targets[t.item_id].append(TargetInfo.model_validate(t))
         out = []
         for item, cat in rows:
             if unit and unit not in units[item.id]:
                 continue
-            out.append(ItemInfo(id=item.id, ledger_id=item.ledger_id, position=item.position, seq=cat.seq,
-                                category=cat.name, content=item.content, units=tuple(units[item.id]),
-                                targets=tuple(targets[item.id]), span_start=item.span_start,
-                                span_end=item.span_end))
+            out.append(
+                ItemInfo(
+                    id=item.id,
+                    ledger_id=item.ledger_id,
+                    position=item.position,
+                    seq=cat.seq,
+                    category=cat.name,
+                    content=item.content,
+                    units=tuple(units[item.id]),
+                    targets=tuple(targets[item.id]),
+                    span_start=item.span_start,
+                    span_end=item.span_end,
+                )
+            )
         return out
 
     # units
@@ -237,12 +308,24 @@ class LedgerRepository:
         if ledger_id is None:
             rows = (await self.s.execute(select(UnitRow).order_by(UnitRow.id))).scalars().all()
         else:
-            first = (select(ItemUnitRow.unit_id, func.min(ItemRow.position * 100 + ItemUnitRow.position).label("o"))
-                     .join(ItemRow, ItemRow.id == ItemUnitRow.item_id)
-                     .where(ItemRow.ledger_id == ledger_id, ItemRow.active.is_(True))
-                     .group_by(ItemUnitRow.unit_id).subquery())
-            rows = (await self.s.execute(select(UnitRow).join(first, first.c.unit_id == UnitRow.id)
-                                         .order_by(first.c.o))).scalars().all()
+            first = (
+                select(
+                    ItemUnitRow.unit_id, func.min(ItemRow.position * 100 + ItemUnitRow.position).label("o")
+                )
+                .join(ItemRow, ItemRow.id == ItemUnitRow.item_id)
+                .where(ItemRow.ledger_id == ledger_id, ItemRow.active.is_(True))
+                .group_by(ItemUnitRow.unit_id)
+                .subquery()
+            )
+            rows = (
+                (
+                    await self.s.execute(
+                        select(UnitRow).join(first, first.c.unit_id == UnitRow.id).order_by(first.c.o)
+                    )
+                )
+                .scalars()
+                .all()
+            )
         return [UnitInfo(id=r.id, name=r.name, aliases=tuple(a.alias for a in r.aliases)) for r in rows]
 
     # periods
@@ -255,20 +338,45 @@ class LedgerRepository:
         return list(await self._remember(("periods", ledger_id), lambda: self._periods(ledger_id)))
 
     async def _periods(self, ledger_id: int) -> list[PeriodInfo]:
-        rows = (await self.s.execute(select(PeriodRow).where(PeriodRow.ledger_id == ledger_id)
-                                     .order_by(PeriodRow.code))).scalars().all()
+        rows = (
+            (
+                await self.s.execute(
+                    select(PeriodRow).where(PeriodRow.ledger_id == ledger_id).order_by(PeriodRow.code)
+                )
+            )
+            .scalars()
+            .all()
+        )
         return [PeriodInfo.model_validate(r) for r in rows]
 
-    async def save_period(self, ledger_id: int, code: str, *, state: str, now: datetime,
-                          deadline: datetime | None = None, keep_deadline: bool = True) -> PeriodInfo:
+    async def save_period(
+        self,
+        ledger_id: int,
+        code: str,
+        *,
+        state: str,
+        now: datetime,
+        deadline: datetime | None = None,
+        keep_deadline: bool = True,
+    ) -> PeriodInfo:
         """Create a period or change its state and deadline."""
         await self._changed()
-        row = (await self.s.execute(select(PeriodRow).where(
-            PeriodRow.ledger_id == ledger_id, PeriodRow.code == code))).scalar_one_or_none()
+        row = (
+            await self.s.execute(
+                select(PeriodRow).where(PeriodRow.ledger_id == ledger_id, PeriodRow.code == code)
+            )
+        ).scalar_one_or_none()
         year, month = int(code[:4]), int(code[5:7])
         if row is None:
-            row = PeriodRow(ledger_id=ledger_id, code=code, year=year, month=month, state=state,
-                            deadline=deadline, opened_at=now)
+            row = PeriodRow(
+                ledger_id=ledger_id,
+                code=code,
+                year=year,
+                month=month,
+                state=state,
+                deadline=deadline,
+                opened_at=now,
+            )
             self.s.add(row)
         else:
             if row.state != state:

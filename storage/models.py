@@ -8,7 +8,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Date,
-
     Float,
     ForeignKey,
     Integer,
@@ -55,7 +54,7 @@ class UnitRow(Base):
     __tablename__ = "units"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
-    aliases: Mapped[list["UnitAliasRow"]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    aliases: Mapped[list[UnitAliasRow]] = relationship(cascade="all, delete-orphan", lazy="selectin")
 
 
 class UnitAliasRow(Base):

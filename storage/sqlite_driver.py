@@ -49,7 +49,7 @@ class Cursor:
     def __init__(self, cursor: sqlite3.Cursor) -> None:
         self._cursor = cursor
 
-    async def __aenter__(self) -> "Cursor":
+    async def __aenter__(self) -> Cursor:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -75,11 +75,11 @@ class Cursor:
     def arraysize(self, value: int) -> None:
         self._cursor.arraysize = value
 
-    async def execute(self, operation: str, parameters: Any = ()) -> "Cursor":
+    async def execute(self, operation: str, parameters: Any = ()) -> Cursor:
         await _retry_locked(lambda: self._cursor.execute(operation, parameters))
         return self
 
-    async def executemany(self, operation: str, seq_of_parameters: Iterable[Any]) -> "Cursor":
+    async def executemany(self, operation: str, seq_of_parameters: Iterable[Any]) -> Cursor:
         rows = list(seq_of_parameters)
         await _retry_locked(lambda: self._cursor.executemany(operation, rows))
         return self

@@ -9,28 +9,26 @@ from __future__ import annotations
 from functools import cache
 
 from sqlalchemy import bindparam, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from storage.models import ContactRow, ConversationRow, InboxRow, PeriodRow, SubmissionRow
+from storage.sql import insert_for, table_of
 
-_inbox = InboxRow.__table__
-_conversations = ConversationRow.__table__
-_contacts = ContactRow.__table__
-_submissions = SubmissionRow.__table__
-_periods = PeriodRow.__table__
-
-
-def _insert_for(dialect: str):
-    return postgresql.insert if dialect == "postgresql" else sqlite.insert
+_inbox = table_of(InboxRow)
+_conversations = table_of(ConversationRow)
+_contacts = table_of(ContactRow)
+_submissions = table_of(SubmissionRow)
+_periods = table_of(PeriodRow)
 
 
 @cache
 def insert_inbox_quiet(dialect: str):
     """INSERT raw messages (executemany) unless their (platform, message id) is stored; nothing returned."""
     names = ("platform", "message_id", "chat_id", "user_id", "kind", "text", "sent_at", "received_at")
-    return (_insert_for(dialect)(_inbox)
-            .values({n: bindparam(f"p_{n}") for n in names} | {"state": "received", "error": ""})
-            .on_conflict_do_nothing(index_elements=["platform", "message_id"]))
+    return (
+        insert_for(dialect)(_inbox)
+        .values({n: bindparam(f"p_{n}") for n in names} | {"state": "received", "error": ""})
+        .on_conflict_do_nothing(index_elements=["platform", "message_id"])
+    )
 
 
 @cache
@@ -44,28 +42,37 @@ def inbox_states():
     """SELECT id, message id and state of several stored raw messages of a platform."""
     return select(_inbox.c.id, _inbox.c.message_id, _inbox.c.state).where(
         _inbox.c.platform == bindparam("p_platform"),
-        _inbox.c.message_id.in_(bindparam("p_message_ids", expanding=True)))
+        _inbox.c.message_id.in_(bindparam("p_message_ids", expanding=True)),
+    )
 
 
 @cache
 def claim_inbox_many():
     """UPDATE several raw messages to handled unless they already are; RETURNING the ids claimed."""
-    return (update(_inbox).where(_inbox.c.id.in_(bindparam("p_ids", expanding=True)), _inbox.c.state != "handled")
-            .values(state="handled", error="").returning(_inbox.c.id))
+    return (
+        update(_inbox)
+        .where(_inbox.c.id.in_(bindparam("p_ids", expanding=True)), _inbox.c.state != "handled")
+        .values(state="handled", error="")
+        .returning(_inbox.c.id)
+    )
 
 
 @cache
 def inbox_state():
     """SELECT id and state of a stored raw message."""
     return select(_inbox.c.id, _inbox.c.state).where(
-        _inbox.c.platform == bindparam("p_platform"), _inbox.c.message_id == bindparam("p_message_id"))
+        _inbox.c.platform == bindparam("p_platform"), _inbox.c.message_id == bindparam("p_message_id")
+    )
 
 
 @cache
 def claim_inbox():
     """UPDATE a raw message to handled unless it already is."""
-    return (update(_inbox).where(_inbox.c.id == bindparam("p_id"), _inbox.c.state != "handled")
-            .values(state="handled", error=""))
+    return (
+        update(_inbox)
+        .where(_inbox.c.id == bindparam("p_id"), _inbox.c.state != "handled")
+        .values(state="handled", error="")
+    )
 
 
 @cache
@@ -73,38 +80,55 @@ def load_conversation():
     """SELECT a chat's conversation state."""
     c = _conversations.c
     return select(c.flow, c.step, c.data, c.expires_at, c.version).where(
-        c.platform == bindparam("p_platform"), c.chat_id == bindparam("p_chat_id"),
-        c.user_id == bindparam("p_user_id"))
+        c.platform == bindparam("p_platform"),
+        c.chat_id == bindparam("p_chat_id"),
+        c.user_id == bindparam("p_user_id"),
+    )
 
 
 @cache
 def load_conversations():
     """SELECT ... FOR UPDATE the conversation states of several chats of a platform (SQLite: its write lock)."""
     c = _conversations.c
-    return select(c.chat_id, c.user_id, c.flow, c.step, c.data, c.expires_at, c.version).where(
-        c.platform == bindparam("p_platform"), c.chat_id.in_(bindparam("p_chat_ids", expanding=True))
-    ).with_for_update()
+    return (
+        select(c.chat_id, c.user_id, c.flow, c.step, c.data, c.expires_at, c.version)
+        .where(c.platform == bindparam("p_platform"), c.chat_id.in_(bindparam("p_chat_ids", expanding=True)))
+        .with_for_update()
+    )
 
 
 @cache
 def update_conversation():
     """UPDATE a conversation if its version is the one read."""
     c = _conversations.c
-    return (update(_conversations).where(
-        c.platform == bindparam("p_platform"), c.chat_id == bindparam("p_chat_id"),
-        c.user_id == bindparam("p_user_id"), c.version == bindparam("p_expected"))
-        .values(flow=bindparam("p_flow"), step=bindparam("p_step"), data=bindparam("p_data"),
-                expires_at=bindparam("p_expires_at"), updated_at=bindparam("p_updated_at"),
-                version=bindparam("p_version")))
+    return (
+        update(_conversations)
+        .where(
+            c.platform == bindparam("p_platform"),
+            c.chat_id == bindparam("p_chat_id"),
+            c.user_id == bindparam("p_user_id"),
+            c.version == bindparam("p_expected"),
+        )
+        .values(
+            flow=bindparam("p_flow"),
+            step=bindparam("p_step"),
+            data=bindparam("p_data"),
+            expires_at=bindparam("p_expires_at"),
+            updated_at=bindparam("p_updated_at"),
+            version=bindparam("p_version"),
+        )
+    )
 
 
 @cache
 def roles_many():
     """SELECT every role of several people on a platform."""
     c = _contacts.c
-    return (select(c.id, c.platform, c.user_id, c.display_name, c.role, c.unit_key, c.chat_id)
-            .where(c.platform == bindparam("p_platform"), c.user_id.in_(bindparam("p_user_ids", expanding=True)))
-            .order_by(c.id))
+    return (
+        select(c.id, c.platform, c.user_id, c.display_name, c.role, c.unit_key, c.chat_id)
+        .where(c.platform == bindparam("p_platform"), c.user_id.in_(bindparam("p_user_ids", expanding=True)))
+        .order_by(c.id)
+    )
 
 
 @cache
@@ -114,26 +138,58 @@ def insert_revision(dialect: str):
     RETURNING its id and number; nothing when a concurrent writer took that number first (then try again).
     """
     c = _submissions.c
-    given = {n: bindparam(f"p_{n}", type_=_submissions.c[n].type)
-             for n in ("period_id", "item_id", "unit_id", "unit_key", "progress", "problems", "plan", "status",
-                       "achieved", "skipped", "source", "author", "inbox_id", "review", "created_at")}
+    given = {
+        n: bindparam(f"p_{n}", type_=_submissions.c[n].type)
+        for n in (
+            "period_id",
+            "item_id",
+            "unit_id",
+            "unit_key",
+            "progress",
+            "problems",
+            "plan",
+            "status",
+            "achieved",
+            "skipped",
+            "source",
+            "author",
+            "inbox_id",
+            "review",
+            "created_at",
+        )
+    }
     next_revision = (func.coalesce(func.max(c.revision), 0) + 1).label("revision")
     source = select(*given.values(), next_revision).where(
-        c.period_id == given["period_id"], c.item_id == given["item_id"], c.unit_key == given["unit_key"])
-    return (_insert_for(dialect)(_submissions).from_select([*given, "revision"], source)
-            .on_conflict_do_nothing(index_elements=["period_id", "item_id", "unit_key", "revision"])
-            .returning(c.id, c.revision))
+        c.period_id == given["period_id"], c.item_id == given["item_id"], c.unit_key == given["unit_key"]
+    )
+    return (
+        insert_for(dialect)(_submissions)
+        .from_select([*given, "revision"], source)
+        .on_conflict_do_nothing(index_elements=["period_id", "item_id", "unit_key", "revision"])
+        .returning(c.id, c.revision)
+    )
 
 
 @cache
 def latest(by_item: bool, by_unit: bool):
     """SELECT the newest revision per item and unit of a period, optionally of one item and one unit."""
     c = _submissions.c
-    newest = (select(c.item_id, c.unit_key, func.max(c.revision).label("rev"))
-              .where(c.period_id == bindparam("p_period_id")).group_by(c.item_id, c.unit_key).subquery())
-    q = (select(_submissions).join(newest, (newest.c.item_id == c.item_id) & (newest.c.unit_key == c.unit_key)
-                                   & (newest.c.rev == c.revision))
-         .where(c.period_id == bindparam("p_period_id")))
+    newest = (
+        select(c.item_id, c.unit_key, func.max(c.revision).label("rev"))
+        .where(c.period_id == bindparam("p_period_id"))
+        .group_by(c.item_id, c.unit_key)
+        .subquery()
+    )
+    q = (
+        select(_submissions)
+        .join(
+            newest,
+            (newest.c.item_id == c.item_id)
+            & (newest.c.unit_key == c.unit_key)
+            & (newest.c.rev == c.revision),
+        )
+        .where(c.period_id == bindparam("p_period_id"))
+    )
     if by_item:
         q = q.where(c.item_id == bindparam("p_item_id"))
     if by_unit:
@@ -145,15 +201,31 @@ def latest(by_item: bool, by_unit: bool):
 def previous():
     """SELECT the newest revisions of an item in the latest earlier period (of a ledger) that has one, and its code."""
     p, c = _periods.c, _submissions.c
-    code = (select(func.max(p.code)).select_from(_periods.join(_submissions, c.period_id == p.id))
-            .where(p.ledger_id == bindparam("p_ledger_id"), p.code < bindparam("p_before"),
-                   c.item_id == bindparam("p_item_id"), c.skipped.is_(False)).scalar_subquery())
-    newest = (select(c.unit_key, func.max(c.revision).label("rev")).select_from(
-        _submissions.join(_periods, c.period_id == p.id))
+    code = (
+        select(func.max(p.code))
+        .select_from(_periods.join(_submissions, c.period_id == p.id))
+        .where(
+            p.ledger_id == bindparam("p_ledger_id"),
+            p.code < bindparam("p_before"),
+            c.item_id == bindparam("p_item_id"),
+            c.skipped.is_(False),
+        )
+        .scalar_subquery()
+    )
+    newest = (
+        select(c.unit_key, func.max(c.revision).label("rev"))
+        .select_from(_submissions.join(_periods, c.period_id == p.id))
         .where(p.ledger_id == bindparam("p_ledger_id"), p.code == code, c.item_id == bindparam("p_item_id"))
-        .group_by(c.unit_key).subquery())
-    return (select(_submissions, p.code.label("period_code"))
-            .select_from(_submissions.join(_periods, c.period_id == p.id)
-                         .join(newest, (newest.c.unit_key == c.unit_key) & (newest.c.rev == c.revision)))
-            .where(p.ledger_id == bindparam("p_ledger_id"), p.code == code, c.item_id == bindparam("p_item_id"))
-            .order_by(c.unit_key))
+        .group_by(c.unit_key)
+        .subquery()
+    )
+    return (
+        select(_submissions, p.code.label("period_code"))
+        .select_from(
+            _submissions.join(_periods, c.period_id == p.id).join(
+                newest, (newest.c.unit_key == c.unit_key) & (newest.c.rev == c.revision)
+            )
+        )
+        .where(p.ledger_id == bindparam("p_ledger_id"), p.code == code, c.item_id == bindparam("p_item_id"))
+        .order_by(c.unit_key)
+    )

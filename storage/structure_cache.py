@@ -6,6 +6,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import StampRow
+from storage.sql import affected
 
 STRUCTURE = "structure"
 
@@ -31,8 +32,9 @@ async def read_stamp(session: AsyncSession) -> int | None:
 
 async def bump_stamp(session: AsyncSession) -> None:
     """Mark the structure changed, in the caller's transaction (other processes see it on commit)."""
-    done = await session.execute(update(StampRow).where(StampRow.name == STRUCTURE)
-                                 .values(value=StampRow.value + 1))
-    if done.rowcount == 0:
+    done = await session.execute(
+        update(StampRow).where(StampRow.name == STRUCTURE).values(value=StampRow.value + 1)
+    )
+    if affected(done) == 0:
         session.add(StampRow(name=STRUCTURE, value=1))
         await session.flush()

@@ -22,7 +22,7 @@ class UnitOfWork:
         self._sessionmaker = sessionmaker
         self._cache = cache
 
-    async def __aenter__(self) -> "UnitOfWork":
+    async def __aenter__(self) -> UnitOfWork:
         self.session = self._sessionmaker()
         self.ledgers = LedgerRepository(self.session, self._cache)
         self.submissions = SubmissionRepository(self.session, self.ledgers)

@@ -25,12 +25,6 @@ class ConversationState(BaseModel):
         """Return True when no flow is active."""
         return not self.flow
 
-    def go(self, flow: str, step: str, **data: Any) -> "ConversationState":
-        """Return a new state at ``flow``/``step`` with ``data`` merged into the current data."""
-        merged = dict(self.data) if flow == self.flow else {}
-        merged.update(data)
-        return ConversationState(flow=flow, step=step, data=merged, expires_at=self.expires_at)
-
 
 IDLE = ConversationState()
 

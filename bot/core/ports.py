@@ -57,9 +57,12 @@ class Sender(Protocol):
 class Transaction(Protocol):
     """One database transaction as the engine needs it; ``deps`` is handed to handlers untouched."""
 
-    deps: object
+    @property
+    def deps(self) -> object:
+        """What the handlers get (read-only here, so an implementation may narrow its type)."""
+        ...
 
-    async def __aenter__(self) -> "Transaction": ...
+    async def __aenter__(self) -> Transaction: ...
 
     async def __aexit__(self, *exc: object) -> None: ...
 
@@ -83,8 +86,9 @@ class Transaction(Protocol):
         """Mark several messages handled unless another worker did; return the ids claimed here."""
         ...
 
-    async def load_states(self, msgs: list[IncomingMessage]) -> dict[tuple[str, str, str],
-                                                                    tuple[ConversationState, int | None]]:
+    async def load_states(
+        self, msgs: list[IncomingMessage]
+    ) -> dict[tuple[str, str, str], tuple[ConversationState, int | None]]:
         """Return {(platform, chat id, user id): (state, version)} for the messages' chats that have one."""
         ...
 
@@ -105,4 +109,3 @@ class Transaction(Protocol):
         ...
 
     async def commit(self) -> None: ...
-

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from bot.core.conversation import IDLE, ConversationState, Turn
 from bot.core.engine import Engine
@@ -10,7 +10,7 @@ from bot.core.messages import ChatRef, IncomingMessage
 from bot.core.replies import TextReply
 from bot.core.routing import Router
 
-NOW = datetime(2025, 4, 21, tzinfo=timezone.utc)
+NOW = datetime(2025, 4, 21, tzinfo=UTC)
 
 
 class FakeStore:
@@ -95,8 +95,9 @@ class FakeTransaction:
 
 
 def message(mid: str, text: str) -> IncomingMessage:
-    return IncomingMessage(message_id=mid, chat=ChatRef(platform="console", chat_id="u"), user_id="u", text=text,
-                           sent_at=NOW)
+    return IncomingMessage(
+        message_id=mid, chat=ChatRef(platform="console", chat_id="u"), user_id="u", text=text, sent_at=NOW
+    )
 
 
 def counting_router(calls: list):
@@ -105,7 +106,9 @@ def counting_router(calls: list):
     async def step(msg, state, deps):
         calls.append(msg.text)
         n = state.data.get("n", 0) + 1
-        return Turn(replies=(TextReply(text=f"第{n}条"),), state=ConversationState(flow="f", step="s", data={"n": n}))
+        return Turn(
+            replies=(TextReply(text=f"第{n}条"),), state=ConversationState(flow="f", step="s", data={"n": n})
+        )
 
     r.fallback = step
     r.step("f", "s", step)
@@ -114,7 +117,9 @@ def counting_router(calls: list):
 
 async def test_replies_come_after_commit_and_state_is_kept():
     store, calls = FakeStore(), []
-    engine = Engine(lambda: FakeTransaction(store), counting_router(calls), error_text="出错", now=lambda: NOW)
+    engine = Engine(
+        lambda: FakeTransaction(store), counting_router(calls), error_text="出错", now=lambda: NOW
+    )
     out = await engine.handle(message("1", "a"))
     out2 = await engine.handle(message("2", "b"))
     assert [o.replies[0].text for o in out + out2] == ["第1条", "第2条"]
@@ -123,7 +128,9 @@ async def test_replies_come_after_commit_and_state_is_kept():
 
 async def test_a_redelivered_message_is_dropped_after_it_was_handled():
     store, calls = FakeStore(), []
-    engine = Engine(lambda: FakeTransaction(store), counting_router(calls), error_text="出错", now=lambda: NOW)
+    engine = Engine(
+        lambda: FakeTransaction(store), counting_router(calls), error_text="出错", now=lambda: NOW
+    )
     await engine.handle(message("1", "a"))
     store.inbox["1"][1] = "handled"
     assert await engine.handle(message("1", "a")) == ()
@@ -132,7 +139,9 @@ async def test_a_redelivered_message_is_dropped_after_it_was_handled():
 
 async def test_a_stale_version_reruns_once_then_gives_up_without_losing_the_message():
     store, calls = FakeStore(), []
-    engine = Engine(lambda: FakeTransaction(store), counting_router(calls), error_text="出错了", now=lambda: NOW)
+    engine = Engine(
+        lambda: FakeTransaction(store), counting_router(calls), error_text="出错了", now=lambda: NOW
+    )
     store.steal_next_save = 1
     out = await engine.handle(message("1", "a"))
     assert calls == ["a", "a"] and out[0].replies[0].text == "第1条"
@@ -157,7 +166,9 @@ async def test_a_handler_crash_answers_politely_and_keeps_the_raw_text():
 
 async def test_a_batch_is_handled_in_one_transaction_with_each_state_following_the_last():
     store, calls = FakeStore(), []
-    engine = Engine(lambda: FakeTransaction(store), counting_router(calls), error_text="出错", now=lambda: NOW)
+    engine = Engine(
+        lambda: FakeTransaction(store), counting_router(calls), error_text="出错", now=lambda: NOW
+    )
     out = await engine.handle_many([message("1", "a"), message("2", "b"), message("3", "c")])
     assert [o[0].replies[0].text for o in out] == ["第1条", "第2条", "第3条"]
     assert store.commits == 2  # the raw texts, then all three turns
@@ -166,7 +177,7 @@ async def test_a_batch_is_handled_in_one_transaction_with_each_state_following_t
 
 async def test_one_failing_message_in_a_batch_does_not_cost_the_others_their_answers():
     store = FakeStore()
-    r = counting_router(calls := [])
+    r = counting_router([])
     step = r.fallback
 
     async def sometimes(msg, state, deps):
@@ -185,7 +196,9 @@ async def test_one_failing_message_in_a_batch_does_not_cost_the_others_their_ans
 
 async def test_a_message_delivered_twice_in_one_batch_is_answered_once():
     store, calls = FakeStore(), []
-    engine = Engine(lambda: FakeTransaction(store), counting_router(calls), error_text="出错", now=lambda: NOW)
+    engine = Engine(
+        lambda: FakeTransaction(store), counting_router(calls), error_text="出错", now=lambda: NOW
+    )
     store.inbox["1"] = ["a", "handled"]
     out = await engine.handle_many([message("1", "a"), message("2", "b")])
     assert out[0] == () and [o.replies[0].text for o in out[1]] == ["第1条"] and calls == ["b"]
@@ -210,8 +223,16 @@ async def test_lanes_run_concurrently_and_keep_each_keys_order():
     r.fallback = slow
     r.step("f", "s", slow)
     engine = Engine(lambda: FakeTransaction(store), r, error_text="出错", now=lambda: NOW, lanes=2)
-    said = [IncomingMessage(message_id=str(i + 1), chat=ChatRef(platform="console", chat_id=user), user_id=user,
-                            text=f"{user}{i}", sent_at=NOW) for i, user in enumerate(["甲", "乙", "甲", "丙", "甲"])]
+    said = [
+        IncomingMessage(
+            message_id=str(i + 1),
+            chat=ChatRef(platform="console", chat_id=user),
+            user_id=user,
+            text=f"{user}{i}",
+            sent_at=NOW,
+        )
+        for i, user in enumerate(["甲", "乙", "甲", "丙", "甲"])
+    ]
     out = await engine.handle_many(said)
     assert [o[0].replies[0].text for o in out] == ["第1条", "第1条", "第2条", "第1条", "第3条"]
     assert [c for c in calls if c.startswith("甲")] == ["甲0", "甲2", "甲4"]  # one key, one lane, in order

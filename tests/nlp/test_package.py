@@ -15,14 +15,19 @@ def test_init_is_empty() -> None:
 def test_nlp_imports_none_of_our_other_packages() -> None:
     for path in NLP.glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
-                [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else ([node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            )
             for name in names:
                 assert name.split(".")[0] not in {"bot", "handlers", "storage", "reports"}, (path.name, name)
 
 
 def test_import_does_not_load_jieba_dictionary_or_cn2an() -> None:
-    code = ("import sys, nlp.progress, nlp.evaluation, nlp.reply;"
-            "import jieba; print(jieba.dt.initialized, 'cn2an' in sys.modules)")
+    code = (
+        "import sys, nlp.progress, nlp.evaluation, nlp.reply;"
+        "import jieba; print(jieba.dt.initialized, 'cn2an' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]

@@ -2,7 +2,9 @@
 
 import pytest
 
-from nlp.quantities import convert, find_quantities, mask_markers
+from nlp.clauses import mask_markers
+from nlp.measures import convert
+from nlp.quantities import find_quantities
 
 
 def pairs(text: str, bare: bool = False) -> list[tuple[float, str]]:
@@ -43,10 +45,28 @@ def test_find_quantities(text: str, expected: list[tuple[float, str]]) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "建设“四好农村路”", "实现“一户一表”", "做好“两癌”救助", "开展“五个一”活动", "一次性补贴",
-        "千家万户", "十四五期间", "2025年3月15日", "3岁以下婴幼儿", "G518店韩线", "S313滕平线", "3号楼",
-        "第3批", "第 3 处", "前3个月", "主体二次结构施工", "1至3层", "10kV线路", "《2025年提升方案》",
-        "同一家医院", "一站式服务", "一村一品",
+        "建设“四好农村路”",
+        "实现“一户一表”",
+        "做好“两癌”救助",
+        "开展“五个一”活动",
+        "一次性补贴",
+        "千家万户",
+        "十四五期间",
+        "2025年3月15日",
+        "3岁以下婴幼儿",
+        "G518店韩线",
+        "S313滕平线",
+        "3号楼",
+        "第3批",
+        "第 3 处",
+        "前3个月",
+        "主体二次结构施工",
+        "1至3层",
+        "10kV线路",
+        "《2025年提升方案》",
+        "同一家医院",
+        "一站式服务",
+        "一村一品",
     ],
 )
 def test_names_codes_and_dates_are_not_quantities(text: str) -> None:
@@ -68,7 +88,7 @@ def test_bare_numbers_only_on_request() -> None:
 def test_quantity_offsets_point_into_original_text() -> None:
     text = "已建成篮球场８处"
     (q,) = find_quantities(text)
-    assert text[q.start:q.end] == q.text == "８处"
+    assert text[q.start : q.end] == q.text == "８处"
 
 
 def test_approximation_flag() -> None:
@@ -79,16 +99,24 @@ def test_approximation_flag() -> None:
 @pytest.mark.parametrize(
     ("value", "unit", "to", "expected"),
     [
-        (500, "米", "公里", 0.5), (3, "km", "米", 3000), (0.2, "亿元", "元", 20_000_000),
-        (2575, "万元", "元", 25_750_000), (25_750_000, "元", "亿元", 0.2575), (1, "亩", "平方米", 10_000 / 15),
-        (5, "场", "场次", 5), (3, "千米", "公里", 3), (7, "个", "个", 7),
+        (500, "米", "公里", 0.5),
+        (3, "km", "米", 3000),
+        (0.2, "亿元", "元", 20_000_000),
+        (2575, "万元", "元", 25_750_000),
+        (25_750_000, "元", "亿元", 0.2575),
+        (1, "亩", "平方米", 10_000 / 15),
+        (5, "场", "场次", 5),
+        (3, "千米", "公里", 3),
+        (7, "个", "个", 7),
     ],
 )
 def test_convert(value: float, unit: str, to: str, expected: float) -> None:
     assert convert(value, unit, to) == pytest.approx(expected)
 
 
-@pytest.mark.parametrize(("unit", "to"), [("个", "处"), ("户", "人"), ("公里", "元"), ("%", "个"), ("人", "人次")])
+@pytest.mark.parametrize(
+    ("unit", "to"), [("个", "处"), ("户", "人"), ("公里", "元"), ("%", "个"), ("人", "人次")]
+)
 def test_convert_refuses_different_measures(unit: str, to: str) -> None:
     assert convert(1, unit, to) is None
 

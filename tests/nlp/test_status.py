@@ -9,20 +9,38 @@ from nlp.status import classify_status
 @pytest.mark.parametrize(
     ("progress", "status"),
     [
-        ("已完成。", "completed"), ("全部完成", "completed"), ("已投入使用", "completed"), ("已完工并交付使用。", "completed"),
-        ("项目已竣工验收。", "completed"), ("完成了", "completed"), ("这个已经弄完了", "completed"),
-        ("已全部完成，正在验收", "completed"), ("平台已建成并投入使用。", "completed"),
-        ("还没开始", "not_started"), ("尚未开工", "not_started"), ("该项目尚未启动。", "not_started"),
-        ("预计7月开工建设。", "not_started"), ("暂无进展。", "not_started"), ("", "not_started"),
-        ("招标挂网了", "preparing"), ("正在制定实施方案。", "preparing"), ("已完成财政评审，正在进行政府采购。", "preparing"),
+        ("已完成。", "completed"),
+        ("全部完成", "completed"),
+        ("已投入使用", "completed"),
+        ("已完工并交付使用。", "completed"),
+        ("项目已竣工验收。", "completed"),
+        ("完成了", "completed"),
+        ("这个已经弄完了", "completed"),
+        ("已全部完成，正在验收", "completed"),
+        ("平台已建成并投入使用。", "completed"),
+        ("还没开始", "not_started"),
+        ("尚未开工", "not_started"),
+        ("该项目尚未启动。", "not_started"),
+        ("预计7月开工建设。", "not_started"),
+        ("暂无进展。", "not_started"),
+        ("", "not_started"),
+        ("招标挂网了", "preparing"),
+        ("正在制定实施方案。", "preparing"),
+        ("已完成财政评审，正在进行政府采购。", "preparing"),
         ("事前绩效评估已完成，评估金额266.69万元。目前，正在推进财政评审工作。", "preparing"),
-        ("财政评审已通过，项目设计招标已完成。", "preparing"), ("开展全区公共室外健身设施摸底工作。", "preparing"),
+        ("财政评审已通过，项目设计招标已完成。", "preparing"),
+        ("开展全区公共室外健身设施摸底工作。", "preparing"),
         ("已完成冯卯站等4座变电站施工合同签订、现场施工方案设计、物料采购等前期工作。", "preparing"),
         ("印发《关于做好2025年度困难重度残疾人家庭无障碍改造工作的通知》。", "preparing"),
-        ("已完成燃气管道改造工程可研编制和初步设计批复。", "preparing"), ("方案还在做 下个月报财政评审", "preparing"),
-        ("已完成80%", "in_progress"), ("未完成", "in_progress"), ("主体已完工，正在装修", "in_progress"),
-        ("施工单位已进场启动路基建设。", "in_progress"), ("1座已完工，另1座正在进行钢结构吊装。", "in_progress"),
-        ("已制定施工方案。其中，店子镇段已封闭启动施工。", "in_progress"), ("已完成6条，剩余2条计划5月底前完成。", "in_progress"),
+        ("已完成燃气管道改造工程可研编制和初步设计批复。", "preparing"),
+        ("方案还在做 下个月报财政评审", "preparing"),
+        ("已完成80%", "in_progress"),
+        ("未完成", "in_progress"),
+        ("主体已完工，正在装修", "in_progress"),
+        ("施工单位已进场启动路基建设。", "in_progress"),
+        ("1座已完工，另1座正在进行钢结构吊装。", "in_progress"),
+        ("已制定施工方案。其中，店子镇段已封闭启动施工。", "in_progress"),
+        ("已完成6条，剩余2条计划5月底前完成。", "in_progress"),
         ("府前路幼儿园正在推进主体二次结构施工，目前已完成80%。", "in_progress"),
     ],
 )
@@ -37,15 +55,20 @@ def test_links_reaching_every_target_complete_the_item() -> None:
 
 def test_partial_numbers_are_not_completion() -> None:
     assert parse_progress("建设篮球场12处。", "已建成篮球场8处").status == "in_progress"
-    assert parse_progress("新增停车泊位256个，公共充电桩总数达到400个。", "累计建成公共充电桩404个").status == "in_progress"
+    assert (
+        parse_progress("新增停车泊位256个，公共充电桩总数达到400个。", "累计建成公共充电桩404个").status
+        == "in_progress"
+    )
 
 
 @pytest.mark.parametrize(
     ("progress", "status"),
     [
         # a planned step is not what happened, even after something that did happen
-        ("已挂网招标，计划4月中旬开工。", "preparing"), ("正在进行施工图设计，预计5月开工。", "preparing"),
-        ("招标挂网了下周开标", "preparing"), ("桥还在招标 下个月定施工单位", "preparing"),
+        ("已挂网招标，计划4月中旬开工。", "preparing"),
+        ("正在进行施工图设计，预计5月开工。", "preparing"),
+        ("招标挂网了下周开标", "preparing"),
+        ("桥还在招标 下个月定施工单位", "preparing"),
         # a negated step says nothing; 暂未开工 removes the 开工 too
         ("资金尚未到位，暂未开工。", "not_started"),
         # amounts of work done and site works are delivery

@@ -36,25 +36,28 @@ async def test_migrations_match_the_models(db_url):
 
 
 async def _ledger_with_item(uow):
-    ledger_id, created = await uow.ledgers.upsert("2025年民生实事", "标题", 2025, "民生实事", NOW)
+    ledger_id, _created = await uow.ledgers.upsert("2025年民生实事", "标题", 2025, "民生实事", NOW)
     cat, _ = await uow.ledgers.upsert_category(ledger_id, 1, "基层医疗服务提升工程")
     item, _ = await uow.ledgers.upsert_item(ledger_id, cat, 1, "新增停车泊位256个")
     uid = await uow.ledgers.unit_id("区发改局", create=True)
     await uow.ledgers.add_alias(uid, "发改局")
     await uow.ledgers.set_item_units(item, [uid])
-    await uow.ledgers.set_targets(item, [TargetInfo(idx=0, name="停车泊位", value=256, unit="个", kind="increment")])
+    await uow.ledgers.set_targets(
+        item, [TargetInfo(idx=0, name="停车泊位", value=256, unit="个", kind="increment")]
+    )
     period = await uow.ledgers.save_period(ledger_id, "2025-04", state="open", now=NOW)
     return ledger_id, item, period
 
 
 async def test_structure_round_trip_and_alias_lookup(uow_factory):
     async with uow_factory() as uow:
-        ledger_id, item_id, _ = await _ledger_with_item(uow)
+        ledger_id, _item_id, _ = await _ledger_with_item(uow)
         await uow.commit()
     async with uow_factory() as uow:
         items = await uow.ledgers.items(ledger_id)
         assert [(i.content, i.units, i.category) for i in items] == [
-            ("新增停车泊位256个", ("区发改局",), "基层医疗服务提升工程")]
+            ("新增停车泊位256个", ("区发改局",), "基层医疗服务提升工程")
+        ]
         assert items[0].targets[0].value == 256
         assert await uow.ledgers.unit_id("发改局") == await uow.ledgers.unit_id("区发改局")
         assert await uow.ledgers.counts(ledger_id) == (1, 1, 1)
@@ -71,8 +74,12 @@ async def test_every_revision_is_kept_and_latest_is_newest(uow_factory):
     async with uow_factory() as uow:
         _, item_id, period = await _ledger_with_item(uow)
         for text in ("新增20个", "更正：新增25个"):
-            await uow.submissions.add(NewSubmission(period_id=period.id, item_id=item_id, unit="区发改局",
-                                                    progress=text, achieved={0: 20.0}), NOW)
+            await uow.submissions.add(
+                NewSubmission(
+                    period_id=period.id, item_id=item_id, unit="区发改局", progress=text, achieved={0: 20.0}
+                ),
+                NOW,
+            )
         await uow.commit()
     async with uow_factory() as uow:
         latest = await uow.submissions.latest(period.id)
@@ -92,24 +99,46 @@ async def test_inbox_stores_a_message_once(uow_factory):
         assert await uow.chats.claim_inbox(first[0]) is False
         await uow.commit()
     async with uow_factory() as uow:
-        assert (await uow.chats.record_inbox("telegram", "m1", "c", "u", "text", "x", NOW, NOW))[1] == "handled"
+        assert (await uow.chats.record_inbox("telegram", "m1", "c", "u", "text", "x", NOW, NOW))[
+            1
+        ] == "handled"
         assert [e.text for e in await uow.chats.inbox(platform="telegram")] == ["原文"]
 
 
 async def test_conversation_version_check_rejects_a_stale_writer(uow_factory):
     async with uow_factory() as uow:
-        assert await uow.chats.save_conversation("console", "c", "u", flow="report", step="progress", data={"i": 1},
-                                                 expires_at=None, expected_version=None, now=NOW)
+        assert await uow.chats.save_conversation(
+            "console",
+            "c",
+            "u",
+            flow="report",
+            step="progress",
+            data={"i": 1},
+            expires_at=None,
+            expected_version=None,
+            now=NOW,
+        )
         await uow.commit()
     async with uow_factory() as uow:
         row = await uow.chats.load_conversation("console", "c", "u")
         assert (row.flow, row.step, row.data, row.version) == ("report", "progress", {"i": 1}, 1)
-        assert await uow.chats.save_conversation("console", "c", "u", flow="report", step="problems", data={},
-                                                 expires_at=None, expected_version=1, now=NOW)
-        assert not await uow.chats.save_conversation("console", "c", "u", flow="x", step="y", data={},
-                                                     expires_at=None, expected_version=1, now=NOW)
-        assert not await uow.chats.save_conversation("console", "c", "u", flow="x", step="y", data={},
-                                                     expires_at=None, expected_version=None, now=NOW)
+        assert await uow.chats.save_conversation(
+            "console",
+            "c",
+            "u",
+            flow="report",
+            step="problems",
+            data={},
+            expires_at=None,
+            expected_version=1,
+            now=NOW,
+        )
+        assert not await uow.chats.save_conversation(
+            "console", "c", "u", flow="x", step="y", data={}, expires_at=None, expected_version=1, now=NOW
+        )
+        assert not await uow.chats.save_conversation(
+            "console", "c", "u", flow="x", step="y", data={}, expires_at=None, expected_version=None, now=NOW
+        )
 
 
 async def test_invite_is_used_once_and_expires(uow_factory):
@@ -137,7 +166,7 @@ async def test_roles_and_groups(uow_factory):
         assert [c.user_id for c in await uow.chats.contacts(unit="区发改局")] == ["7"]
         assert await uow.chats.remove_role("telegram", "7", "contact", "区发改局")
         assert [r.role for r in await uow.chats.roles("telegram", "7")] == ["viewer"]
-        g, created = await uow.chats.add_group("telegram", "-100", "领导群", NOW)
+        _g, created = await uow.chats.add_group("telegram", "-100", "领导群", NOW)
         assert created and (await uow.chats.add_group("telegram", "-100", "", NOW))[1] is False
         assert [x.name for x in await uow.chats.groups()] == ["领导群"]
 
@@ -174,15 +203,21 @@ async def test_outbox_rows_are_claimed_by_one_worker_and_given_up_after_max_atte
         await uow.commit()
     assert [r[0] for r in rows] == [first] and dead == []
     async with uow_factory() as uow:  # a second worker in the same minute gets nothing
-        rows, _ = await uow.chats.claim_outbox("wecom", NOW + timedelta(minutes=1), lease=lease, max_attempts=3)
+        rows, _ = await uow.chats.claim_outbox(
+            "wecom", NOW + timedelta(minutes=1), lease=lease, max_attempts=3
+        )
         await uow.commit()
     assert rows == []
     async with uow_factory() as uow:  # the lease ran out: claimable again, now at its 3rd attempt
-        rows, _ = await uow.chats.claim_outbox("wecom", NOW + timedelta(minutes=6), lease=lease, max_attempts=3)
+        rows, _ = await uow.chats.claim_outbox(
+            "wecom", NOW + timedelta(minutes=6), lease=lease, max_attempts=3
+        )
         await uow.commit()
     assert [r[0] for r in rows] == [first]
     async with uow_factory() as uow:
-        rows, dead = await uow.chats.claim_outbox("wecom", NOW + timedelta(minutes=12), lease=lease, max_attempts=3)
+        rows, dead = await uow.chats.claim_outbox(
+            "wecom", NOW + timedelta(minutes=12), lease=lease, max_attempts=3
+        )
         await uow.commit()
     assert rows == [] and dead == [first]
     async with uow_factory() as uow:
@@ -200,8 +235,10 @@ async def two_processes(db_url):
     await db.upgrade(engines[0])
     statements = [0, 0]
     for n, engine in enumerate(engines):
+
         def count(*_, n=n):
             statements[n] += 1
+
         event.listen(engine.sync_engine, "before_cursor_execute", count)
     factories = []
     for engine in engines:
@@ -215,7 +252,7 @@ async def two_processes(db_url):
 async def test_structure_cache_serves_reads_until_another_process_changes_it(two_processes):
     (first, second), statements = two_processes
     async with first() as uow:
-        ledger_id, item_id, _ = await _ledger_with_item(uow)
+        ledger_id, _item_id, _ = await _ledger_with_item(uow)
         await uow.commit()
     for _ in range(2):  # the second round is served from the cache: one statement (the stamp) for all of it
         before = statements[1]
@@ -241,7 +278,7 @@ async def test_structure_cache_serves_reads_until_another_process_changes_it(two
 async def test_structure_cache_never_holds_uncommitted_writes(two_processes):
     (first, _), _ = two_processes
     async with first() as uow:
-        ledger_id, item_id, _ = await _ledger_with_item(uow)
+        ledger_id, _item_id, _ = await _ledger_with_item(uow)
         await uow.commit()
     async with first() as uow:
         assert [i.content for i in await uow.ledgers.items(ledger_id)] == ["新增停车泊位256个"]  # now cached
@@ -282,8 +319,17 @@ async def test_a_batch_holds_its_conversations_until_commit_and_a_late_writer_lo
     import asyncio
 
     async with uow_factory() as uow:
-        assert await uow.chats.save_conversation("telegram", "1", "1", flow="report", step="a", data={},
-                                                 expires_at=None, expected_version=None, now=NOW)
+        assert await uow.chats.save_conversation(
+            "telegram",
+            "1",
+            "1",
+            flow="report",
+            step="a",
+            data={},
+            expires_at=None,
+            expected_version=None,
+            now=NOW,
+        )
         inbox_id, _ = await uow.chats.record_inbox("telegram", "m1", "1", "1", "text", "填报", NOW, NOW)
         await uow.commit()
     async with uow_factory() as batch:
@@ -293,19 +339,47 @@ async def test_a_batch_holds_its_conversations_until_commit_and_a_late_writer_lo
 
         async def other_worker() -> bool:
             async with uow_factory() as other:
-                ok = await other.chats.save_conversation("telegram", "1", "1", flow="report", step="x", data={},
-                                                         expires_at=None, expected_version=1, now=NOW)
+                ok = await other.chats.save_conversation(
+                    "telegram",
+                    "1",
+                    "1",
+                    flow="report",
+                    step="x",
+                    data={},
+                    expires_at=None,
+                    expected_version=1,
+                    now=NOW,
+                )
                 await other.commit()
                 return ok
 
         late = asyncio.create_task(other_worker())
         await asyncio.sleep(0.3)
         assert not late.done()  # it waits for the batch
-        assert await batch.chats.save_conversations("telegram", [
-            dict(chat_id="1", user_id="1", flow="report", step="b", data={"n": 1}, expires_at=None,
-                 expected_version=1),
-            dict(chat_id="2", user_id="2", flow="report", step="a", data={}, expires_at=None,
-                 expected_version=None)], NOW)
+        assert await batch.chats.save_conversations(
+            "telegram",
+            [
+                {
+                    "chat_id": "1",
+                    "user_id": "1",
+                    "flow": "report",
+                    "step": "b",
+                    "data": {"n": 1},
+                    "expires_at": None,
+                    "expected_version": 1,
+                },
+                {
+                    "chat_id": "2",
+                    "user_id": "2",
+                    "flow": "report",
+                    "step": "a",
+                    "data": {},
+                    "expires_at": None,
+                    "expected_version": None,
+                },
+            ],
+            NOW,
+        )
         await batch.commit()
     assert await asyncio.wait_for(late, 10) is False  # its version was taken by the batch
     async with uow_factory() as uow:
@@ -316,9 +390,23 @@ async def test_a_batch_holds_its_conversations_until_commit_and_a_late_writer_lo
 
 async def test_a_stale_batch_save_is_refused(uow_factory):
     async with uow_factory() as uow:
-        await uow.chats.save_conversation("telegram", "1", "1", flow="f", step="a", data={}, expires_at=None,
-                                          expected_version=None, now=NOW)
+        await uow.chats.save_conversation(
+            "telegram", "1", "1", flow="f", step="a", data={}, expires_at=None, expected_version=None, now=NOW
+        )
         await uow.commit()
     async with uow_factory() as uow:
-        assert not await uow.chats.save_conversations("telegram", [
-            dict(chat_id="1", user_id="1", flow="f", step="b", data={}, expires_at=None, expected_version=None)], NOW)
+        assert not await uow.chats.save_conversations(
+            "telegram",
+            [
+                {
+                    "chat_id": "1",
+                    "user_id": "1",
+                    "flow": "f",
+                    "step": "b",
+                    "data": {},
+                    "expires_at": None,
+                    "expected_version": None,
+                }
+            ],
+            NOW,
+        )

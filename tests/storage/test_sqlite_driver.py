@@ -55,7 +55,10 @@ async def test_a_second_writer_waits_while_the_loop_keeps_running(engine):
         await tick_task
     assert ticks_while_waiting >= 10  # the loop ran other work while the second writer waited
     async with engine.connect() as conn:
-        assert (await conn.execute(text("SELECT v FROM t ORDER BY id"))).scalars().all() == ["first", "second"]
+        assert (await conn.execute(text("SELECT v FROM t ORDER BY id"))).scalars().all() == [
+            "first",
+            "second",
+        ]
 
 
 async def test_a_lock_held_too_long_fails_clearly(engine, monkeypatch):
@@ -71,10 +74,14 @@ async def test_a_lock_held_too_long_fails_clearly(engine, monkeypatch):
 async def test_errors_and_rollback_behave_as_with_any_driver(engine):
     async with engine.begin() as conn:
         await conn.execute(text("INSERT INTO t (v) VALUES ('a')"))
-    with pytest.raises(exc.IntegrityError):
+
+    async def insert_b_then_a_again() -> None:
         async with engine.begin() as conn:
             await conn.execute(text("INSERT INTO t (v) VALUES ('b')"))
             await conn.execute(text("INSERT INTO t (v) VALUES ('a')"))
+
+    with pytest.raises(exc.IntegrityError):
+        await insert_b_then_a_again()
     async with engine.connect() as conn:
         assert (await conn.execute(text("SELECT v FROM t"))).scalars().all() == ["a"]  # 'b' rolled back
         await conn.execute(text("INSERT INTO t (v) VALUES (:v)"), [{"v": "x"}, {"v": "y"}])  # executemany

@@ -1,0 +1,113 @@
+"""Outgoing posts: the dispatch log (one posting per job and fire time) and the outbox of failed sends."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import DispatchRow, OutboxRow
+from storage.sql import affected, insert
+
+
+class DeliveryRepository:
+    """Claim scheduled postings once, and keep undelivered messages for a retry."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    # dispatch log
+    async def claim_dispatch(self, job: str, fire_time: str, now: datetime) -> bool:
+        """Claim a (job, fire time) posting; False when it was already done or claimed."""
+        stmt = (
+            insert(self.s, DispatchRow)
+            .values(job=job, fire_time=fire_time, posted=0, created_at=now)
+            .on_conflict_do_nothing(index_elements=["job", "fire_time"])
+            .returning(DispatchRow.id)
+        )
+        return (await self.s.execute(stmt)).scalar_one_or_none() is not None
+
+    async def set_dispatch_count(self, job: str, fire_time: str, posted: int) -> None:
+        """Record how many messages a claimed posting sent."""
+        await self.s.execute(
+            update(DispatchRow)
+            .where(DispatchRow.job == job, DispatchRow.fire_time == fire_time)
+            .values(posted=posted)
+        )
+
+    async def dispatches(self, job: str | None = None) -> list[tuple[str, str, int]]:
+        """Return (job, fire time, posted) rows."""
+        q = select(DispatchRow.job, DispatchRow.fire_time, DispatchRow.posted).order_by(DispatchRow.id)
+        if job:
+            q = q.where(DispatchRow.job == job)
+        return [(name, fire_time, posted) for name, fire_time, posted in (await self.s.execute(q)).all()]
+
+    # outbox
+    async def add_outbox(self, platform: str, chat_id: str, payload: dict, error: str, now: datetime) -> int:
+        """Keep an undelivered message for a later retry."""
+        row = OutboxRow(
+            platform=platform, chat_id=chat_id, payload=payload, error=error[:2000], created_at=now
+        )
+        self.s.add(row)
+        await self.s.flush()
+        return row.id
+
+    async def due_outbox(self, platform: str, limit: int = 50) -> list[tuple[int, dict]]:
+        """Return undelivered messages of a platform, oldest first (read only; see claim_outbox)."""
+        rows = (
+            await self.s.execute(
+                select(OutboxRow)
+                .where(
+                    OutboxRow.platform == platform, OutboxRow.sent_at.is_(None), OutboxRow.dead_at.is_(None)
+                )
+                .order_by(OutboxRow.id)
+                .limit(limit)
+            )
+        ).scalars()
+        return [(r.id, r.payload) for r in rows]
+
+    async def claim_outbox(
+        self, platform: str, now: datetime, *, lease: timedelta, max_attempts: int, limit: int = 50
+    ) -> tuple[list[tuple[int, dict]], list[int]]:
+        """Claim due messages for one retry round; return (claimed rows, ids given up after max_attempts)."""
+        free = or_(OutboxRow.claimed_until.is_(None), OutboxRow.claimed_until < now)
+        candidates = (
+            await self.s.execute(
+                select(OutboxRow.id, OutboxRow.attempts, OutboxRow.payload)
+                .where(
+                    OutboxRow.platform == platform,
+                    OutboxRow.sent_at.is_(None),
+                    OutboxRow.dead_at.is_(None),
+                    free,
+                )
+                .order_by(OutboxRow.id)
+                .limit(limit)
+            )
+        ).all()
+        claimed, dead = [], []
+        for oid, attempts, payload in candidates:
+            if attempts >= max_attempts:
+                await self.s.execute(update(OutboxRow).where(OutboxRow.id == oid).values(dead_at=now))
+                dead.append(oid)
+                continue
+            res = await self.s.execute(
+                update(OutboxRow)
+                .where(OutboxRow.id == oid, free, OutboxRow.sent_at.is_(None))
+                .values(claimed_until=now + lease, attempts=OutboxRow.attempts + 1)
+            )
+            if affected(res):
+                claimed.append((oid, payload))
+        return claimed, dead
+
+    async def release_outbox(self, ids: list[int]) -> None:
+        """Let other workers retry rows this worker claimed but could not send."""
+        await self.s.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id.in_(ids), OutboxRow.sent_at.is_(None))
+            .values(claimed_until=None)
+        )
+
+    async def outbox_sent(self, outbox_id: int, now: datetime) -> None:
+        """Mark an outbox message delivered."""
+        await self.s.execute(update(OutboxRow).where(OutboxRow.id == outbox_id).values(sent_at=now))
