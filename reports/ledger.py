@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
+from reports.columns import DEFAULT_LAYOUT, LedgerLayout
 from reports.lights import Light, Thresholds, item_light, schedule_share
 
 Status = Literal["not_started", "preparing", "in_progress", "completed"]
@@ -16,7 +17,6 @@ STATUS_LABELS: dict[str, str] = {
     "in_progress": "推进中",
     "completed": "已完成",
 }
-HEADER_BASE = ("序号", "目标任务", "具体项目内容", "责任单位", "进展情况", "存在问题")
 
 
 class TargetInput(BaseModel):
@@ -58,6 +58,7 @@ class ItemInput(BaseModel):
     status: Status | None = None
     span_start: date | None = None
     span_end: date | None = None
+    extra: dict[str, str] = Field(default_factory=dict)  # cells of the layout's non-core columns, by key
 
 
 class TargetCell(BaseModel):
@@ -74,7 +75,7 @@ class TargetCell(BaseModel):
 
 
 class LedgerRow(BaseModel):
-    """One compiled row: the seed's seven columns plus status, targets and light."""
+    """One compiled row: the layout's columns (core ones as fields, others in extra) plus status and light."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -93,6 +94,7 @@ class LedgerRow(BaseModel):
     gap: float | None
     light: Light
     reported: bool
+    extra: dict[str, str] = Field(default_factory=dict)
 
     @property
     def status_label(self) -> str:
@@ -113,6 +115,7 @@ class Ledger(BaseModel):
     schedule: float
     reported_units: tuple[str, ...] = ()
     missing_units: tuple[str, ...] = ()
+    layout: LedgerLayout = DEFAULT_LAYOUT
 
     def categories(self) -> list[tuple[int, str, list[LedgerRow]]]:
         """Return rows grouped by category in ledger order."""
@@ -168,6 +171,7 @@ def build_ledger(
     all_units: tuple[str, ...] = (),
     reported_units: tuple[str, ...] = (),
     thresholds: Thresholds | None = None,
+    layout: LedgerLayout = DEFAULT_LAYOUT,
 ) -> Ledger:
     """Compile the ledger rows of one period in the ledger's order, with completion and lights."""
     thresholds = thresholds or Thresholds()
@@ -196,15 +200,17 @@ def build_ledger(
             plan=_join_parts(item.parts, "plan", item.units),
             status=status, targets=cells, completion=completion, schedule=share, gap=gap, light=light,
             reported=any(p.progress.strip() for p in item.parts),
+            extra={k: v for k, v in item.extra.items() if k in layout.extra_keys},
         ))
     missing = tuple(u for u in all_units if u not in set(reported_units))
     return Ledger(
         title=title or period_title(year, month),
         period=f"{year:04d}-{month:02d}",
         plan_month=plan_month,
-        header=HEADER_BASE + (f"{plan_month}月份计划",),
+        header=layout.headers(plan_month),
         rows=tuple(rows),
         schedule=schedule_share(year, month, None, None),
         reported_units=tuple(reported_units),
         missing_units=missing,
+        layout=layout,
     )

@@ -6,6 +6,7 @@ import html
 import re
 from typing import Literal
 
+from reports.columns import cell_text
 from reports.ledger import STATUS_LABELS, Ledger, LedgerRow
 from reports.lights import LIGHT_EMOJI, LIGHT_LABELS
 from reports.splitting import split_message
@@ -89,15 +90,21 @@ def _light_counts(m: _Markup, counts) -> str:
 
 def _row_block(m: _Markup, ledger: Ledger, row: LedgerRow, number: str, heading: str | None) -> str:
     lines = [m.heading(heading)] if heading else []
-    lines.append(m.bold(f"{number} {m.esc(row.content)}"))
+    title = "、".join(cell_text(c, row) for c in ledger.layout.columns if c.text == "title")
+    lines.append(m.bold(f"{number} {m.esc(title)}"))
     lines.append(f"{m.light(row.light)} · {STATUS_LABELS[row.status]} · 完成率 {_pct(row.completion)}"
                  f" · 序时进度 {_pct(row.schedule)}")
-    lines.append(f"责任单位：{m.esc('、'.join(row.units))}")
-    lines.append(f"进展情况：{m.esc(row.progress) if row.progress.strip() else '（未报送）'}")
-    if row.problems.strip():
-        lines.append(f"存在问题：{m.esc(row.problems)}")
-    if row.plan.strip():
-        lines.append(f"{ledger.plan_month}月份计划：{m.esc(row.plan)}")
+    for column in ledger.layout.columns:
+        if column.text != "line":
+            continue
+        value = cell_text(column, row, unit_separator="、")
+        if value.strip():
+            value = m.esc(value)
+        elif column.text_empty is None:
+            continue
+        else:
+            value = column.text_empty
+        lines.append(f"{column.header(ledger.plan_month)}：{value}")
     return "\n".join(lines)
 
 
@@ -112,10 +119,12 @@ def ledger_text(ledger: Ledger, flavor: Flavor) -> str:
         f"报送期：{_period_label(ledger.period)} · 序时进度 {_pct(ledger.schedule)}",
         f"共 {len(ledger.rows)} 项：{_light_counts(m, counts.items())}",
     ])]
-    for seq, category, rows in ledger.categories():
+    headings = [c for c in ledger.layout.columns if c.text == "heading"]
+    for seq, _, rows in ledger.categories():
         for k, row in enumerate(rows, 1):
             # The category heading travels with its first item so a split never leaves it alone.
-            heading = f"{seq}、{m.esc(category.replace(chr(10), ''))}" if k == 1 else None
+            label = "、".join(m.esc(cell_text(c, row).replace("\n", "")) for c in headings)
+            heading = f"{seq}、{label}" if k == 1 else None
             blocks.append(_row_block(m, ledger, row, f"{seq}.{k}", heading))
     return "\n\n".join(blocks)
 

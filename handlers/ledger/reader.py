@@ -10,7 +10,6 @@ from pydantic import BaseModel, ConfigDict
 
 from handlers import texts
 
-COLUMNS = 7
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 _PAGE_NUMBER = re.compile(r"^\s*(第?\s*\d+\s*页?|-\s*\d+\s*-)\s*$")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from reports.columns import cell_value
 from reports.ledger import Ledger
 
 FORMATS = ("json", "text", "md", "html", "docx", "xlsx", "png")
@@ -18,6 +19,10 @@ MEDIA_TYPES = {
 }
 
 
+def _json_value(value: str | int | tuple[str, ...]) -> str | int | list[str]:
+    return list(value) if isinstance(value, tuple) else value
+
+
 def ledger_json(ledger: Ledger) -> dict:
     """Return the compiled ledger as the documented JSON object."""
     return {
@@ -28,9 +33,8 @@ def ledger_json(ledger: Ledger) -> dict:
         "schedule": round(ledger.schedule, 4),
         "rows": [
             {
-                "seq": r.seq, "category": r.category, "content": r.content, "units": list(r.units),
-                "progress": r.progress, "problems": r.problems, "plan": r.plan, "status": r.status,
-                "light": r.light, "completion": r.completion,
+                **{c.key: _json_value(cell_value(c, r)) for c in ledger.layout.columns},
+                "status": r.status, "light": r.light, "completion": r.completion,
                 "targets": [{"name": t.name, "value": t.value, "unit": t.unit, "kind": t.kind,
                              "achieved": t.achieved, "completion": t.completion} for t in r.targets],
             }

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from handlers import texts
-
-from handlers.ledger.reader import COLUMNS, LedgerFileError, LedgerTable
+from handlers.ledger.reader import LedgerFileError, LedgerTable
+from reports.columns import DEFAULT_LAYOUT, LedgerLayout
 
 # A unit's name ends in one of these; a line that does not is the first half of a name broken in two.
 UNIT_ENDINGS = ("局", "委", "院", "会", "联", "中心", "集团", "公司", "办", "室", "队", "站", "所", "部", "团",
@@ -16,7 +16,6 @@ UNIT_ENDINGS = ("局", "委", "院", "会", "联", "中心", "集团", "公司",
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _CN_MONTH = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
              "十一": 11, "十二": 12}
-EXPECTED = ("序号", "目标任务", "具体项目内容", "责任单位", "进展情况", "存在问题", "计划")
 
 
 class ParsedItem(BaseModel):
@@ -33,6 +32,7 @@ class ParsedItem(BaseModel):
     progress: str
     problems: str
     plan: str
+    extra: dict[str, str] = Field(default_factory=dict)  # cells of the layout's non-core columns, by key
 
 
 class ParsedLedger(BaseModel):
@@ -127,47 +127,58 @@ def parse_title(title: str, plan_header: str, source: str) -> tuple[int, int, in
     return year, month, plan_month, subject
 
 
-def parse_table(table: LedgerTable) -> ParsedLedger:
+def _check_header(src: str, header: tuple[str, ...], layout: LedgerLayout) -> None:
+    """Raise LedgerFileError unless the header names the layout's columns in order."""
+    if len(header) != len(layout.columns):
+        raise LedgerFileError(src, texts.FILE_HEADER_COLUMNS.format(
+            got=len(header), want=len(layout.columns), names="、".join(layout.names)), row=0)
+    for column, got in zip(layout.columns, header, strict=True):
+        if not column.matches(got):
+            raise LedgerFileError(src, texts.FILE_HEADER_NAME.format(want=column.name, got=got), row=0,
+                                  column=column.name)
+
+
+def parse_table(table: LedgerTable, layout: LedgerLayout = DEFAULT_LAYOUT) -> ParsedLedger:
     """Apply the ledger's rules to a raw table; raise LedgerFileError naming the row and column."""
     src = table.source
     header = tuple(join_lines(h) for h in table.header)
-    if len(header) != COLUMNS:
-        raise LedgerFileError(src, texts.FILE_HEADER_COLUMNS.format(got=len(header), want=COLUMNS, names='、'.join(EXPECTED)), row=0)
-    for want, got in zip(EXPECTED, header):
-        if want not in got and not (want == "具体项目内容" and "项目" in got):
-            raise LedgerFileError(src, texts.FILE_HEADER_NAME.format(want=want, got=got), row=0, column=want)
-    year, month, plan_month, subject = parse_title(table.title, header[6], src)
+    _check_header(src, header, layout)
+    headers = layout.cells(header)
+    year, month, plan_month, subject = parse_title(table.title, headers["plan"], src)
     if not table.rows:
         raise LedgerFileError(src, texts.FILE_ONLY_HEADER)
+    name_of = {c.key: c.name for c in layout.columns}
     items: list[ParsedItem] = []
     seq = 0
     category = ""
     units: tuple[str, ...] = ()
     for row in table.rows:
-        cells = row.cells
-        if len(cells) != COLUMNS:
-            raise LedgerFileError(src, texts.FILE_ROW_CELLS.format(got=len(cells), want=COLUMNS), row=row.number)
-        seq_cell, cat_cell, content, unit_cell, progress, problems, plan = cells
-        if seq_cell:
-            digits = re.sub(r"[^\d]", "", seq_cell)
+        if len(row.cells) != len(layout.columns):
+            raise LedgerFileError(src, texts.FILE_ROW_CELLS.format(got=len(row.cells), want=len(layout.columns)),
+                                  row=row.number)
+        cells = layout.cells(row.cells)
+        if cells["seq"]:
+            digits = re.sub(r"[^\d]", "", cells["seq"])
             if not digits:
-                raise LedgerFileError(src, texts.FILE_SEQ.format(value=seq_cell), row=row.number, column="序号")
+                raise LedgerFileError(src, texts.FILE_SEQ.format(value=cells["seq"]), row=row.number,
+                                      column=name_of["seq"])
             if int(digits) != seq:
                 seq, category, units = int(digits), "", ()
-        if cat_cell:
-            category = join_lines(cat_cell)
+        if cells["category"]:
+            category = join_lines(cells["category"])
         if not seq or not category:
             raise LedgerFileError(src, texts.FILE_NO_CATEGORY, row=row.number,
-                                  column="序号" if not seq else "目标任务")
-        if not content:
-            raise LedgerFileError(src, texts.FILE_NO_CONTENT, row=row.number, column="具体项目内容")
-        if unit_cell:
-            units = split_units(unit_cell)
+                                  column=name_of["seq"] if not seq else name_of["category"])
+        if not cells["content"]:
+            raise LedgerFileError(src, texts.FILE_NO_CONTENT, row=row.number, column=name_of["content"])
+        if cells["units"]:
+            units = split_units(cells["units"])
         if not units:
-            raise LedgerFileError(src, texts.FILE_NO_UNIT, row=row.number,
-                                  column="责任单位")
+            raise LedgerFileError(src, texts.FILE_NO_UNIT, row=row.number, column=name_of["units"])
         items.append(ParsedItem(position=len(items) + 1, row=row.number, seq=seq, category=category,
-                                content=content, units=units, progress=progress, problems=problems, plan=plan))
+                                content=cells["content"], units=units, progress=cells["progress"],
+                                problems=cells["problems"], plan=cells["plan"],
+                                extra={k: cells[k] for k in layout.extra_keys}))
     name = f"{year}年{subject}"
     return ParsedLedger(source=src, title=table.title, name=name, subject=subject, year=year, month=month,
                         plan_month=plan_month, header=header, items=tuple(items), notes=table.notes)
