@@ -54,6 +54,13 @@ class LedgerLayout(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     columns: tuple[Column, ...]
+    # The header row is the first row whose text holds a word of every group (序号, and 进展 or 项目).
+    header_marks: tuple[tuple[str, ...], ...] = (("序号",), ("进展", "项目"))
+
+    def is_header(self, cells: list[str] | tuple[str, ...]) -> bool:
+        """Return True when a row read from a file is the header row."""
+        joined = "".join(cells)
+        return all(any(mark in joined for mark in group) for group in self.header_marks)
 
     @property
     def keys(self) -> tuple[str, ...]:

@@ -108,10 +108,10 @@ def to_xlsx(ledger: Ledger) -> bytes:
     for i, width in enumerate(column_widths(ledger.layout), 1):
         ws.column_dimensions[get_column_letter(i)].width = width
     # Streamed sheets write their head (views, properties, columns) with the first row: set those first.
-    ws.freeze_panes = f"A{FIRST_ROW}"
+    first_col, last_col = get_column_letter(1), get_column_letter(len(header))
+    ws.freeze_panes = f"{first_col}{FIRST_ROW}"  # freezes the title and header rows, no column
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    last_col = get_column_letter(len(header))
-    merges: set[CellRange] = {CellRange(f"A{TITLE_ROW}:{last_col}{TITLE_ROW}")}
+    merges: set[CellRange] = {CellRange(f"{first_col}{TITLE_ROW}:{last_col}{TITLE_ROW}")}
 
     # Resolve each named style once: assigning by name looks it up and rebuilds the style per cell.
     resolved: dict[str, object] = {}

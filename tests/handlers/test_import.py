@@ -177,3 +177,46 @@ def test_a_row_without_a_unit_and_nothing_above_names_row_and_column(tmp_path):
 ])
 def test_unit_cells_split_and_join(cell, units):
     assert split_units(cell) == units
+
+
+def _seed_table_with_header(tmp_path: Path, header: list[str]) -> Path:
+    title, _, rows = read_seed_rows(seed_path())
+    path = tmp_path / "header.docx"
+    path.write_bytes(make_docx(title, header, rows))
+    return path
+
+
+def test_header_errors_name_the_layouts_columns_in_the_same_words_as_before(tmp_path):
+    _, header, _ = read_seed_rows(seed_path())
+    table = read_ledger_file(seed_path())
+    with pytest.raises(LedgerFileError) as err:
+        parse_table(table.model_copy(update={"header": (*table.header, "备注", "附件")}))
+    assert str(err.value) == ("000_a58c56e4ce870659.txt，第0行：表头有9列，应为7列："
+                              "序号、目标任务、具体项目内容、责任单位、进展情况、存在问题、计划")
+    renamed = list(header)
+    renamed[4] = "工作进度"
+    with pytest.raises(LedgerFileError) as err:
+        parse_table(read_ledger_file(_seed_table_with_header(tmp_path, renamed)))
+    assert str(err.value) == "header.docx，第0行，“进展情况”列：表头应为“进展情况”，实为“工作进度”"
+    assert err.value.column == "进展情况"
+
+
+def test_a_ledger_with_an_extra_column_reads_back_from_our_word_file_through_its_layout(tmp_path):
+    from reports.to_docx import to_docx
+    from tests.reports.test_report_columns import WITH_LEAD, lead_ledger, lead_of
+
+    ledger = lead_ledger()
+    path = tmp_path / "lead.docx"
+    path.write_bytes(to_docx(ledger))
+    parsed = parse_table(read_ledger_file(path, layout=WITH_LEAD), WITH_LEAD)
+    assert parsed.header == ledger.header and parsed.period == "2025-03" and parsed.plan_month == 4
+    assert [i.extra for i in parsed.items] == [{"lead": lead_of(r.item_id)} for r in ledger.rows]
+    assert [(i.seq, i.category, i.content, i.units, i.progress, i.problems, i.plan) for i in parsed.items] == [
+        (r.seq, r.category.replace("\n", ""), r.content, r.units, r.progress, r.problems, r.plan)
+        for r in ledger.rows]
+    # the seven-column reader refuses it, naming the columns it wants
+    with pytest.raises(LedgerFileError, match="表头有8列，应为7列"):
+        parse_table(read_ledger_file(path))
+    # and the eight-column reader refuses the seven-column seed the same way
+    with pytest.raises(LedgerFileError, match="表头有7列，应为8列：序号、目标任务、具体项目内容、责任单位、责任领导、"):
+        parse_table(read_ledger_file(seed_path(), layout=WITH_LEAD), WITH_LEAD)
