@@ -11,6 +11,7 @@ from reports.columns import DEFAULT_LAYOUT, LedgerLayout
 from reports.lights import Light, Thresholds, item_light, schedule_share
 
 Status = Literal["not_started", "preparing", "in_progress", "completed"]
+TargetKind = Literal["increment", "total", "percent"]
 STATUS_LABELS: dict[str, str] = {
     "not_started": "未启动",
     "preparing": "前期准备",
@@ -27,7 +28,7 @@ class TargetInput(BaseModel):
     name: str
     value: float
     unit: str
-    kind: Literal["increment", "total", "percent"] = "increment"
+    kind: TargetKind = "increment"
     achieved: float | None = None
 
 
@@ -142,11 +143,14 @@ def plan_month_of(month: int) -> int:
 
 def _join_parts(parts: tuple[UnitPart, ...], field: str, units: tuple[str, ...]) -> str:
     order = {u: i for i, u in enumerate(units)}
-    chosen = sorted((p for p in parts if getattr(p, field).strip()), key=lambda p: order.get(p.unit, len(order)))
+    chosen = sorted(
+        (p for p in parts if getattr(p, field).strip()), key=lambda p: order.get(p.unit, len(order))
+    )
     if len(chosen) <= 1:
         return getattr(chosen[0], field).strip() if chosen else ""
-    return "\n".join(f"{p.unit}：{getattr(p, field).strip()}" if p.unit else getattr(p, field).strip()
-                     for p in chosen)
+    return "\n".join(
+        f"{p.unit}：{getattr(p, field).strip()}" if p.unit else getattr(p, field).strip() for p in chosen
+    )
 
 
 def _item_status(item: ItemInput) -> Status:
@@ -181,7 +185,11 @@ def build_ledger(
         share = schedule_share(year, month, item.span_start, item.span_end)
         cells = tuple(
             TargetCell(
-                name=t.name, value=t.value, unit=t.unit, kind=t.kind, achieved=t.achieved,
+                name=t.name,
+                value=t.value,
+                unit=t.unit,
+                kind=t.kind,
+                achieved=t.achieved,
                 completion=(t.achieved / t.value) if (t.achieved is not None and t.value) else None,
             )
             for t in item.targets
@@ -192,16 +200,26 @@ def build_ledger(
             known = [0.0]  # nothing delivered yet: 0 of the target, not "unknown"
         completion = sum(known) / len(known) if known else None
         light, gap = item_light(status, completion, share, thresholds)
-        rows.append(LedgerRow(
-            item_id=item.item_id, seq=item.seq, category=item.category, content=item.content,
-            units=item.units,
-            progress=_join_parts(item.parts, "progress", item.units),
-            problems=_join_parts(item.parts, "problems", item.units),
-            plan=_join_parts(item.parts, "plan", item.units),
-            status=status, targets=cells, completion=completion, schedule=share, gap=gap, light=light,
-            reported=any(p.progress.strip() for p in item.parts),
-            extra={k: v for k, v in item.extra.items() if k in layout.extra_keys},
-        ))
+        rows.append(
+            LedgerRow(
+                item_id=item.item_id,
+                seq=item.seq,
+                category=item.category,
+                content=item.content,
+                units=item.units,
+                progress=_join_parts(item.parts, "progress", item.units),
+                problems=_join_parts(item.parts, "problems", item.units),
+                plan=_join_parts(item.parts, "plan", item.units),
+                status=status,
+                targets=cells,
+                completion=completion,
+                schedule=share,
+                gap=gap,
+                light=light,
+                reported=any(p.progress.strip() for p in item.parts),
+                extra={k: v for k, v in item.extra.items() if k in layout.extra_keys},
+            )
+        )
     missing = tuple(u for u in all_units if u not in set(reported_units))
     return Ledger(
         title=title or period_title(year, month),

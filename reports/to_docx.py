@@ -44,7 +44,9 @@ def column_widths(layout: LedgerLayout) -> tuple[int, ...]:
 
 
 def _paragraphs(text: str, align: str, run_props: str = "") -> str:
-    lines = _ILLEGAL_XML.sub("", text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")).split("\n")
+    lines = _ILLEGAL_XML.sub("", text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")).split(
+        "\n"
+    )
     jc = f'<w:pPr><w:jc w:val="{align}"/></w:pPr>'
     out = []
     for line in lines:
@@ -56,8 +58,10 @@ def _paragraphs(text: str, align: str, run_props: str = "") -> str:
 def _cell(column: Column, width: int, text: str, merge: str | None, run_props: str = "") -> str:
     vmerge = {"restart": '<w:vMerge w:val="restart"/>', "continue": "<w:vMerge/>", None: ""}[merge]
     body = "<w:p/>" if merge == "continue" else _paragraphs(text, _ALIGN[column.align], run_props)
-    return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{vmerge}'
-            f'<w:vAlign w:val="center"/></w:tcPr>{body}</w:tc>')
+    return (
+        f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{vmerge}'
+        f'<w:vAlign w:val="center"/></w:tcPr>{body}</w:tc>'
+    )
 
 
 def _merge_key(column: Column) -> Callable[[LedgerRow], object]:
@@ -86,13 +90,17 @@ def _table_parts(ledger: Ledger) -> Iterator[str]:
     header_props = f'<w:rPr><w:rFonts w:eastAsia="{TITLE_FONT}"/><w:b/><w:bCs/></w:rPr>'
     columns = ledger.layout.columns
     widths = column_widths(ledger.layout)
-    header = "".join(_cell(c, w, title, None, header_props)
-                     for c, w, title in zip(columns, widths, ledger.header, strict=True))
+    header = "".join(
+        _cell(c, w, title, None, header_props)
+        for c, w, title in zip(columns, widths, ledger.header, strict=True)
+    )
     yield (
         f'<w:tbl xmlns:w="{W_NS}"><w:tblPr>'
         f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/><w:tblBorders>'
-        + "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
-                  for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+        + "".join(
+            f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+            for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+        )
         + '</w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="57" w:type="dxa"/>'
         '<w:right w:w="57" w:type="dxa"/></w:tblCellMar><w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" '
         'w:firstColumn="1" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>'
@@ -105,8 +113,10 @@ def _table_parts(ledger: Ledger) -> Iterator[str]:
         # Merged vertically: category columns over the whole category, "runs" columns over equal neighbours.
         merges = {c.key: _merge_states(rows, _merge_key(c)) for c in columns if c.merge != "none"}
         for i, row in enumerate(rows):
-            cells = (_cell(c, w, cell_text(c, row), merges[c.key][i] if c.key in merges else None)
-                     for c, w in zip(columns, widths, strict=True))
+            cells = (
+                _cell(c, w, cell_text(c, row), merges[c.key][i] if c.key in merges else None)
+                for c, w in zip(columns, widths, strict=True)
+            )
             yield "<w:tr><w:trPr><w:cantSplit/></w:trPr>" + "".join(cells) + "</w:tr>"
     yield "</w:tbl>"
 
@@ -119,14 +129,17 @@ def _set_fonts(document) -> None:
     defaults = styles.find(f"{_W}docDefaults")
     if defaults is not None:
         styles.remove(defaults)
-    styles.insert(0, parse_xml(
-        f'<w:docDefaults xmlns:w="{W_NS}"><w:rPrDefault><w:rPr>'
-        f'<w:rFonts w:ascii="{LATIN_FONT}" w:hAnsi="{LATIN_FONT}" w:eastAsia="{BODY_FONT}" w:cs="{LATIN_FONT}"/>'
-        f'<w:sz w:val="{BODY_SIZE}"/><w:szCs w:val="{BODY_SIZE}"/>'
-        '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr></w:rPrDefault>'
-        '<w:pPrDefault><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr></w:pPrDefault>'
-        "</w:docDefaults>"
-    ))
+    styles.insert(
+        0,
+        parse_xml(
+            f'<w:docDefaults xmlns:w="{W_NS}"><w:rPrDefault><w:rPr>'
+            f'<w:rFonts w:ascii="{LATIN_FONT}" w:hAnsi="{LATIN_FONT}" w:eastAsia="{BODY_FONT}" w:cs="{LATIN_FONT}"/>'
+            f'<w:sz w:val="{BODY_SIZE}"/><w:szCs w:val="{BODY_SIZE}"/>'
+            '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr></w:rPrDefault>'
+            '<w:pPrDefault><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr></w:pPrDefault>'
+            "</w:docDefaults>"
+        ),
+    )
     for rel in document.part.rels.values():
         if rel.reltype.endswith("/fontTable"):
             _add_font_entries(rel.target_part)
@@ -139,11 +152,13 @@ def _add_font_entries(part) -> None:
     present = {f.get(f"{_W}name") for f in root.findall(f"{_W}font")}
     for name, (alt, panose) in FONT_TABLE.items():
         if name not in present:
-            root.append(parse_xml(
-                f'<w:font xmlns:w="{W_NS}" w:name="{name}"><w:altName w:val="{alt}"/>'
-                f'<w:panose1 w:val="{panose}"/><w:charset w:val="86"/><w:family w:val="modern"/>'
-                '<w:pitch w:val="fixed"/></w:font>'
-            ))
+            root.append(
+                parse_xml(
+                    f'<w:font xmlns:w="{W_NS}" w:name="{name}"><w:altName w:val="{alt}"/>'
+                    f'<w:panose1 w:val="{panose}"/><w:charset w:val="86"/><w:family w:val="modern"/>'
+                    '<w:pitch w:val="fixed"/></w:font>'
+                )
+            )
     from lxml import etree
 
     part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
@@ -162,18 +177,22 @@ def _set_page(document) -> None:
     section.header_distance = section.footer_distance = Twips(567)
 
     def field(instr: str) -> str:
-        return (f'<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> {instr} '
-                '</w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r>'
-                '<w:r><w:fldChar w:fldCharType="end"/></w:r>')
+        return (
+            f'<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> {instr} '
+            '</w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r>'
+            '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+        )
 
     footer = section.footer._element
     for p in list(footer):
         footer.remove(p)
-    footer.append(parse_xml(
-        f'<w:p xmlns:w="{W_NS}"><w:pPr><w:jc w:val="center"/></w:pPr>'
-        f'<w:r><w:t xml:space="preserve">第 </w:t></w:r>{field("PAGE")}<w:r><w:t xml:space="preserve"> 页 / 共 </w:t></w:r>'
-        f'{field("NUMPAGES")}<w:r><w:t xml:space="preserve"> 页</w:t></w:r></w:p>'
-    ))
+    footer.append(
+        parse_xml(
+            f'<w:p xmlns:w="{W_NS}"><w:pPr><w:jc w:val="center"/></w:pPr>'
+            f'<w:r><w:t xml:space="preserve">第 </w:t></w:r>{field("PAGE")}<w:r><w:t xml:space="preserve"> 页 / 共 </w:t></w:r>'
+            f'{field("NUMPAGES")}<w:r><w:t xml:space="preserve"> 页</w:t></w:r></w:p>'
+        )
+    )
 
 
 def _splice(docx: bytes, marker: str, parts: Iterable[str]) -> bytes:
@@ -216,12 +235,17 @@ def to_docx(ledger: Ledger) -> bytes:
     for child in list(body):
         if child.tag != f"{_W}sectPr":
             body.remove(child)
-    title_props = (f'<w:rPr><w:rFonts w:eastAsia="{TITLE_FONT}"/><w:b/><w:bCs/>'
-                   f'<w:sz w:val="{TITLE_SIZE}"/><w:szCs w:val="{TITLE_SIZE}"/></w:rPr>')
-    title = parse_xml(f'<w:body xmlns:w="{W_NS}">'
-                      + _paragraphs(ledger.title, "center", title_props).replace(
-                          "<w:pPr>", '<w:pPr><w:spacing w:after="240"/>', 1)
-                      + "</w:body>")[0]
+    title_props = (
+        f'<w:rPr><w:rFonts w:eastAsia="{TITLE_FONT}"/><w:b/><w:bCs/>'
+        f'<w:sz w:val="{TITLE_SIZE}"/><w:szCs w:val="{TITLE_SIZE}"/></w:rPr>'
+    )
+    title = parse_xml(
+        f'<w:body xmlns:w="{W_NS}">'
+        + _paragraphs(ledger.title, "center", title_props).replace(
+            "<w:pPr>", '<w:pPr><w:spacing w:after="240"/>', 1
+        )
+        + "</w:body>"
+    )[0]
     marker = f"LEDGER-TABLE-{uuid.uuid4().hex}"
     body.insert(0, title)
     body.insert(1, parse_xml(f'<w:p xmlns:w="{W_NS}"><w:r><w:t>{marker}</w:t></w:r></w:p>'))

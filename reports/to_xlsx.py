@@ -8,10 +8,14 @@ import re
 import unicodedata
 from collections.abc import Callable
 from copy import copy
+from typing import TYPE_CHECKING
 
 from reports.columns import Column, LedgerLayout, cell_text, cell_value
 from reports.ledger import Ledger, LedgerRow
 from reports.lights import LIGHT_LABELS
+
+if TYPE_CHECKING:
+    from openpyxl.cell.cell import Cell
 
 # The computed columns after the ledger's own: (header, Excel width).
 STATUS_COLUMNS = (("状态", 9), ("完成率", 9), ("序时进度", 9), ("灯", 7))
@@ -33,19 +37,32 @@ def _styles():
     wrap_center = Alignment(horizontal="center", vertical="center", wrap_text=True)
     body = Font(name=BODY_FONT, size=10.5, charset=GB2312)
     styles = [
-        NamedStyle("ledger_title", font=Font(name=TITLE_FONT, size=16, bold=True, charset=GB2312),
-                   alignment=Alignment(horizontal="center", vertical="center")),
-        NamedStyle("ledger_header", font=Font(name=TITLE_FONT, size=10.5, bold=True, charset=GB2312),
-                   alignment=wrap_center, border=border, fill=PatternFill("solid", fgColor="F2F2F2")),
+        NamedStyle(
+            "ledger_title",
+            font=Font(name=TITLE_FONT, size=16, bold=True, charset=GB2312),
+            alignment=Alignment(horizontal="center", vertical="center"),
+        ),
+        NamedStyle(
+            "ledger_header",
+            font=Font(name=TITLE_FONT, size=10.5, bold=True, charset=GB2312),
+            alignment=wrap_center,
+            border=border,
+            fill=PatternFill("solid", fgColor="F2F2F2"),
+        ),
         NamedStyle("ledger_text", font=body, alignment=wrap_left, border=border),
         NamedStyle("ledger_center", font=body, alignment=wrap_center, border=border),
         NamedStyle("ledger_percent", font=body, alignment=wrap_center, border=border, number_format="0.0%"),
     ]
     for light, fill in LIGHT_FILLS.items():
-        styles.append(NamedStyle(
-            f"ledger_{light}", font=Font(name=BODY_FONT, size=10.5, bold=True, color=LIGHT_FONTS[light],
-                                         charset=GB2312),
-            alignment=wrap_center, border=border, fill=PatternFill("solid", fgColor=fill)))
+        styles.append(
+            NamedStyle(
+                f"ledger_{light}",
+                font=Font(name=BODY_FONT, size=10.5, bold=True, color=LIGHT_FONTS[light], charset=GB2312),
+                alignment=wrap_center,
+                border=border,
+                fill=PatternFill("solid", fgColor=fill),
+            )
+        )
     return styles
 
 
@@ -116,13 +133,14 @@ def to_xlsx(ledger: Ledger) -> bytes:
     # Resolve each named style once: assigning by name looks it up and rebuilds the style per cell.
     resolved: dict[str, object] = {}
 
-    def cell(value, style: str) -> WriteOnlyCell:
+    def cell(value: str | float | None, style: str) -> Cell:
         c = WriteOnlyCell(ws, value=value)
+        # The stubs leave out StyleableObject's private style array, which this copies on purpose.
         if style not in resolved:
             c.style = style
-            resolved[style] = c._style
+            resolved[style] = c._style  # type: ignore[attr-defined]
         else:
-            c._style = copy(resolved[style])
+            c._style = copy(resolved[style])  # type: ignore[attr-defined]
         return c
 
     ws.row_dimensions[TITLE_ROW].height = 30
@@ -149,14 +167,21 @@ def to_xlsx(ledger: Ledger) -> bytes:
         for offset, row in enumerate(rows):
             lines = max(_lines(_clean(cell_text(c, row)), c.xlsx_width) for c in sized)
             ws.row_dimensions[row_no].height = max(lines, 1) * LINE_POINTS + 4
-            ws.append([
-                *(cell(None if offset in blank.get(c.key, ()) else _value(c, row),
-                       "ledger_center" if c.align == "center" else "ledger_text") for c in columns),
-                cell(row.status_label, "ledger_center"),
-                cell(round(row.completion, 4) if row.completion is not None else None, "ledger_percent"),
-                cell(round(row.schedule, 4), "ledger_percent"),
-                cell(LIGHT_LABELS[row.light], f"ledger_{row.light}"),
-            ])
+            ws.append(
+                [
+                    *(
+                        cell(
+                            None if offset in blank.get(c.key, ()) else _value(c, row),
+                            "ledger_center" if c.align == "center" else "ledger_text",
+                        )
+                        for c in columns
+                    ),
+                    cell(row.status_label, "ledger_center"),
+                    cell(round(row.completion, 4) if row.completion is not None else None, "ledger_percent"),
+                    cell(round(row.schedule, 4), "ledger_percent"),
+                    cell(LIGHT_LABELS[row.light], f"ledger_{row.light}"),
+                ]
+            )
             row_no += 1
     # Built as a set and assigned once: MultiCellRange.add scans every range, quadratic for big ledgers.
     ws.merged_cells = MultiCellRange(merges)

@@ -9,7 +9,9 @@ from handlers.ledger.table import ParsedLedger, parse_table
 from reports.columns import DEFAULT_LAYOUT, LedgerLayout
 
 
-def parse_ledger_file(path: Path, data: bytes | None = None, layout: LedgerLayout = DEFAULT_LAYOUT) -> ParsedLedger:
+def parse_ledger_file(
+    path: Path, data: bytes | None = None, layout: LedgerLayout = DEFAULT_LAYOUT
+) -> ParsedLedger:
     """Return the parsed ledger in a .docx/.xlsx/.txt file (``data`` when the bytes came in a message).
 
     Raises LedgerFileError with a message for the user when the file cannot be read as a ledger.

@@ -18,7 +18,9 @@ _PAGE_NUMBER = re.compile(r"^\s*(第?\s*\d+\s*页?|-\s*\d+\s*-)\s*$")
 class LedgerFileError(ValueError):
     """A ledger file that cannot be read; the message names the file, row and column."""
 
-    def __init__(self, source: str, message: str, *, row: int | None = None, column: str | None = None) -> None:
+    def __init__(
+        self, source: str, message: str, *, row: int | None = None, column: str | None = None
+    ) -> None:
         where = [source]
         if row is not None:
             where.append(texts.FILE_WHERE_ROW.format(row=row))
@@ -54,8 +56,9 @@ def _clean(text: str) -> str:
     return "\n".join(line.strip() for line in text.split("\n")).strip()
 
 
-def _split_title_header(source: str, rows: list[list[str]], leading: list[str],
-                        layout: LedgerLayout) -> tuple[str, list[str], int]:
+def _split_title_header(
+    source: str, rows: list[list[str]], leading: list[str], layout: LedgerLayout
+) -> tuple[str, list[str], int]:
     for i, cells in enumerate(rows):
         if layout.is_header(cells):
             before = [c for r in rows[:i] for c in r if c]
@@ -81,8 +84,8 @@ def read_text(path: Path, data: bytes | None = None, layout: LedgerLayout = DEFA
         raise LedgerFileError(source, texts.FILE_BINARY)
     blocks: list[tuple[int, list[str], list[str]]] = []  # (first line no, cells, loose lines)
     cur: tuple[int, list[str], list[str]] | None = None
-    for lineno, line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
-        line = _BOOKMARK.sub("", line)
+    for lineno, raw_line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
+        line = _BOOKMARK.sub("", raw_line)
         if line == "" or (line.strip() == "" and "\t" not in line):
             cur = None
             continue
@@ -105,7 +108,7 @@ def read_text(path: Path, data: bytes | None = None, layout: LedgerLayout = DEFA
     title, header, hi = _split_title_header(source, cell_rows, leading, layout)
     rows = []
     notes = []
-    for (lineno, cells, loose), clean in zip(table_blocks[hi + 1:], cell_rows[hi + 1:]):
+    for (lineno, _, _), clean in zip(table_blocks[hi + 1 :], cell_rows[hi + 1 :], strict=True):
         rows.append(TableRow(number=lineno, cells=tuple(clean)))
     for b in blocks:
         if not b[1] and b[0] > table_blocks[hi][0]:
@@ -210,12 +213,15 @@ def read_xlsx(path: Path, data: bytes | None = None, layout: LedgerLayout = DEFA
         raise LedgerFileError(source, texts.FILE_EMPTY_SHEET)
     title, header, hi = _split_title_header(source, [c for _, c in grid], [], layout)
     width = len(header)
-    rows = tuple(TableRow(number=n, cells=tuple((c + [""] * width)[:max(width, len(c))]))
-                 for n, c in grid[hi + 1:])
+    rows = tuple(
+        TableRow(number=n, cells=tuple((c + [""] * width)[: max(width, len(c))])) for n, c in grid[hi + 1 :]
+    )
     return LedgerTable(source=source, title=title, header=tuple(header), rows=rows)
 
 
-def read_ledger_file(path: Path, data: bytes | None = None, layout: LedgerLayout = DEFAULT_LAYOUT) -> LedgerTable:
+def read_ledger_file(
+    path: Path, data: bytes | None = None, layout: LedgerLayout = DEFAULT_LAYOUT
+) -> LedgerTable:
     """Read a ledger table by the file's format (.docx, .xlsx, .txt)."""
     suffix = path.suffix.lower()
     if data is None and not path.exists():

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from reports.columns import cell_value
 from reports.ledger import Ledger
+
+if TYPE_CHECKING:
+    from reports.to_text import Flavor
 
 FORMATS = ("json", "text", "md", "html", "docx", "xlsx", "png")
 MEDIA_TYPES = {
@@ -34,9 +38,20 @@ def ledger_json(ledger: Ledger) -> dict:
         "rows": [
             {
                 **{c.key: _json_value(cell_value(c, r)) for c in ledger.layout.columns},
-                "status": r.status, "light": r.light, "completion": r.completion,
-                "targets": [{"name": t.name, "value": t.value, "unit": t.unit, "kind": t.kind,
-                             "achieved": t.achieved, "completion": t.completion} for t in r.targets],
+                "status": r.status,
+                "light": r.light,
+                "completion": r.completion,
+                "targets": [
+                    {
+                        "name": t.name,
+                        "value": t.value,
+                        "unit": t.unit,
+                        "kind": t.kind,
+                        "achieved": t.achieved,
+                        "completion": t.completion,
+                    }
+                    for t in r.targets
+                ],
             }
             for r in ledger.rows
         ],
@@ -51,8 +66,9 @@ def render(ledger: Ledger, fmt: str) -> tuple[str | bytes, str]:
     if fmt in ("text", "md", "html"):
         from reports.to_text import ledger_text
 
-        flavor = {"text": "plain", "md": "markdown", "html": "html"}[fmt]
-        return ledger_text(ledger, flavor), f"{stem}.{ 'txt' if fmt == 'text' else fmt}"
+        flavors: dict[str, Flavor] = {"text": "plain", "md": "markdown", "html": "html"}
+        flavor = flavors[fmt]
+        return ledger_text(ledger, flavor), f"{stem}.{'txt' if fmt == 'text' else fmt}"
     if fmt == "docx":
         from reports.to_docx import to_docx
 

@@ -12,15 +12,22 @@ import pytest
 from handlers.ledger.renderers import ledger_json
 from reports.columns import CORE_KEYS, DEFAULT_LAYOUT, Column, LedgerLayout, with_columns
 from reports.ledger import Ledger, build_ledger
-from reports.to_docx import MARGIN_SIDE, PAGE_WIDTH, column_widths
-from reports.to_docx import to_docx
+from reports.to_docx import MARGIN_SIDE, PAGE_WIDTH, column_widths, to_docx
 from reports.to_text import ledger_text
 from reports.to_xlsx import STATUS_COLUMNS, to_xlsx
 from tests.reports.sample import TITLE, seed_items, seed_units
 
 ROOT = Path(__file__).resolve().parents[2]
-LEAD = Column(key="lead", name="责任领导", label="责任领导", aliases=("责任领导",),
-              meaning="the official answerable for the item", align="center", docx_width=1100, xlsx_width=12)
+LEAD = Column(
+    key="lead",
+    name="责任领导",
+    label="责任领导",
+    aliases=("责任领导",),
+    meaning="the official answerable for the item",
+    align="center",
+    docx_width=1100,
+    xlsx_width=12,
+)
 # Another office's ledger: a 责任领导 column after 责任单位.
 WITH_LEAD = with_columns(DEFAULT_LAYOUT, LEAD, after="units")
 
@@ -32,14 +39,22 @@ def lead_of(item_id: int) -> str:
 def lead_ledger() -> Ledger:
     """Return the seed ledger in the eight-column layout, each item with its 责任领导."""
     items = [i.model_copy(update={"extra": {"lead": lead_of(i.item_id)}}) for i in seed_items()]
-    return build_ledger(2025, 3, items, title=TITLE, all_units=seed_units(), reported_units=seed_units(),
-                        layout=WITH_LEAD)
+    return build_ledger(
+        2025, 3, items, title=TITLE, all_units=seed_units(), reported_units=seed_units(), layout=WITH_LEAD
+    )
 
 
 def test_default_layout_is_the_seeds_seven_columns():
     assert DEFAULT_LAYOUT.keys == CORE_KEYS
-    assert DEFAULT_LAYOUT.headers(4) == ("序号", "目标任务", "具体项目内容", "责任单位", "进展情况", "存在问题",
-                                         "4月份计划")
+    assert DEFAULT_LAYOUT.headers(4) == (
+        "序号",
+        "目标任务",
+        "具体项目内容",
+        "责任单位",
+        "进展情况",
+        "存在问题",
+        "4月份计划",
+    )
     assert DEFAULT_LAYOUT.names[-1] == "计划"
     assert [c.key for c in DEFAULT_LAYOUT.columns if c.required] == ["seq", "category", "content", "units"]
 
@@ -55,7 +70,16 @@ def test_extra_column_renders_in_json_and_every_chat_flavour():
     ledger = lead_ledger()
     assert ledger.header[4] == "责任领导"
     rows = ledger_json(ledger)["rows"]
-    assert list(rows[0])[:8] == ["seq", "category", "content", "units", "lead", "progress", "problems", "plan"]
+    assert list(rows[0])[:8] == [
+        "seq",
+        "category",
+        "content",
+        "units",
+        "lead",
+        "progress",
+        "problems",
+        "plan",
+    ]
     assert [r["lead"] for r in rows] == [lead_of(r.item_id) for r in ledger.rows]
     json.dumps(ledger_json(ledger), ensure_ascii=False)
     for flavor in ("plain", "html", "markdown"):
@@ -109,14 +133,23 @@ _POSITIONAL = re.compile(
     r"|_cell\(\d"
     r"|^\s*\w+(?:,\s*\w+){3,}\s*=\s*(?:row\.)?cells\b"
 )
-_LEDGER_MODULES = [*sorted((ROOT / "reports").glob("*.py")), *sorted((ROOT / "handlers" / "ledger").glob("*.py")),
-                   ROOT / "handlers" / "coordinator" / "export.py"]
+_LEDGER_MODULES = [
+    *sorted((ROOT / "reports").glob("*.py")),
+    *sorted((ROOT / "handlers" / "ledger").glob("*.py")),
+    ROOT / "handlers" / "coordinator" / "export.py",
+]
 
 
 def test_the_guard_catches_positional_addressing():
-    for line in ('parse_title(t, header[6], src)', "COLUMNS = 7", 'CellRange(f"D{row}:D{row}")',
-                 'for col in "AB":', "_cell(3, units, state)", "seq_cell = cells[0]",
-                 "        seq_cell, cat_cell, content, unit_cell, progress, problems, plan = cells"):
+    for line in (
+        "parse_title(t, header[6], src)",
+        "COLUMNS = 7",
+        'CellRange(f"D{row}:D{row}")',
+        'for col in "AB":',
+        "_cell(3, units, state)",
+        "seq_cell = cells[0]",
+        "        seq_cell, cat_cell, content, unit_cell, progress, problems, plan = cells",
+    ):
         assert _POSITIONAL.search(line), line
     for line in ('headers["plan"]', "len(layout.columns)", 'f"{first_col}{FIRST_ROW}"', 'in "WF"'):
         assert not _POSITIONAL.search(line), line
@@ -134,7 +167,7 @@ def test_no_module_but_the_schema_addresses_a_ledger_column_by_position():
 
 
 def test_no_module_but_the_schema_names_the_seed_columns():
-    labels = [c.label for c in DEFAULT_LAYOUT.columns if c.key not in ("seq",)]
+    labels = [c.label for c in DEFAULT_LAYOUT.columns if c.key != "seq"]
     offenders = []
     for path in _LEDGER_MODULES:
         if path.name == "columns.py":
