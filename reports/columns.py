@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 # The keys the ledger's structure is built from: a layout must have all of them.
 CORE_KEYS = ("seq", "category", "content", "units", "progress", "problems", "plan")
+# Keys the JSON rendering already uses for computed values: no column may take them.
+RESERVED_KEYS = ("status", "light", "completion", "targets", "extra")
 
 Merge = Literal["category", "runs", "none"]
 Align = Literal["center", "justify"]
@@ -56,6 +58,16 @@ class LedgerLayout(BaseModel):
     columns: tuple[Column, ...]
     # The header row is the first row whose text holds a word of every group (序号, and 进展 or 项目).
     header_marks: tuple[tuple[str, ...], ...] = (("序号",), ("进展", "项目"))
+
+    @model_validator(mode="after")
+    def _has_each_core_column_once(self) -> LedgerLayout:
+        keys = [c.key for c in self.columns]
+        missing = [k for k in CORE_KEYS if k not in keys]
+        if missing or len(set(keys)) != len(keys) or set(keys) & set(RESERVED_KEYS):
+            raise ValueError(
+                f"a layout needs each of {CORE_KEYS} once and none of {RESERVED_KEYS}; got {keys}"
+            )
+        return self
 
     def is_header(self, cells: list[str] | tuple[str, ...]) -> bool:
         """Return True when a row read from a file is the header row."""
@@ -123,97 +135,88 @@ def with_columns(layout: LedgerLayout, *columns: Column, after: str | None = Non
     return LedgerLayout(columns=(*cols[:at], *columns, *cols[at:]))
 
 
-def _validate(layout: LedgerLayout) -> LedgerLayout:
-    missing = [k for k in CORE_KEYS if k not in layout.keys]
-    if missing or len(set(layout.keys)) != len(layout.keys):
-        raise ValueError(f"a ledger layout needs each of {CORE_KEYS} once; missing {missing}")
-    return layout
-
-
 # The seed ledger's seven columns. Widths: A4 landscape less 1.8 cm side margins; text-heavy columns get the room.
-DEFAULT_LAYOUT = _validate(
-    LedgerLayout(
-        columns=(
-            Column(
-                key="seq",
-                name="序号",
-                label="序号",
-                aliases=("序号",),
-                meaning="the category's number",
-                required=True,
-                kind="number",
-                merge="category",
-                align="center",
-                docx_width=624,
-                xlsx_width=6,
-                text="number",
-            ),
-            Column(
-                key="category",
-                name="目标任务",
-                label="目标任务",
-                aliases=("目标任务",),
-                meaning="the category (目标任务) the item belongs to",
-                required=True,
-                merge="category",
-                align="center",
-                docx_width=1361,
-                xlsx_width=14,
-                text="heading",
-            ),
-            Column(
-                key="content",
-                name="具体项目内容",
-                label="具体项目内容",
-                aliases=("具体项目内容", "项目"),
-                meaning="what the item is to deliver, with its numeric targets",
-                required=True,
-                docx_width=2835,
-                xlsx_width=30,
-                text="title",
-            ),
-            Column(
-                key="units",
-                name="责任单位",
-                label="责任单位",
-                aliases=("责任单位",),
-                meaning="the units responsible, one per line",
-                required=True,
-                kind="units",
-                merge="runs",
-                align="center",
-                docx_width=1474,
-                xlsx_width=14,
-                text_empty="",
-            ),
-            Column(
-                key="progress",
-                name="进展情况",
-                label="进展情况",
-                aliases=("进展情况",),
-                meaning="progress in the period",
-                docx_width=4139,
-                xlsx_width=44,
-                text_empty="（未报送）",
-            ),
-            Column(
-                key="problems",
-                name="存在问题",
-                label="存在问题",
-                aliases=("存在问题",),
-                meaning="problems met",
-                docx_width=1701,
-                xlsx_width=18,
-            ),
-            Column(
-                key="plan",
-                name="计划",
-                label="{plan_month}月份计划",
-                aliases=("计划",),
-                meaning="the plan for the next month",
-                docx_width=2664,
-                xlsx_width=30,
-            ),
-        )
+DEFAULT_LAYOUT = LedgerLayout(
+    columns=(
+        Column(
+            key="seq",
+            name="序号",
+            label="序号",
+            aliases=("序号",),
+            meaning="the category's number",
+            required=True,
+            kind="number",
+            merge="category",
+            align="center",
+            docx_width=624,
+            xlsx_width=6,
+            text="number",
+        ),
+        Column(
+            key="category",
+            name="目标任务",
+            label="目标任务",
+            aliases=("目标任务",),
+            meaning="the category (目标任务) the item belongs to",
+            required=True,
+            merge="category",
+            align="center",
+            docx_width=1361,
+            xlsx_width=14,
+            text="heading",
+        ),
+        Column(
+            key="content",
+            name="具体项目内容",
+            label="具体项目内容",
+            aliases=("具体项目内容", "项目"),
+            meaning="what the item is to deliver, with its numeric targets",
+            required=True,
+            docx_width=2835,
+            xlsx_width=30,
+            text="title",
+        ),
+        Column(
+            key="units",
+            name="责任单位",
+            label="责任单位",
+            aliases=("责任单位",),
+            meaning="the units responsible, one per line",
+            required=True,
+            kind="units",
+            merge="runs",
+            align="center",
+            docx_width=1474,
+            xlsx_width=14,
+            text_empty="",
+        ),
+        Column(
+            key="progress",
+            name="进展情况",
+            label="进展情况",
+            aliases=("进展情况",),
+            meaning="progress in the period",
+            docx_width=4139,
+            xlsx_width=44,
+            text_empty="（未报送）",
+        ),
+        Column(
+            key="problems",
+            name="存在问题",
+            label="存在问题",
+            aliases=("存在问题",),
+            meaning="problems met",
+            docx_width=1701,
+            xlsx_width=18,
+        ),
+        Column(
+            key="plan",
+            name="计划",
+            label="{plan_month}月份计划",
+            aliases=("计划",),
+            meaning="the plan for the next month",
+            docx_width=2664,
+            xlsx_width=30,
+        ),
     )
 )

@@ -94,7 +94,9 @@ def _merge_key(column: Column) -> Callable[[LedgerRow], object]:
 
 def _value(column: Column, row: LedgerRow) -> str | int:
     value = cell_value(column, row)
-    return value if isinstance(value, int) else _clean(cell_text(column, row))
+    if column.kind == "number" and isinstance(value, int):
+        return value  # a number cell, so Excel sorts and sums it
+    return _clean(cell_text(column, row))
 
 
 def _merge_runs(rows: list[LedgerRow], key: Callable[[LedgerRow], object]) -> list[tuple[int, int]]:

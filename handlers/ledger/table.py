@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from handlers import texts
 from handlers.ledger.reader import LedgerFileError, LedgerTable
-from reports.columns import DEFAULT_LAYOUT, LedgerLayout
+from reports.columns import CORE_KEYS, DEFAULT_LAYOUT, LedgerLayout
 
 # A unit's name ends in one of these; a line that does not is the first half of a name broken in two.
 UNIT_ENDINGS = (
@@ -199,7 +199,7 @@ def parse_table(table: LedgerTable, layout: LedgerLayout = DEFAULT_LAYOUT) -> Pa
     year, month, plan_month, subject = parse_title(table.title, headers["plan"], src)
     if not table.rows:
         raise LedgerFileError(src, texts.FILE_ONLY_HEADER)
-    name_of = {c.key: c.name for c in layout.columns}
+    name_of = {key: layout.column(key).name for key in CORE_KEYS}
     items: list[ParsedItem] = []
     seq = 0
     category = ""

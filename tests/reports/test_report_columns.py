@@ -59,11 +59,13 @@ def test_default_layout_is_the_seeds_seven_columns():
     assert [c.key for c in DEFAULT_LAYOUT.columns if c.required] == ["seq", "category", "content", "units"]
 
 
-def test_a_layout_without_a_core_column_is_refused():
-    from reports.columns import _validate
-
+def test_a_layout_without_a_core_column_or_with_a_taken_key_is_refused():
     with pytest.raises(ValueError, match="content"):
-        _validate(LedgerLayout(columns=tuple(c for c in DEFAULT_LAYOUT.columns if c.key != "content")))
+        LedgerLayout(columns=tuple(c for c in DEFAULT_LAYOUT.columns if c.key != "content"))
+    with pytest.raises(ValueError, match="units"):
+        with_columns(DEFAULT_LAYOUT, DEFAULT_LAYOUT.column("units"))
+    with pytest.raises(ValueError, match="status"):
+        with_columns(DEFAULT_LAYOUT, LEAD.model_copy(update={"key": "status"}))
 
 
 def test_extra_column_renders_in_json_and_every_chat_flavour():
