@@ -14,9 +14,21 @@ if TYPE_CHECKING:
 # Simplified-Chinese faces first (regional glyph shapes differ), sans before serif for legibility at
 # chart sizes, then the fonts a Windows or macOS machine brings.
 PREFERRED_FAMILIES = (
-    "Noto Sans CJK SC", "Source Han Sans SC", "Source Han Sans CN", "Noto Serif CJK SC", "Source Han Serif SC",
-    "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Microsoft YaHei", "SimHei", "PingFang SC", "Heiti SC",
-    "AR PL UMing CN", "Noto Sans CJK TC", "Noto Sans CJK JP", "Droid Sans Fallback",
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "Noto Serif CJK SC",
+    "Source Han Serif SC",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "Microsoft YaHei",
+    "SimHei",
+    "PingFang SC",
+    "Heiti SC",
+    "AR PL UMing CN",
+    "Noto Sans CJK TC",
+    "Noto Sans CJK JP",
+    "Droid Sans Fallback",
 )
 KNOWN_PATHS = (
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
@@ -66,8 +78,9 @@ def _from_fontconfig() -> list[str]:
     if not fc_list:
         return []
     try:
-        out = subprocess.run([fc_list, ":lang=zh", "family", "file"], capture_output=True, text=True,
-                             timeout=20, check=False).stdout
+        out = subprocess.run(
+            [fc_list, ":lang=zh", "family", "file"], capture_output=True, text=True, timeout=20, check=False
+        ).stdout
     except (OSError, subprocess.SubprocessError):
         return []
     files: dict[str, set[str]] = {}

@@ -5,18 +5,19 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
+from reports.columns import DEFAULT_LAYOUT, LedgerLayout
 from reports.lights import Light, Thresholds, item_light, schedule_share
 
 Status = Literal["not_started", "preparing", "in_progress", "completed"]
+TargetKind = Literal["increment", "total", "percent"]
 STATUS_LABELS: dict[str, str] = {
     "not_started": "未启动",
     "preparing": "前期准备",
     "in_progress": "推进中",
     "completed": "已完成",
 }
-HEADER_BASE = ("序号", "目标任务", "具体项目内容", "责任单位", "进展情况", "存在问题")
 
 
 class TargetInput(BaseModel):
@@ -27,7 +28,7 @@ class TargetInput(BaseModel):
     name: str
     value: float
     unit: str
-    kind: Literal["increment", "total", "percent"] = "increment"
+    kind: TargetKind = "increment"
     achieved: float | None = None
 
 
@@ -58,6 +59,7 @@ class ItemInput(BaseModel):
     status: Status | None = None
     span_start: date | None = None
     span_end: date | None = None
+    extra: dict[str, str] = Field(default_factory=dict)  # cells of the layout's non-core columns, by key
 
 
 class TargetCell(BaseModel):
@@ -74,7 +76,7 @@ class TargetCell(BaseModel):
 
 
 class LedgerRow(BaseModel):
-    """One compiled row: the seed's seven columns plus status, targets and light."""
+    """One compiled row: the layout's columns (core ones as fields, others in extra) plus status and light."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -93,6 +95,7 @@ class LedgerRow(BaseModel):
     gap: float | None
     light: Light
     reported: bool
+    extra: dict[str, str] = Field(default_factory=dict)
 
     @property
     def status_label(self) -> str:
@@ -113,6 +116,7 @@ class Ledger(BaseModel):
     schedule: float
     reported_units: tuple[str, ...] = ()
     missing_units: tuple[str, ...] = ()
+    layout: LedgerLayout = DEFAULT_LAYOUT
 
     def categories(self) -> list[tuple[int, str, list[LedgerRow]]]:
         """Return rows grouped by category in ledger order."""
@@ -139,11 +143,14 @@ def plan_month_of(month: int) -> int:
 
 def _join_parts(parts: tuple[UnitPart, ...], field: str, units: tuple[str, ...]) -> str:
     order = {u: i for i, u in enumerate(units)}
-    chosen = sorted((p for p in parts if getattr(p, field).strip()), key=lambda p: order.get(p.unit, len(order)))
+    chosen = sorted(
+        (p for p in parts if getattr(p, field).strip()), key=lambda p: order.get(p.unit, len(order))
+    )
     if len(chosen) <= 1:
         return getattr(chosen[0], field).strip() if chosen else ""
-    return "\n".join(f"{p.unit}：{getattr(p, field).strip()}" if p.unit else getattr(p, field).strip()
-                     for p in chosen)
+    return "\n".join(
+        f"{p.unit}：{getattr(p, field).strip()}" if p.unit else getattr(p, field).strip() for p in chosen
+    )
 
 
 def _item_status(item: ItemInput) -> Status:
@@ -168,6 +175,7 @@ def build_ledger(
     all_units: tuple[str, ...] = (),
     reported_units: tuple[str, ...] = (),
     thresholds: Thresholds | None = None,
+    layout: LedgerLayout = DEFAULT_LAYOUT,
 ) -> Ledger:
     """Compile the ledger rows of one period in the ledger's order, with completion and lights."""
     thresholds = thresholds or Thresholds()
@@ -177,7 +185,11 @@ def build_ledger(
         share = schedule_share(year, month, item.span_start, item.span_end)
         cells = tuple(
             TargetCell(
-                name=t.name, value=t.value, unit=t.unit, kind=t.kind, achieved=t.achieved,
+                name=t.name,
+                value=t.value,
+                unit=t.unit,
+                kind=t.kind,
+                achieved=t.achieved,
                 completion=(t.achieved / t.value) if (t.achieved is not None and t.value) else None,
             )
             for t in item.targets
@@ -188,23 +200,35 @@ def build_ledger(
             known = [0.0]  # nothing delivered yet: 0 of the target, not "unknown"
         completion = sum(known) / len(known) if known else None
         light, gap = item_light(status, completion, share, thresholds)
-        rows.append(LedgerRow(
-            item_id=item.item_id, seq=item.seq, category=item.category, content=item.content,
-            units=item.units,
-            progress=_join_parts(item.parts, "progress", item.units),
-            problems=_join_parts(item.parts, "problems", item.units),
-            plan=_join_parts(item.parts, "plan", item.units),
-            status=status, targets=cells, completion=completion, schedule=share, gap=gap, light=light,
-            reported=any(p.progress.strip() for p in item.parts),
-        ))
+        rows.append(
+            LedgerRow(
+                item_id=item.item_id,
+                seq=item.seq,
+                category=item.category,
+                content=item.content,
+                units=item.units,
+                progress=_join_parts(item.parts, "progress", item.units),
+                problems=_join_parts(item.parts, "problems", item.units),
+                plan=_join_parts(item.parts, "plan", item.units),
+                status=status,
+                targets=cells,
+                completion=completion,
+                schedule=share,
+                gap=gap,
+                light=light,
+                reported=any(p.progress.strip() for p in item.parts),
+                extra={k: v for k, v in item.extra.items() if k in layout.extra_keys},
+            )
+        )
     missing = tuple(u for u in all_units if u not in set(reported_units))
     return Ledger(
         title=title or period_title(year, month),
         period=f"{year:04d}-{month:02d}",
         plan_month=plan_month,
-        header=HEADER_BASE + (f"{plan_month}月份计划",),
+        header=layout.headers(plan_month),
         rows=tuple(rows),
         schedule=schedule_share(year, month, None, None),
         reported_units=tuple(reported_units),
         missing_units=missing,
+        layout=layout,
     )

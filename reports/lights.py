@@ -44,8 +44,9 @@ def schedule_share(year: int, month: int, start: date | None = None, end: date |
     return max(0.0, min(1.0, elapsed / total))
 
 
-def item_light(status: str, completion: float | None, schedule: float,
-               thresholds: Thresholds) -> tuple[Light, float | None]:
+def item_light(
+    status: str, completion: float | None, schedule: float, thresholds: Thresholds
+) -> tuple[Light, float | None]:
     """Return the light and the gap to 序时进度 in points (positive = behind)."""
     if status == "completed":
         return "green", 0.0

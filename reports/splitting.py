@@ -74,8 +74,9 @@ def _closers(stack: Stack, flavor: Flavor) -> str:
     return "".join("**" if name == "**" else "</font>" for name, _ in reversed(stack))
 
 
-def _pack(segments: list[str], level: int, stack: Stack, flavor: Flavor, limit: int,
-          size: Callable[[str], int]) -> tuple[list[str], Stack]:
+def _pack(
+    segments: list[str], level: int, stack: Stack, flavor: Flavor, limit: int, size: Callable[[str], int]
+) -> tuple[list[str], Stack]:
     """Greedily join segments of one level into chunks within limit, recursing into any too big alone."""
     sep = ("\n\n", "\n", "")[level]
     chunks: list[str] = []

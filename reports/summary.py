@@ -72,9 +72,17 @@ class WeeklySummary(BaseModel):
 
 def _lagging(row: LedgerRow) -> LaggingItem:
     return LaggingItem(
-        item_id=row.item_id, seq=row.seq, category=row.category, content=row.content, units=row.units,
-        status=row.status, completion=row.completion, schedule=row.schedule, gap=row.gap or 0.0,
-        light=row.light)
+        item_id=row.item_id,
+        seq=row.seq,
+        category=row.category,
+        content=row.content,
+        units=row.units,
+        status=row.status,
+        completion=row.completion,
+        schedule=row.schedule,
+        gap=row.gap or 0.0,
+        light=row.light,
+    )
 
 
 def _changes(ledger: Ledger, previous: Ledger) -> list[ItemChange]:
@@ -84,27 +92,55 @@ def _changes(ledger: Ledger, previous: Ledger) -> list[ItemChange]:
     for row in ledger.rows:
         old = before.get(row.item_id)
         if old is None:
-            out.append(ItemChange(item_id=row.item_id, content=row.content, kind="added",
-                                  completion_after=row.completion, status_after=row.status, light_after=row.light))
+            out.append(
+                ItemChange(
+                    item_id=row.item_id,
+                    content=row.content,
+                    kind="added",
+                    completion_after=row.completion,
+                    status_after=row.status,
+                    light_after=row.light,
+                )
+            )
             continue
         moved = (old.completion is None) != (row.completion is None) or (
-            old.completion is not None and row.completion is not None
-            and abs(old.completion - row.completion) > COMPLETION_EPSILON)
+            old.completion is not None
+            and row.completion is not None
+            and abs(old.completion - row.completion) > COMPLETION_EPSILON
+        )
         if moved or old.status != row.status or old.light != row.light:
-            out.append(ItemChange(
-                item_id=row.item_id, content=row.content, completion_before=old.completion,
-                completion_after=row.completion, status_before=old.status, status_after=row.status,
-                light_before=old.light, light_after=row.light))
-    out.extend(ItemChange(item_id=r.item_id, content=r.content, kind="removed", completion_before=r.completion,
-                          status_before=r.status, light_before=r.light)
-               for r in previous.rows if r.item_id not in now)
+            out.append(
+                ItemChange(
+                    item_id=row.item_id,
+                    content=row.content,
+                    completion_before=old.completion,
+                    completion_after=row.completion,
+                    status_before=old.status,
+                    status_after=row.status,
+                    light_before=old.light,
+                    light_after=row.light,
+                )
+            )
+    out.extend(
+        ItemChange(
+            item_id=r.item_id,
+            content=r.content,
+            kind="removed",
+            completion_before=r.completion,
+            status_before=r.status,
+            light_before=r.light,
+        )
+        for r in previous.rows
+        if r.item_id not in now
+    )
     return out
 
 
-def build_summary(ledger: Ledger, previous: Ledger | None = None, *, top: int = 5,
-                  max_changes: int = 30) -> WeeklySummary:
+def build_summary(
+    ledger: Ledger, previous: Ledger | None = None, *, top: int = 5, max_changes: int = 30
+) -> WeeklySummary:
     """Summarise the ledger for the week, comparing completion and status per item_id with last week's."""
-    counts = {light: 0 for light in LIGHT_ORDER}
+    counts = dict.fromkeys(LIGHT_ORDER, 0)
     for row in ledger.rows:
         counts[row.light] += 1
     behind = [r for r in ledger.rows if r.light != "green" and r.status != "completed"]
@@ -114,9 +150,15 @@ def build_summary(ledger: Ledger, previous: Ledger | None = None, *, top: int = 
     kinds = {"changed": 0, "added": 1, "removed": 2}
     changes.sort(key=lambda c: (kinds[c.kind], -abs(c.delta_points or 0.0), c.item_id))
     return WeeklySummary(
-        title=ledger.title, period=ledger.period, schedule=ledger.schedule, item_count=len(ledger.rows),
-        reported_units=ledger.reported_units, missing_units=ledger.missing_units,
-        light_counts=tuple(counts.items()), lagging=tuple(_lagging(r) for r in behind[:top]),
-        compared=previous is not None, changes=tuple(changes[:max_changes]),
+        title=ledger.title,
+        period=ledger.period,
+        schedule=ledger.schedule,
+        item_count=len(ledger.rows),
+        reported_units=ledger.reported_units,
+        missing_units=ledger.missing_units,
+        light_counts=tuple(counts.items()),
+        lagging=tuple(_lagging(r) for r in behind[:top]),
+        compared=previous is not None,
+        changes=tuple(changes[:max_changes]),
         more_changes=max(0, len(changes) - max_changes),
     )

@@ -6,9 +6,10 @@ import io
 import re
 import uuid
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from xml.sax.saxutils import escape
 
+from reports.columns import Column, LedgerLayout, cell_text
 from reports.ledger import Ledger, LedgerRow
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -17,10 +18,6 @@ _W = f"{{{W_NS}}}"
 # A4 landscape in twips (1 cm = 567), with 1.8 cm side margins.
 PAGE_WIDTH, PAGE_HEIGHT = 16838, 11906
 MARGIN_SIDE, MARGIN_TOP = 1020, 1134
-# 序号, 目标任务, 具体项目内容, 责任单位, 进展情况, 存在问题, X月份计划: text-heavy columns get the room.
-COLUMN_WIDTHS = (624, 1361, 2835, 1474, 4139, 1701, 2664)
-assert sum(COLUMN_WIDTHS) == PAGE_WIDTH - 2 * MARGIN_SIDE
-
 BODY_FONT = "仿宋"  # East Asian face of the table body; Word/WPS/LibreOffice substitute when absent
 TITLE_FONT = "宋体"
 LATIN_FONT = "Times New Roman"
@@ -34,14 +31,22 @@ FONT_TABLE = {
 
 # Characters XML 1.0 forbids; chat text can carry them and one would make the whole file unreadable.
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-# Columns merged vertically: 序号 and 目标任务 over a category, 责任单位 over equal neighbours in it.
-CATEGORY_COLUMNS = (0, 1)
-UNIT_COLUMN = 3
-CENTERED = frozenset({0, 1, 3})
+_ALIGN = {"center": "center", "justify": "both"}
+
+
+def column_widths(layout: LedgerLayout) -> tuple[int, ...]:
+    """Return each column's width in twips, scaled so the table fills the line between the margins."""
+    widths = [c.docx_width for c in layout.columns]
+    usable, total = PAGE_WIDTH - 2 * MARGIN_SIDE, sum(widths)
+    scaled = [w * usable // total for w in widths]
+    scaled[scaled.index(max(scaled))] += usable - sum(scaled)  # the rounding goes to the widest column
+    return tuple(scaled)
 
 
 def _paragraphs(text: str, align: str, run_props: str = "") -> str:
-    lines = _ILLEGAL_XML.sub("", text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")).split("\n")
+    lines = _ILLEGAL_XML.sub("", text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")).split(
+        "\n"
+    )
     jc = f'<w:pPr><w:jc w:val="{align}"/></w:pPr>'
     out = []
     for line in lines:
@@ -50,15 +55,23 @@ def _paragraphs(text: str, align: str, run_props: str = "") -> str:
     return "".join(out)
 
 
-def _cell(column: int, text: str, merge: str | None, run_props: str = "") -> str:
+def _cell(column: Column, width: int, text: str, merge: str | None, run_props: str = "") -> str:
     vmerge = {"restart": '<w:vMerge w:val="restart"/>', "continue": "<w:vMerge/>", None: ""}[merge]
-    align = "center" if column in CENTERED else "both"
-    body = "<w:p/>" if merge == "continue" else _paragraphs(text, align, run_props)
-    return (f'<w:tc><w:tcPr><w:tcW w:w="{COLUMN_WIDTHS[column]}" w:type="dxa"/>{vmerge}'
-            f'<w:vAlign w:val="center"/></w:tcPr>{body}</w:tc>')
+    body = "<w:p/>" if merge == "continue" else _paragraphs(text, _ALIGN[column.align], run_props)
+    return (
+        f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{vmerge}'
+        f'<w:vAlign w:val="center"/></w:tcPr>{body}</w:tc>'
+    )
 
 
-def _merge_states(rows: list[LedgerRow], key) -> list[str | None]:
+def _merge_key(column: Column) -> Callable[[LedgerRow], object]:
+    """Return what must be equal between neighbours for the column's cells to merge."""
+    if column.merge == "category":
+        return lambda r: 0  # rows come one category at a time
+    return lambda r: cell_text(column, r)
+
+
+def _merge_states(rows: list[LedgerRow], key: Callable[[LedgerRow], object]) -> list[str | None]:
     """Return restart/continue/None per row for runs of equal keys (runs of one are not merged)."""
     states: list[str | None] = [None] * len(rows)
     start = 0
@@ -75,32 +88,34 @@ def _merge_states(rows: list[LedgerRow], key) -> list[str | None]:
 def _table_parts(ledger: Ledger) -> Iterator[str]:
     """Yield the table's XML: its properties and header row, then one string per ledger row."""
     header_props = f'<w:rPr><w:rFonts w:eastAsia="{TITLE_FONT}"/><w:b/><w:bCs/></w:rPr>'
-    header = "".join(_cell(c, title, None, header_props) for c, title in enumerate(ledger.header))
+    columns = ledger.layout.columns
+    widths = column_widths(ledger.layout)
+    header = "".join(
+        _cell(c, w, title, None, header_props)
+        for c, w, title in zip(columns, widths, ledger.header, strict=True)
+    )
     yield (
         f'<w:tbl xmlns:w="{W_NS}"><w:tblPr>'
-        f'<w:tblW w:w="{sum(COLUMN_WIDTHS)}" w:type="dxa"/><w:jc w:val="center"/><w:tblBorders>'
-        + "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
-                  for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+        f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/><w:tblBorders>'
+        + "".join(
+            f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+            for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+        )
         + '</w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="57" w:type="dxa"/>'
         '<w:right w:w="57" w:type="dxa"/></w:tblCellMar><w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" '
         'w:firstColumn="1" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>'
-        + "".join(f'<w:gridCol w:w="{w}"/>' for w in COLUMN_WIDTHS)
+        + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
         + "</w:tblGrid>"
         # The header row repeats on every page and never splits.
         f"<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{header}</w:tr>"
     )
-    for seq, category, rows in ledger.categories():
-        category_merge = _merge_states(rows, lambda r: 0)
-        unit_merge = _merge_states(rows, lambda r: r.units)
-        for row, cat_state, unit_state in zip(rows, category_merge, unit_merge):
+    for _, _, rows in ledger.categories():
+        # Merged vertically: category columns over the whole category, "runs" columns over equal neighbours.
+        merges = {c.key: _merge_states(rows, _merge_key(c)) for c in columns if c.merge != "none"}
+        for i, row in enumerate(rows):
             cells = (
-                _cell(0, str(seq), cat_state),
-                _cell(1, category, cat_state),
-                _cell(2, row.content, None),
-                _cell(3, "\n".join(row.units), unit_state),
-                _cell(4, row.progress, None),
-                _cell(5, row.problems, None),
-                _cell(6, row.plan, None),
+                _cell(c, w, cell_text(c, row), merges[c.key][i] if c.key in merges else None)
+                for c, w in zip(columns, widths, strict=True)
             )
             yield "<w:tr><w:trPr><w:cantSplit/></w:trPr>" + "".join(cells) + "</w:tr>"
     yield "</w:tbl>"
@@ -114,14 +129,17 @@ def _set_fonts(document) -> None:
     defaults = styles.find(f"{_W}docDefaults")
     if defaults is not None:
         styles.remove(defaults)
-    styles.insert(0, parse_xml(
-        f'<w:docDefaults xmlns:w="{W_NS}"><w:rPrDefault><w:rPr>'
-        f'<w:rFonts w:ascii="{LATIN_FONT}" w:hAnsi="{LATIN_FONT}" w:eastAsia="{BODY_FONT}" w:cs="{LATIN_FONT}"/>'
-        f'<w:sz w:val="{BODY_SIZE}"/><w:szCs w:val="{BODY_SIZE}"/>'
-        '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr></w:rPrDefault>'
-        '<w:pPrDefault><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr></w:pPrDefault>'
-        "</w:docDefaults>"
-    ))
+    styles.insert(
+        0,
+        parse_xml(
+            f'<w:docDefaults xmlns:w="{W_NS}"><w:rPrDefault><w:rPr>'
+            f'<w:rFonts w:ascii="{LATIN_FONT}" w:hAnsi="{LATIN_FONT}" w:eastAsia="{BODY_FONT}" w:cs="{LATIN_FONT}"/>'
+            f'<w:sz w:val="{BODY_SIZE}"/><w:szCs w:val="{BODY_SIZE}"/>'
+            '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr></w:rPrDefault>'
+            '<w:pPrDefault><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr></w:pPrDefault>'
+            "</w:docDefaults>"
+        ),
+    )
     for rel in document.part.rels.values():
         if rel.reltype.endswith("/fontTable"):
             _add_font_entries(rel.target_part)
@@ -134,11 +152,13 @@ def _add_font_entries(part) -> None:
     present = {f.get(f"{_W}name") for f in root.findall(f"{_W}font")}
     for name, (alt, panose) in FONT_TABLE.items():
         if name not in present:
-            root.append(parse_xml(
-                f'<w:font xmlns:w="{W_NS}" w:name="{name}"><w:altName w:val="{alt}"/>'
-                f'<w:panose1 w:val="{panose}"/><w:charset w:val="86"/><w:family w:val="modern"/>'
-                '<w:pitch w:val="fixed"/></w:font>'
-            ))
+            root.append(
+                parse_xml(
+                    f'<w:font xmlns:w="{W_NS}" w:name="{name}"><w:altName w:val="{alt}"/>'
+                    f'<w:panose1 w:val="{panose}"/><w:charset w:val="86"/><w:family w:val="modern"/>'
+                    '<w:pitch w:val="fixed"/></w:font>'
+                )
+            )
     from lxml import etree
 
     part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
@@ -157,18 +177,22 @@ def _set_page(document) -> None:
     section.header_distance = section.footer_distance = Twips(567)
 
     def field(instr: str) -> str:
-        return (f'<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> {instr} '
-                '</w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r>'
-                '<w:r><w:fldChar w:fldCharType="end"/></w:r>')
+        return (
+            f'<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> {instr} '
+            '</w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r>'
+            '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+        )
 
     footer = section.footer._element
     for p in list(footer):
         footer.remove(p)
-    footer.append(parse_xml(
-        f'<w:p xmlns:w="{W_NS}"><w:pPr><w:jc w:val="center"/></w:pPr>'
-        f'<w:r><w:t xml:space="preserve">第 </w:t></w:r>{field("PAGE")}<w:r><w:t xml:space="preserve"> 页 / 共 </w:t></w:r>'
-        f'{field("NUMPAGES")}<w:r><w:t xml:space="preserve"> 页</w:t></w:r></w:p>'
-    ))
+    footer.append(
+        parse_xml(
+            f'<w:p xmlns:w="{W_NS}"><w:pPr><w:jc w:val="center"/></w:pPr>'
+            f'<w:r><w:t xml:space="preserve">第 </w:t></w:r>{field("PAGE")}<w:r><w:t xml:space="preserve"> 页 / 共 </w:t></w:r>'
+            f'{field("NUMPAGES")}<w:r><w:t xml:space="preserve"> 页</w:t></w:r></w:p>'
+        )
+    )
 
 
 def _splice(docx: bytes, marker: str, parts: Iterable[str]) -> bytes:
@@ -199,7 +223,7 @@ def _splice(docx: bytes, marker: str, parts: Iterable[str]) -> bytes:
 
 
 def to_docx(ledger: Ledger) -> bytes:
-    """Render the ledger as .docx bytes: title, the seven columns, merged categories, A4 landscape."""
+    """Render the ledger as .docx bytes: title, the layout's columns, merged categories, A4 landscape."""
     from docx import Document
     from docx.oxml import parse_xml
 
@@ -211,12 +235,17 @@ def to_docx(ledger: Ledger) -> bytes:
     for child in list(body):
         if child.tag != f"{_W}sectPr":
             body.remove(child)
-    title_props = (f'<w:rPr><w:rFonts w:eastAsia="{TITLE_FONT}"/><w:b/><w:bCs/>'
-                   f'<w:sz w:val="{TITLE_SIZE}"/><w:szCs w:val="{TITLE_SIZE}"/></w:rPr>')
-    title = parse_xml(f'<w:body xmlns:w="{W_NS}">'
-                      + _paragraphs(ledger.title, "center", title_props).replace(
-                          "<w:pPr>", '<w:pPr><w:spacing w:after="240"/>', 1)
-                      + "</w:body>")[0]
+    title_props = (
+        f'<w:rPr><w:rFonts w:eastAsia="{TITLE_FONT}"/><w:b/><w:bCs/>'
+        f'<w:sz w:val="{TITLE_SIZE}"/><w:szCs w:val="{TITLE_SIZE}"/></w:rPr>'
+    )
+    title = parse_xml(
+        f'<w:body xmlns:w="{W_NS}">'
+        + _paragraphs(ledger.title, "center", title_props).replace(
+            "<w:pPr>", '<w:pPr><w:spacing w:after="240"/>', 1
+        )
+        + "</w:body>"
+    )[0]
     marker = f"LEDGER-TABLE-{uuid.uuid4().hex}"
     body.insert(0, title)
     body.insert(1, parse_xml(f'<w:p xmlns:w="{W_NS}"><w:r><w:t>{marker}</w:t></w:r></w:p>'))

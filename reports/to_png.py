@@ -46,7 +46,9 @@ def _png(fig) -> bytes:
 
 def _numbers(ledger: Ledger) -> dict[int, str]:
     """Return each row's on-ledger number '类.项' (e.g. 7.5) by item_id."""
-    return {row.item_id: f"{seq}.{k}" for seq, _, rows in ledger.categories() for k, row in enumerate(rows, 1)}
+    return {
+        row.item_id: f"{seq}.{k}" for seq, _, rows in ledger.categories() for k, row in enumerate(rows, 1)
+    }
 
 
 def _lagging_first(rows: list[LedgerRow]) -> list[LedgerRow]:
@@ -55,6 +57,7 @@ def _lagging_first(rows: list[LedgerRow]) -> list[LedgerRow]:
 
 def items_chart(ledger: Ledger, *, top: int | None = None) -> bytes:
     """Draw completion per item as bars in the light's colour, with each item's 序时进度 marked."""
+    from matplotlib.artist import Artist
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
@@ -74,19 +77,31 @@ def items_chart(ledger: Ledger, *, top: int | None = None) -> bytes:
     y = list(range(len(rows)))
     values = [(r.completion or 0.0) * 100 for r in rows]
     ax.barh(y, values, height=0.62, color=[LIGHT_COLOURS[r.light] for r in rows])
-    ax.scatter([r.schedule * 100 for r in rows], y, marker="|", s=260, linewidths=2.2, color="#222222", zorder=3)
+    ax.scatter(
+        [r.schedule * 100 for r in rows], y, marker="|", s=260, linewidths=2.2, color="#222222", zorder=3
+    )
     ax.axvline(ledger.schedule * 100, linestyle="--", linewidth=1, color="#666666", zorder=2)
-    for yi, row, value in zip(y, rows, values):
-        note = (f"{value:.1f}%" if row.completion is not None
-                else f"{STATUS_LABELS[row.status]}（无量化指标）")
+    for yi, row, value in zip(y, rows, values, strict=True):
+        note = f"{value:.1f}%" if row.completion is not None else f"{STATUS_LABELS[row.status]}（无量化指标）"
         colour = "#333333"
         if value < 1:
             # No bar to carry the light's colour: a coloured dot and note carry it instead.
             note, colour = f"● {note}", LIGHT_COLOURS[row.light]
-        ax.text(max(value, row.schedule * 100) + 1.2, yi, note, va="center", fontproperties=font, fontsize=9,
-                color=colour)
-    ax.set_yticks(y, [f"{numbers.get(r.item_id, '')} {_label(r.content)}" for r in rows], fontproperties=font,
-                  fontsize=9)
+        ax.text(
+            max(value, row.schedule * 100) + 1.2,
+            yi,
+            note,
+            va="center",
+            fontproperties=font,
+            fontsize=9,
+            color=colour,
+        )
+    ax.set_yticks(
+        y,
+        [f"{numbers.get(r.item_id, '')} {_label(r.content)}" for r in rows],
+        fontproperties=font,
+        fontsize=9,
+    )
     ax.invert_yaxis()
     ax.set_xlim(0, 125)
     ax.set_xticks(range(0, 101, 20), [f"{v}%" for v in range(0, 101, 20)], fontproperties=font)
@@ -94,10 +109,20 @@ def items_chart(ledger: Ledger, *, top: int | None = None) -> bytes:
     ax.set_title(title, fontproperties=font, fontsize=13)
     ax.grid(axis="x", color="#dddddd", linewidth=0.6)
     ax.set_axisbelow(True)
-    handles = [Patch(color=LIGHT_COLOURS[k], label=LIGHT_LABELS[k]) for k in ("green", "yellow", "red")]
+    handles: list[Artist] = [
+        Patch(color=LIGHT_COLOURS[k], label=LIGHT_LABELS[k]) for k in ("green", "yellow", "red")
+    ]
     handles += [
-        Line2D([], [], marker="|", linestyle="none", markersize=12, markeredgewidth=2, color="#222222",
-               label="本项序时进度"),
+        Line2D(
+            [],
+            [],
+            marker="|",
+            linestyle="none",
+            markersize=12,
+            markeredgewidth=2,
+            color="#222222",
+            label="本项序时进度",
+        ),
         Line2D([], [], linestyle="--", color="#666666", label=f"全年序时进度 {ledger.schedule * 100:.1f}%"),
     ]
     fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), prop=font, frameon=False)
@@ -115,7 +140,9 @@ def categories_chart(ledger: Ledger) -> bytes:
     for seq, category, rows in ledger.categories():
         counts = {k: sum(1 for r in rows if r.light == k) for k in ("green", "yellow", "red")}
         known = [r.completion for r in rows if r.completion is not None]
-        groups.append((seq, category, counts, sum(known) / len(known) if known else None, len(known), len(rows)))
+        groups.append(
+            (seq, category, counts, sum(known) / len(known) if known else None, len(known), len(rows))
+        )
     title = f"{ledger.title}：各类项目灯情"
     if len(groups) > MAX_CATEGORIES:
         title = f"{ledger.title}：滞后最多的 {MAX_CATEGORIES} 类（共 {len(groups)} 类）"
@@ -127,16 +154,29 @@ def categories_chart(ledger: Ledger) -> bytes:
     for light in ("red", "yellow", "green"):
         widths = [g[2][light] for g in groups]
         ax.barh(y, widths, left=left, height=0.62, color=LIGHT_COLOURS[light], label=LIGHT_LABELS[light])
-        for yi, x0, w in zip(y, left, widths):
+        for yi, x0, w in zip(y, left, widths, strict=True):
             if w:
-                ax.text(x0 + w / 2, yi, str(w), ha="center", va="center", color="white", fontsize=9,
-                        fontproperties=font)
-        left = [a + b for a, b in zip(left, widths)]
+                ax.text(
+                    x0 + w / 2,
+                    yi,
+                    str(w),
+                    ha="center",
+                    va="center",
+                    color="white",
+                    fontsize=9,
+                    fontproperties=font,
+                )
+        left = [a + b for a, b in zip(left, widths, strict=True)]
     widest = max(left, default=1) or 1
-    for yi, total, group in zip(y, left, groups):
-        average = ("无量化指标" if group[3] is None
-                   else f"平均完成率 {group[3] * 100:.1f}%（{group[4]}/{group[5]} 项有量化指标）")
-        ax.text(total + widest * 0.02, yi, average, va="center", fontproperties=font, fontsize=9, color="#333333")
+    for yi, total, group in zip(y, left, groups, strict=True):
+        average = (
+            "无量化指标"
+            if group[3] is None
+            else f"平均完成率 {group[3] * 100:.1f}%（{group[4]}/{group[5]} 项有量化指标）"
+        )
+        ax.text(
+            total + widest * 0.02, yi, average, va="center", fontproperties=font, fontsize=9, color="#333333"
+        )
     ax.set_yticks(y, [f"{g[0]}、{_label(g[1], 16)}" for g in groups], fontproperties=font, fontsize=10)
     ax.invert_yaxis()
     ax.set_xlim(0, widest * 1.35)

@@ -6,6 +6,7 @@ import html
 import re
 from typing import Literal
 
+from reports.columns import cell_text
 from reports.ledger import STATUS_LABELS, Ledger, LedgerRow
 from reports.lights import LIGHT_EMOJI, LIGHT_LABELS
 from reports.splitting import split_message
@@ -89,15 +90,23 @@ def _light_counts(m: _Markup, counts) -> str:
 
 def _row_block(m: _Markup, ledger: Ledger, row: LedgerRow, number: str, heading: str | None) -> str:
     lines = [m.heading(heading)] if heading else []
-    lines.append(m.bold(f"{number} {m.esc(row.content)}"))
-    lines.append(f"{m.light(row.light)} · {STATUS_LABELS[row.status]} · 完成率 {_pct(row.completion)}"
-                 f" · 序时进度 {_pct(row.schedule)}")
-    lines.append(f"责任单位：{m.esc('、'.join(row.units))}")
-    lines.append(f"进展情况：{m.esc(row.progress) if row.progress.strip() else '（未报送）'}")
-    if row.problems.strip():
-        lines.append(f"存在问题：{m.esc(row.problems)}")
-    if row.plan.strip():
-        lines.append(f"{ledger.plan_month}月份计划：{m.esc(row.plan)}")
+    title = "、".join(cell_text(c, row) for c in ledger.layout.columns if c.text == "title")
+    lines.append(m.bold(f"{number} {m.esc(title)}"))
+    lines.append(
+        f"{m.light(row.light)} · {STATUS_LABELS[row.status]} · 完成率 {_pct(row.completion)}"
+        f" · 序时进度 {_pct(row.schedule)}"
+    )
+    for column in ledger.layout.columns:
+        if column.text != "line":
+            continue
+        value = cell_text(column, row, unit_separator="、")
+        if value.strip():
+            value = m.esc(value)
+        elif column.text_empty is None:
+            continue
+        else:
+            value = column.text_empty
+        lines.append(f"{column.header(ledger.plan_month)}：{value}")
     return "\n".join(lines)
 
 
@@ -107,15 +116,21 @@ def ledger_text(ledger: Ledger, flavor: Flavor) -> str:
     counts = dict.fromkeys(LIGHT_ORDER, 0)
     for row in ledger.rows:
         counts[row.light] += 1
-    blocks = ["\n".join([
-        m.heading(m.esc(ledger.title)),
-        f"报送期：{_period_label(ledger.period)} · 序时进度 {_pct(ledger.schedule)}",
-        f"共 {len(ledger.rows)} 项：{_light_counts(m, counts.items())}",
-    ])]
-    for seq, category, rows in ledger.categories():
+    blocks = [
+        "\n".join(
+            [
+                m.heading(m.esc(ledger.title)),
+                f"报送期：{_period_label(ledger.period)} · 序时进度 {_pct(ledger.schedule)}",
+                f"共 {len(ledger.rows)} 项：{_light_counts(m, counts.items())}",
+            ]
+        )
+    ]
+    headings = [c for c in ledger.layout.columns if c.text == "heading"]
+    for seq, _, rows in ledger.categories():
         for k, row in enumerate(rows, 1):
             # The category heading travels with its first item so a split never leaves it alone.
-            heading = f"{seq}、{m.esc(category.replace(chr(10), ''))}" if k == 1 else None
+            label = "、".join(m.esc(cell_text(c, row).replace("\n", "")) for c in headings)
+            heading = f"{seq}、{label}" if k == 1 else None
             blocks.append(_row_block(m, ledger, row, f"{seq}.{k}", heading))
     return "\n\n".join(blocks)
 
@@ -128,14 +143,19 @@ def _change_line(m: _Markup, change: ItemChange) -> str:
         return f"· 移除：{name}"
     facts = []
     if change.delta_points is not None and change.delta_points != 0:
-        facts.append(f"完成率 {_pct(change.completion_before)} → {_pct(change.completion_after)}"
-                     f"（{change.delta_points:+.1f}）")
+        facts.append(
+            f"完成率 {_pct(change.completion_before)} → {_pct(change.completion_after)}"
+            f"（{change.delta_points:+.1f}）"
+        )
     elif (change.completion_before is None) != (change.completion_after is None):
         facts.append(f"完成率 {_pct(change.completion_before)} → {_pct(change.completion_after)}")
-    if change.status_before != change.status_after:
-        facts.append(f"{STATUS_LABELS[change.status_before]} → {STATUS_LABELS[change.status_after]}")
-    if change.light_before != change.light_after:
-        facts.append(f"{m.light(change.light_before)} → {m.light(change.light_after)}")
+    # A changed item has both weeks' status and light.
+    status_before, status_after = change.status_before, change.status_after
+    if status_before is not None and status_after is not None and status_before != status_after:
+        facts.append(f"{STATUS_LABELS[status_before]} → {STATUS_LABELS[status_after]}")
+    light_before, light_after = change.light_before, change.light_after
+    if light_before is not None and light_after is not None and light_before != light_after:
+        facts.append(f"{m.light(light_before)} → {m.light(light_after)}")
     return f"· {name}：{'，'.join(facts)}"
 
 
@@ -148,7 +168,9 @@ def summary_from(summary: WeeklySummary, flavor: Flavor) -> str:
         f"报送期：{_period_label(summary.period)} · 序时进度 {_pct(summary.schedule)}",
     ]
     if missing:
-        head.append(f"报送情况：已报 {len(reported)} 个单位，未报 {len(missing)} 个：{m.esc('、'.join(missing))}")
+        head.append(
+            f"报送情况：已报 {len(reported)} 个单位，未报 {len(missing)} 个：{m.esc('、'.join(missing))}"
+        )
     elif reported:
         head.append(f"报送情况：{len(reported)} 个单位全部已报")
     head.append(f"共 {summary.item_count} 项：{_light_counts(m, summary.light_counts)}")
@@ -157,7 +179,8 @@ def summary_from(summary: WeeklySummary, flavor: Flavor) -> str:
     for i, item in enumerate(summary.lagging, 1):
         lagging.append(
             f"{i}. {m.light(item.light)} {m.esc(_short(item.content))}（{m.esc('、'.join(item.units))}）"
-            f"完成率 {_pct(item.completion)}，序时进度 {_pct(item.schedule)}，落后 {item.gap:.1f} 个百分点")
+            f"完成率 {_pct(item.completion)}，序时进度 {_pct(item.schedule)}，落后 {item.gap:.1f} 个百分点"
+        )
     if not summary.lagging:
         lagging.append("无滞后项目。")
     blocks.append("\n".join(lagging))

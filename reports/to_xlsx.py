@@ -1,19 +1,24 @@
-"""Render the compiled ledger as an Excel workbook: the seed's seven columns plus status, completion and light."""
+"""Render the compiled ledger as an Excel workbook: the layout's columns plus status, completion and light."""
 
 from __future__ import annotations
 
 import io
 import math
-from copy import copy
 import re
 import unicodedata
+from collections.abc import Callable
+from copy import copy
+from typing import TYPE_CHECKING
 
+from reports.columns import Column, LedgerLayout, cell_text, cell_value
 from reports.ledger import Ledger, LedgerRow
 from reports.lights import LIGHT_LABELS
 
-EXTRA_HEADER = ("状态", "完成率", "序时进度", "灯")
-# Excel width units (about one Latin digit; a Chinese character takes about two).
-COLUMN_WIDTHS = (6, 14, 30, 14, 44, 18, 30, 9, 9, 9, 7)
+if TYPE_CHECKING:
+    from openpyxl.cell.cell import Cell
+
+# The computed columns after the ledger's own: (header, Excel width).
+STATUS_COLUMNS = (("状态", 9), ("完成率", 9), ("序时进度", 9), ("灯", 7))
 LIGHT_FILLS = {"green": "C6EFCE", "yellow": "FFEB9C", "red": "FFC7CE"}  # Excel's own good/neutral/bad fills
 LIGHT_FONTS = {"green": "006100", "yellow": "9C5700", "red": "9C0006"}
 BODY_FONT, TITLE_FONT = "仿宋", "宋体"
@@ -32,19 +37,32 @@ def _styles():
     wrap_center = Alignment(horizontal="center", vertical="center", wrap_text=True)
     body = Font(name=BODY_FONT, size=10.5, charset=GB2312)
     styles = [
-        NamedStyle("ledger_title", font=Font(name=TITLE_FONT, size=16, bold=True, charset=GB2312),
-                   alignment=Alignment(horizontal="center", vertical="center")),
-        NamedStyle("ledger_header", font=Font(name=TITLE_FONT, size=10.5, bold=True, charset=GB2312),
-                   alignment=wrap_center, border=border, fill=PatternFill("solid", fgColor="F2F2F2")),
+        NamedStyle(
+            "ledger_title",
+            font=Font(name=TITLE_FONT, size=16, bold=True, charset=GB2312),
+            alignment=Alignment(horizontal="center", vertical="center"),
+        ),
+        NamedStyle(
+            "ledger_header",
+            font=Font(name=TITLE_FONT, size=10.5, bold=True, charset=GB2312),
+            alignment=wrap_center,
+            border=border,
+            fill=PatternFill("solid", fgColor="F2F2F2"),
+        ),
         NamedStyle("ledger_text", font=body, alignment=wrap_left, border=border),
         NamedStyle("ledger_center", font=body, alignment=wrap_center, border=border),
         NamedStyle("ledger_percent", font=body, alignment=wrap_center, border=border, number_format="0.0%"),
     ]
     for light, fill in LIGHT_FILLS.items():
-        styles.append(NamedStyle(
-            f"ledger_{light}", font=Font(name=BODY_FONT, size=10.5, bold=True, color=LIGHT_FONTS[light],
-                                         charset=GB2312),
-            alignment=wrap_center, border=border, fill=PatternFill("solid", fgColor=fill)))
+        styles.append(
+            NamedStyle(
+                f"ledger_{light}",
+                font=Font(name=BODY_FONT, size=10.5, bold=True, color=LIGHT_FONTS[light], charset=GB2312),
+                alignment=wrap_center,
+                border=border,
+                fill=PatternFill("solid", fgColor=fill),
+            )
+        )
     return styles
 
 
@@ -62,7 +80,26 @@ def _lines(text: str, width: int) -> int:
     return sum(max(1, math.ceil(_display_width(line) / usable)) for line in text.split("\n"))
 
 
-def _merge_runs(rows: list[LedgerRow], key) -> list[tuple[int, int]]:
+def column_widths(layout: LedgerLayout) -> tuple[int, ...]:
+    """Return the sheet's column widths: the layout's columns, then the status columns."""
+    return tuple(c.xlsx_width for c in layout.columns) + tuple(w for _, w in STATUS_COLUMNS)
+
+
+def _merge_key(column: Column) -> Callable[[LedgerRow], object]:
+    """Return what must be equal between neighbours for the column's cells to merge."""
+    if column.merge == "category":
+        return lambda r: 0  # rows come one category at a time
+    return lambda r: cell_value(column, r)
+
+
+def _value(column: Column, row: LedgerRow) -> str | int:
+    value = cell_value(column, row)
+    if column.kind == "number" and isinstance(value, int):
+        return value  # a number cell, so Excel sorts and sums it
+    return _clean(cell_text(column, row))
+
+
+def _merge_runs(rows: list[LedgerRow], key: Callable[[LedgerRow], object]) -> list[tuple[int, int]]:
     """Return (first, last) offsets of runs of equal keys longer than one row."""
     runs, start = [], 0
     for i in range(1, len(rows) + 1):
@@ -85,25 +122,27 @@ def to_xlsx(ledger: Ledger) -> bytes:
     for style in _styles():
         wb.add_named_style(style)
     ws = wb.create_sheet(ledger.period)
-    header = ledger.header + EXTRA_HEADER
-    for i, width in enumerate(COLUMN_WIDTHS, 1):
+    columns = ledger.layout.columns
+    header = ledger.header + tuple(h for h, _ in STATUS_COLUMNS)
+    for i, width in enumerate(column_widths(ledger.layout), 1):
         ws.column_dimensions[get_column_letter(i)].width = width
     # Streamed sheets write their head (views, properties, columns) with the first row: set those first.
-    ws.freeze_panes = f"A{FIRST_ROW}"
+    first_col, last_col = get_column_letter(1), get_column_letter(len(header))
+    ws.freeze_panes = f"{first_col}{FIRST_ROW}"  # freezes the title and header rows, no column
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    last_col = get_column_letter(len(header))
-    merges: set[CellRange] = {CellRange(f"A{TITLE_ROW}:{last_col}{TITLE_ROW}")}
+    merges: set[CellRange] = {CellRange(f"{first_col}{TITLE_ROW}:{last_col}{TITLE_ROW}")}
 
     # Resolve each named style once: assigning by name looks it up and rebuilds the style per cell.
     resolved: dict[str, object] = {}
 
-    def cell(value, style: str) -> WriteOnlyCell:
+    def cell(value: str | float | None, style: str) -> Cell:
         c = WriteOnlyCell(ws, value=value)
+        # The stubs leave out StyleableObject's private style array, which this copies on purpose.
         if style not in resolved:
             c.style = style
-            resolved[style] = c._style
+            resolved[style] = c._style  # type: ignore[attr-defined]
         else:
-            c._style = copy(resolved[style])
+            c._style = copy(resolved[style])  # type: ignore[attr-defined]
         return c
 
     ws.row_dimensions[TITLE_ROW].height = 30
@@ -111,33 +150,40 @@ def to_xlsx(ledger: Ledger) -> bytes:
     ws.row_dimensions[HEADER_ROW].height = 2 * LINE_POINTS
     ws.append([cell(h, "ledger_header") for h in header])
 
+    letters = {c.key: get_column_letter(i) for i, c in enumerate(columns, 1)}
+    # Rows are sized by the columns written on every row (category columns show once, merged over it).
+    sized = [c for c in columns if c.merge != "category"]
     row_no = FIRST_ROW
-    for seq, category, rows in ledger.categories():
-        for first, last in _merge_runs(rows, lambda r: 0):
-            merges.update(CellRange(f"{col}{row_no + first}:{col}{row_no + last}") for col in "AB")
-        continued: set[int] = set()
-        for first, last in _merge_runs(rows, lambda r: r.units):
-            merges.add(CellRange(f"D{row_no + first}:D{row_no + last}"))
-            continued.update(range(first + 1, last + 1))
+    for _, _, rows in ledger.categories():
+        blank: dict[str, set[int]] = {}  # offsets whose cell is covered by a merge above
+        for c in columns:
+            if c.merge == "none":
+                continue
+            blank[c.key] = set()
+            for first, last in _merge_runs(rows, _merge_key(c)):
+                col = letters[c.key]
+                merges.add(CellRange(f"{col}{row_no + first}:{col}{row_no + last}"))
+                blank[c.key].update(range(first + 1, last + 1))
+            if c.merge == "category":
+                blank[c.key].update(range(1, len(rows)))
         for offset, row in enumerate(rows):
-            first_of_category = offset == 0
-            units = "\n".join(row.units)
-            texts = (row.content, units, row.progress, row.problems, row.plan)
-            lines = max(_lines(_clean(t), w) for t, w in zip(texts, (30, 14, 44, 18, 30)))
+            lines = max(_lines(_clean(cell_text(c, row)), c.xlsx_width) for c in sized)
             ws.row_dimensions[row_no].height = max(lines, 1) * LINE_POINTS + 4
-            ws.append([
-                cell(seq if first_of_category else None, "ledger_center"),
-                cell(_clean(category) if first_of_category else None, "ledger_center"),
-                cell(_clean(row.content), "ledger_text"),
-                cell(None if offset in continued else _clean(units), "ledger_center"),
-                cell(_clean(row.progress), "ledger_text"),
-                cell(_clean(row.problems), "ledger_text"),
-                cell(_clean(row.plan), "ledger_text"),
-                cell(row.status_label, "ledger_center"),
-                cell(round(row.completion, 4) if row.completion is not None else None, "ledger_percent"),
-                cell(round(row.schedule, 4), "ledger_percent"),
-                cell(LIGHT_LABELS[row.light], f"ledger_{row.light}"),
-            ])
+            ws.append(
+                [
+                    *(
+                        cell(
+                            None if offset in blank.get(c.key, ()) else _value(c, row),
+                            "ledger_center" if c.align == "center" else "ledger_text",
+                        )
+                        for c in columns
+                    ),
+                    cell(row.status_label, "ledger_center"),
+                    cell(round(row.completion, 4) if row.completion is not None else None, "ledger_percent"),
+                    cell(round(row.schedule, 4), "ledger_percent"),
+                    cell(LIGHT_LABELS[row.light], f"ledger_{row.light}"),
+                ]
+            )
             row_no += 1
     # Built as a set and assigned once: MultiCellRange.add scans every range, quadratic for big ledgers.
     ws.merged_cells = MultiCellRange(merges)

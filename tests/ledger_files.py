@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from itertools import pairwise
 from pathlib import Path
 
 
@@ -36,7 +37,7 @@ def make_docx(title: str, header: list[str], rows: list[list[str]]) -> bytes:
             table.cell(r, c).text = value
     # merge 序号/目标任务 downwards from each category's first row
     starts = [r for r, cells in enumerate(rows, 1) if cells[0]] + [len(rows) + 1]
-    for a, b in zip(starts, starts[1:]):
+    for a, b in pairwise(starts):
         if b - 1 > a:
             for c in (0, 1):
                 text = table.cell(a, c).text
@@ -58,9 +59,11 @@ def make_xlsx(title: str, header: list[str], rows: list[list[str]]) -> bytes:
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=7)
     ws.append(header)
     for cells in rows:
-        ws.append([int(cells[0]) if cells[0].isdigit() else (cells[0] or None)] + [v or None for v in cells[1:]])
+        ws.append(
+            [int(cells[0]) if cells[0].isdigit() else (cells[0] or None)] + [v or None for v in cells[1:]]
+        )
     starts = [i for i, cells in enumerate(rows) if cells[0]] + [len(rows)]
-    for a, b in zip(starts, starts[1:]):
+    for a, b in pairwise(starts):
         if b - 1 > a:
             for col in (1, 2):
                 ws.merge_cells(start_row=3 + a, start_column=col, end_row=3 + b - 1, end_column=col)

@@ -30,7 +30,9 @@ def db(tmp_path_factory):
 
 def export(db, fmt, tmp_path) -> bytes:
     out = tmp_path / f"ledger.{fmt}"
-    result = runner.invoke(cli, ["--db", db, "report", "--period", "2025-03", "--format", fmt, "-o", str(out)])
+    result = runner.invoke(
+        cli, ["--db", db, "report", "--period", "2025-03", "--format", fmt, "-o", str(out)]
+    )
     assert result.exit_code == 0, result.output
     return out.read_bytes()
 
@@ -44,7 +46,7 @@ def test_word_table_equals_the_seed_cell_for_cell_with_categories_merged(db, tmp
     want = expected_rows()
     assert len(rows) == len(want) == 33
     previous_seq = None
-    for tr, exp in zip(rows, want):
+    for tr, exp in zip(rows, want, strict=True):
         tcs = tr._tr.tc_lst
         text = [_Cell(tc, table).text for tc in tcs]
         first = exp["seq"] != previous_seq
@@ -62,8 +64,9 @@ def test_word_table_equals_the_seed_cell_for_cell_with_categories_merged(db, tmp
     path.write_bytes(data)
     again = parse_table(read_ledger_file(path))
     original = parse_table(read_ledger_file(seed_path()))
-    assert [i.model_dump(exclude={"row"}) for i in again.items] == [i.model_dump(exclude={"row"})
-                                                                     for i in original.items]
+    assert [i.model_dump(exclude={"row"}) for i in again.items] == [
+        i.model_dump(exclude={"row"}) for i in original.items
+    ]
 
 
 def test_excel_png_markdown_html_json_and_text_exist_and_open(db, tmp_path):

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from reports.ledger import ItemInput, Ledger, TargetInput, UnitPart, build_ledger, period_title
 from reports.lights import Thresholds
 from storage.schemas import ItemInfo, LedgerInfo, PeriodInfo, SubmissionInfo
 from storage.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    # Storage keeps kinds and statuses as plain strings; the report models validate them on construction.
+    from reports.ledger import Status, TargetKind
 
 
 class NoLedgerError(LookupError):
@@ -31,8 +37,9 @@ async def achieved_before(uow: UnitOfWork, ledger_id: int, code: str, item_id: i
     return combine_achieved(await uow.submissions.previous(ledger_id, code, item_id))
 
 
-async def compile_ledger(uow: UnitOfWork, ledger: LedgerInfo, period: PeriodInfo,
-                         thresholds: Thresholds | None = None) -> Ledger:
+async def compile_ledger(
+    uow: UnitOfWork, ledger: LedgerInfo, period: PeriodInfo, thresholds: Thresholds | None = None
+) -> Ledger:
     """Build the compiled ledger of ``period``: this period's parts, values carried from earlier periods."""
     items = await uow.ledgers.items(ledger.id)
     latest = await uow.submissions.latest(period.id)
@@ -62,10 +69,15 @@ async def compile_ledger(uow: UnitOfWork, ledger: LedgerInfo, period: PeriodInfo
                 reported_units.update(item.units)
         inputs.append(_item_input(item, parts, achieved, status))
     units = await uow.ledgers.units(ledger.id)
-    return build_ledger(period.year, period.month, inputs, title=_title(ledger, period),
-                        all_units=tuple(u.name for u in units),
-                        reported_units=tuple(u.name for u in units if u.name in reported_units),
-                        thresholds=thresholds)
+    return build_ledger(
+        period.year,
+        period.month,
+        inputs,
+        title=_title(ledger, period),
+        all_units=tuple(u.name for u in units),
+        reported_units=tuple(u.name for u in units if u.name in reported_units),
+        thresholds=thresholds,
+    )
 
 
 def _carried_status(previous: list[SubmissionInfo]) -> str | None:
@@ -82,12 +94,36 @@ def _title(ledger: LedgerInfo, period: PeriodInfo) -> str:
     return period_title(period.year, period.month, ledger.subject)
 
 
-def _item_input(item: ItemInfo, parts: list[SubmissionInfo], achieved: dict[int, float],
-                status: str | None) -> ItemInput:
+def _item_input(
+    item: ItemInfo, parts: list[SubmissionInfo], achieved: dict[int, float], status: str | None
+) -> ItemInput:
     return ItemInput(
-        item_id=item.id, seq=item.seq, category=item.category, content=item.content, units=item.units,
-        targets=tuple(TargetInput(name=t.name, value=t.value, unit=t.unit, kind=t.kind,
-                                  achieved=achieved.get(t.idx)) for t in item.targets),
-        parts=tuple(UnitPart(unit=p.unit, progress=p.progress, problems=p.problems, plan=p.plan,
-                             status=p.status) for p in parts),
-        status=status, span_start=item.span_start, span_end=item.span_end)
+        item_id=item.id,
+        seq=item.seq,
+        category=item.category,
+        content=item.content,
+        units=item.units,
+        targets=tuple(
+            TargetInput(
+                name=t.name,
+                value=t.value,
+                unit=t.unit,
+                kind=cast("TargetKind", t.kind),
+                achieved=achieved.get(t.idx),
+            )
+            for t in item.targets
+        ),
+        parts=tuple(
+            UnitPart(
+                unit=p.unit,
+                progress=p.progress,
+                problems=p.problems,
+                plan=p.plan,
+                status=cast("Status", p.status),
+            )
+            for p in parts
+        ),
+        status=cast("Status | None", status),
+        span_start=item.span_start,
+        span_end=item.span_end,
+    )

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING, cast
 
 from pydantic import BaseModel, ConfigDict
 
 from handlers.ledger.table import ParsedLedger
 from nlp.progress import parse_progress
 from nlp.targets import extract_targets
-from nlp.units import short_name
 from nlp.types import Target
+from nlp.units import short_name
 from storage.schemas import NewSubmission, TargetInfo
 from storage.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from nlp.types import Kind  # storage keeps the kind as a plain string; Target validates it
 
 
 class ImportSummary(BaseModel):
@@ -44,9 +48,16 @@ def short_aliases(name: str) -> list[str]:
     return [short] if short else []
 
 
-async def import_ledger(uow: UnitOfWork, parsed: ParsedLedger, now: datetime, *, dry_run: bool = False,
-                        author: str = "import", on_item: Callable[[int], None] | None = None,
-                        commit: bool = True) -> ImportSummary:
+async def import_ledger(
+    uow: UnitOfWork,
+    parsed: ParsedLedger,
+    now: datetime,
+    *,
+    dry_run: bool = False,
+    author: str = "import",
+    on_item: Callable[[int], None] | None = None,
+    commit: bool = True,
+) -> ImportSummary:
     """Write ``parsed`` into storage; re-importing the same file changes nothing.
 
     Commits unless dry_run (which rolls back) or ``commit=False`` (a handler inside the engine's
@@ -59,6 +70,7 @@ async def import_ledger(uow: UnitOfWork, parsed: ParsedLedger, now: datetime, *,
     unit_ids: dict[str, int] = {}
     for unit in parsed.units:
         uid = await uow.ledgers.unit_id(unit, create=True)
+        assert uid is not None  # create=True always returns an id
         unit_ids[unit] = uid
         for alias in short_aliases(unit):
             await uow.ledgers.add_alias(uid, alias)
@@ -67,11 +79,14 @@ async def import_ledger(uow: UnitOfWork, parsed: ParsedLedger, now: datetime, *,
         period = await uow.ledgers.save_period(ledger_id, parsed.period, state="closed", now=now)
     created = changed = added = 0
     for n, item in enumerate(parsed.items, 1):
-        item_id, item_changed = await uow.ledgers.upsert_item(ledger_id, cat_ids[(item.seq, item.category)],
-                                                              item.position, item.content)
+        item_id, item_changed = await uow.ledgers.upsert_item(
+            ledger_id, cat_ids[(item.seq, item.category)], item.position, item.content
+        )
         existed = not (item_changed and await _is_new(uow, item_id))
-        targets = [TargetInfo(idx=i, name=t.name, value=t.value, unit=t.unit, kind=t.kind)
-                   for i, t in enumerate(extract_targets(item.content))]
+        targets = [
+            TargetInfo(idx=i, name=t.name, value=t.value, unit=t.unit, kind=t.kind)
+            for i, t in enumerate(extract_targets(item.content))
+        ]
         units_changed = await uow.ledgers.set_item_units(item_id, [unit_ids[u] for u in item.units])
         targets_changed = await uow.ledgers.set_targets(item_id, targets)
         if not existed:
@@ -81,14 +96,28 @@ async def import_ledger(uow: UnitOfWork, parsed: ParsedLedger, now: datetime, *,
         if item.progress or item.problems or item.plan:
             latest = await uow.submissions.latest(period.id, item_id=item_id, unit="")
             if not latest or (latest[0].progress, latest[0].problems, latest[0].plan) != (
-                    item.progress, item.problems, item.plan):
-                result = parse_progress(item.content, item.progress, targets=[
-                    _nlp_target(t) for t in targets])
-                await uow.submissions.add(NewSubmission(
-                    period_id=period.id, item_id=item_id, unit="", progress=item.progress,
-                    problems=item.problems, plan=item.plan, status=result.status,
-                    achieved={link.target: link.value for link in result.links}, source="import",
-                    author=author), now)
+                item.progress,
+                item.problems,
+                item.plan,
+            ):
+                result = parse_progress(
+                    item.content, item.progress, targets=[_nlp_target(t) for t in targets]
+                )
+                await uow.submissions.add(
+                    NewSubmission(
+                        period_id=period.id,
+                        item_id=item_id,
+                        unit="",
+                        progress=item.progress,
+                        problems=item.problems,
+                        plan=item.plan,
+                        status=result.status,
+                        achieved={link.target: link.value for link in result.links},
+                        source="import",
+                        author=author,
+                    ),
+                    now,
+                )
                 added += 1
         if on_item:
             on_item(n)
@@ -98,9 +127,18 @@ async def import_ledger(uow: UnitOfWork, parsed: ParsedLedger, now: datetime, *,
         await uow.rollback()
     elif commit:
         await uow.commit()
-    return ImportSummary(ledger=parsed.name, period=parsed.period, categories=cats, items=items, units=units,
-                         items_created=created, items_changed=changed, items_retired=retired,
-                         submissions_added=added, dry_run=dry_run)
+    return ImportSummary(
+        ledger=parsed.name,
+        period=parsed.period,
+        categories=cats,
+        items=items,
+        units=units,
+        items_created=created,
+        items_changed=changed,
+        items_retired=retired,
+        submissions_added=added,
+        dry_run=dry_run,
+    )
 
 
 async def _is_new(uow: UnitOfWork, item_id: int) -> bool:
@@ -109,4 +147,4 @@ async def _is_new(uow: UnitOfWork, item_id: int) -> bool:
 
 
 def _nlp_target(t: TargetInfo) -> Target:
-    return Target(name=t.name, value=t.value, unit=t.unit, kind=t.kind)
+    return Target(name=t.name, value=t.value, unit=t.unit, kind=cast("Kind", t.kind))

@@ -9,8 +9,8 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from handlers import texts
+from reports.columns import DEFAULT_LAYOUT, LedgerLayout
 
-COLUMNS = 7
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 _PAGE_NUMBER = re.compile(r"^\s*(第?\s*\d+\s*页?|-\s*\d+\s*-)\s*$")
 
@@ -18,7 +18,9 @@ _PAGE_NUMBER = re.compile(r"^\s*(第?\s*\d+\s*页?|-\s*\d+\s*-)\s*$")
 class LedgerFileError(ValueError):
     """A ledger file that cannot be read; the message names the file, row and column."""
 
-    def __init__(self, source: str, message: str, *, row: int | None = None, column: str | None = None) -> None:
+    def __init__(
+        self, source: str, message: str, *, row: int | None = None, column: str | None = None
+    ) -> None:
         where = [source]
         if row is not None:
             where.append(texts.FILE_WHERE_ROW.format(row=row))
@@ -54,21 +56,18 @@ def _clean(text: str) -> str:
     return "\n".join(line.strip() for line in text.split("\n")).strip()
 
 
-def _is_header(cells: list[str]) -> bool:
-    joined = "".join(cells)
-    return "序号" in joined and ("进展" in joined or "项目" in joined)
-
-
-def _split_title_header(source: str, rows: list[list[str]], leading: list[str]) -> tuple[str, list[str], int]:
+def _split_title_header(
+    source: str, rows: list[list[str]], leading: list[str], layout: LedgerLayout
+) -> tuple[str, list[str], int]:
     for i, cells in enumerate(rows):
-        if _is_header(cells):
+        if layout.is_header(cells):
             before = [c for r in rows[:i] for c in r if c]
             title = next((t for t in [*leading, *before] if t.strip()), "")
             return _clean(title), cells, i
     raise LedgerFileError(source, texts.FILE_NO_HEADER)
 
 
-def read_text(path: Path, data: bytes | None = None) -> LedgerTable:
+def read_text(path: Path, data: bytes | None = None, layout: LedgerLayout = DEFAULT_LAYOUT) -> LedgerTable:
     """Read the plain-text table export: cells start with a tab, rows are separated by blank lines."""
     source = path.name
     raw = data if data is not None else path.read_bytes()
@@ -85,8 +84,8 @@ def read_text(path: Path, data: bytes | None = None) -> LedgerTable:
         raise LedgerFileError(source, texts.FILE_BINARY)
     blocks: list[tuple[int, list[str], list[str]]] = []  # (first line no, cells, loose lines)
     cur: tuple[int, list[str], list[str]] | None = None
-    for lineno, line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
-        line = _BOOKMARK.sub("", line)
+    for lineno, raw_line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
+        line = _BOOKMARK.sub("", raw_line)
         if line == "" or (line.strip() == "" and "\t" not in line):
             cur = None
             continue
@@ -104,12 +103,12 @@ def read_text(path: Path, data: bytes | None = None) -> LedgerTable:
     if not table_blocks:
         raise LedgerFileError(source, texts.FILE_NO_ROWS)
     cell_rows = [[_clean(c) for c in b[1]] for b in table_blocks]
-    hi0 = next((i for i, cells in enumerate(cell_rows) if _is_header(cells)), 0)
+    hi0 = next((i for i, cells in enumerate(cell_rows) if layout.is_header(cells)), 0)
     leading = [line for b in blocks if b[0] <= table_blocks[hi0][0] for line in b[2] if line.strip()][:1]
-    title, header, hi = _split_title_header(source, cell_rows, leading)
+    title, header, hi = _split_title_header(source, cell_rows, leading, layout)
     rows = []
     notes = []
-    for (lineno, cells, loose), clean in zip(table_blocks[hi + 1:], cell_rows[hi + 1:]):
+    for (lineno, _, _), clean in zip(table_blocks[hi + 1 :], cell_rows[hi + 1 :], strict=True):
         rows.append(TableRow(number=lineno, cells=tuple(clean)))
     for b in blocks:
         if not b[1] and b[0] > table_blocks[hi][0]:
@@ -134,7 +133,7 @@ def _para_text(p) -> str:
     return "".join(parts)
 
 
-def read_docx(path: Path, data: bytes | None = None) -> LedgerTable:
+def read_docx(path: Path, data: bytes | None = None, layout: LedgerLayout = DEFAULT_LAYOUT) -> LedgerTable:
     """Read the first table of a Word file, resolving vertically merged cells."""
     from io import BytesIO
 
@@ -173,12 +172,12 @@ def read_docx(path: Path, data: bytes | None = None) -> LedgerTable:
                 col += 1
         grid.append(cells)
     leading = [p.text for p in doc.paragraphs if p.text.strip()][:1]
-    title, header, hi = _split_title_header(source, grid, leading)
+    title, header, hi = _split_title_header(source, grid, leading, layout)
     rows = tuple(TableRow(number=i + 1, cells=tuple(c)) for i, c in enumerate(grid) if i > hi)
     return LedgerTable(source=source, title=title, header=tuple(header), rows=rows)
 
 
-def read_xlsx(path: Path, data: bytes | None = None) -> LedgerTable:
+def read_xlsx(path: Path, data: bytes | None = None, layout: LedgerLayout = DEFAULT_LAYOUT) -> LedgerTable:
     """Read the first worksheet of an Excel file, resolving merged cells to their top-left value."""
     from io import BytesIO
 
@@ -212,22 +211,25 @@ def read_xlsx(path: Path, data: bytes | None = None) -> LedgerTable:
             grid.append((r_idx, cells))
     if not grid:
         raise LedgerFileError(source, texts.FILE_EMPTY_SHEET)
-    title, header, hi = _split_title_header(source, [c for _, c in grid], [])
+    title, header, hi = _split_title_header(source, [c for _, c in grid], [], layout)
     width = len(header)
-    rows = tuple(TableRow(number=n, cells=tuple((c + [""] * width)[:max(width, len(c))]))
-                 for n, c in grid[hi + 1:])
+    rows = tuple(
+        TableRow(number=n, cells=tuple((c + [""] * width)[: max(width, len(c))])) for n, c in grid[hi + 1 :]
+    )
     return LedgerTable(source=source, title=title, header=tuple(header), rows=rows)
 
 
-def read_ledger_file(path: Path, data: bytes | None = None) -> LedgerTable:
+def read_ledger_file(
+    path: Path, data: bytes | None = None, layout: LedgerLayout = DEFAULT_LAYOUT
+) -> LedgerTable:
     """Read a ledger table by the file's format (.docx, .xlsx, .txt)."""
     suffix = path.suffix.lower()
     if data is None and not path.exists():
         raise LedgerFileError(path.name, texts.FILE_MISSING.format(path=path))
     if suffix == ".docx":
-        return read_docx(path, data)
+        return read_docx(path, data, layout)
     if suffix in (".xlsx", ".xlsm"):
-        return read_xlsx(path, data)
+        return read_xlsx(path, data, layout)
     if suffix in (".txt", ".text", ".tsv", ""):
-        return read_text(path, data)
+        return read_text(path, data, layout)
     raise LedgerFileError(path.name, texts.FILE_FORMAT.format(suffix=suffix))

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
+from reports.columns import cell_value
 from reports.ledger import Ledger
+
+if TYPE_CHECKING:
+    from reports.to_text import Flavor
 
 FORMATS = ("json", "text", "md", "html", "docx", "xlsx", "png")
 MEDIA_TYPES = {
@@ -18,6 +23,10 @@ MEDIA_TYPES = {
 }
 
 
+def _json_value(value: str | int | tuple[str, ...]) -> str | int | list[str]:
+    return list(value) if isinstance(value, tuple) else value
+
+
 def ledger_json(ledger: Ledger) -> dict:
     """Return the compiled ledger as the documented JSON object."""
     return {
@@ -28,11 +37,21 @@ def ledger_json(ledger: Ledger) -> dict:
         "schedule": round(ledger.schedule, 4),
         "rows": [
             {
-                "seq": r.seq, "category": r.category, "content": r.content, "units": list(r.units),
-                "progress": r.progress, "problems": r.problems, "plan": r.plan, "status": r.status,
-                "light": r.light, "completion": r.completion,
-                "targets": [{"name": t.name, "value": t.value, "unit": t.unit, "kind": t.kind,
-                             "achieved": t.achieved, "completion": t.completion} for t in r.targets],
+                **{c.key: _json_value(cell_value(c, r)) for c in ledger.layout.columns},
+                "status": r.status,
+                "light": r.light,
+                "completion": r.completion,
+                "targets": [
+                    {
+                        "name": t.name,
+                        "value": t.value,
+                        "unit": t.unit,
+                        "kind": t.kind,
+                        "achieved": t.achieved,
+                        "completion": t.completion,
+                    }
+                    for t in r.targets
+                ],
             }
             for r in ledger.rows
         ],
@@ -47,8 +66,9 @@ def render(ledger: Ledger, fmt: str) -> tuple[str | bytes, str]:
     if fmt in ("text", "md", "html"):
         from reports.to_text import ledger_text
 
-        flavor = {"text": "plain", "md": "markdown", "html": "html"}[fmt]
-        return ledger_text(ledger, flavor), f"{stem}.{ 'txt' if fmt == 'text' else fmt}"
+        flavors: dict[str, Flavor] = {"text": "plain", "md": "markdown", "html": "html"}
+        flavor = flavors[fmt]
+        return ledger_text(ledger, flavor), f"{stem}.{'txt' if fmt == 'text' else fmt}"
     if fmt == "docx":
         from reports.to_docx import to_docx
 

@@ -4,19 +4,58 @@ from __future__ import annotations
 
 import re
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from handlers import texts
-
-from handlers.ledger.reader import COLUMNS, LedgerFileError, LedgerTable
+from handlers.ledger.reader import LedgerFileError, LedgerTable
+from reports.columns import CORE_KEYS, DEFAULT_LAYOUT, LedgerLayout
 
 # A unit's name ends in one of these; a line that does not is the first half of a name broken in two.
-UNIT_ENDINGS = ("局", "委", "院", "会", "联", "中心", "集团", "公司", "办", "室", "队", "站", "所", "部", "团",
-                "处", "科", "镇", "街道", "政府", "分局", "署", "厅", "行", "社", "馆", "园", "区")
+UNIT_ENDINGS = (
+    "局",
+    "委",
+    "院",
+    "会",
+    "联",
+    "中心",
+    "集团",
+    "公司",
+    "办",
+    "室",
+    "队",
+    "站",
+    "所",
+    "部",
+    "团",
+    "处",
+    "科",
+    "镇",
+    "街道",
+    "政府",
+    "分局",
+    "署",
+    "厅",
+    "行",
+    "社",
+    "馆",
+    "园",
+    "区",
+)
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
-_CN_MONTH = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
-             "十一": 11, "十二": 12}
-EXPECTED = ("序号", "目标任务", "具体项目内容", "责任单位", "进展情况", "存在问题", "计划")
+_CN_MONTH = {
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+    "十一": 11,
+    "十二": 12,
+}
 
 
 class ParsedItem(BaseModel):
@@ -33,6 +72,7 @@ class ParsedItem(BaseModel):
     progress: str
     problems: str
     plan: str
+    extra: dict[str, str] = Field(default_factory=dict)  # cells of the layout's non-core columns, by key
 
 
 class ParsedLedger(BaseModel):
@@ -79,8 +119,8 @@ def split_units(cell: str) -> tuple[str, ...]:
     """Split a 责任单位 cell into units, joining a name broken over two lines (区综合行政\\n执法局)."""
     units: list[str] = []
     pending = ""
-    for line in re.split(r"[\n、，,；;]+", cell):
-        line = line.strip().replace(" ", "")
+    for part in re.split(r"[\n、，,；;]+", cell):
+        line = part.strip().replace(" ", "")
         if not line:
             continue
         name = pending + line
@@ -121,53 +161,102 @@ def parse_title(title: str, plan_header: str, source: str) -> tuple[int, int, in
     year = int(year_m.group(1))
     if plan_month is None:
         plan_month = month % 12 + 1
-    rest = re.sub(r"^\s*\d{4}\s*年\s*(?:[一二三四1-4]\s*季度|\d{1,2}\s*月份?|十[一二]?月份?|[一二三四五六七八九]月份?"
-                  r"|上半年|前三季度|全年|年度)?", "", title)
-    subject = re.sub(r"(?:工作)?(?:进展情况|进展)?(?:台账|情况表|统计表)$", "", rest.strip()).strip() or "工作"
+    rest = re.sub(
+        r"^\s*\d{4}\s*年\s*(?:[一二三四1-4]\s*季度|\d{1,2}\s*月份?|十[一二]?月份?|[一二三四五六七八九]月份?"
+        r"|上半年|前三季度|全年|年度)?",
+        "",
+        title,
+    )
+    subject = (
+        re.sub(r"(?:工作)?(?:进展情况|进展)?(?:台账|情况表|统计表)$", "", rest.strip()).strip() or "工作"
+    )
     return year, month, plan_month, subject
 
 
-def parse_table(table: LedgerTable) -> ParsedLedger:
+def _check_header(src: str, header: tuple[str, ...], layout: LedgerLayout) -> None:
+    """Raise LedgerFileError unless the header names the layout's columns in order."""
+    if len(header) != len(layout.columns):
+        raise LedgerFileError(
+            src,
+            texts.FILE_HEADER_COLUMNS.format(
+                got=len(header), want=len(layout.columns), names="、".join(layout.names)
+            ),
+            row=0,
+        )
+    for column, got in zip(layout.columns, header, strict=True):
+        if not column.matches(got):
+            raise LedgerFileError(
+                src, texts.FILE_HEADER_NAME.format(want=column.name, got=got), row=0, column=column.name
+            )
+
+
+def parse_table(table: LedgerTable, layout: LedgerLayout = DEFAULT_LAYOUT) -> ParsedLedger:
     """Apply the ledger's rules to a raw table; raise LedgerFileError naming the row and column."""
     src = table.source
     header = tuple(join_lines(h) for h in table.header)
-    if len(header) != COLUMNS:
-        raise LedgerFileError(src, texts.FILE_HEADER_COLUMNS.format(got=len(header), want=COLUMNS, names='、'.join(EXPECTED)), row=0)
-    for want, got in zip(EXPECTED, header):
-        if want not in got and not (want == "具体项目内容" and "项目" in got):
-            raise LedgerFileError(src, texts.FILE_HEADER_NAME.format(want=want, got=got), row=0, column=want)
-    year, month, plan_month, subject = parse_title(table.title, header[6], src)
+    _check_header(src, header, layout)
+    headers = layout.cells(header)
+    year, month, plan_month, subject = parse_title(table.title, headers["plan"], src)
     if not table.rows:
         raise LedgerFileError(src, texts.FILE_ONLY_HEADER)
+    name_of = {key: layout.column(key).name for key in CORE_KEYS}
     items: list[ParsedItem] = []
     seq = 0
     category = ""
     units: tuple[str, ...] = ()
     for row in table.rows:
-        cells = row.cells
-        if len(cells) != COLUMNS:
-            raise LedgerFileError(src, texts.FILE_ROW_CELLS.format(got=len(cells), want=COLUMNS), row=row.number)
-        seq_cell, cat_cell, content, unit_cell, progress, problems, plan = cells
-        if seq_cell:
-            digits = re.sub(r"[^\d]", "", seq_cell)
+        if len(row.cells) != len(layout.columns):
+            raise LedgerFileError(
+                src, texts.FILE_ROW_CELLS.format(got=len(row.cells), want=len(layout.columns)), row=row.number
+            )
+        cells = layout.cells(row.cells)
+        if cells["seq"]:
+            digits = re.sub(r"[^\d]", "", cells["seq"])
             if not digits:
-                raise LedgerFileError(src, texts.FILE_SEQ.format(value=seq_cell), row=row.number, column="序号")
+                raise LedgerFileError(
+                    src, texts.FILE_SEQ.format(value=cells["seq"]), row=row.number, column=name_of["seq"]
+                )
             if int(digits) != seq:
                 seq, category, units = int(digits), "", ()
-        if cat_cell:
-            category = join_lines(cat_cell)
+        if cells["category"]:
+            category = join_lines(cells["category"])
         if not seq or not category:
-            raise LedgerFileError(src, texts.FILE_NO_CATEGORY, row=row.number,
-                                  column="序号" if not seq else "目标任务")
-        if not content:
-            raise LedgerFileError(src, texts.FILE_NO_CONTENT, row=row.number, column="具体项目内容")
-        if unit_cell:
-            units = split_units(unit_cell)
+            raise LedgerFileError(
+                src,
+                texts.FILE_NO_CATEGORY,
+                row=row.number,
+                column=name_of["seq"] if not seq else name_of["category"],
+            )
+        if not cells["content"]:
+            raise LedgerFileError(src, texts.FILE_NO_CONTENT, row=row.number, column=name_of["content"])
+        if cells["units"]:
+            units = split_units(cells["units"])
         if not units:
-            raise LedgerFileError(src, texts.FILE_NO_UNIT, row=row.number,
-                                  column="责任单位")
-        items.append(ParsedItem(position=len(items) + 1, row=row.number, seq=seq, category=category,
-                                content=content, units=units, progress=progress, problems=problems, plan=plan))
+            raise LedgerFileError(src, texts.FILE_NO_UNIT, row=row.number, column=name_of["units"])
+        items.append(
+            ParsedItem(
+                position=len(items) + 1,
+                row=row.number,
+                seq=seq,
+                category=category,
+                content=cells["content"],
+                units=units,
+                progress=cells["progress"],
+                problems=cells["problems"],
+                plan=cells["plan"],
+                extra={k: cells[k] for k in layout.extra_keys},
+            )
+        )
     name = f"{year}年{subject}"
-    return ParsedLedger(source=src, title=table.title, name=name, subject=subject, year=year, month=month,
-                        plan_month=plan_month, header=header, items=tuple(items), notes=table.notes)
+    return ParsedLedger(
+        source=src,
+        title=table.title,
+        name=name,
+        subject=subject,
+        year=year,
+        month=month,
+        plan_month=plan_month,
+        header=header,
+        items=tuple(items),
+        notes=table.notes,
+    )

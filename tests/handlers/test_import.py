@@ -16,14 +16,39 @@ from tests.ledger_files import make_docx, make_xlsx, read_seed_rows
 
 # The 责任单位 of each of the 33 rows, read off the seed document by hand (blank = same as above).
 SEED_UNITS = [
-    ["区卫健局"], ["区卫健局", "区医保局"], ["区医保局"], ["区医保局"],
-    ["区教体局"], ["区教体局"], ["区教体局"], ["区委政法委", "区检察院", "区教体局"],
-    ["区民政局"], ["区残联"], ["区住建局"], ["区工会", "区妇联", "区残联"],
-    ["区交运局"], ["区交运局"], ["区交运局"], ["区交运局"], ["区公安分局", "区综合行政执法局"],
-    ["区城乡水务局"], ["区农业农村局"],
-    ["区住建局"], ["山兴集团"], ["区综合行政执法局"], ["区综合行政执法局"], ["区发改局", "区综合行政执法局"],
-    ["区文旅局"], ["区文旅局"], ["区体育事业发展中心"], ["区体育事业发展中心"],
-    ["区人社局"], ["区人社局"], ["区供电中心"], ["区供电中心"], ["区供电中心"],
+    ["区卫健局"],
+    ["区卫健局", "区医保局"],
+    ["区医保局"],
+    ["区医保局"],
+    ["区教体局"],
+    ["区教体局"],
+    ["区教体局"],
+    ["区委政法委", "区检察院", "区教体局"],
+    ["区民政局"],
+    ["区残联"],
+    ["区住建局"],
+    ["区工会", "区妇联", "区残联"],
+    ["区交运局"],
+    ["区交运局"],
+    ["区交运局"],
+    ["区交运局"],
+    ["区公安分局", "区综合行政执法局"],
+    ["区城乡水务局"],
+    ["区农业农村局"],
+    ["区住建局"],
+    ["山兴集团"],
+    ["区综合行政执法局"],
+    ["区综合行政执法局"],
+    ["区发改局", "区综合行政执法局"],
+    ["区文旅局"],
+    ["区文旅局"],
+    ["区体育事业发展中心"],
+    ["区体育事业发展中心"],
+    ["区人社局"],
+    ["区人社局"],
+    ["区供电中心"],
+    ["区供电中心"],
+    ["区供电中心"],
 ]
 runner = CliRunner()
 
@@ -41,11 +66,20 @@ def expected_rows():
     """The seed's cells, read without the product's reader; categories joined and filled down."""
     _, _, rows = read_seed_rows(seed_path())
     out, seq, cat = [], None, None
-    for cells, units in zip(rows, SEED_UNITS):
+    for cells, units in zip(rows, SEED_UNITS, strict=True):
         if cells[0]:
             seq, cat = int(cells[0]), cells[1].replace("\n", "")
-        out.append({"seq": seq, "category": cat, "content": cells[2], "units": units,
-                    "progress": cells[4], "problems": cells[5], "plan": cells[6]})
+        out.append(
+            {
+                "seq": seq,
+                "category": cat,
+                "content": cells[2],
+                "units": units,
+                "progress": cells[4],
+                "problems": cells[5],
+                "plan": cells[6],
+            }
+        )
     return out
 
 
@@ -57,13 +91,25 @@ def test_seed_imports_as_10_categories_33_items_21_units_and_report_reproduces_e
     data = json.loads(report.output)
     assert data["title"] == "2025年一季度民生实事工作进展情况台账"
     assert data["period"] == "2025-03" and data["plan_month"] == 4
-    assert data["header"] == ["序号", "目标任务", "具体项目内容", "责任单位", "进展情况", "存在问题", "4月份计划"]
-    got = [{k: r[k] for k in ("seq", "category", "content", "units", "progress", "problems", "plan")}
-           for r in data["rows"]]
+    assert data["header"] == [
+        "序号",
+        "目标任务",
+        "具体项目内容",
+        "责任单位",
+        "进展情况",
+        "存在问题",
+        "4月份计划",
+    ]
+    got = [
+        {k: r[k] for k in ("seq", "category", "content", "units", "progress", "problems", "plan")}
+        for r in data["rows"]
+    ]
     assert got == expected_rows()
     charging = next(r for r in data["rows"] if "充电桩" in r["content"])
     assert [(t["value"], t["unit"], t["kind"]) for t in charging["targets"]] == [
-        (256, "个", "increment"), (400, "个", "total")]
+        (256, "个", "increment"),
+        (400, "个", "total"),
+    ]
     assert [t["achieved"] for t in charging["targets"]] == [35, 399]
     assert charging["targets"][1]["completion"] == pytest.approx(399 / 400)
     done = next(r for r in data["rows"] if "刷脸办" in r["content"])
@@ -82,7 +128,7 @@ def test_dry_run_writes_nothing(db):
     assert invoke(db, "report", "--format", "json").exit_code != 0
 
 
-@pytest.mark.parametrize("maker,suffix", [(make_docx, ".docx"), (make_xlsx, ".xlsx")])
+@pytest.mark.parametrize(("maker", "suffix"), [(make_docx, ".docx"), (make_xlsx, ".xlsx")])
 def test_word_and_excel_with_merged_cells_read_like_the_text_export(tmp_path, maker, suffix):
     title, header, rows = read_seed_rows(seed_path())
     path = tmp_path / f"ledger{suffix}"
@@ -91,15 +137,20 @@ def test_word_and_excel_with_merged_cells_read_like_the_text_export(tmp_path, ma
     from_text = parse_table(read_ledger_file(seed_path()))
     strip = lambda p: [i.model_dump(exclude={"row"}) for i in p.items]  # noqa: E731
     assert strip(from_office) == strip(from_text)
-    assert (from_office.title, from_office.period, from_office.plan_month) == ("2025年一季度民生实事工作进展情况台账",
-                                                                               "2025-03", 4)
+    assert (from_office.title, from_office.period, from_office.plan_month) == (
+        "2025年一季度民生实事工作进展情况台账",
+        "2025-03",
+        4,
+    )
     assert [list(i.units) for i in from_office.items] == SEED_UNITS
 
 
 def test_a_newer_version_updates_items_and_keeps_history(db, tmp_path):
     invoke(db, "import", str(seed_path()))
     text = seed_path().read_text(encoding="utf-8")
-    newer = text.replace("新增路内停车位35个，累计建成公共充电桩399个。", "新增路内停车位40个，累计建成公共充电桩400个。")
+    newer = text.replace(
+        "新增路内停车位35个，累计建成公共充电桩399个。", "新增路内停车位40个，累计建成公共充电桩400个。"
+    )
     newer = newer.replace("安排戏曲演出280场。", "安排戏曲演出300场。")
     path = tmp_path / "newer.txt"
     path.write_text(newer, encoding="utf-8")
@@ -123,8 +174,10 @@ def test_a_newer_version_updates_items_and_keeps_history(db, tmp_path):
 
     import asyncio
 
-    assert asyncio.run(history()) == ["新增路内停车位35个，累计建成公共充电桩399个。",
-                                      "新增路内停车位40个，累计建成公共充电桩400个。"]
+    assert asyncio.run(history()) == [
+        "新增路内停车位35个，累计建成公共充电桩399个。",
+        "新增路内停车位40个，累计建成公共充电桩400个。",
+    ]
 
 
 def _bad_files(tmp_path: Path) -> dict[str, tuple[Path, list[str]]]:
@@ -132,7 +185,7 @@ def _bad_files(tmp_path: Path) -> dict[str, tuple[Path, list[str]]]:
     lines = text.split("\n")
     # drop the 存在问题 cell of the row that begins at the first "\t2" (a row with 6 cells)
     start = lines.index("\t2")
-    broken = lines[:start + 5] + lines[start + 6:]
+    broken = lines[: start + 5] + lines[start + 6 :]
     files = {
         "empty": ("empty.txt", "", ["empty.txt", "空"]),
         "not a ledger": ("notes.txt", "会议纪要\n今天开会讨论了很多事情。\n", ["notes.txt"]),
@@ -168,12 +221,65 @@ def test_a_row_without_a_unit_and_nothing_above_names_row_and_column(tmp_path):
     assert "nounit.txt" in str(err.value) and "第" in str(err.value) and "责任单位" in str(err.value)
 
 
-@pytest.mark.parametrize("cell,units", [
-    ("区综合行政\n执法局", ("区综合行政执法局",)),
-    ("区卫健局\n区医保局", ("区卫健局", "区医保局")),
-    ("区体育事业\n发展中心", ("区体育事业发展中心",)),
-    ("区公安分局\n区综合行政\n执法局", ("区公安分局", "区综合行政执法局")),
-    ("山兴集团", ("山兴集团",)),
-])
+@pytest.mark.parametrize(
+    ("cell", "units"),
+    [
+        ("区综合行政\n执法局", ("区综合行政执法局",)),
+        ("区卫健局\n区医保局", ("区卫健局", "区医保局")),
+        ("区体育事业\n发展中心", ("区体育事业发展中心",)),
+        ("区公安分局\n区综合行政\n执法局", ("区公安分局", "区综合行政执法局")),
+        ("山兴集团", ("山兴集团",)),
+    ],
+)
 def test_unit_cells_split_and_join(cell, units):
     assert split_units(cell) == units
+
+
+def _seed_table_with_header(tmp_path: Path, header: list[str]) -> Path:
+    title, _, rows = read_seed_rows(seed_path())
+    path = tmp_path / "header.docx"
+    path.write_bytes(make_docx(title, header, rows))
+    return path
+
+
+def test_header_errors_name_the_layouts_columns_in_the_same_words_as_before(tmp_path):
+    _, header, _ = read_seed_rows(seed_path())
+    table = read_ledger_file(seed_path())
+    with pytest.raises(LedgerFileError) as err:
+        parse_table(table.model_copy(update={"header": (*table.header, "备注", "附件")}))
+    assert str(err.value) == (
+        "000_a58c56e4ce870659.txt，第0行：表头有9列，应为7列："
+        "序号、目标任务、具体项目内容、责任单位、进展情况、存在问题、计划"
+    )
+    renamed = list(header)
+    renamed[4] = "工作进度"
+    with pytest.raises(LedgerFileError) as err:
+        parse_table(read_ledger_file(_seed_table_with_header(tmp_path, renamed)))
+    assert str(err.value) == "header.docx，第0行，“进展情况”列：表头应为“进展情况”，实为“工作进度”"
+    assert err.value.column == "进展情况"
+
+
+def test_a_ledger_with_an_extra_column_reads_back_from_our_word_file_through_its_layout(tmp_path):
+    from reports.to_docx import to_docx
+    from tests.reports.test_report_columns import WITH_LEAD, lead_ledger, lead_of
+
+    ledger = lead_ledger()
+    path = tmp_path / "lead.docx"
+    path.write_bytes(to_docx(ledger))
+    parsed = parse_table(read_ledger_file(path, layout=WITH_LEAD), WITH_LEAD)
+    assert parsed.header == ledger.header and parsed.period == "2025-03" and parsed.plan_month == 4
+    assert [i.extra for i in parsed.items] == [{"lead": lead_of(r.item_id)} for r in ledger.rows]
+    assert [
+        (i.seq, i.category, i.content, i.units, i.progress, i.problems, i.plan) for i in parsed.items
+    ] == [
+        (r.seq, r.category.replace("\n", ""), r.content, r.units, r.progress, r.problems, r.plan)
+        for r in ledger.rows
+    ]
+    # the seven-column reader refuses it, naming the columns it wants
+    with pytest.raises(LedgerFileError, match="表头有8列，应为7列"):
+        parse_table(read_ledger_file(path))
+    # and the eight-column reader refuses the seven-column seed the same way
+    with pytest.raises(
+        LedgerFileError, match="表头有7列，应为8列：序号、目标任务、具体项目内容、责任单位、责任领导、"
+    ):
+        parse_table(read_ledger_file(seed_path(), layout=WITH_LEAD), WITH_LEAD)

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.reports.sample import previous_week_ledger, seed_ledger
+from tests.reports.sample import previous_week_ledger, seed_ledger  # noqa: E402  (needs the path above)
 
 
 @pytest.fixture(scope="session")

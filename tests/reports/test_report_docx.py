@@ -11,7 +11,7 @@ from docx.oxml.ns import qn
 from docx.table import _Cell
 
 from reports.ledger import ItemInput, UnitPart, build_ledger
-from reports.to_docx import COLUMN_WIDTHS, to_docx
+from reports.to_docx import to_docx
 from tests.reports.sample import HEADER, SEED_ROWS, TITLE, generated_ledger, unit_tuple
 
 
@@ -25,22 +25,21 @@ def _expected_rows():
     for i, (seq, category, content, unit_cell, progress, problems, plan) in enumerate(SEED_ROWS):
         first = i == 0 or SEED_ROWS[i - 1][0] != seq
         size = sum(1 for r in SEED_ROWS if r[0] == seq)
-        if first:
-            cat_merge = "restart" if size > 1 else None
-        else:
-            cat_merge = "continue"
+        cat_merge = ("restart" if size > 1 else None) if first else "continue"
         # A blank seed unit cell continues the one above; a printed one restarts a merge when the next is blank.
         next_blank = i + 1 < len(SEED_ROWS) and SEED_ROWS[i + 1][0] == seq and not SEED_ROWS[i + 1][3]
         unit_merge = "continue" if not unit_cell else ("restart" if next_blank else None)
-        expected.append([
-            (str(seq) if first else "", cat_merge),
-            (category if first else "", cat_merge),
-            (content, None),
-            ("\n".join(unit_tuple(unit_cell)), unit_merge),
-            (progress, None),
-            (problems, None),
-            (plan, None),
-        ])
+        expected.append(
+            [
+                (str(seq) if first else "", cat_merge),
+                (category if first else "", cat_merge),
+                (content, None),
+                ("\n".join(unit_tuple(unit_cell)), unit_merge),
+                (progress, None),
+                (problems, None),
+                (plan, None),
+            ]
+        )
     return expected
 
 
@@ -49,10 +48,10 @@ def test_every_cell_and_merge_matches_the_seed(seed):
     rows = table.rows
     assert len(rows) == 1 + len(SEED_ROWS) == 34
     assert [_Cell(tc, table).text for tc in rows[0]._tr.tc_lst] == list(HEADER)
-    for number, (row, expected) in enumerate(zip(rows[1:], _expected_rows()), 1):
+    for number, (row, expected) in enumerate(zip(rows[1:], _expected_rows(), strict=True), 1):
         tcs = row._tr.tc_lst
         assert len(tcs) == 7, number
-        for column, (tc, (text, merge)) in enumerate(zip(tcs, expected)):
+        for column, (tc, (text, merge)) in enumerate(zip(tcs, expected, strict=True)):
             assert tc.vMerge == merge, (number, column)
             assert _Cell(tc, table).text == text, (number, column)
 
@@ -74,8 +73,17 @@ def test_title_page_header_footer_and_fonts(seed):
     assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (29.7, 21.0)
     usable = section.page_width - section.left_margin - section.right_margin
     tbl = doc.tables[0]._tbl
-    assert [int(c.get(qn("w:w"))) for c in tbl.tblGrid.findall(qn("w:gridCol"))] == list(COLUMN_WIDTHS)
-    assert abs(sum(COLUMN_WIDTHS) * 635 - usable) < 635 * 2  # twips to EMU: the table fills the line
+    widths = [int(c.get(qn("w:w"))) for c in tbl.tblGrid.findall(qn("w:gridCol"))]
+    assert widths == [
+        624,
+        1361,
+        2835,
+        1474,
+        4139,
+        1701,
+        2664,
+    ]  # the seed's seven columns, as before the schema
+    assert abs(sum(widths) * 635 - usable) < 635 * 2  # twips to EMU: the table fills the line
     header_tr = doc.tables[0].rows[0]._tr
     assert header_tr.trPr.find(qn("w:tblHeader")) is not None  # repeated on every page
     footer_xml = section.footer._element.xml
@@ -89,20 +97,27 @@ def test_title_page_header_footer_and_fonts(seed):
 
 
 def test_plan_column_follows_the_period():
-    item = ItemInput(item_id=1, seq=1, category="类", content="项目", units=("区甲局",),
-                     parts=(UnitPart(progress="进展"),))
+    item = ItemInput(
+        item_id=1, seq=1, category="类", content="项目", units=("区甲局",), parts=(UnitPart(progress="进展"),)
+    )
     doc = _open(to_docx(build_ledger(2025, 12, [item])))
     assert doc.tables[0].rows[0].cells[6].text == "1月份计划"
     assert doc.paragraphs[0].text == "2025年四季度民生实事工作进展情况台账"
 
 
 def test_markup_and_control_characters_in_user_text_survive():
-    text = "a < b & c > d \"q\" </w:t>\x0b\x01 end"
-    item = ItemInput(item_id=1, seq=1, category="类", content=text, units=("区甲局", "区乙局"),
-                     parts=(UnitPart(progress="第一行\n第二行"),))
+    text = 'a < b & c > d "q" </w:t>\x0b\x01 end'
+    item = ItemInput(
+        item_id=1,
+        seq=1,
+        category="类",
+        content=text,
+        units=("区甲局", "区乙局"),
+        parts=(UnitPart(progress="第一行\n第二行"),),
+    )
     table = _open(to_docx(build_ledger(2025, 3, [item]))).tables[0]
     cells = table.rows[1].cells
-    assert cells[2].text == "a < b & c > d \"q\" </w:t> end"
+    assert cells[2].text == 'a < b & c > d "q" </w:t> end'
     assert cells[3].text == "区甲局\n区乙局"  # one unit per line
     assert cells[4].text == "第一行\n第二行"
 

@@ -13,7 +13,9 @@ INSTALL_HINT = "apt-get install -y --no-install-recommends libreoffice-writer-no
 
 def _soffice() -> str:
     path = shutil.which("soffice") or shutil.which("libreoffice")
-    assert path, f"LibreOffice (soffice) is not installed; the Word export cannot be checked. Run: {INSTALL_HINT}"
+    assert path, (
+        f"LibreOffice (soffice) is not installed; the Word export cannot be checked. Run: {INSTALL_HINT}"
+    )
     return path
 
 
@@ -27,9 +29,21 @@ def test_libreoffice_converts_the_seed_to_pdf(seed, tmp_path):
     source.write_bytes(to_docx(seed))
     profile = tmp_path / "lo-profile"  # a profile per run: parallel soffice instances would lock each other
     result = subprocess.run(
-        [_soffice(), f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-         "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
-        capture_output=True, text=True, timeout=240, check=False,
+        [
+            _soffice(),
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
     )
     pdf_path = tmp_path / "ledger.pdf"
     assert result.returncode == 0 and pdf_path.exists(), f"soffice failed: {result.stdout}\n{result.stderr}"

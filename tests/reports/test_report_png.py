@@ -49,7 +49,7 @@ def _image(data: bytes) -> Image.Image:
 
 
 def _has_colour(image: Image.Image, hex_colour: str) -> bool:
-    target = tuple(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    target = tuple(int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
     return any(pixel == target for _, pixel in image.getcolors(maxcolors=1 << 20) or [])
 
 
@@ -114,10 +114,13 @@ def test_missing_font_fails_loudly(monkeypatch):
 
 
 def test_importing_reports_does_no_work():
-    code = ("import sys, reports.to_png, reports.fonts, reports.to_docx, reports.to_xlsx, reports.to_text, "
-            "reports.summary\n"
-            "heavy = [m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'docx', 'openpyxl', 'PIL')]\n"
-            "assert not heavy, heavy")
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
-                            check=False)
+    code = (
+        "import sys, reports.to_png, reports.fonts, reports.to_docx, reports.to_xlsx, reports.to_text, "
+        "reports.summary\n"
+        "heavy = [m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'docx', 'openpyxl', 'PIL')]\n"
+        "assert not heavy, heavy"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60, check=False
+    )
     assert result.returncode == 0, result.stderr

@@ -21,14 +21,24 @@ from reports.to_text import (
 from tests.reports.sample import generated_ledger
 
 EVIL = 'a<b & c>d <script>x</script> **粗** <font color="warning">假</font> [点我](http://x.y) `code` #标题 &amp;'
-LIMITS = [("html", TELEGRAM_LIMIT, "chars"), ("markdown", WECOM_ROBOT_LIMIT, "bytes"),
-          ("markdown", WECOM_APP_LIMIT, "bytes"), ("plain", 1000, "chars")]
+LIMITS = [
+    ("html", TELEGRAM_LIMIT, "chars"),
+    ("markdown", WECOM_ROBOT_LIMIT, "bytes"),
+    ("markdown", WECOM_APP_LIMIT, "bytes"),
+    ("plain", 1000, "chars"),
+]
 
 
 def _evil_ledger():
-    item = ItemInput(item_id=1, seq=1, category="安全\n测试", content=EVIL, units=("区<甲>局",),
-                     parts=(UnitPart(progress=f"进展 {EVIL}\n\n\n第二段", problems="无", plan=EVIL),),
-                     status="in_progress")
+    item = ItemInput(
+        item_id=1,
+        seq=1,
+        category="安全\n测试",
+        content=EVIL,
+        units=("区<甲>局",),
+        parts=(UnitPart(progress=f"进展 {EVIL}\n\n\n第二段", problems="无", plan=EVIL),),
+        status="in_progress",
+    )
     return build_ledger(2025, 3, [item])
 
 
@@ -97,7 +107,9 @@ def test_plain_keeps_text_as_typed():
 def _light_line(ledger) -> str:
     """The count line, from the rows' own lights (the light rules are tested in tests/test_lights.py)."""
     n = {c: sum(1 for r in ledger.rows if r.light == c) for c in ("red", "yellow", "green")}
-    return f"共 {len(ledger.rows)} 项：🔴红灯 {n['red']} 项 · 🟡黄灯 {n['yellow']} 项 · 🟢绿灯 {n['green']} 项"
+    return (
+        f"共 {len(ledger.rows)} 项：🔴红灯 {n['red']} 项 · 🟡黄灯 {n['yellow']} 项 · 🟢绿灯 {n['green']} 项"
+    )
 
 
 def test_ledger_text_lists_every_item_with_light_and_plan(seed):
@@ -122,7 +134,10 @@ def test_summary_reports_units_lights_lagging_and_changes(seed, last_week):
     gaps = [float(re.search(r"落后 ([\d.]+)", line).group(1)) for line in lagging]
     assert gaps == sorted(gaps, reverse=True)
     changes = text.split("与上周相比\n")[1].split("\n")
-    assert changes[0] == "· 推进全区20家定点医疗机构实现就医购药报销“刷脸办”：完成率 60.0% → 100.0%（+40.0），推进中 → 已完成"
+    assert (
+        changes[0]
+        == "· 推进全区20家定点医疗机构实现就医购药报销“刷脸办”：完成率 60.0% → 100.0%（+40.0），推进中 → 已完成"
+    )
     assert any("举办全民健身赛事" in c and "🟡黄灯 → 🟢绿灯" in c for c in changes)
     assert any("实施43所公办学校" in c and "未启动 → 前期准备" in c for c in changes)
     assert len(changes) == 4
@@ -136,8 +151,14 @@ def test_summary_without_previous_week_and_with_missing_units(last_week):
 
 
 def test_summary_added_and_removed_items(seed):
-    item = ItemInput(item_id=99, seq=11, category="新类", content="新项目", units=("区甲局",),
-                     targets=(TargetInput(name="x", value=10, unit="个", achieved=5),))
+    item = ItemInput(
+        item_id=99,
+        seq=11,
+        category="新类",
+        content="新项目",
+        units=("区甲局",),
+        targets=(TargetInput(name="x", value=10, unit="个", achieved=5),),
+    )
     now = build_ledger(2025, 3, [item])
     text = summary_text(now, seed, "markdown")
     _wecom_markup_ok(text)
@@ -168,8 +189,14 @@ def test_split_keeps_rows_whole_and_within_limit(seed, flavor, limit, measure):
 @pytest.mark.parametrize(("flavor", "limit", "measure"), LIMITS)
 def test_split_oversized_row_never_cuts_markup(flavor, limit, measure):
     long = "；".join(f"第{i}处 a<b & c>d **粗** [链](http://x) 已完成" for i in range(400))
-    item = ItemInput(item_id=1, seq=1, category="类", content="超长项目", units=("区甲局",),
-                     parts=(UnitPart(progress=long),))
+    item = ItemInput(
+        item_id=1,
+        seq=1,
+        category="类",
+        content="超长项目",
+        units=("区甲局",),
+        parts=(UnitPart(progress=long),),
+    )
     text = ledger_text(build_ledger(2025, 3, [item]), flavor)
     size = measure_fn(measure)
     chunks = split_message(text, flavor, limit, measure=measure)
@@ -181,8 +208,10 @@ def test_split_oversized_row_never_cuts_markup(flavor, limit, measure):
         if flavor == "markdown":
             _wecom_markup_ok(c)
     if flavor == "html":
+
         def visible(t: str) -> str:
             return html.unescape(re.sub(r"<[^>]+>", "", t)).replace("\n", "")
+
         assert "".join(visible(c) for c in chunks) == visible(text)
 
 

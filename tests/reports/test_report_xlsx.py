@@ -7,7 +7,7 @@ import io
 from openpyxl import load_workbook
 
 from reports.lights import LIGHT_LABELS
-from reports.to_xlsx import COLUMN_WIDTHS, LIGHT_FILLS, to_xlsx
+from reports.to_xlsx import LIGHT_FILLS, to_xlsx
 from tests.reports.sample import HEADER, SEED_ROWS, TITLE, generated_ledger, unit_tuple
 
 
@@ -21,7 +21,7 @@ def test_title_header_and_every_cell(seed):
     header = [c.value for c in ws[2]]
     assert header == [*HEADER, "状态", "完成率", "序时进度", "灯"]
     assert ws.max_row == 2 + len(SEED_ROWS)
-    for offset, (expected, row) in enumerate(zip(SEED_ROWS, seed.rows)):
+    for offset, (expected, row) in enumerate(zip(SEED_ROWS, seed.rows, strict=True)):
         seq, category, content, unit_cell, progress, problems, plan = expected
         first = offset == 0 or SEED_ROWS[offset - 1][0] != seq
         values = [c.value for c in ws[3 + offset]]
@@ -67,7 +67,19 @@ def test_formats_fills_and_print_setup(seed):
     assert int(ws.page_setup.paperSize) == 9
     assert ws.sheet_properties.pageSetUpPr.fitToPage
     assert int(ws.page_setup.fitToWidth) == 1 and int(ws.page_setup.fitToHeight) == 0
-    assert [ws.column_dimensions[chr(65 + i)].width for i in range(11)] == list(COLUMN_WIDTHS)
+    assert [ws.column_dimensions[chr(65 + i)].width for i in range(11)] == [
+        6,
+        14,
+        30,
+        14,
+        44,
+        18,
+        30,
+        9,
+        9,
+        9,
+        7,
+    ]
     for offset, row in enumerate(seed.rows):
         r = 3 + offset
         assert ws.cell(r, 9).number_format == "0.0%" and ws.cell(r, 10).number_format == "0.0%"
