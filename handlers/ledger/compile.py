@@ -4,18 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from handlers.ledger.reads import LedgerReads
 from reports.ledger import ItemInput, Ledger, TargetInput, UnitPart, build_ledger, period_title
 from reports.lights import Thresholds
 from storage.schemas import ItemInfo, LedgerInfo, PeriodInfo, SubmissionInfo
-from storage.uow import UnitOfWork
 
 if TYPE_CHECKING:
     # Storage keeps kinds and statuses as plain strings; the report models validate them on construction.
     from reports.ledger import Status, TargetKind
-
-
-class NoLedgerError(LookupError):
-    """There is no ledger (or no such period) to report on."""
 
 
 def combine_achieved(parts: list[SubmissionInfo]) -> dict[int, float]:
@@ -32,13 +28,13 @@ def combine_achieved(parts: list[SubmissionInfo]) -> dict[int, float]:
     return out
 
 
-async def achieved_before(uow: UnitOfWork, ledger_id: int, code: str, item_id: int) -> dict[int, float]:
+async def achieved_before(uow: LedgerReads, ledger_id: int, code: str, item_id: int) -> dict[int, float]:
     """Return an item's cumulative achieved values as of the latest earlier period."""
     return combine_achieved(await uow.submissions.previous(ledger_id, code, item_id))
 
 
 async def compile_ledger(
-    uow: UnitOfWork, ledger: LedgerInfo, period: PeriodInfo, thresholds: Thresholds | None = None
+    uow: LedgerReads, ledger: LedgerInfo, period: PeriodInfo, thresholds: Thresholds | None = None
 ) -> Ledger:
     """Build the compiled ledger of ``period``: this period's parts, values carried from earlier periods."""
     items = await uow.ledgers.items(ledger.id)

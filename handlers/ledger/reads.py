@@ -22,8 +22,9 @@ class ItemReads(Protocol):
 class SubmissionReads(Protocol):
     """The submissions compile reads."""
 
-    async def latest(self, period_id: int, *, item_id: int | None = None,
-                     unit: str | None = None) -> list[SubmissionInfo]: ...
+    async def latest(
+        self, period_id: int, *, item_id: int | None = None, unit: str | None = None
+    ) -> list[SubmissionInfo]: ...
 
     async def previous(self, ledger_id: int, before_code: str, item_id: int) -> list[SubmissionInfo]: ...
 
