@@ -22,7 +22,7 @@ from handlers.turns import say
 from nlp.intents import Vocabulary, parse_query
 
 # Commands that may interrupt a flow: slash commands, and bare command words that cannot be progress text.
-_INTERRUPTING = {"report", "mine", "items", "unbind", "overview", "lagging", "missing"}
+_INTERRUPTING = {"filing", "mine", "items", "unbind", "overview", "lagging", "missing"}
 
 FILING_FLOW = Flow(
     FILING,
@@ -106,7 +106,7 @@ def build_router() -> Router:
     r.flow(FILING_FLOW)
     # Entries from an idle chat. Contacts: the unit is checked by the step (a contact of which unit).
     r.entry(_cmd("unbind"), binding.unbind_step)
-    r.entry(_cmd("report"), filing.report_entry)
+    r.entry(_cmd("filing"), filing.filing_entry)
     r.entry(_cmd("edit"), filing.edit_entry)
     r.entry(_cmd("mine"), mine.mine_step)
     # Readers: coordinators, admins and viewers.

@@ -55,17 +55,17 @@ def _past_deadline_text(period: PeriodInfo) -> str:
 
 
 # ------------------------------------------------------------------ entries
-async def report_entry(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:
+async def filing_entry(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:
     """Start 填报: walk the unit's items that are not yet filed in the open period."""
     if msg.chat.is_group:
         return say(texts.GROUP_NO_REPORTS, state)
     unit = await unit_for(msg, state, deps, "填报")
     if isinstance(unit, Turn):
         return unit
-    return await _begin_report(deps, unit)
+    return await _begin_filing(deps, unit)
 
 
-async def _begin_report(deps: Deps, unit: str) -> Turn:
+async def _begin_filing(deps: Deps, unit: str) -> Turn:
     writable = await _writable_period(deps)
     if isinstance(writable, str):
         return say(writable)
@@ -135,7 +135,7 @@ async def choose_unit_step(msg: IncomingMessage, state: ConversationState, deps:
         return await _begin_edit(replay, deps, choice)
     if cmd and cmd.name == "mine":
         return await mine_for_unit(deps, choice)
-    return await _begin_report(deps, choice)
+    return await _begin_filing(deps, choice)
 
 
 # ------------------------------------------------------------------ the item loop
