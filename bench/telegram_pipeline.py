@@ -156,7 +156,7 @@ async def run_pipeline(n: int, contacts: int, backend: str, profile: bool = Fals
     from sqlalchemy import event
 
     from bot.app import build_app
-    from bot.serve_telegram import TelegramPolling
+    from bot.platforms.telegram_service import TelegramPolling
     from bot.settings import Settings, TelegramSettings
 
     tmp = Path(tempfile.mkdtemp(prefix="ledgerbot-bench-"))

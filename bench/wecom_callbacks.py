@@ -170,7 +170,7 @@ async def build_bot(db_dir: Path, api_base: str, users: list[str]):
     from bot.core.clock import FakeClock
     from bot.core.messages import ChatRef, IncomingMessage
     from bot.operations import cli_invite, cli_open_period
-    from bot.serve_wecom import WeComCallbackPart
+    from bot.platforms.wecom_callback import WeComCallbackPart
     from bot.settings import Settings, WeComSettings
     from tests.conftest import import_seed
     from tests.fakes.fake_wecom import SAMPLE_AES_KEY, SAMPLE_CORP_ID, SAMPLE_TOKEN

@@ -13,7 +13,7 @@ import uvicorn
 from sqlalchemy import text
 
 from bot.app import App, build_app
-from bot.serve_telegram import TelegramPolling, TelegramWebhook
+from bot.platforms.telegram_service import TelegramPolling, TelegramWebhook
 from bot.settings import Settings, TelegramSettings
 from bot.web import create_web
 from tests.conftest import import_seed

@@ -10,7 +10,7 @@ import pytest
 
 from bot.adapters.wecom import MAX_BODY
 from bot.adapters.wecom_crypto import WeComCrypto
-from bot.serve_wecom import CALLBACK_PATH
+from bot.platforms.wecom_callback import CALLBACK_PATH
 from handlers import texts
 from tests.fakes.fake_wecom import SAMPLE_AES_KEY, SAMPLE_CORP_ID, SAMPLE_TOKEN, text_xml
 from tests.platforms.test_wecom_setup import make_wecom, wecom_fake  # noqa: F401 (fixtures)

@@ -16,13 +16,13 @@ from sqlalchemy import text
 from bot.adapters.wecom_crypto import WeComCrypto
 from bot.app import App, build_app
 from bot.serve import make_services
-from bot.serve_wecom import (
+from bot.platforms.wecom_callback import (
     CALLBACK_PATH,
     WeComCallbackPart,
     WeComConfigError,
-    WeComWeb,
     robot_chats,
 )
+from bot.platforms.web_server import WebService
 from bot.settings import Settings, WeComSettings
 from bot.web import create_web, web_parts
 from tests.conftest import import_seed
@@ -63,7 +63,7 @@ class WeComBot:
         self.part: WeComCallbackPart | None = None
         self.http: httpx.AsyncClient | None = None
         self._lifespan: Any = None
-        self._service: WeComWeb | None = None
+        self._service: WebService | None = None
         self._nonces = itertools.count(1)
 
     def settings(self) -> Settings:
@@ -76,7 +76,7 @@ class WeComBot:
         self.app = await build_app(self.settings(), clock=self.clock, segmenter=self.segmenter, migrate=True)
         self.part = WeComCallbackPart(self.app, **self.part_options)
         if self.serve == "uvicorn":
-            self._service = WeComWeb(self.app, part=self.part)
+            self._service = WebService(self.app, [self.part], name="wecom")
             await self._service.start()
             self.http = httpx.AsyncClient(base_url=f"http://127.0.0.1:{self._service.port}", timeout=10)
         else:
@@ -268,16 +268,18 @@ async def test_a_callback_without_token_or_key_is_refused_at_start(make_wecom, w
 async def test_ledgerbot_run_wecom_serves_http_registers_the_sender_and_stops(make_wecom, wecom_fake):
     bot = await make_wecom(seed=False)
     [service] = make_services(bot.app, ["wecom"], scheduler=False)
-    assert isinstance(service, WeComWeb) and service.name == "wecom"
+    assert isinstance(service, WebService) and service.name == "wecom"
+    [part] = service.parts
+    assert isinstance(part, WeComCallbackPart)
     await service.start()
     try:
-        assert bot.app.senders["wecom"] is service.part.sender
+        assert bot.app.senders["wecom"] is part.sender
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{service.port}") as http:
             assert (await http.get("/healthz")).json() == {"ok": True, "platforms": ["wecom"]}
             query, body = bot.signed(event_xml("wangwu", "enter_agent", bot.now()))
             assert (await http.post(CALLBACK_PATH, params=query, content=body)).status_code == 200
-        await service.part.queue.wait_idle()
+        await part.queue.wait_idle()
         assert wecom_fake.texts_to("wangwu") == ["您好，我是进展情况台账机器人。发送“帮助”查看可用指令。"]
     finally:
         await service.stop()
-    assert bot.app.senders.get("wecom") is not service.part.sender
+    assert bot.app.senders.get("wecom") is not part.sender

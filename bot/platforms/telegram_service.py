@@ -1,9 +1,7 @@
-"""Telegram in a process: long polling (`ledgerbot run telegram`) or the webhook route of `ledgerbot web`."""
+"""The Telegram service: long polling (`ledgerbot run telegram`) or the webhook route of `ledgerbot web`."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from typing import Any
 
@@ -14,9 +12,9 @@ from starlette.routing import BaseRoute, Route
 from bot.adapters.telegram import TelegramAdapter
 from bot.adapters.telegram_send import PLATFORM
 from bot.app import App
+from bot.platforms.outbox_retry import RETRY_INTERVAL, OutboxRetryLoop, RetryRound
 
 _log = logging.getLogger(__name__)
-RETRY_INTERVAL = 60.0  # seconds between outbox retries while running
 WEBHOOK_PATH = "/telegram/webhook"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
@@ -42,36 +40,25 @@ class _TelegramService:
 
     def __init__(self, app: App, *, retry_interval: float = RETRY_INTERVAL, **adapter_options: Any) -> None:
         self.app = app
-        self.retry_interval = retry_interval
         self.adapter = make_adapter(app, **adapter_options)
-        self._retry_task: asyncio.Task[None] | None = None
+        # The first round at once: messages left over from before a restart go out first.
+        self._retries = OutboxRetryLoop(PLATFORM, self._retry_round, interval=retry_interval)
 
     async def _started(self) -> None:
         assert self.adapter.sender is not None
         self.app.senders[PLATFORM] = self.adapter.sender
-        self._retry_task = asyncio.get_running_loop().create_task(self._retry_loop(), name="telegram-outbox")
+        self._retries.start()
 
     async def retry_outbox(self) -> int:
         """Send what the outbox kept from failed deliveries (this run's or an earlier one's)."""
         return await self.adapter.retry_failed()
 
-    async def _retry_loop(self) -> None:
-        while True:  # first round at once: messages left over from before a restart go out first
-            try:
-                sent = await self.retry_outbox()
-                if sent:
-                    _log.info("telegram: %d message(s) from the outbox delivered", sent)
-            except Exception:  # a database or network hiccup must not end the loop
-                _log.exception("telegram: outbox retry failed")
-            await asyncio.sleep(self.retry_interval)
+    async def _retry_round(self) -> RetryRound:
+        return RetryRound(sent=await self.retry_outbox())
 
     async def stop(self) -> None:
         """Stop the retry loop, unregister the sender and close the adapter."""
-        if self._retry_task is not None:
-            self._retry_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._retry_task
-            self._retry_task = None
+        await self._retries.stop()
         if self.app.senders.get(PLATFORM) is self.adapter.sender:
             self.app.senders.pop(PLATFORM, None)
         await self.adapter.stop()
