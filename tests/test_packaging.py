@@ -81,4 +81,5 @@ def test_layers_import_in_one_direction():
 def test_only_the_telegram_adapter_imports_telegram():
     users = sorted(str(p.relative_to(ROOT)) for pkg in OURS for p in (ROOT / pkg).rglob("*.py")
                    if any(n.split(".")[0] == "telegram" for n in _imports(p)))
-    assert users == ["bot/adapters/telegram.py", "bot/adapters/telegram_http.py", "bot/adapters/telegram_send.py"]
+    assert users == ["bot/adapters/telegram.py", "bot/adapters/telegram_http.py", "bot/adapters/telegram_mapping.py",
+                     "bot/adapters/telegram_send.py"]

@@ -248,6 +248,8 @@ async def test_webhook_over_http(fake: FakeTelegram, make_adapter: MakeAdapter,
         update = fake.push_text(PRIVATE, USER, "/start")  # the fake now delivers to the webhook
         await fake.wait_for_calls("sendMessage")
         assert engine.received[0].kind == "command"
+        # The reply goes out before the webhook request returns: wait for the delivery's own record.
+        await fake.wait_for(lambda: bool(fake.webhook_deliveries))
         assert fake.webhook_deliveries[0] == (update["update_id"], 200)
         assert await fake.post_webhook(url, update) == 403  # no header
         assert await fake.post_webhook(url, update, "guess") == 403

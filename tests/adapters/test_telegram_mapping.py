@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import pytest
 import telegram
 
-from bot.adapters.telegram import update_to_message
+from bot.adapters.telegram_mapping import update_to_message
 from bot.adapters.telegram_send import (
     FloodLimiter,
     choice_keyboard,
