@@ -7,9 +7,6 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Platform = Literal["console", "telegram", "wecom"]
-
-
 class ChatRef(BaseModel):
     """A chat on one platform: a private chat with a person or a group."""
 
