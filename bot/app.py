@@ -155,4 +155,7 @@ def head_revision() -> str:
 
     cfg = Config()
     cfg.set_main_option("script_location", str(db.MIGRATIONS))
-    return ScriptDirectory.from_config(cfg).get_current_head()
+    head = ScriptDirectory.from_config(cfg).get_current_head()
+    if head is None:
+        raise RuntimeError(f"no migrations in {db.MIGRATIONS}")
+    return head

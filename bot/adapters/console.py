@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
-from bot.core.messages import ChatRef, IncomingMessage
+from bot.core.messages import ChatRef, IncomingMessage, MessageKind
 from bot.core.ports import MessageHandler
 from bot.core.replies import FileReply, ImageReply, MarkdownReply, Outbound, TextReply
 
@@ -48,7 +48,7 @@ class ConsoleChat:
     async def say(self, text: str, *, group: str | None = None) -> list[str]:
         """Send ``text`` as the current user (in a group when named); return the texts shown to this user."""
         chat = ChatRef(platform=PLATFORM, chat_id=group or self.user, is_group=group is not None)
-        kind = "text"
+        kind: MessageKind = "text"
         choices = self._choices.get(chat.key, ())
         stripped = text.strip()
         if stripped.isdigit() and choices and 1 <= int(stripped) <= len(choices):

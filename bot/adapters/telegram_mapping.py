@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, TypedDict
 
 import telegram
 from telegram import constants
 
 from bot.adapters.telegram_send import CHOICE_PREFIX, PLATFORM
-from bot.core.messages import ChatRef, IncomingMessage
+from bot.core.messages import ChatRef, IncomingMessage, MessageKind
 
 DOWNLOAD_LIMIT = 20 * 1024 * 1024  # the Bot API's getFile ceiling
 _GROUP_TYPES = (constants.ChatType.GROUP, constants.ChatType.SUPERGROUP)
@@ -23,13 +23,18 @@ def _chat_ref(chat: telegram.Chat) -> ChatRef:
     return ChatRef(platform=PLATFORM, chat_id=str(chat.id), is_group=chat.type in _GROUP_TYPES)
 
 
-def _user_fields(user: telegram.User | None) -> dict[str, str]:
+class _UserFields(TypedDict):
+    user_id: str
+    user_name: str
+
+
+def _user_fields(user: telegram.User | None) -> _UserFields:
     if user is None:
         return {"user_id": "", "user_name": ""}
     return {"user_id": str(user.id), "user_name": user.full_name or user.username or ""}
 
 
-def _strip_addressing(message: telegram.Message, text: str, bot_username: str) -> tuple[str, str] | None:
+def _strip_addressing(message: telegram.Message, text: str, bot_username: str) -> tuple[MessageKind, str] | None:
     """Return (kind, text) without a command's @botname or a leading @mention; None if for another bot."""
     me = bot_username.lower()
     command = next((e for e in message.entities if e.type == constants.MessageEntityType.BOT_COMMAND

@@ -126,7 +126,9 @@ def _hard_split(line: str, limit: int) -> list[str]:
     """Cut one over-long line at character boundaries so each piece fits ``limit`` bytes."""
     if len(line.encode("utf-8")) <= limit:
         return [line]
-    pieces, current, size = [], [], 0
+    pieces: list[str] = []
+    current: list[str] = []
+    size = 0
     for ch in line:
         n = len(ch.encode("utf-8"))
         if size + n > limit:

@@ -57,7 +57,10 @@ class Sender(Protocol):
 class Transaction(Protocol):
     """One database transaction as the engine needs it; ``deps`` is handed to handlers untouched."""
 
-    deps: object
+    @property
+    def deps(self) -> object:
+        """Handler dependencies of this transaction (read only: implementations may narrow the type)."""
+        ...
 
     async def __aenter__(self) -> "Transaction": ...
 
