@@ -56,8 +56,8 @@ def _client(conn: Connection, users: list[str], rounds: int, epoch: int) -> None
     """Build every callback first, then post each member's in order (members in parallel) on request."""
     import httpx
 
-    from tests.fakes.fake_wecom import SAMPLE_AES_KEY, SAMPLE_CORP_ID, SAMPLE_TOKEN, callback_body, text_xml
     from bot.adapters.wecom_crypto import WeComCrypto
+    from tests.fakes.fake_wecom import SAMPLE_AES_KEY, SAMPLE_CORP_ID, SAMPLE_TOKEN, callback_body, text_xml
 
     crypto = WeComCrypto(SAMPLE_TOKEN, SAMPLE_AES_KEY, SAMPLE_CORP_ID)
     ids = itertools.count(10**15)

@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot.core.clock import SystemClock
 from bot.core.engine import Engine
-from bot.core.ports import Clock, Sender
 from bot.core.messages import IncomingMessage
+from bot.core.ports import Clock, Sender
 from bot.core.replies import Outbound
 from bot.outbox import StorageOutbox
 from bot.settings import Settings
@@ -80,7 +80,7 @@ class App:
         return HandlerConfig(invite_hours=s.invite_hours, files_dir=s.files_dir,
                              thresholds=Thresholds(yellow=s.lights.yellow, red=s.lights.red))
 
-    def handler_for(self, platform: str) -> "PlatformHandler":
+    def handler_for(self, platform: str) -> PlatformHandler:
         """Return the engine as one platform's adapter sees it (messages for other platforms go via deliver)."""
         return PlatformHandler(self, platform)
 

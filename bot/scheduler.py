@@ -28,8 +28,8 @@ from apscheduler.triggers.cron import CronTrigger
 from bot.app import App
 from bot.platforms.catalog import default_registry
 from bot.platforms.registry import Registry
-from handlers.jobs.times import CRON_JOBS, JobConfig, WorkCalendar, crontab_trigger, last_fire, next_cron_fire
 from handlers.jobs.runner import JobRun, run_due, run_job_once
+from handlers.jobs.times import CRON_JOBS, JobConfig, WorkCalendar, crontab_trigger, last_fire, next_cron_fire
 
 _log = logging.getLogger(__name__)
 TICK = "tick"

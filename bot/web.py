@@ -15,7 +15,6 @@ from bot.platforms.catalog import default_registry
 from bot.platforms.registry import Registry, WebPart
 
 
-
 def web_parts(app: App, registry: Registry | None = None) -> list[WebPart]:
     """Return the web parts of every platform configured in the settings."""
     return (registry or default_registry()).web_parts(app)

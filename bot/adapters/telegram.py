@@ -10,7 +10,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import telegram
@@ -117,7 +117,7 @@ class TelegramAdapter:
         self._webhook_secret = _secret(getattr(config, "webhook_secret", ""))
         self._webhook_url = _secret(getattr(config, "webhook_url", ""))
         self._handler, self._outbox = handler, outbox
-        self._sleep, self._now = sleep, now or (lambda: datetime.now(timezone.utc))
+        self._sleep, self._now = sleep, now or (lambda: datetime.now(UTC))
         self._poll_timeout, self._max_attempts = poll_timeout, max_attempts
         self._limiter = limiter or FloodLimiter(monotonic=monotonic, sleep=sleep)
         self._monotonic = monotonic

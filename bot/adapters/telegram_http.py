@@ -8,7 +8,6 @@ less. Timeouts and errors map to PTB's ``TimedOut`` and ``NetworkError`` as its 
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import aiohttp
@@ -21,7 +20,7 @@ _DEFAULT = type(BaseRequest.DEFAULT_NONE)  # "not given for this call"
 class AiohttpRequest(BaseRequest):
     """A ``BaseRequest`` on one aiohttp session with a bounded connection pool."""
 
-    __slots__ = ("_session", "_pool_size", "_timeouts", "_media_write_timeout")
+    __slots__ = ("_media_write_timeout", "_pool_size", "_session", "_timeouts")
 
     def __init__(self, *, connection_pool_size: int = 16, read_timeout: float | None = 5.0,
                  write_timeout: float | None = 5.0, connect_timeout: float | None = 5.0,
@@ -80,7 +79,7 @@ class AiohttpRequest(BaseRequest):
         try:
             async with self._session.request(method, url, data=body, timeout=timeout) as response:
                 return response.status, await response.read()
-        except asyncio.TimeoutError as err:
+        except TimeoutError as err:
             raise TimedOut from err
         except aiohttp.ClientError as err:
             raise NetworkError(f"aiohttp.{type(err).__name__}: {err}") from err

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, TypedDict
 
 import telegram
@@ -73,7 +73,7 @@ def update_to_message(update: telegram.Update, bot_username: str, *,
     ``now`` stamps callback queries, which carry no date of their own.
     """
     if update.callback_query is not None:
-        return _callback_to_message(update.callback_query, now or datetime.now(timezone.utc))
+        return _callback_to_message(update.callback_query, now or datetime.now(UTC))
     if update.my_chat_member is not None:
         return _member_to_message(update.my_chat_member)
     edited = update.edited_message

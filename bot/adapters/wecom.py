@@ -280,6 +280,12 @@ def _image_type(filename: str) -> str:
 
 
 __all__ = [
-    "WeComCallback", "WeComCallbackError", "WeComSender", "RetryReport", "UnknownGroupError",
-    "parse_xml", "to_incoming", "render_choices",
+    "RetryReport",
+    "UnknownGroupError",
+    "WeComCallback",
+    "WeComCallbackError",
+    "WeComSender",
+    "parse_xml",
+    "render_choices",
+    "to_incoming",
 ]

@@ -70,6 +70,6 @@ class Outbound(BaseModel):
         return json.loads(self.model_dump_json())
 
     @classmethod
-    def from_payload(cls, payload: dict) -> "Outbound":
+    def from_payload(cls, payload: dict) -> Outbound:
         """Rebuild an Outbound stored with ``to_payload``."""
         return cls.model_validate_json(json.dumps(payload))

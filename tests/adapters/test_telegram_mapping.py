@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import telegram
@@ -21,7 +21,7 @@ from bot.core.messages import ChatRef
 from tests.fakes.fake_telegram import FakeTelegram, FakeTime, parse_html
 
 BOT = "ledger_test_bot"
-NOW = datetime(2025, 3, 31, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 3, 31, 9, 0, tzinfo=UTC)
 
 
 def to_update(data: dict) -> telegram.Update:

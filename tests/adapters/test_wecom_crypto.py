@@ -114,7 +114,7 @@ def test_decrypt_sample_message_into_incoming_message():
 # ---------------------------------------------------------------- round trips
 def test_round_trip_many_lengths(crypto):
     rng = random.Random(8)
-    for length in list(range(0, 100)) + [255, 256, 1000, 2047, 2048, 2049, 5000, 65536]:
+    for length in list(range(100)) + [255, 256, 1000, 2047, 2048, 2049, 5000, 65536]:
         message = bytes(rng.getrandbits(8) for _ in range(length))
         encrypted = crypto.encrypt(message)
         assert len(base64.b64decode(encrypted)) % 32 == 0
@@ -129,7 +129,7 @@ def test_round_trip_unicode_text(text):
 
 
 def test_padding_always_between_1_and_32_bytes():
-    for n in range(0, 70):
+    for n in range(70):
         padded = _pkcs7_pad(b"x" * n)
         assert len(padded) % 32 == 0 and 1 <= padded[-1] <= 32 and len(padded) - n == padded[-1]
 

@@ -242,7 +242,7 @@ class FakeTelegram:
         """Queue a text message; a leading /command gets its bot_command entity."""
         content: dict[str, Any] = {"text": text}
         if text.startswith("/"):
-            length = len(text.split()[0]) if text.split() else 1
+            length = len(text.split(maxsplit=1)[0]) if text.split() else 1
             content["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
         return self.push_update({"message": self.user_message(chat_id, user_id, is_group, **content)})
 
@@ -382,7 +382,7 @@ class FakeTelegram:
             assert self._closing is not None
             try:
                 await asyncio.wait_for(self._closing.wait(), fault.hang_seconds)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
             raise ApiError(504, "Gateway Timeout")
         raise ApiError(500, "Internal Server Error")
@@ -461,7 +461,7 @@ class FakeTelegram:
                 try:
                     await asyncio.wait_for(self._changed.wait_for(
                         lambda: bool(ready()) or self._closing.is_set()), timeout)  # type: ignore[union-attr]
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     pass
         return ready()
 

@@ -1,4 +1,5 @@
-"""A Telegram harness: the real App and TelegramPolling/TelegramWebhook against the fake Bot API server."""
+"""Platform fixtures. A Telegram harness: the real App and TelegramPolling/TelegramWebhook against the fake
+Bot API server; WeCom bots come from wecom_harness.py."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ from bot.settings import Settings, TelegramSettings
 from bot.web import create_web
 from tests.conftest import import_seed
 from tests.fakes.fake_telegram import Call, FakeTelegram, FakeTime
+from tests.fakes.fake_wecom import FakeWeCom
+from tests.platforms.wecom_harness import WeComBot
 
 SECRET = "webhook-secret_0123456789"
 SENT_METHODS = ("sendMessage", "sendDocument", "sendPhoto")
@@ -99,7 +102,7 @@ class TelegramBot:
         await self.stop()
         await self.start()
 
-    def chat(self, chat_id: int, user_id: int | None = None, is_group: bool = False) -> "TgChat":
+    def chat(self, chat_id: int, user_id: int | None = None, is_group: bool = False) -> TgChat:
         return TgChat(self, chat_id, chat_id if user_id is None else user_id, is_group)
 
     async def scalar(self, sql: str, **params: Any) -> Any:
@@ -210,3 +213,28 @@ async def make_bot(fake, db_url, tmp_path, clock, segmenter, fake_time):
 async def tg(make_bot, mode) -> TelegramBot:
     """A started, seeded bot in polling and in webhook mode."""
     return await make_bot(mode)
+
+
+# ---------------------------------------------------------------- WeCom
+@pytest.fixture
+async def wecom_fake() -> AsyncIterator[FakeWeCom]:
+    async with FakeWeCom() as server:
+        yield server
+
+
+@pytest.fixture
+async def make_wecom(wecom_fake, db_url, tmp_path, clock, segmenter):
+    """Return a factory of started, seeded WeCom bots; stops them at the end."""
+    bots: list[WeComBot] = []
+
+    async def make(*, serve: str = "asgi", seed: bool = True, **part_options: Any) -> WeComBot:
+        bot = WeComBot(wecom_fake, db_url, tmp_path, clock, segmenter, serve=serve, **part_options)
+        bots.append(bot)
+        await bot.start()
+        if seed:
+            await bot.seed()
+        return bot
+
+    yield make
+    for bot in bots:
+        await bot.stop()

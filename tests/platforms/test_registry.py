@@ -35,7 +35,7 @@ def test_the_catalog_lists_each_platform_once_with_its_parts():
     assert list(specs) == ["console", "telegram", "wecom"]
     assert len(PLATFORM_MODULES) == len(specs)
     # A spec's name is its adapter's platform (the value stored with every chat).
-    assert [console.PLATFORM, telegram_send.PLATFORM, wecom.PLATFORM] == list(specs)
+    assert list(specs) == [console.PLATFORM, telegram_send.PLATFORM, wecom.PLATFORM]
     assert registry.runnable() == ("telegram", "wecom")
     for spec in registry:
         assert spec.service or spec.web_part or spec.standalone_sender, spec.name

@@ -14,6 +14,7 @@ from tests.handlers.dialogue_helpers import open_april
 from tests.platforms.conftest import SECRET
 from tests.platforms.test_telegram_dialogue import CONTACT, bound_contact, coordinator, filed_in_april
 
+
 async def eventually(tg, sql: str, expected, timeout: float = 5.0) -> None:
     """Wait until ``sql`` returns ``expected``."""
     deadline = asyncio.get_running_loop().time() + timeout

@@ -13,7 +13,6 @@ from bot.adapters.wecom_crypto import WeComCrypto
 from bot.platforms.wecom_callback import CALLBACK_PATH
 from handlers import texts
 from tests.fakes.fake_wecom import SAMPLE_AES_KEY, SAMPLE_CORP_ID, SAMPLE_TOKEN, text_xml
-from tests.platforms.test_wecom_setup import make_wecom, wecom_fake  # noqa: F401 (fixtures)
 
 BOMB_DTD = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
             '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'

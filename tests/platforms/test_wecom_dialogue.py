@@ -11,15 +11,14 @@ from bot.core.messages import ChatRef
 from bot.core.replies import FileReply, MarkdownReply, Outbound
 from bot.operations import cli_add_group, cli_add_role
 from handlers import texts
-from handlers.ledger.compile import compile_ledger
-from handlers.jobs.times import WEEKLY_SUMMARY
 from handlers.jobs.runner import run_job
+from handlers.jobs.times import WEEKLY_SUMMARY
+from handlers.ledger.compile import compile_ledger
 from handlers.ledger.renderers import MEDIA_TYPES, render
 from reports.to_text import ledger_text
 from tests.fakes.fake_wecom import text_xml
 from tests.handlers.dialogue_helpers import invite_code, open_april
-from tests.platforms.test_wecom_setup import LEADERS, ROBOT_KEY
-from tests.platforms.test_wecom_setup import make_wecom, wecom_fake  # noqa: F401 (fixtures)
+from tests.platforms.wecom_harness import LEADERS, ROBOT_KEY
 
 CHARGING = 24  # 新增停车泊位256个，公共充电桩总数达到400个 (区发改局)
 
