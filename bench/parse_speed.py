@@ -7,6 +7,7 @@ same run.  usage: .venv/bin/python bench/parse_speed.py [SEED.jsonl] [--repeat N
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import re
 import subprocess
@@ -48,10 +49,8 @@ def baseline_parse(content: str, progress: str) -> dict:
     warnings.filterwarnings("ignore", module="cn2an")
 
     def quantities(text: str) -> list[tuple[float, str]]:
-        try:
+        with contextlib.suppress(Exception):
             text = cn2an.transform(text, "cn2an")
-        except Exception:
-            pass
         return [(float(v), u) for v, u in _NUM.findall(text)]
 
     targets = quantities(content)

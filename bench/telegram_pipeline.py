@@ -50,7 +50,7 @@ def dialogue(items_of: list[list[int]], n: int) -> list[tuple[int, str]]:
     contacts = len(items_of)
     per = -(-n // contacts)
     scripts = []
-    for c, items in enumerate(items_of):
+    for _c, items in enumerate(items_of):
         script = ["填报"]
         for k, _ in enumerate(items):
             script += [PROGRESS.format(k=k + 1), "确认"]
@@ -271,7 +271,8 @@ async def idle_rss(settle: float = 3.0) -> dict[str, Any]:
         env.update(LEDGERBOT_TELEGRAM__TOKEN=fake.token, LEDGERBOT_TELEGRAM__BASE_URL=fake.base_url,
                    LEDGERBOT_TELEGRAM__BASE_FILE_URL=fake.base_file_url, LEDGERBOT_DATABASE_URL=url,
                    LEDGERBOT_FILES_DIR=str(tmp / "files"), PYTHONPATH=str(ROOT))
-        proc = subprocess.Popen([sys.executable, "-m", "bot", "run", "telegram"], cwd=tmp, env=env,
+        # A plain Popen: proc.poll() and send_signal() below; starting it blocks for milliseconds only.
+        proc = subprocess.Popen([sys.executable, "-m", "bot", "run", "telegram"], cwd=tmp, env=env,  # noqa: ASYNC220
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:
             await fake.wait_for(lambda: bool(fake.calls_of("getUpdates")) or proc.poll() is not None, 120)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 from collections.abc import Iterable
@@ -30,10 +31,9 @@ async def run_until_signal(services: list[Service], stop_event: asyncio.Event | 
     stop_event = stop_event or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
-        try:
+        # Not on this platform, or not the main thread: the stop event still works.
+        with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop_event.set)
-        except (NotImplementedError, RuntimeError):  # not on this platform or not the main thread
-            pass
     started: list[Service] = []
     try:
         for service in services:

@@ -13,6 +13,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 import telegram
@@ -297,16 +298,15 @@ class TelegramSender:
         for n, chunk in enumerate(chunks):
             markup = choice_keyboard(choices) if choices and n == len(chunks) - 1 else None
             try:
-                chat = await self._call(chat, lambda cid: self._bot.send_message(
-                    cid, chunk, parse_mode="HTML", reply_markup=markup))
+                chat = await self._call(chat, partial(self._bot.send_message, text=chunk, parse_mode="HTML",
+                                                      reply_markup=markup))
             except BadRequest as exc:
                 if "parse" not in str(exc).lower():
                     raise
                 # Malformed HTML from a renderer still reaches the user, as plain text.
                 log.warning("telegram: HTML refused (%s); sending plain text", exc)
                 plain = html_to_plain(chunk)
-                chat = await self._call(chat, lambda cid: self._bot.send_message(
-                    cid, plain, reply_markup=markup))
+                chat = await self._call(chat, partial(self._bot.send_message, text=plain, reply_markup=markup))
         return chat
 
     async def _send_file(self, chat: ChatRef, kind: str, content: bytes, filename: str,

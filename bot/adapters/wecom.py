@@ -137,7 +137,7 @@ class RetryReport:
     failed: int = 0
 
 
-class _Undelivered(Exception):
+class _UndeliveredError(Exception):
     """Internal: reply ``index`` of an outbound failed with ``cause``."""
 
     def __init__(self, index: int, cause: Exception) -> None:
@@ -176,7 +176,7 @@ class WeComSender:
         """
         try:
             await self._deliver(outbound)
-        except _Undelivered as failure:
+        except _UndeliveredError as failure:
             rest = Outbound(chat=outbound.chat, replies=outbound.replies[failure.index:])
             if self._outbox is None or not _retryable(failure.cause):
                 raise failure.cause from None
@@ -192,7 +192,7 @@ class WeComSender:
         for outbox_id, outbound in await self._outbox.due(PLATFORM, limit):
             try:
                 await self._deliver(outbound)
-            except _Undelivered as failure:
+            except _UndeliveredError as failure:
                 failed += 1
                 log.warning("wecom: retry of outbox #%s failed: %s", outbox_id, failure.cause)
                 if failure.index > 0:
@@ -216,7 +216,7 @@ class WeComSender:
                 else:
                     await self._to_member(chat.chat_id, reply)
             except WeComError as exc:
-                raise _Undelivered(index, exc) from exc
+                raise _UndeliveredError(index, exc) from exc
 
     def _robot_key(self, chat: ChatRef) -> str:
         try:

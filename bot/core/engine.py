@@ -58,8 +58,8 @@ class Engine:
             mine, seen = [msgs[i] for i in indexes], [recorded[i] for i in indexes]
             together = await self._run_together(mine, seen) if len(mine) > 1 else None
             if together is None:
-                together = [await self._handle_recorded(m, inbox_id, state) for m, (inbox_id, state) in zip(mine, seen)]
-            for i, outbound in zip(indexes, together):
+                together = [await self._handle_recorded(m, inbox_id, state) for m, (inbox_id, state) in zip(mine, seen, strict=True)]
+            for i, outbound in zip(indexes, together, strict=True):
                 results[i] = outbound
 
         await asyncio.gather(*(lane(indexes) for indexes in _deal(keys, lanes, len(msgs)) if indexes))
@@ -70,10 +70,10 @@ class Engine:
         try:
             async with self._transactions() as tx:
                 claimed = await tx.claim_inbox_many([inbox_id for inbox_id, seen in recorded if seen != "handled"])
-                states = await tx.load_states([m for m, (inbox_id, _) in zip(msgs, recorded) if inbox_id in claimed])
+                states = await tx.load_states([m for m, (inbox_id, _) in zip(msgs, recorded, strict=True) if inbox_id in claimed])
                 results: list[tuple[Outbound, ...]] = []
                 last: dict[tuple[str, str, str], tuple[IncomingMessage, ConversationState, int | None]] = {}
-                for msg, (inbox_id, seen) in zip(msgs, recorded):
+                for msg, (inbox_id, _seen) in zip(msgs, recorded, strict=True):
                     if inbox_id not in claimed:  # handled before, by another worker, or earlier in this batch
                         _log.info("duplicate delivery %s:%s dropped", msg.chat.platform, msg.message_id)
                         results.append(())

@@ -19,7 +19,7 @@ WEBHOOK_PATH = "/telegram/webhook"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
-class TelegramNotConfigured(RuntimeError):
+class TelegramNotConfiguredError(RuntimeError):
     """The Telegram token is missing from the settings."""
 
 
@@ -27,7 +27,7 @@ def make_adapter(app: App, **options: Any) -> TelegramAdapter:
     """Return an adapter wired to the app: its engine (via handler_for), its outbox and its clock."""
     settings = app.settings.telegram
     if settings.token is None or not settings.token.get_secret_value():
-        raise TelegramNotConfigured(
+        raise TelegramNotConfiguredError(
             "没有配置 Telegram 机器人令牌 (LEDGERBOT_TELEGRAM__TOKEN is not set)")
     options.setdefault("now", app.clock.now)
     return TelegramAdapter(settings, app.handler_for(PLATFORM), app.outbox(), **options)

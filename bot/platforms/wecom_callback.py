@@ -232,10 +232,10 @@ async def _read_body(request: Request) -> bytes:
     async for chunk in request.stream():
         size += len(chunk)
         if size > MAX_BODY:
-            raise _TooLarge()
+            raise _TooLargeError()
         chunks.append(chunk)
     return b"".join(chunks)
 
 
-class _TooLarge(WeComCallbackError):
+class _TooLargeError(WeComCallbackError):
     http_status = 413

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 from datetime import UTC, datetime
 
@@ -147,7 +148,7 @@ def test_long_text_splits_on_line_boundaries_within_the_limit() -> None:
     assert "\n".join(visible) == text  # nothing lost, cut only where a newline was
     assert all(v.split("\n")[0] in lines and v.split("\n")[-1] in lines for v in visible)
     # Greedy packing: the next line would not have fitted.
-    for v, nxt in zip(visible, visible[1:]):
+    for v, nxt in itertools.pairwise(visible):
         assert utf16_len(v) + 1 + utf16_len(nxt.split("\n")[0]) > 4096
 
 

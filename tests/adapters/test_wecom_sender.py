@@ -107,7 +107,7 @@ async def test_group_without_a_robot_is_a_permanent_error(sender, outbox):
 
 
 async def test_other_platforms_are_refused(sender):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="not a WeCom chat"):
         await sender.send(to(ChatRef(platform="telegram", chat_id="1"), TextReply(text="x")))
 
 
@@ -143,7 +143,7 @@ async def test_failure_mid_outbound_queues_the_rest_only(sender, wecom, outbox):
     wecom.fail_next("media/upload", status=500)
     await sender.send(to(MEMBER, TextReply(text="先发这条"), file, TextReply(text="最后")))
     assert wecom.texts_to("zhangsan") == ["先发这条"]
-    ((outbox_id, (queued, _)),) = outbox.items.items()
+    ((_outbox_id, (queued, _)),) = outbox.items.items()
     assert queued.replies == (file, TextReply(text="最后"))
 
     assert (await sender.retry_failed()).sent == 1

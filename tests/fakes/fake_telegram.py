@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import copy
 import html
 import itertools
@@ -331,10 +332,9 @@ class FakeTelegram:
     # ------------------------------------------------------------ HTTP handlers
 
     def _schedule_notify(self) -> None:
-        try:
+        # Pushed before the loop runs: the next poll sees it anyway.
+        with contextlib.suppress(RuntimeError):
             asyncio.get_running_loop().create_task(self._notify())
-        except RuntimeError:
-            pass  # pushed before the loop runs: the next poll sees it anyway
 
     async def _notify(self) -> None:
         if self._changed is not None:
@@ -380,10 +380,8 @@ class FakeTelegram:
                            {"retry_after": fault.retry_after})
         if fault.kind == "hang":
             assert self._closing is not None
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._closing.wait(), fault.hang_seconds)
-            except TimeoutError:
-                pass
             raise ApiError(504, "Gateway Timeout")
         raise ApiError(500, "Internal Server Error")
 
@@ -458,11 +456,9 @@ class FakeTelegram:
         assert self._changed is not None and self._closing is not None
         if not ready() and timeout > 0:
             async with self._changed:
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._changed.wait_for(
                         lambda: bool(ready()) or self._closing.is_set()), timeout)  # type: ignore[union-attr]
-                except TimeoutError:
-                    pass
         return ready()
 
     def _check_markup(self, params: dict[str, Any]) -> dict[str, Any] | None:

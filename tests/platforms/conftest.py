@@ -56,8 +56,8 @@ class TelegramBot:
 
     async def start(self) -> None:
         """Build the App (same database every time) and start the Telegram service."""
-        options: dict[str, Any] = dict(retry_interval=self.retry_interval, monotonic=self.time.monotonic,
-                                       sleep=self.time.sleep, poll_timeout=1.0)
+        options: dict[str, Any] = {"retry_interval": self.retry_interval, "monotonic": self.time.monotonic,
+                                       "sleep": self.time.sleep, "poll_timeout": 1.0}
         if self.mode == "polling":
             app = await self.build()
             self.service = TelegramPolling(app, **options)

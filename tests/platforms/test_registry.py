@@ -73,10 +73,12 @@ class FakeService:
         self.app = app
         self.sender = FakeSender()
         self.events: list[str] = []
+        self.started = asyncio.Event()
 
     async def start(self) -> None:
         self.app.senders[FAKE] = self.sender
         self.events.append("start")
+        self.started.set()
 
     async def stop(self) -> None:
         del self.app.senders[FAKE]
@@ -108,8 +110,7 @@ async def test_a_registered_platform_is_run_served_and_sent_to(app: App):
     [service] = make_services(app, [FAKE], scheduler=False, registry=registry)
     stop = asyncio.Event()
     running = asyncio.create_task(run_until_signal([service], stop))
-    while not made[0].events:
-        await asyncio.sleep(0.01)
+    await asyncio.wait_for(made[0].started.wait(), 5)
     out = Outbound(chat=ChatRef(platform=FAKE, chat_id="7"), replies=(TextReply(text="你好"),))
     assert await app.deliver([out]) == 1
     assert made[0].sender.sent == [out]

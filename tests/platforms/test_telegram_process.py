@@ -23,6 +23,13 @@ ROOT = Path(__file__).resolve().parents[2]
 CONTACT = 31337
 
 
+def start_bot(cwd: Path, env: dict[str, str], stderr_path: Path) -> subprocess.Popen[bytes]:
+    """Start `ledgerbot run telegram` as a child process, its stderr kept in a file."""
+    with stderr_path.open("wb") as stderr:
+        return subprocess.Popen([sys.executable, "-m", "bot", "run", "telegram"], cwd=cwd, env=env,
+                                stdout=subprocess.DEVNULL, stderr=stderr)
+
+
 async def prepare_database(url: str, tmp_path: Path, segmenter) -> str:
     """Import the seed, open this month's period (deadline in ten days) and return an invite code."""
     app = await build_app(Settings(database_url=url, files_dir=tmp_path / "files", _env_file=None),
@@ -65,9 +72,7 @@ async def test_ledgerbot_run_telegram_serves_a_contact_from_start_to_a_filed_upd
                    LEDGERBOT_TELEGRAM__BASE_FILE_URL=fake.base_file_url, LEDGERBOT_DATABASE_URL=url,
                    LEDGERBOT_FILES_DIR=str(tmp_path / "files"), PYTHONPATH=str(ROOT))
         stderr_path = tmp_path / "stderr.txt"
-        with open(stderr_path, "wb") as stderr:
-            proc = subprocess.Popen([sys.executable, "-m", "bot", "run", "telegram"], cwd=tmp_path, env=env,
-                                    stdout=subprocess.DEVNULL, stderr=stderr)
+        proc = start_bot(tmp_path, env, stderr_path)
         try:
             await fake.wait_for(lambda: bool(fake.calls_of("getUpdates")) or proc.poll() is not None, 60)
             assert proc.poll() is None, stderr_path.read_text()

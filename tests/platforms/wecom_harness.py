@@ -37,9 +37,9 @@ LEADERS = "leaders"
 
 def wecom_settings(fake: FakeWeCom, **overrides: Any) -> WeComSettings:
     """Return settings of the sample app pointed at the fake, with the robot as group wecom:leaders."""
-    values: dict[str, Any] = dict(corp_id=SAMPLE_CORP_ID, agent_id=str(fake.agent_id), secret=fake.secret,
-                                  token=SAMPLE_TOKEN, encoding_aes_key=SAMPLE_AES_KEY, api_base=fake.base_url,
-                                  robot_key=[f"{LEADERS}={ROBOT_KEY}"])
+    values: dict[str, Any] = {"corp_id": SAMPLE_CORP_ID, "agent_id": str(fake.agent_id), "secret": fake.secret,
+                                  "token": SAMPLE_TOKEN, "encoding_aes_key": SAMPLE_AES_KEY, "api_base": fake.base_url,
+                                  "robot_key": [f"{LEADERS}={ROBOT_KEY}"]}
     values.update(overrides)
     return WeComSettings(**values)
 
