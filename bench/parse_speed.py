@@ -82,8 +82,18 @@ def _first_parse(code: str, item: dict) -> float:
     """Time from just before the interpreter starts to the first parsed item, in a fresh process."""
     t0 = time.time()
     out = subprocess.run(
-        [sys.executable, "-c", code, repr(t0), json.dumps(item, ensure_ascii=False), str(Path(__file__).parent)],
-        capture_output=True, text=True, check=True, cwd=ROOT,
+        [
+            sys.executable,
+            "-c",
+            code,
+            repr(t0),
+            json.dumps(item, ensure_ascii=False),
+            str(Path(__file__).parent),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
     )
     return float(out.stdout.strip().splitlines()[-1])
 

@@ -18,9 +18,12 @@ def register(app: typer.Typer, opts, with_app, fail) -> None:
     choices = " | ".join((*runnable, "all"))
 
     @app.command("run")
-    def run_cmd(platform: str = typer.Argument(..., help=choices),
-                scheduler: bool = typer.Option(True, "--scheduler/--no-scheduler",
-                                               help="Run the scheduler in this process (default).")) -> None:
+    def run_cmd(
+        platform: str = typer.Argument(..., help=choices),
+        scheduler: bool = typer.Option(
+            True, "--scheduler/--no-scheduler", help="Run the scheduler in this process (default)."
+        ),
+    ) -> None:
         """Serve a platform (Telegram polling; WeCom callback server) with the scheduler in the same process."""
         setup_logging(opts.verbose)
         from bot.serve import make_services, run_until_signal
@@ -30,7 +33,9 @@ def register(app: typer.Typer, opts, with_app, fail) -> None:
             fail(f"平台应为 {choices}，而不是“{platform}”")
 
         async def go(application):
-            await run_until_signal(make_services(application, platforms, scheduler=scheduler, registry=registry))
+            await run_until_signal(
+                make_services(application, platforms, scheduler=scheduler, registry=registry)
+            )
 
         asyncio.run(with_app(go))
 
@@ -47,9 +52,15 @@ def register(app: typer.Typer, opts, with_app, fail) -> None:
             parts = registry.web_parts(application)
             if not parts:
                 logging.getLogger("ledgerbot").warning(
-                    "no platform configured: %s; serving /healthz only", registry.setup_hint())
-            config = uvicorn.Config(create_web(application, parts), host=host or settings.web_host,
-                                    port=port or settings.web_port, log_level="warning", access_log=False)
+                    "no platform configured: %s; serving /healthz only", registry.setup_hint()
+                )
+            config = uvicorn.Config(
+                create_web(application, parts),
+                host=host or settings.web_host,
+                port=port or settings.web_port,
+                log_level="warning",
+                access_log=False,
+            )
             await uvicorn.Server(config).serve()
 
         asyncio.run(with_app(go))

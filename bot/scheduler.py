@@ -77,13 +77,21 @@ class SchedulerService:
         """Return the (not yet started) APScheduler with the cron jobs and the tick."""
         cfg = self.config
         scheduler = AsyncIOScheduler(
-            timezone=cfg.tz, jobstores={"default": MemoryJobStore()},
-            job_defaults={"coalesce": True, "misfire_grace_time": cfg.grace_seconds, "max_instances": 1})
+            timezone=cfg.tz,
+            jobstores={"default": MemoryJobStore()},
+            job_defaults={"coalesce": True, "misfire_grace_time": cfg.grace_seconds, "max_instances": 1},
+        )
         for name in CRON_JOBS:
-            scheduler.add_job(self.run_scheduled, WorkdayCronTrigger(cfg.cron(name), cfg, self.calendar),
-                              args=[name], id=name, name=name)
-        scheduler.add_job(self.tick, CronTrigger(minute="*", timezone=cfg.tz), id=TICK,
-                          name="deadline jobs and catch-up")
+            scheduler.add_job(
+                self.run_scheduled,
+                WorkdayCronTrigger(cfg.cron(name), cfg, self.calendar),
+                args=[name],
+                id=name,
+                name=name,
+            )
+        scheduler.add_job(
+            self.tick, CronTrigger(minute="*", timezone=cfg.tz), id=TICK, name="deadline jobs and catch-up"
+        )
         return scheduler
 
     async def start(self) -> None:

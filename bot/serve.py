@@ -15,8 +15,9 @@ from bot.platforms.registry import Registry, Service
 _log = logging.getLogger(__name__)
 
 
-def make_services(app: App, platforms: Iterable[str], *, scheduler: bool,
-                  registry: Registry | None = None) -> list[Service]:
+def make_services(
+    app: App, platforms: Iterable[str], *, scheduler: bool, registry: Registry | None = None
+) -> list[Service]:
     """Return the services of the chosen platforms (in catalog order) and the scheduler."""
     services = (registry or default_registry()).services(app, platforms)
     if scheduler:

@@ -22,8 +22,12 @@ def _module_name(path: Path, root: Path) -> str:
 
 def import_graph(root: Path, packages: tuple[str, ...]) -> dict[str, set[str]]:
     """Map each module under ``packages`` to the project modules it imports (anywhere in its body)."""
-    paths = {_module_name(p, root): p for pkg in packages for p in (root / pkg).rglob("*.py")
-             if "migrations" not in p.parts}
+    paths = {
+        _module_name(p, root): p
+        for pkg in packages
+        for p in (root / pkg).rglob("*.py")
+        if "migrations" not in p.parts
+    }
     graph: dict[str, set[str]] = {}
     for name, path in paths.items():
         package = name if path.name == "__init__.py" else name.rpartition(".")[0]
@@ -57,7 +61,7 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str]:
         path.append(node)
         for nxt in sorted(graph.get(node, ())):
             if state.get(nxt) == 1:
-                return [*path[path.index(nxt):], nxt]
+                return [*path[path.index(nxt) :], nxt]
             if nxt not in state:
                 cycle = visit(nxt)
                 if cycle:
@@ -88,8 +92,12 @@ def test_a_cycle_through_a_lazy_import_is_found(tmp_path: Path):
     (pkg / "callback.py").write_text("from . import server\nclass Part: ...\n")
     (pkg / "server.py").write_text("def serve():\n    from demo import web\n    return web.parts()\n")
     graph = import_graph(tmp_path, ("demo",))
-    assert graph == {"demo": set(), "demo.web": {"demo.callback"}, "demo.callback": {"demo.server"},
-                     "demo.server": {"demo.web"}}
+    assert graph == {
+        "demo": set(),
+        "demo.web": {"demo.callback"},
+        "demo.callback": {"demo.server"},
+        "demo.server": {"demo.web"},
+    }
     assert find_cycle(graph) == ["demo.callback", "demo.server", "demo.web", "demo.callback"]
     (pkg / "server.py").write_text("def serve():\n    return []\n")
     assert find_cycle(import_graph(tmp_path, ("demo",))) == []

@@ -21,8 +21,16 @@ _SAFE = re.compile(r"[^\w.\-\u4e00-\u9fff]+")
 class ConsoleChat:
     """Drive the engine as console users; print what the bot says and remember it for scripts and tests."""
 
-    def __init__(self, handler: MessageHandler, out: TextIO, *, files_dir: Path, outbox_dir: Path,
-                 now: Callable[[], datetime], user: str = "admin") -> None:
+    def __init__(
+        self,
+        handler: MessageHandler,
+        out: TextIO,
+        *,
+        files_dir: Path,
+        outbox_dir: Path,
+        now: Callable[[], datetime],
+        user: str = "admin",
+    ) -> None:
         self._handler = handler
         self._out = out
         self._files_dir = files_dir
@@ -55,8 +63,15 @@ class ConsoleChat:
             text, kind = choices[int(stripped) - 1], "choice"
         elif stripped.startswith("/"):
             kind = "command"
-        msg = IncomingMessage(message_id=f"{self._session}-{next(self._ids)}", chat=chat, user_id=self.user,
-                              user_name=self.user, text=text, sent_at=self._now(), kind=kind)
+        msg = IncomingMessage(
+            message_id=f"{self._session}-{next(self._ids)}",
+            chat=chat,
+            user_id=self.user,
+            user_name=self.user,
+            text=text,
+            sent_at=self._now(),
+            kind=kind,
+        )
         start = len(self.transcript)
         for outbound in await self._handler.handle(msg):
             self.show(outbound)

@@ -19,6 +19,7 @@ from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot.adapters.telegram_http import AiohttpRequest
 from bot.adapters.telegram_mapping import update_to_message
+from bot.adapters.telegram_redact import keep_token_out_of_logs, plain_secret
 from bot.adapters.telegram_send import (
     CHOICE_PREFIX,
     TEXT_LIMIT,
@@ -50,51 +51,6 @@ class TelegramConfig:
     webhook_url: str = ""
 
 
-class _TokenRedactor(logging.Filter):
-    """Replace bot tokens in log records with <token>."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.tokens: set[str] = set()
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            text = record.getMessage()
-        except Exception:  # a malformed record is logging's problem; never break the caller
-            return True
-        if any(token in text for token in self.tokens):
-            for token in self.tokens:
-                text = text.replace(token, "<token>")
-            record.msg, record.args = text, ()
-        return True
-
-
-_REDACTOR = _TokenRedactor()
-# PTB logs its API URLs (token included) at DEBUG when a Bot is built; filters are per logger.
-_REDACTED_LOGGERS = ("telegram.Bot", "telegram.ext.ExtBot", "telegram.ext.Updater",
-                     "telegram.ext.Application", "httpx", "httpcore")
-
-
-def _keep_token_out_of_logs(token: str) -> None:
-    """Redact ``token`` from PTB's and httpx's log records; quiet httpx's per-request URLs."""
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
-    _REDACTOR.tokens.add(token)
-    for name in _REDACTED_LOGGERS:
-        logger = logging.getLogger(name)
-        if _REDACTOR not in logger.filters:
-            logger.addFilter(_REDACTOR)
-
-
-def _secret(value: Any) -> str:
-    """Return a plain string from a str or a pydantic SecretStr."""
-    if value is None:
-        return ""
-    getter = getattr(value, "get_secret_value", None)
-    return str(getter() if getter else value)
-
-
-
 def _seconds(value: Any) -> float:
     """Return a retry_after (int seconds, or a timedelta in newer PTB) as seconds."""
     return value.total_seconds() if hasattr(value, "total_seconds") else float(value)
@@ -107,30 +63,49 @@ SEND_LANES = 2
 class TelegramAdapter:
     """Receive Telegram updates (long polling or webhook), run the engine, send its replies."""
 
-    def __init__(self, config: Any, handler: MessageHandler, outbox: OutboxStore | None = None, *,
-                 monotonic: Monotonic = time.monotonic, sleep: Sleep = asyncio.sleep,
-                 now: Callable[[], datetime] | None = None, poll_timeout: float = 10.0,
-                 request_timeout: float = 10.0, max_attempts: int = 5,
-                 limiter: FloodLimiter | None = None) -> None:
-        self._token = _secret(config.token)
-        _keep_token_out_of_logs(self._token)
-        self._webhook_secret = _secret(getattr(config, "webhook_secret", ""))
-        self._webhook_url = _secret(getattr(config, "webhook_url", ""))
+    def __init__(
+        self,
+        config: Any,
+        handler: MessageHandler,
+        outbox: OutboxStore | None = None,
+        *,
+        monotonic: Monotonic = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
+        now: Callable[[], datetime] | None = None,
+        poll_timeout: float = 10.0,
+        request_timeout: float = 10.0,
+        max_attempts: int = 5,
+        limiter: FloodLimiter | None = None,
+    ) -> None:
+        self._token = plain_secret(config.token)
+        keep_token_out_of_logs(self._token)
+        self._webhook_secret = plain_secret(getattr(config, "webhook_secret", ""))
+        self._webhook_url = plain_secret(getattr(config, "webhook_url", ""))
         self._handler, self._outbox = handler, outbox
         self._sleep, self._now = sleep, now or (lambda: datetime.now(UTC))
         self._poll_timeout, self._max_attempts = poll_timeout, max_attempts
         self._limiter = limiter or FloodLimiter(monotonic=monotonic, sleep=sleep)
         self._monotonic = monotonic
         self.app: Application = (
-            Application.builder().token(self._token)
+            Application.builder()
+            .token(self._token)
             .base_url(getattr(config, "base_url", None) or TelegramConfig.base_url)
             .base_file_url(getattr(config, "base_file_url", None) or TelegramConfig.base_file_url)
-            .request(AiohttpRequest(connection_pool_size=SEND_LANES + 8, read_timeout=request_timeout,
-                                    write_timeout=request_timeout))
-            .get_updates_request(AiohttpRequest(connection_pool_size=1, read_timeout=request_timeout,
-                                                write_timeout=request_timeout))
+            .request(
+                AiohttpRequest(
+                    connection_pool_size=SEND_LANES + 8,
+                    read_timeout=request_timeout,
+                    write_timeout=request_timeout,
+                )
+            )
+            .get_updates_request(
+                AiohttpRequest(
+                    connection_pool_size=1, read_timeout=request_timeout, write_timeout=request_timeout
+                )
+            )
             .job_queue(None)
-            .build())
+            .build()
+        )
         self.app.add_handler(TypeHandler(telegram.Update, self._on_update))
         self.app.add_error_handler(self._on_error)
         self.sender: TelegramSender | None = None
@@ -148,8 +123,14 @@ class TelegramAdapter:
             await self.app.initialize()
             self.bot_username = self.app.bot.username or ""
             self.sender = TelegramSender(
-                self.app.bot, self._outbox, monotonic=self._monotonic, sleep=self._sleep,
-                limiter=self._limiter, max_attempts=self._max_attempts, redact=self._token)
+                self.app.bot,
+                self._outbox,
+                monotonic=self._monotonic,
+                sleep=self._sleep,
+                limiter=self._limiter,
+                max_attempts=self._max_attempts,
+                redact=self._token,
+            )
 
     async def start_polling(self) -> None:
         """Start long polling (deleteWebhook, then getUpdates) and processing updates."""
@@ -172,8 +153,11 @@ class TelegramAdapter:
             while True:
                 try:
                     updates = await self.app.bot.get_updates(
-                        offset=offset, timeout=int(self._poll_timeout), allowed_updates=list(ALLOWED_UPDATES),
-                        read_timeout=self._poll_timeout + 10)
+                        offset=offset,
+                        timeout=int(self._poll_timeout),
+                        allowed_updates=list(ALLOWED_UPDATES),
+                        read_timeout=self._poll_timeout + 10,
+                    )
                     failures = 0
                 except asyncio.CancelledError:
                     raise
@@ -187,15 +171,21 @@ class TelegramAdapter:
                 except TelegramError as exc:  # network errors, timeouts, 5xx: back off and poll again
                     failures += 1
                     delay = min(30.0, 2.0 ** min(failures, 5))
-                    log.warning("telegram: getUpdates failed (%s); retrying in %.0f s", type(exc).__name__, delay)
+                    log.warning(
+                        "telegram: getUpdates failed (%s); retrying in %.0f s", type(exc).__name__, delay
+                    )
                     await asyncio.sleep(delay)
                     continue
                 if not updates:
                     continue
                 try:
                     replies = await self._handle(updates)
-                except Exception:  # a bad batch must not stop the bot; raw texts already recorded stay in the inbox
-                    log.exception("telegram: updates %s..%s failed", updates[0].update_id, updates[-1].update_id)
+                except (
+                    Exception
+                ):  # a bad batch must not stop the bot; raw texts already recorded stay in the inbox
+                    log.exception(
+                        "telegram: updates %s..%s failed", updates[0].update_id, updates[-1].update_id
+                    )
                     replies = {}
                 offset = updates[-1].update_id + 1
                 if sending is not None:
@@ -220,8 +210,9 @@ class TelegramAdapter:
         if set_webhook and self._webhook_url:
             if not self._webhook_secret:
                 raise ValueError("a Telegram webhook needs webhook_secret")
-            await self.app.bot.set_webhook(self._webhook_url, secret_token=self._webhook_secret,
-                                           allowed_updates=list(ALLOWED_UPDATES))
+            await self.app.bot.set_webhook(
+                self._webhook_url, secret_token=self._webhook_secret, allowed_updates=list(ALLOWED_UPDATES)
+            )
 
     async def stop(self) -> None:
         """Stop polling and processing, then close the HTTP connections."""
@@ -244,8 +235,11 @@ class TelegramAdapter:
         403 for a missing or wrong secret (or none configured), 400 for a body that is not an
         update, 500 when the engine failed (Telegram then delivers it again), 200 otherwise.
         """
-        if not self._webhook_secret or secret_header is None or not hmac.compare_digest(
-                secret_header.encode(), self._webhook_secret.encode()):
+        if (
+            not self._webhook_secret
+            or secret_header is None
+            or not hmac.compare_digest(secret_header.encode(), self._webhook_secret.encode())
+        ):
             return 403
         if self.sender is None:
             await self.start()
@@ -300,8 +294,9 @@ class TelegramAdapter:
         """
         try:
             lanes = asyncio.Semaphore(SEND_LANES)
-            failed = await asyncio.gather(*(self._send_in_order(outs, lanes) for outs in per_chat.values()),
-                                          return_exceptions=True)
+            failed = await asyncio.gather(
+                *(self._send_in_order(outs, lanes) for outs in per_chat.values()), return_exceptions=True
+            )
             errors = [e for e in failed if isinstance(e, BaseException)]
             if errors:
                 raise errors[0]
@@ -346,8 +341,9 @@ class TelegramAdapter:
                 if utf16_len(f"{message.text}\n\n{CHOSEN_MARK} {label}") <= TEXT_LIMIT:
                     await message.edit_text(text, parse_mode="HTML", reply_markup=None)
                     return
-            marker = telegram.InlineKeyboardButton(f"{CHOSEN_MARK} {label}",
-                                                   callback_data=CHOICE_PREFIX + "-")
+            marker = telegram.InlineKeyboardButton(
+                f"{CHOSEN_MARK} {label}", callback_data=CHOICE_PREFIX + "-"
+            )
             await message.edit_reply_markup(telegram.InlineKeyboardMarkup([[marker]]))
         except BadRequest as exc:
             # A redelivered press finds the message already edited ("message is not modified").
@@ -366,7 +362,9 @@ class TelegramAdapter:
                 if isinstance(exc, BadRequest) or attempt == self._max_attempts:
                     raise
                 await self._sleep(min(30.0, 2.0 ** (attempt - 1)))
-        attachment = Attachment(filename=document.file_name or "file",
-                                media_type=document.mime_type or "application/octet-stream",
-                                content=content)
+        attachment = Attachment(
+            filename=document.file_name or "file",
+            media_type=document.mime_type or "application/octet-stream",
+            content=content,
+        )
         return msg.model_copy(update={"attachments": (attachment,)})

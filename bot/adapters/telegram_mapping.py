@@ -34,19 +34,23 @@ def _user_fields(user: telegram.User | None) -> _UserFields:
     return {"user_id": str(user.id), "user_name": user.full_name or user.username or ""}
 
 
-def _strip_addressing(message: telegram.Message, text: str, bot_username: str) -> tuple[MessageKind, str] | None:
+def _strip_addressing(
+    message: telegram.Message, text: str, bot_username: str
+) -> tuple[MessageKind, str] | None:
     """Return (kind, text) without a command's @botname or a leading @mention; None if for another bot."""
     me = bot_username.lower()
-    command = next((e for e in message.entities if e.type == constants.MessageEntityType.BOT_COMMAND
-                    and e.offset == 0), None)
+    command = next(
+        (e for e in message.entities if e.type == constants.MessageEntityType.BOT_COMMAND and e.offset == 0),
+        None,
+    )
     if command is not None:
-        head, rest = text[:command.length], text[command.length:]
+        head, rest = text[: command.length], text[command.length :]
         name, _, target = head.partition("@")
         if target and target.lower() != me:
             return None  # "/report@otherbot" in a group is not ours
         return "command", name + rest
     if me and text.lower().startswith("@" + me):
-        tail = text[len(me) + 1:]
+        tail = text[len(me) + 1 :]
         if not tail or tail[0].isspace():
             return "text", tail.lstrip()
     return "text", text
@@ -58,15 +62,16 @@ def _choice_label(query: telegram.CallbackQuery) -> str | None:
     if not data.startswith(CHOICE_PREFIX) or not isinstance(query.message, telegram.Message):
         return None
     markup = query.message.reply_markup
-    for row in (markup.inline_keyboard if markup else ()):
+    for row in markup.inline_keyboard if markup else ():
         for button in row:
             if button.callback_data == data:
                 return button.text
     return None
 
 
-def update_to_message(update: telegram.Update, bot_username: str, *,
-                      now: datetime | None = None) -> IncomingMessage | None:
+def update_to_message(
+    update: telegram.Update, bot_username: str, *, now: datetime | None = None
+) -> IncomingMessage | None:
     """Map a Telegram update to an IncomingMessage; None for updates the engine need not see.
 
     Documents come back with kind="file" and no attachments: the adapter downloads them.
@@ -86,9 +91,11 @@ def update_to_message(update: telegram.Update, bot_username: str, *,
         base["reply_to"] = _msg_id(message.chat.id, message.reply_to_message.message_id)
     if edited is not None:
         stamp = int((edited.edit_date or edited.date).timestamp())
-        base.update(message_id=f"{_msg_id(message.chat.id, message.message_id)}:edit:{stamp}",
-                    reply_to=_msg_id(message.chat.id, message.message_id),
-                    sent_at=edited.edit_date or edited.date)
+        base.update(
+            message_id=f"{_msg_id(message.chat.id, message.message_id)}:edit:{stamp}",
+            reply_to=_msg_id(message.chat.id, message.message_id),
+            sent_at=edited.edit_date or edited.date,
+        )
     else:
         base["message_id"] = _msg_id(message.chat.id, message.message_id)
     if message.text is not None:
@@ -115,20 +122,32 @@ def _callback_to_message(query: telegram.CallbackQuery, now: datetime) -> Incomi
     chat = query.message.chat
     label = _choice_label(query)
     return IncomingMessage(
-        message_id=f"cb:{query.id}", chat=_chat_ref(chat), **_user_fields(query.from_user),
-        text=label or "", sent_at=now, kind="choice" if label is not None else "unsupported",
-        reply_to=_msg_id(chat.id, query.message.message_id))
+        message_id=f"cb:{query.id}",
+        chat=_chat_ref(chat),
+        **_user_fields(query.from_user),
+        text=label or "",
+        sent_at=now,
+        kind="choice" if label is not None else "unsupported",
+        reply_to=_msg_id(chat.id, query.message.message_id),
+    )
 
 
 def _member_to_message(change: telegram.ChatMemberUpdated) -> IncomingMessage | None:
-    inside = (constants.ChatMemberStatus.MEMBER, constants.ChatMemberStatus.ADMINISTRATOR,
-              constants.ChatMemberStatus.OWNER, constants.ChatMemberStatus.RESTRICTED)
+    inside = (
+        constants.ChatMemberStatus.MEMBER,
+        constants.ChatMemberStatus.ADMINISTRATOR,
+        constants.ChatMemberStatus.OWNER,
+        constants.ChatMemberStatus.RESTRICTED,
+    )
     was_in, is_in = change.old_chat_member.status in inside, change.new_chat_member.status in inside
     if was_in == is_in:
         return None
     event = "bot_added" if is_in else "bot_removed"
     return IncomingMessage(
         message_id=f"{change.chat.id}:member:{int(change.date.timestamp())}:{event}",
-        chat=_chat_ref(change.chat), **_user_fields(change.from_user), text=event,
-        sent_at=change.date, kind="event")
-
+        chat=_chat_ref(change.chat),
+        **_user_fields(change.from_user),
+        text=event,
+        sent_at=change.date,
+        kind="event",
+    )

@@ -16,8 +16,13 @@ log = logging.getLogger(__name__)
 class ChatQueue:
     """Run jobs in the background: at most ``concurrency`` at once, one chat's jobs in arrival order."""
 
-    def __init__(self, work: Callable[[IncomingMessage], Awaitable[None]], *, concurrency: int = 4,
-                 max_pending: int = 1000) -> None:
+    def __init__(
+        self,
+        work: Callable[[IncomingMessage], Awaitable[None]],
+        *,
+        concurrency: int = 4,
+        max_pending: int = 1000,
+    ) -> None:
         self._work = work
         self._slots = asyncio.Semaphore(concurrency)
         self._max_pending = max_pending

@@ -18,8 +18,14 @@ class ConsoleSender:
 
     def __init__(self, app: App, out: TextIO | None = None) -> None:
         # The chat's user is nobody's id, so every message is shown with its addressee.
-        self.chat = ConsoleChat(app.engine, out or sys.stdout, files_dir=app.settings.files_dir,
-                                outbox_dir=app.settings.outbox_dir, now=app.clock.now, user="（定时任务）")
+        self.chat = ConsoleChat(
+            app.engine,
+            out or sys.stdout,
+            files_dir=app.settings.files_dir,
+            outbox_dir=app.settings.outbox_dir,
+            now=app.clock.now,
+            user="（定时任务）",
+        )
 
     async def send(self, outbound: Outbound) -> None:
         """Show one message."""

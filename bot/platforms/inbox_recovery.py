@@ -22,9 +22,18 @@ async def recover_inbox(app: App, platform: str, submit: Callable[[IncomingMessa
     for entry in entries:
         # The inbox keeps no send time; its arrival is the closest we have.
         # model_validate checks the stored kind against the message kinds.
-        submit(IncomingMessage.model_validate({
-            "message_id": entry.message_id, "chat": ChatRef(platform=platform, chat_id=entry.chat_id),
-            "user_id": entry.user_id, "text": entry.text, "kind": entry.kind, "sent_at": entry.received_at}))
+        submit(
+            IncomingMessage.model_validate(
+                {
+                    "message_id": entry.message_id,
+                    "chat": ChatRef(platform=platform, chat_id=entry.chat_id),
+                    "user_id": entry.user_id,
+                    "text": entry.text,
+                    "kind": entry.kind,
+                    "sent_at": entry.received_at,
+                }
+            )
+        )
     if entries:
         log.info("%s: re-queued %d unhandled message(s) from the inbox", platform, len(entries))
     return len(entries)

@@ -26,8 +26,14 @@ class OutboxRetryLoop:
     otherwise the first round waits one interval.
     """
 
-    def __init__(self, platform: str, retry: Callable[[], Awaitable[RetryRound]], *,
-                 interval: float = RETRY_INTERVAL, first_round_at_once: bool = True) -> None:
+    def __init__(
+        self,
+        platform: str,
+        retry: Callable[[], Awaitable[RetryRound]],
+        *,
+        interval: float = RETRY_INTERVAL,
+        first_round_at_once: bool = True,
+    ) -> None:
         self.platform = platform
         self.interval = interval
         self._retry = retry

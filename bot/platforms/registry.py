@@ -99,8 +99,11 @@ class Registry:
 
     def web_parts(self, app: App) -> list[WebPart]:
         """Return the web parts of every platform configured in the app's settings."""
-        return [spec.web_part(app) for spec in self._specs
-                if spec.web_part is not None and spec.configured(app.settings)]
+        return [
+            spec.web_part(app)
+            for spec in self._specs
+            if spec.web_part is not None and spec.configured(app.settings)
+        ]
 
     def add_standalone_senders(self, app: App, out: TextIO | None = None) -> None:
         """Register each standalone sender unless a sender of its platform is registered already."""
@@ -111,5 +114,7 @@ class Registry:
     def setup_hint(self) -> str:
         """Return what to set (and read) to configure a web platform, for the "nothing configured" warning."""
         hints = [spec.setup_hint for spec in self._specs if spec.setup_hint is not None]
-        return (f"set {' and/or '.join(setting for setting, _ in hints)} "
-                f"(see {', '.join(doc for _, doc in hints)})")
+        return (
+            f"set {' and/or '.join(setting for setting, _ in hints)} "
+            f"(see {', '.join(doc for _, doc in hints)})"
+        )

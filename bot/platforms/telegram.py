@@ -32,5 +32,10 @@ def _webhook(app: App) -> WebPart:
     return TelegramWebhook(app)
 
 
-SPEC = PlatformSpec(name=NAME, configured=_configured, service=_polling, web_part=_webhook,
-                    setup_hint=("LEDGERBOT_TELEGRAM__TOKEN", "docs/telegram.md"))
+SPEC = PlatformSpec(
+    name=NAME,
+    configured=_configured,
+    service=_polling,
+    web_part=_webhook,
+    setup_hint=("LEDGERBOT_TELEGRAM__TOKEN", "docs/telegram.md"),
+)

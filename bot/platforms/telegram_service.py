@@ -28,7 +28,8 @@ def make_adapter(app: App, **options: Any) -> TelegramAdapter:
     settings = app.settings.telegram
     if settings.token is None or not settings.token.get_secret_value():
         raise TelegramNotConfiguredError(
-            "没有配置 Telegram 机器人令牌 (LEDGERBOT_TELEGRAM__TOKEN is not set)")
+            "没有配置 Telegram 机器人令牌 (LEDGERBOT_TELEGRAM__TOKEN is not set)"
+        )
     options.setdefault("now", app.clock.now)
     return TelegramAdapter(settings, app.handler_for(PLATFORM), app.outbox(), **options)
 
@@ -77,15 +78,24 @@ class TelegramPolling(_TelegramService):
 class TelegramWebhook(_TelegramService):
     """The webhook route of `ledgerbot web`: POST /telegram/webhook, checked by the secret header."""
 
-    def __init__(self, app: App, *, path: str = WEBHOOK_PATH, set_webhook: bool = True,
-                 retry_interval: float = RETRY_INTERVAL, **adapter_options: Any) -> None:
+    def __init__(
+        self,
+        app: App,
+        *,
+        path: str = WEBHOOK_PATH,
+        set_webhook: bool = True,
+        retry_interval: float = RETRY_INTERVAL,
+        **adapter_options: Any,
+    ) -> None:
         super().__init__(app, retry_interval=retry_interval, **adapter_options)
         self.path = path
         self.set_webhook = set_webhook
         secret = app.settings.telegram.webhook_secret
         if secret is None or not secret.get_secret_value():
             # Without a secret every request would be refused (403): say so at start-up, not per request.
-            _log.warning("telegram: LEDGERBOT_TELEGRAM__WEBHOOK_SECRET is not set; the webhook refuses everything")
+            _log.warning(
+                "telegram: LEDGERBOT_TELEGRAM__WEBHOOK_SECRET is not set; the webhook refuses everything"
+            )
 
     def routes(self) -> list[BaseRoute]:
         """Return the webhook route."""

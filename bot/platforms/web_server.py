@@ -30,13 +30,25 @@ class _Server(uvicorn.Server):
 class WebService:
     """A Service serving ``parts`` (and /healthz) on settings.web_host/web_port until stopped."""
 
-    def __init__(self, app: App, parts: Sequence[WebPart], *, name: str, host: str | None = None,
-                 port: int | None = None) -> None:
+    def __init__(
+        self,
+        app: App,
+        parts: Sequence[WebPart],
+        *,
+        name: str,
+        host: str | None = None,
+        port: int | None = None,
+    ) -> None:
         self.name = name
         self.parts = list(parts)
-        config = uvicorn.Config(create_web(app, self.parts), host=host or app.settings.web_host,
-                                port=app.settings.web_port if port is None else port, log_level="warning",
-                                access_log=False, lifespan="on")
+        config = uvicorn.Config(
+            create_web(app, self.parts),
+            host=host or app.settings.web_host,
+            port=app.settings.web_port if port is None else port,
+            log_level="warning",
+            access_log=False,
+            lifespan="on",
+        )
         self._server = _Server(config)
         self._task: asyncio.Task[None] | None = None
 

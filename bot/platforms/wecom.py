@@ -32,5 +32,10 @@ def _web_service(app: App) -> Service:
     return WebService(app, [_callback(app)], name=NAME)
 
 
-SPEC = PlatformSpec(name=NAME, configured=_configured, service=_web_service, web_part=_callback,
-                    setup_hint=("LEDGERBOT_WECOM__CORP_ID", "docs/wecom.md"))
+SPEC = PlatformSpec(
+    name=NAME,
+    configured=_configured,
+    service=_web_service,
+    web_part=_callback,
+    setup_hint=("LEDGERBOT_WECOM__CORP_ID", "docs/wecom.md"),
+)

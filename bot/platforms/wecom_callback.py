@@ -54,8 +54,9 @@ def robot_chats(settings: WeComSettings) -> dict[str, str]:
             raise WeComConfigError("LEDGERBOT_WECOM__ROBOT_KEY entries must be NAME=KEY")
         if name in chats:
             # Never echo the key: only the name tells the admin what to fix.
-            raise WeComConfigError(f"group robot {name!r} is configured twice "
-                                   "(several robots need NAME=KEY entries)")
+            raise WeComConfigError(
+                f"group robot {name!r} is configured twice (several robots need NAME=KEY entries)"
+            )
         chats[name] = key
     return chats
 
@@ -70,13 +71,25 @@ def _webhook_key(value: str) -> str:
 def make_callback(app: App) -> WeComCallback:
     """Return the callback verifier for the configured app (token, EncodingAESKey, CorpID)."""
     s = app.settings.wecom
-    missing = [name for name, value in (("CORP_ID", s.corp_id), ("TOKEN", s.token),
-                                        ("ENCODING_AES_KEY", s.encoding_aes_key)) if not value]
+    missing = [
+        name
+        for name, value in (
+            ("CORP_ID", s.corp_id),
+            ("TOKEN", s.token),
+            ("ENCODING_AES_KEY", s.encoding_aes_key),
+        )
+        if not value
+    ]
     if missing:
         raise WeComConfigError("WeCom callback needs " + ", ".join(f"LEDGERBOT_WECOM__{m}" for m in missing))
     assert s.token is not None and s.encoding_aes_key is not None
-    return WeComCallback(s.token.get_secret_value(), s.encoding_aes_key.get_secret_value(), s.corp_id,
-                         app.clock, max_age=timedelta(seconds=s.max_timestamp_skew))
+    return WeComCallback(
+        s.token.get_secret_value(),
+        s.encoding_aes_key.get_secret_value(),
+        s.corp_id,
+        app.clock,
+        max_age=timedelta(seconds=s.max_timestamp_skew),
+    )
 
 
 class WeComCallbackPart:
@@ -84,9 +97,17 @@ class WeComCallbackPart:
 
     name = PLATFORM
 
-    def __init__(self, app: App, *, http: httpx.AsyncClient | None = None, retry_interval: float = RETRY_INTERVAL,
-                 concurrency: int | None = None, max_pending: int = 1000, drain_timeout: float = 20.0,
-                 recover: bool = True) -> None:
+    def __init__(
+        self,
+        app: App,
+        *,
+        http: httpx.AsyncClient | None = None,
+        retry_interval: float = RETRY_INTERVAL,
+        concurrency: int | None = None,
+        max_pending: int = 1000,
+        drain_timeout: float = 20.0,
+        recover: bool = True,
+    ) -> None:
         self._app = app
         self._callback = make_callback(app)
         self._robot_chats = robot_chats(app.settings.wecom)
@@ -101,14 +122,16 @@ class WeComCallbackPart:
         # On SQLite the inbox write of a callback and a handler's transactions take turns here, in
         # arrival order, instead of polling SQLite's busy lock (which sleeps up to 100 ms a round and
         # made the HTTP answer wait seconds under load).
-        self._db_turn: asyncio.Lock | contextlib.nullcontext = (asyncio.Lock() if embedded
-                                                                 else contextlib.nullcontext())
+        self._db_turn: asyncio.Lock | contextlib.nullcontext = (
+            asyncio.Lock() if embedded else contextlib.nullcontext()
+        )
         self.queue = ChatQueue(self._process, concurrency=concurrency, max_pending=max_pending)
         self.sender: WeComSender | None = None
         self._clients: list[WeComAppClient | WeComRobotClient] = []
         # WeCom's first round waits an interval: recovery at start re-queues what the inbox kept.
-        self._retries = OutboxRetryLoop(PLATFORM, self._retry_round, interval=retry_interval,
-                                        first_round_at_once=False)
+        self._retries = OutboxRetryLoop(
+            PLATFORM, self._retry_round, interval=retry_interval, first_round_at_once=False
+        )
         self._closing = False
 
     def __repr__(self) -> str:
@@ -123,8 +146,9 @@ class WeComCallbackPart:
         s = self._app.settings.wecom
         if not s.agent_id or s.secret is None:
             raise WeComConfigError("WeCom replies need LEDGERBOT_WECOM__AGENT_ID and LEDGERBOT_WECOM__SECRET")
-        app_client = WeComAppClient(s.corp_id, s.agent_id, s.secret.get_secret_value(), api_base=s.api_base,
-                                    http=self._http)
+        app_client = WeComAppClient(
+            s.corp_id, s.agent_id, s.secret.get_secret_value(), api_base=s.api_base, http=self._http
+        )
         robot_client = WeComRobotClient(api_base=s.api_base, http=self._http)
         self._clients = [app_client, robot_client]
         self.sender = WeComSender(app_client, robot_client, self._robot_chats, self._app.outbox())
@@ -133,16 +157,22 @@ class WeComCallbackPart:
         self._retries.start()
         if self._recover:
             await self.recover()
-        log.info("wecom: callback ready at %s; group robots: %s", CALLBACK_PATH,
-                 ", ".join(sorted(self._robot_chats)) or "none")
+        log.info(
+            "wecom: callback ready at %s; group robots: %s",
+            CALLBACK_PATH,
+            ", ".join(sorted(self._robot_chats)) or "none",
+        )
 
     async def stop(self) -> None:
         """Refuse new callbacks, finish (or leave in the inbox) the work in flight, stop retrying, close."""
         self._closing = True
         left = await self.queue.join(self._drain_timeout)
         if left:
-            log.warning("wecom: %d message(s) left unhandled in the inbox; they are handled on re-delivery "
-                        "or at the next start", left)
+            log.warning(
+                "wecom: %d message(s) left unhandled in the inbox; they are handled on re-delivery "
+                "or at the next start",
+                left,
+            )
         await self._retries.stop()
         if self._app.senders.get(PLATFORM) is self.sender:
             del self._app.senders[PLATFORM]
@@ -160,14 +190,21 @@ class WeComCallbackPart:
         q = request.query_params
         try:
             if request.method == "GET":
-                return PlainTextResponse(self._verify_url(q.get("msg_signature", ""), q.get("timestamp", ""),
-                                                          q.get("nonce", ""), q.get("echostr", "")))
+                return PlainTextResponse(
+                    self._verify_url(
+                        q.get("msg_signature", ""),
+                        q.get("timestamp", ""),
+                        q.get("nonce", ""),
+                        q.get("echostr", ""),
+                    )
+                )
             if self._closing or self.queue.full():
                 # WeCom retries; another worker (or this one after a restart) takes it.
                 return PlainTextResponse("busy", status_code=503, headers={"Retry-After": "1"})
             body = await _read_body(request)
-            msg = self._callback.decrypt_message(q.get("msg_signature", ""), q.get("timestamp", ""),
-                                                 q.get("nonce", ""), body)
+            msg = self._callback.decrypt_message(
+                q.get("msg_signature", ""), q.get("timestamp", ""), q.get("nonce", ""), body
+            )
         except WeComCallbackError as exc:
             log.warning("wecom: refused a callback (%s)", type(exc).__name__)
             return PlainTextResponse(type(exc).__name__, status_code=exc.http_status)

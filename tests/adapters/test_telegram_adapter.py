@@ -27,8 +27,9 @@ class ScriptedEngine:
 
     def __init__(self) -> None:
         self.received: list[IncomingMessage] = []
-        self.reply: Callable[[IncomingMessage], tuple[Reply, ...]] = (
-            lambda m: (TextReply(text=f"收到：{m.text}"),))
+        self.reply: Callable[[IncomingMessage], tuple[Reply, ...]] = lambda m: (
+            TextReply(text=f"收到：{m.text}"),
+        )
         self.fail = False
 
     async def handle(self, msg: IncomingMessage) -> tuple[Outbound, ...]:
@@ -85,16 +86,23 @@ MakeAdapter = Callable[..., TelegramAdapter]
 
 
 @pytest.fixture
-async def make_adapter(fake: FakeTelegram, clock: FakeTime, engine: ScriptedEngine,
-                       outbox: MemoryOutbox) -> AsyncIterator[MakeAdapter]:
+async def make_adapter(
+    fake: FakeTelegram, clock: FakeTime, engine: ScriptedEngine, outbox: MemoryOutbox
+) -> AsyncIterator[MakeAdapter]:
     made: list[TelegramAdapter] = []
 
     def make(webhook_url: str = "", **kw: Any) -> TelegramAdapter:
-        config = TelegramConfig(token=fake.token, base_url=fake.base_url, base_file_url=fake.base_file_url,
-                                webhook_secret=SECRET, webhook_url=webhook_url)
+        config = TelegramConfig(
+            token=fake.token,
+            base_url=fake.base_url,
+            base_file_url=fake.base_file_url,
+            webhook_secret=SECRET,
+            webhook_url=webhook_url,
+        )
         kw.setdefault("outbox", outbox)
-        adapter = TelegramAdapter(config, engine, monotonic=clock.monotonic, sleep=clock.sleep,
-                                  poll_timeout=1.0, **kw)
+        adapter = TelegramAdapter(
+            config, engine, monotonic=clock.monotonic, sleep=clock.sleep, poll_timeout=1.0, **kw
+        )
         made.append(adapter)
         return adapter
 
@@ -120,20 +128,26 @@ def outbound(*replies: Reply, chat_id: int = PRIVATE) -> Outbound:
 
 # ---------------------------------------------------------------- receiving
 
-async def test_polling_round_trip(fake: FakeTelegram, polling: TelegramAdapter,
-                                  engine: ScriptedEngine) -> None:
+
+async def test_polling_round_trip(
+    fake: FakeTelegram, polling: TelegramAdapter, engine: ScriptedEngine
+) -> None:
     fake.push_text(PRIVATE, USER, "本月完成<50%> & 推进中")
     calls = await fake.wait_for_calls("sendMessage")
-    assert calls[0].params == {"chat_id": PRIVATE, "text": "收到：本月完成&lt;50%&gt; &amp; 推进中",
-                               "parse_mode": "HTML"}
+    assert calls[0].params == {
+        "chat_id": PRIVATE,
+        "text": "收到：本月完成&lt;50%&gt; &amp; 推进中",
+        "parse_mode": "HTML",
+    }
     assert fake.bot_messages(PRIVATE)[0]["text"] == "收到：本月完成<50%> & 推进中"
     assert [m.kind for m in engine.received] == ["text"]
     assert polling.bot_username == fake.bot_username
     assert fake.calls_of("deleteWebhook") and fake.calls_of("getMe")
 
 
-async def test_group_command_with_botname(fake: FakeTelegram, polling: TelegramAdapter,
-                                          engine: ScriptedEngine) -> None:
+async def test_group_command_with_botname(
+    fake: FakeTelegram, polling: TelegramAdapter, engine: ScriptedEngine
+) -> None:
     fake.push_text(GROUP, USER, f"/report@{fake.bot_username} 卫健局", is_group=True)
     await fake.wait_for_calls("sendMessage")
     msg = engine.received[0]
@@ -141,8 +155,9 @@ async def test_group_command_with_botname(fake: FakeTelegram, polling: TelegramA
     assert texts(fake, GROUP) == ["收到：/report 卫健局"]
 
 
-async def test_choice_buttons_round_trip(fake: FakeTelegram, polling: TelegramAdapter,
-                                         engine: ScriptedEngine) -> None:
+async def test_choice_buttons_round_trip(
+    fake: FakeTelegram, polling: TelegramAdapter, engine: ScriptedEngine
+) -> None:
     long_label = "确认：新增停车泊位256个，公共充电桩总数达到400个，由区住建局牵头、区综合行政执法局配合完成"
     engine.reply = lambda m: (TextReply(text="请确认<本月>进展", choices=("修改", long_label)),)
     fake.push_text(PRIVATE, USER, "填报")
@@ -174,11 +189,14 @@ async def test_edited_message(fake: FakeTelegram, polling: TelegramAdapter, engi
     assert edit.message_id != original.message_id and edit.reply_to == original.message_id
 
 
-async def test_document_is_downloaded(fake: FakeTelegram, polling: TelegramAdapter,
-                                      engine: ScriptedEngine) -> None:
+async def test_document_is_downloaded(
+    fake: FakeTelegram, polling: TelegramAdapter, engine: ScriptedEngine
+) -> None:
     content = bytes(range(256)) * 100
     engine.reply = lambda m: (TextReply(text=f"{m.attachments[0].filename} {len(m.attachments[0].content)}"),)
-    fake.push_document(PRIVATE, USER, "台账.xlsx", content, mime_type="application/vnd.ms-excel", caption="导入")
+    fake.push_document(
+        PRIVATE, USER, "台账.xlsx", content, mime_type="application/vnd.ms-excel", caption="导入"
+    )
     await fake.wait_for_calls("sendMessage")
     msg = engine.received[0]
     assert msg.kind == "file" and msg.text == "导入"
@@ -188,16 +206,18 @@ async def test_document_is_downloaded(fake: FakeTelegram, polling: TelegramAdapt
     assert fake.calls_of("getFile")[0].params["file_id"] == "file1"
 
 
-async def test_sticker_is_unsupported(fake: FakeTelegram, polling: TelegramAdapter,
-                                      engine: ScriptedEngine) -> None:
+async def test_sticker_is_unsupported(
+    fake: FakeTelegram, polling: TelegramAdapter, engine: ScriptedEngine
+) -> None:
     engine.reply = lambda m: (TextReply(text=f"暂不支持 {m.kind}"),)
     fake.push_sticker(PRIVATE, USER)
     await fake.wait_for_calls("sendMessage")
     assert texts(fake) == ["暂不支持 unsupported"]
 
 
-async def test_same_message_delivered_twice_keeps_its_id(fake: FakeTelegram, polling: TelegramAdapter,
-                                                         engine: ScriptedEngine) -> None:
+async def test_same_message_delivered_twice_keeps_its_id(
+    fake: FakeTelegram, polling: TelegramAdapter, engine: ScriptedEngine
+) -> None:
     update = fake.push_text(PRIVATE, USER, "进展")
     await fake.wait_for_calls("sendMessage")
     fake.push_update(update)  # redelivered, as after a crash before the offset was confirmed
@@ -208,8 +228,10 @@ async def test_same_message_delivered_twice_keeps_its_id(fake: FakeTelegram, pol
 
 # ---------------------------------------------------------------- webhook
 
-async def test_webhook_checks_the_secret(fake: FakeTelegram, make_adapter: MakeAdapter,
-                                         engine: ScriptedEngine) -> None:
+
+async def test_webhook_checks_the_secret(
+    fake: FakeTelegram, make_adapter: MakeAdapter, engine: ScriptedEngine
+) -> None:
     adapter = make_adapter(webhook_url="https://ledger.example/telegram/webhook")
     await adapter.start_webhook()
     assert fake.webhook_url == "https://ledger.example/telegram/webhook"
@@ -227,11 +249,13 @@ async def test_webhook_checks_the_secret(fake: FakeTelegram, make_adapter: MakeA
     assert await adapter.process_webhook(body, SECRET) == 500  # so Telegram delivers it again
 
 
-async def test_webhook_over_http(fake: FakeTelegram, make_adapter: MakeAdapter,
-                                 engine: ScriptedEngine) -> None:
+async def test_webhook_over_http(
+    fake: FakeTelegram, make_adapter: MakeAdapter, engine: ScriptedEngine
+) -> None:
     async def endpoint(request: web.Request) -> web.Response:
-        status = await adapter.process_webhook(await request.read(),
-                                               request.headers.get("X-Telegram-Bot-Api-Secret-Token"))
+        status = await adapter.process_webhook(
+            await request.read(), request.headers.get("X-Telegram-Bot-Api-Secret-Token")
+        )
         return web.Response(status=status)
 
     app = web.Application()
@@ -259,8 +283,10 @@ async def test_webhook_over_http(fake: FakeTelegram, make_adapter: MakeAdapter,
 
 # ---------------------------------------------------------------- sending
 
-async def test_long_text_is_split_on_lines_and_escaped(fake: FakeTelegram, polling: TelegramAdapter,
-                                                       clock: FakeTime) -> None:
+
+async def test_long_text_is_split_on_lines_and_escaped(
+    fake: FakeTelegram, polling: TelegramAdapter, clock: FakeTime
+) -> None:
     lines = [f"{i}. 项目<{i}> & 单位：区卫健局" + "进" * 60 for i in range(200)]
     assert polling.sender is not None
     await polling.sender.send(outbound(TextReply(text="\n".join(lines), choices=("确认",))))
@@ -274,8 +300,9 @@ async def test_long_text_is_split_on_lines_and_escaped(fake: FakeTelegram, polli
     assert clock.sleeps == [1.0] * 4  # one message per second in a chat
 
 
-async def test_markdown_reply_html_split_keeps_tags_balanced(fake: FakeTelegram,
-                                                             polling: TelegramAdapter) -> None:
+async def test_markdown_reply_html_split_keeps_tags_balanced(
+    fake: FakeTelegram, polling: TelegramAdapter
+) -> None:
     rows = "\n".join(f"<b>{i}</b> 基层医疗服务提升工程 <i>推进中</i>" + "。" * 80 for i in range(120))
     assert polling.sender is not None
     await polling.sender.send(outbound(MarkdownReply(plain="x", html=f"<blockquote>{rows}</blockquote>")))
@@ -296,12 +323,23 @@ async def test_files_and_images_go_out_with_filenames(fake: FakeTelegram, pollin
     docx = b"PK\x03\x04" + b"x" * 5000
     png = b"\x89PNG\r\n\x1a\n" + b"y" * 300
     assert polling.sender is not None
-    await polling.sender.send(outbound(
-        FileReply(filename="2025年3月台账.docx", media_type="application/msword", content=docx, caption="三月台账"),
-        ImageReply(filename="进度.png", content=png, caption="完成率 vs 序时进度"),
-        FileReply(filename="长说明.xlsx", media_type="application/vnd.ms-excel", content=b"xl",
-                  caption="说" * 1500),
-    ))
+    await polling.sender.send(
+        outbound(
+            FileReply(
+                filename="2025年3月台账.docx",
+                media_type="application/msword",
+                content=docx,
+                caption="三月台账",
+            ),
+            ImageReply(filename="进度.png", content=png, caption="完成率 vs 序时进度"),
+            FileReply(
+                filename="长说明.xlsx",
+                media_type="application/vnd.ms-excel",
+                content=b"xl",
+                caption="说" * 1500,
+            ),
+        )
+    )
     doc, long_doc = fake.calls_of("sendDocument")
     assert (doc.files["document"].filename, doc.files["document"].content) == ("2025年3月台账.docx", docx)
     assert doc.params["caption"] == "三月台账"
@@ -311,8 +349,9 @@ async def test_files_and_images_go_out_with_filenames(fake: FakeTelegram, pollin
     assert texts(fake) == ["说" * 1500]
 
 
-async def test_429_is_waited_out_then_retried(fake: FakeTelegram, polling: TelegramAdapter, clock: FakeTime,
-                                              outbox: MemoryOutbox) -> None:
+async def test_429_is_waited_out_then_retried(
+    fake: FakeTelegram, polling: TelegramAdapter, clock: FakeTime, outbox: MemoryOutbox
+) -> None:
     fake.fail_next("sendMessage", kind="429", retry_after=7, after=1)
     assert polling.sender is not None
     await polling.sender.send(outbound(TextReply(text="一"), TextReply(text="二"), TextReply(text="三")))
@@ -322,8 +361,9 @@ async def test_429_is_waited_out_then_retried(fake: FakeTelegram, polling: Teleg
     assert outbox.rows == {}
 
 
-async def test_server_errors_are_retried_with_backoff(fake: FakeTelegram, polling: TelegramAdapter,
-                                                      clock: FakeTime) -> None:
+async def test_server_errors_are_retried_with_backoff(
+    fake: FakeTelegram, polling: TelegramAdapter, clock: FakeTime
+) -> None:
     fake.fail_next("sendMessage", times=3, kind="500")
     assert polling.sender is not None
     await polling.sender.send(outbound(TextReply(text="进度提醒")))
@@ -343,10 +383,13 @@ async def test_timeouts_are_retried(fake: FakeTelegram, make_adapter: MakeAdapte
 
 
 async def test_exhausted_retries_go_to_the_outbox_then_retry_failed_delivers(
-        fake: FakeTelegram, polling: TelegramAdapter, outbox: MemoryOutbox) -> None:
+    fake: FakeTelegram, polling: TelegramAdapter, outbox: MemoryOutbox
+) -> None:
     fake.fail_next("sendMessage", times=5, kind="500", after=1)
     assert polling.sender is not None
-    await polling.sender.send(outbound(TextReply(text="第一条"), TextReply(text="第二条"), TextReply(text="第三条")))
+    await polling.sender.send(
+        outbound(TextReply(text="第一条"), TextReply(text="第二条"), TextReply(text="第三条"))
+    )
     assert texts(fake) == ["第一条"]
     [(kept, error)] = outbox.rows.values()
     assert [r.text for r in kept.replies] == ["第二条", "第三条"]  # what went out is not resent
@@ -356,8 +399,9 @@ async def test_exhausted_retries_go_to_the_outbox_then_retry_failed_delivers(
     assert outbox.rows == {}
 
 
-async def test_retry_failed_keeps_what_still_fails(fake: FakeTelegram, polling: TelegramAdapter,
-                                                   outbox: MemoryOutbox) -> None:
+async def test_retry_failed_keeps_what_still_fails(
+    fake: FakeTelegram, polling: TelegramAdapter, outbox: MemoryOutbox
+) -> None:
     await outbox.record_failed(outbound(TextReply(text="甲"), TextReply(text="乙")), "earlier")
     fake.fail_next("sendMessage", times=5, kind="500", after=1)
     assert await polling.retry_failed() == 0
@@ -366,8 +410,9 @@ async def test_retry_failed_keeps_what_still_fails(fake: FakeTelegram, polling: 
     assert await polling.retry_failed() == 1 and outbox.rows == {}
 
 
-async def test_failure_in_the_engine_path_is_kept_in_the_outbox(fake: FakeTelegram, polling: TelegramAdapter,
-                                                                outbox: MemoryOutbox) -> None:
+async def test_failure_in_the_engine_path_is_kept_in_the_outbox(
+    fake: FakeTelegram, polling: TelegramAdapter, outbox: MemoryOutbox
+) -> None:
     fake.fail_next("sendMessage", times=5, kind="500")
     fake.push_text(PRIVATE, USER, "进展")
     await fake.wait_for(lambda: bool(outbox.rows))
@@ -375,34 +420,40 @@ async def test_failure_in_the_engine_path_is_kept_in_the_outbox(fake: FakeTelegr
     assert texts(fake) == ["收到：进展"]
 
 
-async def test_refused_messages_are_dropped_not_kept(fake: FakeTelegram, polling: TelegramAdapter,
-                                                     outbox: MemoryOutbox) -> None:
+async def test_refused_messages_are_dropped_not_kept(
+    fake: FakeTelegram, polling: TelegramAdapter, outbox: MemoryOutbox
+) -> None:
     assert polling.sender is not None
-    await polling.sender.send(Outbound(chat=ChatRef(platform="telegram", chat_id="@nowhere"),
-                                       replies=(TextReply(text="x"),)))
+    await polling.sender.send(
+        Outbound(chat=ChatRef(platform="telegram", chat_id="@nowhere"), replies=(TextReply(text="x"),))
+    )
     assert outbox.rows == {} and texts(fake) == []
 
 
-async def test_without_an_outbox_send_raises(fake: FakeTelegram, polling: TelegramAdapter,
-                                             clock: FakeTime) -> None:
-    sender = TelegramSender(polling.app.bot, None, monotonic=clock.monotonic, sleep=clock.sleep,
-                            max_attempts=2)
+async def test_without_an_outbox_send_raises(
+    fake: FakeTelegram, polling: TelegramAdapter, clock: FakeTime
+) -> None:
+    sender = TelegramSender(
+        polling.app.bot, None, monotonic=clock.monotonic, sleep=clock.sleep, max_attempts=2
+    )
     fake.fail_next("sendMessage", times=2, kind="500")
     with pytest.raises(DeliveryError) as info:
         await sender.send(outbound(TextReply(text="x")))
     assert not info.value.permanent and info.value.remaining.replies == (TextReply(text="x"),)
 
 
-async def test_an_over_long_retry_after_is_not_slept(fake: FakeTelegram, polling: TelegramAdapter,
-                                                     clock: FakeTime, outbox: MemoryOutbox) -> None:
+async def test_an_over_long_retry_after_is_not_slept(
+    fake: FakeTelegram, polling: TelegramAdapter, clock: FakeTime, outbox: MemoryOutbox
+) -> None:
     fake.fail_next("sendMessage", kind="429", retry_after=3600)
     assert polling.sender is not None
     await polling.sender.send(outbound(TextReply(text="稍后")))
     assert 3600.0 not in clock.sleeps and len(outbox.rows) == 1
 
 
-async def test_the_token_never_reaches_the_logs(fake: FakeTelegram, make_adapter: MakeAdapter,
-                                                caplog: pytest.LogCaptureFixture) -> None:
+async def test_the_token_never_reaches_the_logs(
+    fake: FakeTelegram, make_adapter: MakeAdapter, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.DEBUG)
     adapter = make_adapter()
     await adapter.start_polling()
@@ -415,7 +466,8 @@ async def test_the_token_never_reaches_the_logs(fake: FakeTelegram, make_adapter
 
 
 async def test_an_update_fetched_but_not_handled_when_the_process_dies_is_fetched_again(
-        make_adapter: MakeAdapter, fake: FakeTelegram, engine: ScriptedEngine) -> None:
+    make_adapter: MakeAdapter, fake: FakeTelegram, engine: ScriptedEngine
+) -> None:
     import asyncio
 
     entered, never = asyncio.Event(), asyncio.Event()

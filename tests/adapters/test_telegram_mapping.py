@@ -36,6 +36,7 @@ def tg() -> FakeTelegram:
 
 # ---------------------------------------------------------------- update_to_message
 
+
 async def test_text_in_private_chat(tg: FakeTelegram) -> None:
     upd = tg.push_text(42, 7, "本月新增停车位35个")
     msg = update_to_message(to_update(upd), BOT)
@@ -124,15 +125,20 @@ async def test_service_messages_are_ignored(tg: FakeTelegram) -> None:
 
 
 async def test_bot_added_to_group_is_an_event(tg: FakeTelegram) -> None:
-    change = {"chat": tg.chat(-100123, True), "from": tg.user(7), "date": 1_700_000_000,
-              "old_chat_member": {"status": "left", "user": tg.bot_user()},
-              "new_chat_member": {"status": "member", "user": tg.bot_user()}}
+    change = {
+        "chat": tg.chat(-100123, True),
+        "from": tg.user(7),
+        "date": 1_700_000_000,
+        "old_chat_member": {"status": "left", "user": tg.bot_user()},
+        "new_chat_member": {"status": "member", "user": tg.bot_user()},
+    }
     msg = update_to_message(to_update({"update_id": 5, "my_chat_member": change}), BOT)
     assert msg is not None and msg.kind == "event" and msg.text == "bot_added"
     assert msg.chat.is_group
 
 
 # ---------------------------------------------------------------- splitting
+
 
 def test_short_text_is_one_escaped_message() -> None:
     assert split_html(escape("a < b & c > d")) == ["a &lt; b &amp; c &gt; d"]
@@ -187,8 +193,12 @@ def test_whitespace_only_chunks_are_dropped() -> None:
 
 # ---------------------------------------------------------------- keyboards
 
+
 def test_callback_data_stays_under_64_bytes_for_long_chinese_labels() -> None:
-    labels = [f"第{i}项：新增停车泊位256个，公共充电桩总数达到400个（区住建局、区综合行政执法局）" for i in range(12)]
+    labels = [
+        f"第{i}项：新增停车泊位256个，公共充电桩总数达到400个（区住建局、区综合行政执法局）"
+        for i in range(12)
+    ]
     markup = choice_keyboard(labels)
     buttons = [b for row in markup.inline_keyboard for b in row]
     assert [b.text for b in buttons] == labels
@@ -202,6 +212,7 @@ def test_short_labels_share_rows() -> None:
 
 
 # ---------------------------------------------------------------- flood limits
+
 
 def chat(chat_id: str, group: bool = False) -> ChatRef:
     return ChatRef(platform="telegram", chat_id=chat_id, is_group=group)

@@ -171,8 +171,10 @@ def test_retried_text_message_keeps_msgid():
     now = 1_700_000_000
     crypto = WeComCrypto(SAMPLE_TOKEN, SAMPLE_AES_KEY, SAMPLE_CORP_ID)
     inner = text_xml("u1", "hi", "123456789", now)
-    ids = {sample_callback(now).decrypt_message(*_signed(crypto, inner, now, nonce)).message_id
-           for nonce in ("a", "b", "c")}
+    ids = {
+        sample_callback(now).decrypt_message(*_signed(crypto, inner, now, nonce)).message_id
+        for nonce in ("a", "b", "c")
+    }
     assert ids == {"123456789"}
 
 
@@ -182,8 +184,14 @@ def _signed(crypto, inner, now, nonce):
 
 
 def test_image_message_is_unsupported_not_an_error():
-    fields = {"FromUserName": "u1", "CreateTime": "1700000000", "MsgType": "image",
-              "PicUrl": "http://x", "MediaId": "m", "MsgId": "55"}
+    fields = {
+        "FromUserName": "u1",
+        "CreateTime": "1700000000",
+        "MsgType": "image",
+        "PicUrl": "http://x",
+        "MediaId": "m",
+        "MsgId": "55",
+    }
     msg = to_incoming(fields)
     assert msg.kind == "unsupported" and msg.message_id == "55" and msg.text == ""
 
@@ -254,11 +262,13 @@ def test_stale_or_future_timestamp_is_rejected(offset):
 
 def test_timestamp_window_is_configurable_and_inclusive():
     assert sample_callback(int(MSG_TS) + 300).decrypt_message(MSG_SIG, MSG_TS, MSG_NONCE, MSG_BODY)
-    late = WeComCallback(SAMPLE_TOKEN, SAMPLE_AES_KEY, SAMPLE_CORP_ID, clock_at(int(MSG_TS) + 3000),
-                         max_age=timedelta(hours=1))
+    late = WeComCallback(
+        SAMPLE_TOKEN, SAMPLE_AES_KEY, SAMPLE_CORP_ID, clock_at(int(MSG_TS) + 3000), max_age=timedelta(hours=1)
+    )
     assert late.decrypt_message(MSG_SIG, MSG_TS, MSG_NONCE, MSG_BODY).text == "你好"
-    tight = WeComCallback(SAMPLE_TOKEN, SAMPLE_AES_KEY, SAMPLE_CORP_ID, clock_at(int(MSG_TS) + 61),
-                          max_age=timedelta(minutes=1))
+    tight = WeComCallback(
+        SAMPLE_TOKEN, SAMPLE_AES_KEY, SAMPLE_CORP_ID, clock_at(int(MSG_TS) + 61), max_age=timedelta(minutes=1)
+    )
     with pytest.raises(StaleTimestampError):
         tight.decrypt_message(MSG_SIG, MSG_TS, MSG_NONCE, MSG_BODY)
 
@@ -300,8 +310,16 @@ def test_entity_bomb_inside_a_validly_signed_message_is_refused(crypto):
         sample_callback(now).decrypt_message(sig, str(now), "n", body)
 
 
-@pytest.mark.parametrize("body", [b"", b"<xml>", b"not xml", b"<xml><ToUserName>x</ToUserName></xml>",
-                                  b"<xml><Encrypt>" + b"A" * 300_000 + b"</Encrypt></xml>"])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"",
+        b"<xml>",
+        b"not xml",
+        b"<xml><ToUserName>x</ToUserName></xml>",
+        b"<xml><Encrypt>" + b"A" * 300_000 + b"</Encrypt></xml>",
+    ],
+)
 def test_malformed_or_oversized_body_is_an_xml_error(body):
     with pytest.raises(XmlError):
         sample_callback().decrypt_message(MSG_SIG, MSG_TS, MSG_NONCE, body)

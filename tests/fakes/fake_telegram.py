@@ -22,12 +22,45 @@ TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
 CALLBACK_DATA_LIMIT = 64
 # Fields PTB sends JSON-encoded; everything else (text, caption, ids as str) stays as sent.
-_JSON_FIELDS = {"chat_id", "message_id", "reply_markup", "allowed_updates", "offset", "timeout",
-                "limit", "show_alert", "cache_time", "drop_pending_updates", "max_connections",
-                "disable_notification", "protect_content", "link_preview_options",
-                "reply_parameters", "entities", "caption_entities", "from_chat_id"}
-_HTML_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler",
-              "a", "tg-emoji", "code", "pre", "blockquote", "tg-time"}
+_JSON_FIELDS = {
+    "chat_id",
+    "message_id",
+    "reply_markup",
+    "allowed_updates",
+    "offset",
+    "timeout",
+    "limit",
+    "show_alert",
+    "cache_time",
+    "drop_pending_updates",
+    "max_connections",
+    "disable_notification",
+    "protect_content",
+    "link_preview_options",
+    "reply_parameters",
+    "entities",
+    "caption_entities",
+    "from_chat_id",
+}
+_HTML_TAGS = {
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "ins",
+    "s",
+    "strike",
+    "del",
+    "span",
+    "tg-spoiler",
+    "a",
+    "tg-emoji",
+    "code",
+    "pre",
+    "blockquote",
+    "tg-time",
+}
 _HTML_TOKEN = re.compile(r"<(/?)([A-Za-z][\w-]*)([^<>]*)>|&(#\d+|#[xX][0-9a-fA-F]+|lt|gt|amp|quot);|([<>&])")
 
 
@@ -75,7 +108,7 @@ def parse_html(text: str) -> str:
     out: list[str] = []
     pos = 0
     for m in _HTML_TOKEN.finditer(text):
-        out.append(text[pos:m.start()])
+        out.append(text[pos : m.start()])
         pos = m.end()
         closing, name, _attrs, entity, bare = m.groups()
         if bare:
@@ -85,11 +118,11 @@ def parse_html(text: str) -> str:
             continue
         name = name.lower()
         if name not in _HTML_TAGS:
-            raise ApiError(400, f"Bad Request: can't parse entities: unsupported start tag \"{name}\"")
+            raise ApiError(400, f'Bad Request: can\'t parse entities: unsupported start tag "{name}"')
         if not closing:
             stack.append(name)
         elif not stack or stack.pop() != name:
-            raise ApiError(400, f"Bad Request: can't parse entities: unmatched end tag \"{name}\"")
+            raise ApiError(400, f'Bad Request: can\'t parse entities: unmatched end tag "{name}"')
     out.append(text[pos:])
     if stack:
         raise ApiError(400, f"Bad Request: can't parse entities: can't find end tag for \"{stack[-1]}\"")
@@ -104,8 +137,9 @@ def utf16_len(text: str) -> int:
 class FakeTelegram:
     """In-process Bot API: queues updates, answers methods, records every call, injects faults."""
 
-    def __init__(self, token: str = DEFAULT_TOKEN, bot_username: str = "ledger_test_bot",
-                 bot_id: int = 7000001) -> None:
+    def __init__(
+        self, token: str = DEFAULT_TOKEN, bot_username: str = "ledger_test_bot", bot_id: int = 7000001
+    ) -> None:
         self.token, self.bot_username, self.bot_id = token, bot_username, bot_id
         self.calls: list[Call] = []
         self.updates: list[dict[str, Any]] = []  # not yet confirmed by an offset
@@ -190,11 +224,22 @@ class FakeTelegram:
 
     def bot_messages(self, chat_id: int) -> list[dict[str, Any]]:
         """Return the messages the bot sent to a chat, in order, as they are now."""
-        return [m for (c, _), m in sorted(self.messages.items())
-                if c == chat_id and m["from"]["id"] == self.bot_id]
+        return [
+            m
+            for (c, _), m in sorted(self.messages.items())
+            if c == chat_id and m["from"]["id"] == self.bot_id
+        ]
 
-    def fail_next(self, method: str, times: int = 1, *, kind: str = "500", retry_after: int = 1,
-                  hang_seconds: float = 30.0, after: int = 0) -> None:
+    def fail_next(
+        self,
+        method: str,
+        times: int = 1,
+        *,
+        kind: str = "500",
+        retry_after: int = 1,
+        hang_seconds: float = 30.0,
+        after: int = 0,
+    ) -> None:
         """Make ``times`` calls of ``method`` fail, after ``after`` good ones: kind "429", "500" or "hang"."""
         queue = self._faults.setdefault(method, [])
         queue.extend(None for _ in range(after))
@@ -215,18 +260,28 @@ class FakeTelegram:
     @staticmethod
     def user(user_id: int, name: str = "") -> dict[str, Any]:
         """Return a User object."""
-        return {"id": user_id, "is_bot": False, "first_name": name or f"用户{user_id}",
-                "username": f"user{user_id}"}
+        return {
+            "id": user_id,
+            "is_bot": False,
+            "first_name": name or f"用户{user_id}",
+            "username": f"user{user_id}",
+        }
 
     def bot_user(self) -> dict[str, Any]:
         """Return the bot's own User object."""
         return {"id": self.bot_id, "is_bot": True, "first_name": "Ledger", "username": self.bot_username}
 
-    def user_message(self, chat_id: int, user_id: int, is_group: bool = False,
-                     **content: Any) -> dict[str, Any]:
+    def user_message(
+        self, chat_id: int, user_id: int, is_group: bool = False, **content: Any
+    ) -> dict[str, Any]:
         """Store and return a new message from a user."""
-        message = {"message_id": self._next_message_id(chat_id), "date": int(time.time()),
-                   "chat": self.chat(chat_id, is_group), "from": self.user(user_id), **content}
+        message = {
+            "message_id": self._next_message_id(chat_id),
+            "date": int(time.time()),
+            "chat": self.chat(chat_id, is_group),
+            "from": self.user(user_id),
+            **content,
+        }
         self.messages[(chat_id, message["message_id"])] = message
         return message
 
@@ -250,8 +305,13 @@ class FakeTelegram:
     def push_callback(self, chat_id: int, user_id: int, message_id: int, data: str) -> dict[str, Any]:
         """Queue a button press on the bot's message ``message_id``."""
         message = copy.deepcopy(self.messages[(chat_id, message_id)])
-        query = {"id": f"{next(self._update_ids)}{user_id}", "from": self.user(user_id),
-                 "chat_instance": str(chat_id), "message": message, "data": data}
+        query = {
+            "id": f"{next(self._update_ids)}{user_id}",
+            "from": self.user(user_id),
+            "chat_instance": str(chat_id),
+            "message": message,
+            "data": data,
+        }
         return self.push_update({"callback_query": query})
 
     def push_choice(self, chat_id: int, user_id: int, label: str) -> dict[str, Any]:
@@ -260,8 +320,9 @@ class FakeTelegram:
             for row in message.get("reply_markup", {}).get("inline_keyboard", []):
                 for button in row:
                     if button["text"] == label:
-                        return self.push_callback(chat_id, user_id, message["message_id"],
-                                                  button["callback_data"])
+                        return self.push_callback(
+                            chat_id, user_id, message["message_id"], button["callback_data"]
+                        )
         raise KeyError(f"no button {label!r} in chat {chat_id}")
 
     def push_edit(self, chat_id: int, user_id: int, message_id: int, text: str) -> dict[str, Any]:
@@ -270,20 +331,36 @@ class FakeTelegram:
         message.update(text=text, edit_date=int(time.time()) + 1)
         return self.push_update({"edited_message": copy.deepcopy(message)})
 
-    def push_document(self, chat_id: int, user_id: int, filename: str, content: bytes,
-                      mime_type: str = "application/octet-stream", caption: str = "",
-                      is_group: bool = False) -> dict[str, Any]:
+    def push_document(
+        self,
+        chat_id: int,
+        user_id: int,
+        filename: str,
+        content: bytes,
+        mime_type: str = "application/octet-stream",
+        caption: str = "",
+        is_group: bool = False,
+    ) -> dict[str, Any]:
         """Queue a document; its bytes are served through getFile and the file URL."""
         document = self._store_file("documents", filename, content)
         document.update(file_name=filename, mime_type=mime_type)
         extra = {"caption": caption} if caption else {}
-        return self.push_update({"message": self.user_message(chat_id, user_id, is_group,
-                                                              document=document, **extra)})
+        return self.push_update(
+            {"message": self.user_message(chat_id, user_id, is_group, document=document, **extra)}
+        )
 
     def push_sticker(self, chat_id: int, user_id: int) -> dict[str, Any]:
         """Queue a sticker."""
-        sticker = {"file_id": f"sticker{next(self._file_ids)}", "file_unique_id": "stk", "type": "regular",
-                   "width": 512, "height": 512, "is_animated": False, "is_video": False, "emoji": "👍"}
+        sticker = {
+            "file_id": f"sticker{next(self._file_ids)}",
+            "file_unique_id": "stk",
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+            "emoji": "👍",
+        }
         return self.push_update({"message": self.user_message(chat_id, user_id, sticker=sticker)})
 
     def push_photo(self, chat_id: int, user_id: int, caption: str = "") -> dict[str, Any]:
@@ -376,8 +453,9 @@ class FakeTelegram:
     async def _inject(self, call: Call, fault: Fault) -> None:
         call.fault = fault.kind
         if fault.kind == "429":
-            raise ApiError(429, f"Too Many Requests: retry after {fault.retry_after}",
-                           {"retry_after": fault.retry_after})
+            raise ApiError(
+                429, f"Too Many Requests: retry after {fault.retry_after}", {"retry_after": fault.retry_after}
+            )
         if fault.kind == "hang":
             assert self._closing is not None
             with contextlib.suppress(TimeoutError):
@@ -398,8 +476,11 @@ class FakeTelegram:
                 if part.filename is not None:
                     data = await part.read()
                     files[part.name or ""] = RecordedFile(
-                        part.name or "", part.filename, bytes(data),
-                        part.headers.get("Content-Type", "application/octet-stream"))
+                        part.name or "",
+                        part.filename,
+                        bytes(data),
+                        part.headers.get("Content-Type", "application/octet-stream"),
+                    )
                 else:
                     raw[part.name or ""] = await part.text()
         elif request.can_read_body:
@@ -418,8 +499,12 @@ class FakeTelegram:
     # ------------------------------------------------------------ methods
 
     async def _m_getMe(self, params: dict[str, Any], files: dict[str, RecordedFile]) -> Any:
-        return {**self.bot_user(), "can_join_groups": True, "can_read_all_group_messages": False,
-                "supports_inline_queries": False}
+        return {
+            **self.bot_user(),
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
 
     async def _m_deleteWebhook(self, params: dict[str, Any], files: dict[str, RecordedFile]) -> Any:
         self.webhook_url = self.webhook_secret = ""
@@ -436,13 +521,19 @@ class FakeTelegram:
         return True
 
     async def _m_getWebhookInfo(self, params: dict[str, Any], files: dict[str, RecordedFile]) -> Any:
-        return {"url": self.webhook_url, "has_custom_certificate": False,
-                "pending_update_count": len(self.updates)}
+        return {
+            "url": self.webhook_url,
+            "has_custom_certificate": False,
+            "pending_update_count": len(self.updates),
+        }
 
     async def _m_getUpdates(self, params: dict[str, Any], files: dict[str, RecordedFile]) -> Any:
         if self.webhook_url:
-            raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active; "
-                                "use deleteWebhook to delete the webhook first")
+            raise ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; "
+                "use deleteWebhook to delete the webhook first",
+            )
         offset = int(params.get("offset") or 0)
         limit = int(params.get("limit") or 100)
         timeout = float(params.get("timeout") or 0)
@@ -457,8 +548,9 @@ class FakeTelegram:
         if not ready() and timeout > 0:
             async with self._changed:
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._changed.wait_for(
-                        lambda: bool(ready()) or self._closing.is_set()), timeout)  # type: ignore[union-attr]
+                    await asyncio.wait_for(
+                        self._changed.wait_for(lambda: bool(ready()) or self._closing.is_set()), timeout
+                    )  # type: ignore[union-attr]
         return ready()
 
     def _check_markup(self, params: dict[str, Any]) -> dict[str, Any] | None:
@@ -482,8 +574,13 @@ class FakeTelegram:
     def _bot_message(self, chat_id: Any, **content: Any) -> dict[str, Any]:
         if not isinstance(chat_id, int):
             raise ApiError(400, "Bad Request: chat not found")
-        message = {"message_id": self._next_message_id(chat_id), "date": int(time.time()),
-                   "chat": self.chat(chat_id, chat_id < 0), "from": self.bot_user(), **content}
+        message = {
+            "message_id": self._next_message_id(chat_id),
+            "date": int(time.time()),
+            "chat": self.chat(chat_id, chat_id < 0),
+            "from": self.bot_user(),
+            **content,
+        }
         self.messages[(chat_id, message["message_id"])] = message
         return message
 
@@ -530,8 +627,9 @@ class FakeTelegram:
             raise ApiError(400, "Bad Request: query is too old or query ID is invalid")
         return True
 
-    def _upload(self, params: dict[str, Any], files: dict[str, RecordedFile],
-                field_name: str) -> RecordedFile:
+    def _upload(
+        self, params: dict[str, Any], files: dict[str, RecordedFile], field_name: str
+    ) -> RecordedFile:
         upload = files.get(field_name)
         if upload is None:
             raise ApiError(400, f"Bad Request: there is no {field_name} in the request")
@@ -559,8 +657,12 @@ class FakeTelegram:
         if file_id not in self.files:
             raise ApiError(400, "Bad Request: invalid file_id")
         path, content = self.files[file_id]
-        return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": len(content),
-                "file_path": path}
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"u{file_id}",
+            "file_size": len(content),
+            "file_path": path,
+        }
 
 
 class FakeTime:

@@ -29,8 +29,17 @@ SENT_METHODS = ("sendMessage", "sendDocument", "sendPhoto")
 class TelegramBot:
     """The bot process under test: an App on a database plus the Telegram service in one mode."""
 
-    def __init__(self, mode: str, fake: FakeTelegram, db_url: str, tmp_path, clock, segmenter,
-                 time: FakeTime, retry_interval: float = 60.0) -> None:
+    def __init__(
+        self,
+        mode: str,
+        fake: FakeTelegram,
+        db_url: str,
+        tmp_path,
+        clock,
+        segmenter,
+        time: FakeTime,
+        retry_interval: float = 60.0,
+    ) -> None:
         self.mode, self.fake, self.db_url, self.tmp_path = mode, fake, db_url, tmp_path
         self.clock, self.segmenter, self.time = clock, segmenter, time
         self.retry_interval = retry_interval
@@ -43,21 +52,33 @@ class TelegramBot:
 
     def settings(self, webhook_url: str = "") -> Settings:
         return Settings(
-            database_url=self.db_url, files_dir=self.tmp_path / "files", outbox_dir=self.tmp_path / "outbox",
-            telegram=TelegramSettings(token=self.fake.token, base_url=self.fake.base_url,
-                                      base_file_url=self.fake.base_file_url, webhook_secret=SECRET,
-                                      webhook_url=webhook_url),
-            _env_file=None)
+            database_url=self.db_url,
+            files_dir=self.tmp_path / "files",
+            outbox_dir=self.tmp_path / "outbox",
+            telegram=TelegramSettings(
+                token=self.fake.token,
+                base_url=self.fake.base_url,
+                base_file_url=self.fake.base_file_url,
+                webhook_secret=SECRET,
+                webhook_url=webhook_url,
+            ),
+            _env_file=None,
+        )
 
     async def build(self, webhook_url: str = "") -> App:
-        self.app = await build_app(self.settings(webhook_url), clock=self.clock, segmenter=self.segmenter,
-                                   migrate=True)
+        self.app = await build_app(
+            self.settings(webhook_url), clock=self.clock, segmenter=self.segmenter, migrate=True
+        )
         return self.app
 
     async def start(self) -> None:
         """Build the App (same database every time) and start the Telegram service."""
-        options: dict[str, Any] = {"retry_interval": self.retry_interval, "monotonic": self.time.monotonic,
-                                       "sleep": self.time.sleep, "poll_timeout": 1.0}
+        options: dict[str, Any] = {
+            "retry_interval": self.retry_interval,
+            "monotonic": self.time.monotonic,
+            "sleep": self.time.sleep,
+            "poll_timeout": 1.0,
+        }
         if self.mode == "polling":
             app = await self.build()
             self.service = TelegramPolling(app, **options)
@@ -71,8 +92,9 @@ class TelegramBot:
         app = await self.build(self.webhook_url)
         self.service = TelegramWebhook(app, **options)
         self._track(self.service)
-        config = uvicorn.Config(create_web(app, [self.service]), log_level="warning", access_log=False,
-                                lifespan="on")
+        config = uvicorn.Config(
+            create_web(app, [self.service]), log_level="warning", access_log=False, lifespan="on"
+        )
         self._server = uvicorn.Server(config)
         self._server.capture_signals = contextlib.nullcontext  # type: ignore[method-assign]  # pytest owns signals
         self._server_task = asyncio.get_running_loop().create_task(self._server.serve(sockets=[sock]))
@@ -128,8 +150,11 @@ class TgChat:
 
     def sent(self) -> list[Call]:
         """Return every successful send of the bot to this chat, in order."""
-        return [c for c in self.fake.calls if c.method in SENT_METHODS and c.fault is None
-                and c.params.get("chat_id") == self.chat_id]
+        return [
+            c
+            for c in self.fake.calls
+            if c.method in SENT_METHODS and c.fault is None and c.params.get("chat_id") == self.chat_id
+        ]
 
     async def deliver(self, update: dict[str, Any], timeout: float = 30.0) -> list[Call]:
         """Queue ``update`` (already pushed) and wait until the adapter finished it; return the new sends."""
@@ -147,9 +172,14 @@ class TgChat:
         await self.deliver(self.fake.push_choice(self.chat_id, self.user_id, label))
         return self.last_text
 
-    async def send_file(self, filename: str, content: bytes, mime_type: str = "application/octet-stream") -> str:
-        await self.deliver(self.fake.push_document(self.chat_id, self.user_id, filename, content, mime_type,
-                                                   is_group=self.is_group))
+    async def send_file(
+        self, filename: str, content: bytes, mime_type: str = "application/octet-stream"
+    ) -> str:
+        await self.deliver(
+            self.fake.push_document(
+                self.chat_id, self.user_id, filename, content, mime_type, is_group=self.is_group
+            )
+        )
         return self.last_text
 
     @property

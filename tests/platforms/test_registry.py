@@ -41,8 +41,9 @@ def test_the_catalog_lists_each_platform_once_with_its_parts():
         assert spec.service or spec.web_part or spec.standalone_sender, spec.name
         if spec.web_part is not None:  # a web platform says how it is turned on
             assert spec.setup_hint is not None and not spec.configured(Settings(_env_file=None)), spec.name
-    assert registry.setup_hint() == ("set LEDGERBOT_TELEGRAM__TOKEN and/or LEDGERBOT_WECOM__CORP_ID "
-                                     "(see docs/telegram.md, docs/wecom.md)")
+    assert registry.setup_hint() == (
+        "set LEDGERBOT_TELEGRAM__TOKEN and/or LEDGERBOT_WECOM__CORP_ID (see docs/telegram.md, docs/wecom.md)"
+    )
 
 
 def test_a_platform_is_registered_once():
@@ -96,8 +97,14 @@ def fake_registry(made: list[FakeService]) -> Registry:
         made.append(FakeService(app))
         return made[-1]
 
-    spec = PlatformSpec(name=FAKE, configured=lambda s: True, service=service, web_part=service,
-                        standalone_sender=lambda app, out: FakeSender(), setup_hint=("FAKE_TOKEN", "docs/fake.md"))
+    spec = PlatformSpec(
+        name=FAKE,
+        configured=lambda s: True,
+        service=service,
+        web_part=service,
+        standalone_sender=lambda app, out: FakeSender(),
+        setup_hint=("FAKE_TOKEN", "docs/fake.md"),
+    )
     return Registry([*default_registry(), spec])
 
 
@@ -122,8 +129,10 @@ async def test_a_registered_platform_is_run_served_and_sent_to(app: App):
     parts = web_parts(app, registry)
     assert [p.name for p in parts] == [FAKE]
     web = create_web(app, parts)
-    async with web.router.lifespan_context(web), httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=web), base_url="http://ledgerbot.test") as http:
+    async with (
+        web.router.lifespan_context(web),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=web), base_url="http://ledgerbot.test") as http,
+    ):
         assert (await http.get("/healthz")).json() == {"ok": True, "platforms": [FAKE]}
         assert (await http.get(f"/{FAKE}/hook")).text == f"{FAKE} ['start']"
     assert made[1].events == ["start", "stop"]

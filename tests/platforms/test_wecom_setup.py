@@ -25,7 +25,13 @@ def test_robot_keys_name_their_group_chats():
     assert robot_chats(s) == {"leaders": "k1", "office": "k2"}
     assert robot_chats(WeComSettings(robot_key=["only-key"])) == {"default": "only-key"}
     pasted = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc-123"
-    assert robot_chats(WeComSettings(robot_key=[pasted, ])) == {"default": "abc-123"}
+    assert robot_chats(
+        WeComSettings(
+            robot_key=[
+                pasted,
+            ]
+        )
+    ) == {"default": "abc-123"}
     assert robot_chats(WeComSettings(robot_key=[f"leaders={pasted}"])) == {"leaders": "abc-123"}
     with pytest.raises(WeComConfigError, match="configured twice") as err:
         robot_chats(WeComSettings(robot_key=["key-one", "key-two"]))
@@ -33,14 +39,24 @@ def test_robot_keys_name_their_group_chats():
 
 
 def test_the_environment_configures_the_app_and_several_robots(monkeypatch):
-    env = {"CORP_ID": SAMPLE_CORP_ID, "AGENT_ID": "1000002", "SECRET": "s3cret", "TOKEN": SAMPLE_TOKEN,
-           "ENCODING_AES_KEY": SAMPLE_AES_KEY, "API_BASE": "http://127.0.0.1:9",
-           "ROBOT_KEY": "leaders=k1,office=k2"}
+    env = {
+        "CORP_ID": SAMPLE_CORP_ID,
+        "AGENT_ID": "1000002",
+        "SECRET": "s3cret",
+        "TOKEN": SAMPLE_TOKEN,
+        "ENCODING_AES_KEY": SAMPLE_AES_KEY,
+        "API_BASE": "http://127.0.0.1:9",
+        "ROBOT_KEY": "leaders=k1,office=k2",
+    }
     for name, value in env.items():
         monkeypatch.setenv(f"LEDGERBOT_WECOM__{name}", value)
     s = Settings(_env_file=None).wecom
-    assert (s.corp_id, s.agent_id, s.api_base, s.max_timestamp_skew) == (SAMPLE_CORP_ID, "1000002",
-                                                                         "http://127.0.0.1:9", 300)
+    assert (s.corp_id, s.agent_id, s.api_base, s.max_timestamp_skew) == (
+        SAMPLE_CORP_ID,
+        "1000002",
+        "http://127.0.0.1:9",
+        300,
+    )
     assert s.secret.get_secret_value() == "s3cret" and s.token.get_secret_value() == SAMPLE_TOKEN
     assert robot_chats(s) == {"leaders": "k1", "office": "k2"}
     assert "k1" not in repr(s)

@@ -37,9 +37,15 @@ LEADERS = "leaders"
 
 def wecom_settings(fake: FakeWeCom, **overrides: Any) -> WeComSettings:
     """Return settings of the sample app pointed at the fake, with the robot as group wecom:leaders."""
-    values: dict[str, Any] = {"corp_id": SAMPLE_CORP_ID, "agent_id": str(fake.agent_id), "secret": fake.secret,
-                                  "token": SAMPLE_TOKEN, "encoding_aes_key": SAMPLE_AES_KEY, "api_base": fake.base_url,
-                                  "robot_key": [f"{LEADERS}={ROBOT_KEY}"]}
+    values: dict[str, Any] = {
+        "corp_id": SAMPLE_CORP_ID,
+        "agent_id": str(fake.agent_id),
+        "secret": fake.secret,
+        "token": SAMPLE_TOKEN,
+        "encoding_aes_key": SAMPLE_AES_KEY,
+        "api_base": fake.base_url,
+        "robot_key": [f"{LEADERS}={ROBOT_KEY}"],
+    }
     values.update(overrides)
     return WeComSettings(**values)
 
@@ -47,8 +53,17 @@ def wecom_settings(fake: FakeWeCom, **overrides: Any) -> WeComSettings:
 class WeComBot:
     """The bot process under test: an App plus `ledgerbot web` (ASGI in-process, or uvicorn on 127.0.0.1)."""
 
-    def __init__(self, fake: FakeWeCom, db_url: str, tmp_path, clock, segmenter, *, serve: str = "asgi",
-                 **part_options: Any) -> None:
+    def __init__(
+        self,
+        fake: FakeWeCom,
+        db_url: str,
+        tmp_path,
+        clock,
+        segmenter,
+        *,
+        serve: str = "asgi",
+        **part_options: Any,
+    ) -> None:
         self.fake, self.db_url, self.tmp_path = fake, db_url, tmp_path
         self.clock, self.segmenter = clock, segmenter
         self.serve = serve
@@ -62,9 +77,15 @@ class WeComBot:
         self._nonces = itertools.count(1)
 
     def settings(self) -> Settings:
-        return Settings(database_url=self.db_url, files_dir=self.tmp_path / "files",
-                        outbox_dir=self.tmp_path / "outbox", web_host="127.0.0.1", web_port=0,
-                        wecom=wecom_settings(self.fake), _env_file=None)
+        return Settings(
+            database_url=self.db_url,
+            files_dir=self.tmp_path / "files",
+            outbox_dir=self.tmp_path / "outbox",
+            web_host="127.0.0.1",
+            web_port=0,
+            wecom=wecom_settings(self.fake),
+            _env_file=None,
+        )
 
     async def start(self) -> None:
         """Build the App on the (same) database and start serving the callback."""
@@ -78,8 +99,9 @@ class WeComBot:
             web = create_web(self.app, [self.part])
             self._lifespan = web.router.lifespan_context(web)
             await self._lifespan.__aenter__()
-            self.http = httpx.AsyncClient(transport=httpx.ASGITransport(app=web),
-                                          base_url="http://ledgerbot.test")
+            self.http = httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=web), base_url="http://ledgerbot.test"
+            )
 
     async def stop(self) -> None:
         """Stop serving (work in flight drains) and close the database, like the process ending."""
@@ -105,8 +127,9 @@ class WeComBot:
     def now(self) -> int:
         return int(self.clock.now().timestamp())
 
-    def signed(self, inner_xml: str, *, crypto: WeComCrypto | None = None,
-               timestamp: int | None = None) -> tuple[dict[str, str], bytes]:
+    def signed(
+        self, inner_xml: str, *, crypto: WeComCrypto | None = None, timestamp: int | None = None
+    ) -> tuple[dict[str, str], bytes]:
         """Return (query, body) of a callback carrying ``inner_xml`` as WeCom would post it."""
         ts = str(self.now() if timestamp is None else timestamp)
         nonce = f"n{next(self._nonces)}"
@@ -115,8 +138,9 @@ class WeComBot:
 
     async def post(self, query: dict[str, str], body: bytes) -> httpx.Response:
         assert self.http is not None
-        return await self.http.post(CALLBACK_PATH, params=query, content=body,
-                                    headers={"Content-Type": "text/xml"})
+        return await self.http.post(
+            CALLBACK_PATH, params=query, content=body, headers={"Content-Type": "text/xml"}
+        )
 
     async def settle(self) -> None:
         """Wait until every accepted callback has been handled and answered."""
