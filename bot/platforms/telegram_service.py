@@ -37,7 +37,7 @@ def make_adapter(app: App, **options: Any) -> TelegramAdapter:
 class _TelegramService:
     """What polling and the webhook share: the adapter, the live sender and the outbox retry loop."""
 
-    name = "telegram"
+    name = PLATFORM
 
     def __init__(self, app: App, *, retry_interval: float = RETRY_INTERVAL, **adapter_options: Any) -> None:
         self.app = app
