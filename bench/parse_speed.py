@@ -7,6 +7,7 @@ same run.  usage: .venv/bin/python bench/parse_speed.py [SEED.jsonl] [--repeat N
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import re
 import subprocess
@@ -48,10 +49,8 @@ def baseline_parse(content: str, progress: str) -> dict:
     warnings.filterwarnings("ignore", module="cn2an")
 
     def quantities(text: str) -> list[tuple[float, str]]:
-        try:
+        with contextlib.suppress(Exception):
             text = cn2an.transform(text, "cn2an")
-        except Exception:
-            pass
         return [(float(v), u) for v, u in _NUM.findall(text)]
 
     targets = quantities(content)
@@ -83,8 +82,18 @@ def _first_parse(code: str, item: dict) -> float:
     """Time from just before the interpreter starts to the first parsed item, in a fresh process."""
     t0 = time.time()
     out = subprocess.run(
-        [sys.executable, "-c", code, repr(t0), json.dumps(item, ensure_ascii=False), str(Path(__file__).parent)],
-        capture_output=True, text=True, check=True, cwd=ROOT,
+        [
+            sys.executable,
+            "-c",
+            code,
+            repr(t0),
+            json.dumps(item, ensure_ascii=False),
+            str(Path(__file__).parent),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
     )
     return float(out.stdout.strip().splitlines()[-1])
 

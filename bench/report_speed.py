@@ -49,14 +49,23 @@ def _job(fmt: str, ledger, previous, build):
 
     def text():
         out = []
-        for flavor, limit, measure in (("plain", 4096, "chars"), ("html", 4096, "chars"),
-                                       ("markdown", 4096, "bytes"), ("markdown", 2048, "bytes")):
+        for flavor, limit, measure in (
+            ("plain", 4096, "chars"),
+            ("html", 4096, "chars"),
+            ("markdown", 4096, "bytes"),
+            ("markdown", 2048, "bytes"),
+        ):
             out += split_message(ledger_text(ledger, flavor), flavor, limit, measure=measure)
             out += split_message(summary_text(ledger, previous, flavor), flavor, limit, measure=measure)
         return out
 
-    return {"ledger": build, "docx": lambda: to_docx(ledger), "xlsx": lambda: to_xlsx(ledger), "png": png,
-            "text": text}[fmt]
+    return {
+        "ledger": build,
+        "docx": lambda: to_docx(ledger),
+        "xlsx": lambda: to_xlsx(ledger),
+        "png": png,
+        "text": text,
+    }[fmt]
 
 
 def _rss_mb() -> float:
@@ -123,8 +132,10 @@ def main() -> None:
             mem = f"{big['peak_mb'] / small['peak_mb']:.1f}x" if small["peak_mb"] >= 1 else "n/a (<1 MB)"
             print(f"  {fmt:<7} time {big['seconds'] / small['seconds']:>5.1f}x   memory {mem}")
     seed = run("--seed-set")
-    print(f"\nseed full set (docx + xlsx + png + text, 33 items): {seed['cold']:.3f} s on first use "
-          f"(lazy imports, font search), {seed['warm']:.3f} s after start-up")
+    print(
+        f"\nseed full set (docx + xlsx + png + text, 33 items): {seed['cold']:.3f} s on first use "
+        f"(lazy imports, font search), {seed['warm']:.3f} s after start-up"
+    )
 
 
 if __name__ == "__main__":

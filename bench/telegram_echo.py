@@ -76,14 +76,21 @@ async def run_echo(n: int = 3000, timeout: float = 600.0, http: str = "httpx") -
         if handled >= n:
             done.set()
 
-    builder = (Application.builder().token(token).base_url(f"http://127.0.0.1:{port}/bot")
-               .base_file_url(f"http://127.0.0.1:{port}/file/bot").job_queue(None))
+    builder = (
+        Application.builder()
+        .token(token)
+        .base_url(f"http://127.0.0.1:{port}/bot")
+        .base_file_url(f"http://127.0.0.1:{port}/file/bot")
+        .job_queue(None)
+    )
     if http == "aiohttp":
         if str(ROOT) not in sys.path:
             sys.path.insert(0, str(ROOT))
         from bot.adapters.telegram_http import AiohttpRequest
 
-        builder = builder.request(AiohttpRequest()).get_updates_request(AiohttpRequest(connection_pool_size=1))
+        builder = builder.request(AiohttpRequest()).get_updates_request(
+            AiohttpRequest(connection_pool_size=1)
+        )
     app = builder.build()
     app.add_handler(MessageHandler(filters.TEXT, echo))
     try:

@@ -50,7 +50,7 @@ def dialogue(items_of: list[list[int]], n: int) -> list[tuple[int, str]]:
     contacts = len(items_of)
     per = -(-n // contacts)
     scripts = []
-    for c, items in enumerate(items_of):
+    for _c, items in enumerate(items_of):
         script = ["填报"]
         for k, _ in enumerate(items):
             script += [PROGRESS.format(k=k + 1), "确认"]
@@ -74,11 +74,15 @@ def _serve_fake(conn: Connection, plan: list[tuple[int, str]]) -> None:
             conn.send((fake.port, fake.token))
             await asyncio.get_running_loop().run_in_executor(None, conn.recv)
             texts = [c.params.get("text", "") for c in fake.calls_of("sendMessage")]
-            conn.send({"sendMessage": len(texts),
-                       "asked_to_confirm": sum("我理解的是" in t for t in texts),
-                       "refused": sum("没有权限" in t for t in texts),
-                       "filed": sum("已记录" in t for t in texts),
-                       "errors": sum("出错" in t for t in texts)})
+            conn.send(
+                {
+                    "sendMessage": len(texts),
+                    "asked_to_confirm": sum("我理解的是" in t for t in texts),
+                    "refused": sum("没有权限" in t for t in texts),
+                    "filed": sum("已记录" in t for t in texts),
+                    "errors": sum("出错" in t for t in texts),
+                }
+            )
 
     asyncio.run(main())
 
@@ -127,7 +131,9 @@ async def _prepare(url: str, files: Path, contacts: int):
     from tests.conftest import import_seed
 
     clock = FakeClock(datetime(2025, 4, 21, 10, 0, tzinfo=SHANGHAI))
-    app = await build_app(Settings(database_url=url, files_dir=files, _env_file=None), clock=clock, migrate=True)
+    app = await build_app(
+        Settings(database_url=url, files_dir=files, _env_file=None), clock=clock, migrate=True
+    )
     await import_seed(app)
     ok, message = await cli_open_period(app, "2025-04", "2025-04-25 17:00")
     assert ok, message
@@ -139,8 +145,10 @@ async def _prepare(url: str, files: Path, contacts: int):
         for c in range(contacts):
             chat, unit = str(FIRST_CHAT + c), units[c % len(units)]
             await uow.chats.add_role("telegram", chat, "contact", clock.now(), unit=unit, chat_id=chat)
-            items_of.append([i.position for i in items if i.units and i.units[0] == unit]
-                            or [i.position for i in items if unit in i.units])
+            items_of.append(
+                [i.position for i in items if i.units and i.units[0] == unit]
+                or [i.position for i in items if unit in i.units]
+            )
         await uow.commit()
     await app.close()
     return clock, items_of
@@ -156,7 +164,7 @@ async def run_pipeline(n: int, contacts: int, backend: str, profile: bool = Fals
     from sqlalchemy import event
 
     from bot.app import build_app
-    from bot.serve_telegram import TelegramPolling
+    from bot.platforms.telegram_service import TelegramPolling
     from bot.settings import Settings, TelegramSettings
 
     tmp = Path(tempfile.mkdtemp(prefix="ledgerbot-bench-"))
@@ -164,14 +172,23 @@ async def run_pipeline(n: int, contacts: int, backend: str, profile: bool = Fals
     proc = None
     try:
         # Preparing (seed import, bindings) happens in another process: its memory is not the bot's.
-        with concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        with concurrent.futures.ProcessPoolExecutor(
+            1, mp_context=multiprocessing.get_context("spawn")
+        ) as pool:
             clock, items_of = await asyncio.get_running_loop().run_in_executor(
-                pool, _prepare_sync, url, tmp / "files", contacts)
+                pool, _prepare_sync, url, tmp / "files", contacts
+            )
         proc, pipe, port, token = _start_fake(dialogue(items_of, n))
-        telegram = TelegramSettings(token=token, base_url=f"http://127.0.0.1:{port}/bot",
-                                    base_file_url=f"http://127.0.0.1:{port}/file/bot")
-        app = await build_app(Settings(database_url=url, files_dir=tmp / "files", telegram=telegram,
-                                       _env_file=None), clock=clock, migrate=True)
+        telegram = TelegramSettings(
+            token=token,
+            base_url=f"http://127.0.0.1:{port}/bot",
+            base_file_url=f"http://127.0.0.1:{port}/file/bot",
+        )
+        app = await build_app(
+            Settings(database_url=url, files_dir=tmp / "files", telegram=telegram, _env_file=None),
+            clock=clock,
+            migrate=True,
+        )
         app.segmenter.cut("预热分词器")  # jieba's one-off start-up is not per-update work
         service = TelegramPolling(app, limiter=NoFloodLimit(), poll_timeout=1.0)
         done = asyncio.Event()
@@ -208,17 +225,24 @@ async def run_pipeline(n: int, contacts: int, backend: str, profile: bool = Fals
         from sqlalchemy import text
 
         async with app.db_engine.connect() as conn:
-            filed = (await conn.execute(text("SELECT count(*) FROM submissions WHERE source = 'chat'"))).scalar()
+            filed = (
+                await conn.execute(text("SELECT count(*) FROM submissions WHERE source = 'chat'"))
+            ).scalar()
         await app.close()
         pipe.send("stop")
         server = pipe.recv() if pipe.poll(60) else {}
         result = {
-            "bot": f"pipeline/{backend}", "updates": n, "contacts": contacts,
-            "seconds": round(wall, 3), "updates_per_s": round(n / wall, 1),
+            "bot": f"pipeline/{backend}",
+            "updates": n,
+            "contacts": contacts,
+            "seconds": round(wall, 3),
+            "updates_per_s": round(n / wall, 1),
             "cpu_ms_per_update": round(cpu * 1000 / n, 3),
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-            "rss_before_run_mb": round(rss_before, 1), "sql_statements_per_update": round(statements / n, 1),
-            "server_saw": server, "submissions_filed": filed,
+            "rss_before_run_mb": round(rss_before, 1),
+            "sql_statements_per_update": round(statements / n, 1),
+            "server_saw": server,
+            "submissions_filed": filed,
         }
         if profiler is not None:
             result["profile"] = _profile_summary(profiler)
@@ -232,6 +256,15 @@ async def run_pipeline(n: int, contacts: int, backend: str, profile: bool = Fals
             await _drop_postgres(url)
 
 
+def _package_of(filename: str) -> str:
+    parts = filename.split("site-packages/")
+    if len(parts) > 1:
+        return parts[1].split("/")[0]
+    if "/work/" in filename and "/.venv/" not in filename:
+        return "ledgerbot"
+    return "stdlib:" + Path(filename).stem if filename.startswith("/") else filename
+
+
 def _profile_summary(profiler, top: int = 25) -> list[str]:
     """Return the top functions by own time and our top functions by cumulative time."""
     import io
@@ -241,11 +274,7 @@ def _profile_summary(profiler, top: int = 25) -> list[str]:
     stats = pstats.Stats(profiler, stream=out)
     by_package: dict[str, float] = {}
     for (filename, _, _), (_, _, own, _, _) in stats.stats.items():  # type: ignore[attr-defined]
-        parts = filename.split("site-packages/")
-        key = parts[1].split("/")[0] if len(parts) > 1 else (
-            "ledgerbot" if "/work/" in filename and "/.venv/" not in filename else
-            "stdlib:" + Path(filename).stem if filename.startswith("/") else filename)
-        by_package[key] = by_package.get(key, 0.0) + own
+        by_package[_package_of(filename)] = by_package.get(_package_of(filename), 0.0) + own
     total = sum(by_package.values())
     out.write("own time by package:\n")
     for key, own in sorted(by_package.items(), key=lambda kv: -kv[1])[:top]:
@@ -255,6 +284,12 @@ def _profile_summary(profiler, top: int = 25) -> list[str]:
     stats.sort_stats("cumulative").print_stats(ours, top)
     stats.sort_stats("tottime").print_stats(ours, top)
     return out.getvalue().splitlines()
+
+
+def _start_bot(cwd: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """Start `ledgerbot run telegram` as a child process."""
+    cmd = [sys.executable, "-m", "bot", "run", "telegram"]
+    return subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
 async def idle_rss(settle: float = 3.0) -> dict[str, Any]:
@@ -268,11 +303,15 @@ async def idle_rss(settle: float = 3.0) -> dict[str, Any]:
     await _prepare(url, tmp / "files", 0)
     async with FakeTelegram() as fake:
         env = {k: v for k, v in os.environ.items() if not k.startswith("LEDGERBOT_")}
-        env.update(LEDGERBOT_TELEGRAM__TOKEN=fake.token, LEDGERBOT_TELEGRAM__BASE_URL=fake.base_url,
-                   LEDGERBOT_TELEGRAM__BASE_FILE_URL=fake.base_file_url, LEDGERBOT_DATABASE_URL=url,
-                   LEDGERBOT_FILES_DIR=str(tmp / "files"), PYTHONPATH=str(ROOT))
-        proc = subprocess.Popen([sys.executable, "-m", "bot", "run", "telegram"], cwd=tmp, env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        env.update(
+            LEDGERBOT_TELEGRAM__TOKEN=fake.token,
+            LEDGERBOT_TELEGRAM__BASE_URL=fake.base_url,
+            LEDGERBOT_TELEGRAM__BASE_FILE_URL=fake.base_file_url,
+            LEDGERBOT_DATABASE_URL=url,
+            LEDGERBOT_FILES_DIR=str(tmp / "files"),
+            PYTHONPATH=str(ROOT),
+        )
+        proc = _start_bot(tmp, env)
         try:
             await fake.wait_for(lambda: bool(fake.calls_of("getUpdates")) or proc.poll() is not None, 120)
             await asyncio.sleep(settle)
@@ -284,8 +323,12 @@ async def idle_rss(settle: float = 3.0) -> dict[str, Any]:
         finally:
             proc.send_signal(signal.SIGTERM)
             code = await asyncio.to_thread(proc.wait, 30)
-    return {"bot": "ledgerbot run telegram (idle)", "idle_rss_mb": round(rss, 1),
-            "rss_after_first_message_mb": round(after_one, 1), "exit_code": code}
+    return {
+        "bot": "ledgerbot run telegram (idle)",
+        "idle_rss_mb": round(rss, 1),
+        "rss_after_first_message_mb": round(after_one, 1),
+        "exit_code": code,
+    }
 
 
 def _child(args: list[str]) -> dict[str, Any]:
@@ -305,8 +348,12 @@ def main() -> None:
     parser.add_argument("--worker", choices=["sqlite", "postgres"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        print(json.dumps(asyncio.run(run_pipeline(args.n, args.contacts, args.worker, args.profile)),
-                         ensure_ascii=False))
+        print(
+            json.dumps(
+                asyncio.run(run_pipeline(args.n, args.contacts, args.worker, args.profile)),
+                ensure_ascii=False,
+            )
+        )
         return
     echo = _child(["bench/telegram_echo.py", str(args.n)])
     echo["bot"] = "PTB echo"
@@ -315,18 +362,34 @@ def main() -> None:
     results = [echo, echo_aiohttp]
     for backend in [b for b in args.backends.split(",") if b]:
         extra = ["--profile"] if args.profile else []
-        results.append(_child(["bench/telegram_pipeline.py", "--worker", backend, "--n", str(args.n),
-                               "--contacts", str(args.contacts), *extra]))
+        results.append(
+            _child(
+                [
+                    "bench/telegram_pipeline.py",
+                    "--worker",
+                    backend,
+                    "--n",
+                    str(args.n),
+                    "--contacts",
+                    str(args.contacts),
+                    *extra,
+                ]
+            )
+        )
     idle = asyncio.run(idle_rss())
     # ×echo: against PTB as it comes (httpx), the issue's baseline; ×echo/aio: against PTB on the same
     # aiohttp request as ledgerbot, so the pipeline's own cost shows without the HTTP client's gain.
     print(f"{'bot':<22}{'updates/s':>10}{'×echo':>8}{'×echo/aio':>10}{'CPU ms/upd':>12}{'peak RSS MB':>13}")
     for r in results:
-        print(f"{r['bot']:<22}{r['updates_per_s']:>10}{r['updates_per_s'] / echo['updates_per_s']:>8.2f}"
-              f"{r['updates_per_s'] / echo_aiohttp['updates_per_s']:>10.2f}"
-              f"{r['cpu_ms_per_update']:>12}{r['peak_rss_mb']:>13}")
-    print(f"idle RSS of `ledgerbot run telegram`: {idle['idle_rss_mb']} MB "
-          f"({idle['rss_after_first_message_mb']} MB after its first message)")
+        print(
+            f"{r['bot']:<22}{r['updates_per_s']:>10}{r['updates_per_s'] / echo['updates_per_s']:>8.2f}"
+            f"{r['updates_per_s'] / echo_aiohttp['updates_per_s']:>10.2f}"
+            f"{r['cpu_ms_per_update']:>12}{r['peak_rss_mb']:>13}"
+        )
+    print(
+        f"idle RSS of `ledgerbot run telegram`: {idle['idle_rss_mb']} MB "
+        f"({idle['rss_after_first_message_mb']} MB after its first message)"
+    )
     for r in results:
         for line in r.pop("profile", []):
             print(line)

@@ -56,8 +56,8 @@ def _client(conn: Connection, users: list[str], rounds: int, epoch: int) -> None
     """Build every callback first, then post each member's in order (members in parallel) on request."""
     import httpx
 
-    from tests.fakes.fake_wecom import SAMPLE_AES_KEY, SAMPLE_CORP_ID, SAMPLE_TOKEN, callback_body, text_xml
     from bot.adapters.wecom_crypto import WeComCrypto
+    from tests.fakes.fake_wecom import SAMPLE_AES_KEY, SAMPLE_CORP_ID, SAMPLE_TOKEN, callback_body, text_xml
 
     crypto = WeComCrypto(SAMPLE_TOKEN, SAMPLE_AES_KEY, SAMPLE_CORP_ID)
     ids = itertools.count(10**15)
@@ -67,8 +67,9 @@ def _client(conn: Connection, users: list[str], rounds: int, epoch: int) -> None
         for _ in range(rounds):
             for text in DIALOGUE:
                 nonce = str(next(ids))
-                sig, body = callback_body(crypto, SAMPLE_CORP_ID, text_xml(user, text, nonce, epoch),
-                                          str(epoch), nonce)
+                sig, body = callback_body(
+                    crypto, SAMPLE_CORP_ID, text_xml(user, text, nonce, epoch), str(epoch), nonce
+                )
                 script.append(({"msg_signature": sig, "timestamp": str(epoch), "nonce": nonce}, body))
         scripts[user] = script
 
@@ -77,6 +78,7 @@ def _client(conn: Connection, users: list[str], rounds: int, epoch: int) -> None
         statuses: dict[int, int] = {}
         limits = httpx.Limits(max_connections=len(users), max_keepalive_connections=len(users))
         async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as http:
+
             async def member(script):
                 for query, body in script:
                     t0 = time.perf_counter()
@@ -88,8 +90,13 @@ def _client(conn: Connection, users: list[str], rounds: int, epoch: int) -> None
             await asyncio.gather(*(member(s) for s in scripts.values()))
             wall = time.perf_counter() - t0
         latencies.sort()
-        return {"wall": wall, "statuses": statuses, "p50": latencies[len(latencies) // 2],
-                "p99": latencies[int(len(latencies) * 0.99) - 1], "max": latencies[-1]}
+        return {
+            "wall": wall,
+            "statuses": statuses,
+            "p50": latencies[len(latencies) // 2],
+            "p99": latencies[int(len(latencies) * 0.99) - 1],
+            "max": latencies[-1],
+        }
 
     conn.send("ready")
     while (base := conn.recv()) is not None:
@@ -121,8 +128,9 @@ class QuietServer:
 
         import uvicorn
 
-        config = uvicorn.Config(asgi, host="127.0.0.1", port=0, log_level="warning", access_log=False,
-                                lifespan="on")
+        config = uvicorn.Config(
+            asgi, host="127.0.0.1", port=0, log_level="warning", access_log=False, lifespan="on"
+        )
         self.server = uvicorn.Server(config)
         self.server.capture_signals = contextlib.nullcontext  # type: ignore[method-assign]
 
@@ -170,17 +178,25 @@ async def build_bot(db_dir: Path, api_base: str, users: list[str]):
     from bot.core.clock import FakeClock
     from bot.core.messages import ChatRef, IncomingMessage
     from bot.operations import cli_invite, cli_open_period
-    from bot.serve_wecom import WeComCallbackPart
+    from bot.platforms.wecom_callback import WeComCallbackPart
     from bot.settings import Settings, WeComSettings
     from tests.conftest import import_seed
     from tests.fakes.fake_wecom import SAMPLE_AES_KEY, SAMPLE_CORP_ID, SAMPLE_TOKEN
 
     settings = Settings(
-        database_url=f"sqlite:///{db_dir / 'bench.db'}", files_dir=db_dir / "files",
+        database_url=f"sqlite:///{db_dir / 'bench.db'}",
+        files_dir=db_dir / "files",
         outbox_dir=db_dir / "outbox",
-        wecom=WeComSettings(corp_id=SAMPLE_CORP_ID, agent_id="1000002", secret="fake-app-secret",
-                            token=SAMPLE_TOKEN, encoding_aes_key=SAMPLE_AES_KEY, api_base=api_base),
-        _env_file=None)
+        wecom=WeComSettings(
+            corp_id=SAMPLE_CORP_ID,
+            agent_id="1000002",
+            secret="fake-app-secret",
+            token=SAMPLE_TOKEN,
+            encoding_aes_key=SAMPLE_AES_KEY,
+            api_base=api_base,
+        ),
+        _env_file=None,
+    )
     app = await build_app(settings, clock=FakeClock(AT))
     await import_seed(app)
     ok, message = await cli_open_period(app, "2025-04", "2025-04-25 17:00")
@@ -189,9 +205,15 @@ async def build_bot(db_dir: Path, api_base: str, users: list[str]):
         ok, message = await cli_invite(app, "区发改局", "contact")
         assert ok, message
         code = message.strip().splitlines()[-1]
-        out = await app.engine.handle(IncomingMessage(
-            message_id=f"bind-{n}", chat=ChatRef(platform="wecom", chat_id=user), user_id=user,
-            text=f"绑定 {code}", sent_at=AT))
+        out = await app.engine.handle(
+            IncomingMessage(
+                message_id=f"bind-{n}",
+                chat=ChatRef(platform="wecom", chat_id=user),
+                user_id=user,
+                text=f"绑定 {code}",
+                sent_at=AT,
+            )
+        )
         assert "绑定成功" in out[0].replies[0].text, out
     return app, WeComCallbackPart(app)
 
@@ -211,8 +233,10 @@ async def main(users_n: int, rounds: int, profile: bool) -> None:
     client.start()
     assert client_pipe.recv() == "ready"
 
-    print(f"{n} encrypted callbacks: {users_n} members x {rounds} rounds of {len(DIALOGUE)} messages; "
-          f"{multiprocessing.cpu_count()} CPUs; server, client and fake WeCom in separate processes")
+    print(
+        f"{n} encrypted callbacks: {users_n} members x {rounds} rounds of {len(DIALOGUE)} messages; "
+        f"{multiprocessing.cpu_count()} CPUs; server, client and fake WeCom in separate processes"
+    )
     results = {}
 
     async with QuietServer(bare_app()) as base:
@@ -248,18 +272,26 @@ async def main(users_n: int, rounds: int, profile: bool) -> None:
 
     for name, (probe, got) in results.items():
         rate = n / probe.wall
-        print(f"{name:>4}: {rate:8.1f} callbacks/s  ({probe.wall:6.2f} s wall, "
-              f"CPU {probe.cpu / n * 1000:6.2f} ms per callback in the server)  HTTP {got['statuses']}  "
-              f"ack latency p50 {got['p50'] * 1000:.1f} ms, "
-              f"p99 {got['p99'] * 1000:.1f} ms, max {got['max'] * 1000:.1f} ms")
+        print(
+            f"{name:>4}: {rate:8.1f} callbacks/s  ({probe.wall:6.2f} s wall, "
+            f"CPU {probe.cpu / n * 1000:6.2f} ms per callback in the server)  HTTP {got['statuses']}  "
+            f"ack latency p50 {got['p50'] * 1000:.1f} ms, "
+            f"p99 {got['p99'] * 1000:.1f} ms, max {got['max'] * 1000:.1f} ms"
+        )
     full, bare = results["full"][0], results["bare"][0]
-    print(f"full pipeline: all {n} acknowledged after {acked:.2f} s; "
-          f"handled and answered after {full.wall:.2f} s")
-    print(f"ratio bare/full: {(n / bare.wall) / (n / full.wall):.1f}x  "
-          f"(CPU per callback {full.cpu / bare.cpu:.1f}x)")
+    print(
+        f"full pipeline: all {n} acknowledged after {acked:.2f} s; "
+        f"handled and answered after {full.wall:.2f} s"
+    )
+    print(
+        f"ratio bare/full: {(n / bare.wall) / (n / full.wall):.1f}x  "
+        f"(CPU per callback {full.cpu / bare.cpu:.1f}x)"
+    )
     handled = states.count("handled")
-    print(f"inbox: {len(states) - users_n} callbacks stored, {handled - users_n} handled; "
-          f"fake WeCom received {replies} app messages ({tokens} gettoken)")
+    print(
+        f"inbox: {len(states) - users_n} callbacks stored, {handled - users_n} handled; "
+        f"fake WeCom received {replies} app messages ({tokens} gettoken)"
+    )
     print(f"peak RSS of the server process: {peak_rss_mb():.0f} MB")
     if profiler:
         import pstats

@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot.core.clock import SystemClock
 from bot.core.engine import Engine
-from bot.core.ports import Clock, Sender
 from bot.core.messages import IncomingMessage
+from bot.core.ports import Clock, Sender
 from bot.core.replies import Outbound
 from bot.outbox import StorageOutbox
 from bot.settings import Settings
@@ -53,8 +53,9 @@ class App:
     def __post_init__(self) -> None:
         # A database server's round trips overlap in concurrent lanes; SQLite's writers queue, so one lane there.
         lanes = 1 if is_embedded(self.settings.database_url) else DATABASE_LANES
-        self.engine = Engine(self.transaction, build_router(), error_text=texts.INTERNAL_ERROR, now=self.clock.now,
-                             lanes=lanes)
+        self.engine = Engine(
+            self.transaction, build_router(), error_text=texts.INTERNAL_ERROR, now=self.clock.now, lanes=lanes
+        )
         self.structure = StructureCache()  # the ledger's structure, shared by this process's units of work
         self.tz = ZoneInfo(self.settings.timezone)
 
@@ -77,10 +78,13 @@ class App:
     def handler_config(self) -> HandlerConfig:
         """Return the handler settings."""
         s = self.settings
-        return HandlerConfig(invite_hours=s.invite_hours, files_dir=s.files_dir,
-                             thresholds=Thresholds(yellow=s.lights.yellow, red=s.lights.red))
+        return HandlerConfig(
+            invite_hours=s.invite_hours,
+            files_dir=s.files_dir,
+            thresholds=Thresholds(yellow=s.lights.yellow, red=s.lights.red),
+        )
 
-    def handler_for(self, platform: str) -> "PlatformHandler":
+    def handler_for(self, platform: str) -> PlatformHandler:
         """Return the engine as one platform's adapter sees it (messages for other platforms go via deliver)."""
         return PlatformHandler(self, platform)
 
@@ -130,8 +134,13 @@ def is_embedded(url: str) -> bool:
     return make_url(db.async_url(url)).get_backend_name() == "sqlite"
 
 
-async def build_app(settings: Settings, *, clock: Clock | None = None, migrate: bool | None = None,
-                    segmenter: Segmenter | None = None) -> App:
+async def build_app(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    migrate: bool | None = None,
+    segmenter: Segmenter | None = None,
+) -> App:
     """Connect to the database, bring its schema up to date when allowed, and wire the application."""
     engine = db.make_engine(settings.database_url)
     migrate = is_embedded(settings.database_url) if migrate is None else migrate
@@ -143,9 +152,15 @@ async def build_app(settings: Settings, *, clock: Clock | None = None, migrate: 
             await engine.dispose()
             raise SchemaOutOfDateError(
                 f"数据库结构不是最新（当前 {current or '空'}，需要 {head_revision()}）。"
-                f"请先运行：ledgerbot db upgrade   (database schema out of date: run `ledgerbot db upgrade`)")
-    return App(settings=settings, db_engine=engine, sessionmaker=db.make_sessionmaker(engine),
-               clock=clock or SystemClock(), segmenter=segmenter or Segmenter())
+                f"请先运行：ledgerbot db upgrade   (database schema out of date: run `ledgerbot db upgrade`)"
+            )
+    return App(
+        settings=settings,
+        db_engine=engine,
+        sessionmaker=db.make_sessionmaker(engine),
+        clock=clock or SystemClock(),
+        segmenter=segmenter or Segmenter(),
+    )
 
 
 def head_revision() -> str:
@@ -155,4 +170,7 @@ def head_revision() -> str:
 
     cfg = Config()
     cfg.set_main_option("script_location", str(db.MIGRATIONS))
-    return ScriptDirectory.from_config(cfg).get_current_head()
+    head = ScriptDirectory.from_config(cfg).get_current_head()
+    if head is None:
+        raise RuntimeError(f"no migrations in {db.MIGRATIONS}")
+    return head

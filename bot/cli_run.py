@@ -8,46 +8,59 @@ import logging
 import typer
 
 from bot.logs import setup_logging
+from bot.platforms.catalog import default_registry
 
 
 def register(app: typer.Typer, opts, with_app, fail) -> None:
     """Add the process commands to the main CLI."""
+    registry = default_registry()
+    runnable = registry.runnable()
+    choices = " | ".join((*runnable, "all"))
 
     @app.command("run")
-    def run_cmd(platform: str = typer.Argument(..., help="telegram | wecom | all"),
-                scheduler: bool = typer.Option(True, "--scheduler/--no-scheduler",
-                                               help="Run the scheduler in this process (default).")) -> None:
+    def run_cmd(
+        platform: str = typer.Argument(..., help=choices),
+        scheduler: bool = typer.Option(
+            True, "--scheduler/--no-scheduler", help="Run the scheduler in this process (default)."
+        ),
+    ) -> None:
         """Serve a platform (Telegram polling; WeCom callback server) with the scheduler in the same process."""
         setup_logging(opts.verbose)
-        from bot.serve import PLATFORMS, make_services, run_until_signal
+        from bot.serve import make_services, run_until_signal
 
-        platforms = list(PLATFORMS) if platform == "all" else [platform]
-        if any(p not in PLATFORMS for p in platforms):
-            fail(f"平台应为 telegram | wecom | all，而不是“{platform}”")
+        platforms = list(runnable) if platform == "all" else [platform]
+        if any(p not in runnable for p in platforms):
+            fail(f"平台应为 {choices}，而不是“{platform}”")
 
         async def go(application):
-            await run_until_signal(make_services(application, platforms, scheduler=scheduler))
+            await run_until_signal(
+                make_services(application, platforms, scheduler=scheduler, registry=registry)
+            )
 
         asyncio.run(with_app(go))
 
     @app.command("web")
     def web_cmd(host: str = typer.Option(None, "--host"), port: int = typer.Option(None, "--port")) -> None:
-        """Serve the Telegram webhook and the WeCom callback over HTTP (any number of workers)."""
+        """Serve every configured platform's routes over HTTP (any number of workers)."""
         setup_logging(opts.verbose)
         import uvicorn
 
         from bot.web import create_web
 
         async def go(application):
-            from bot.web import web_parts
-
             settings = application.settings
-            if not web_parts(application):
+            parts = registry.web_parts(application)
+            if not parts:
                 logging.getLogger("ledgerbot").warning(
-                    "no platform configured: set LEDGERBOT_TELEGRAM__TOKEN and/or LEDGERBOT_WECOM__CORP_ID "
-                    "(see docs/telegram.md, docs/wecom.md); serving /healthz only")
-            config = uvicorn.Config(create_web(application), host=host or settings.web_host,
-                                    port=port or settings.web_port, log_level="warning", access_log=False)
+                    "no platform configured: %s; serving /healthz only", registry.setup_hint()
+                )
+            config = uvicorn.Config(
+                create_web(application, parts),
+                host=host or settings.web_host,
+                port=port or settings.web_port,
+                log_level="warning",
+                access_log=False,
+            )
             await uvicorn.Server(config).serve()
 
         asyncio.run(with_app(go))
@@ -59,6 +72,6 @@ def register(app: typer.Typer, opts, with_app, fail) -> None:
         from bot.serve import make_services, run_until_signal
 
         async def go(application):
-            await run_until_signal(make_services(application, [], scheduler=True))
+            await run_until_signal(make_services(application, [], scheduler=True, registry=registry))
 
         asyncio.run(with_app(go))

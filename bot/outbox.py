@@ -27,8 +27,9 @@ class StorageOutbox:
     async def record_failed(self, outbound: Outbound, error: str) -> int:
         """Store a failed delivery and return its id."""
         async with self._uow() as uow:
-            oid = await uow.chats.add_outbox(outbound.chat.platform, outbound.chat.chat_id,
-                                             outbound.to_payload(), error, self._now())
+            oid = await uow.chats.add_outbox(
+                outbound.chat.platform, outbound.chat.chat_id, outbound.to_payload(), error, self._now()
+            )
             await uow.commit()
         return oid
 
@@ -38,8 +39,9 @@ class StorageOutbox:
             if self._held:  # what this worker failed to send last round is free for the next one
                 await uow.chats.release_outbox(sorted(self._held))
                 self._held.clear()
-            rows, dead = await uow.chats.claim_outbox(platform, self._now(), lease=LEASE, max_attempts=MAX_ATTEMPTS,
-                                                      limit=limit)
+            rows, dead = await uow.chats.claim_outbox(
+                platform, self._now(), lease=LEASE, max_attempts=MAX_ATTEMPTS, limit=limit
+            )
             await uow.commit()
         self._held.update(oid for oid, _ in rows)
         for oid in dead:

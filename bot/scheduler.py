@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sys
 from datetime import datetime, timedelta
 from typing import TextIO
 
@@ -27,9 +26,10 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.app import App
-from bot.core.replies import Outbound
-from handlers.jobs.times import CRON_JOBS, JobConfig, WorkCalendar, crontab_trigger, last_fire, next_cron_fire
+from bot.platforms.catalog import default_registry
+from bot.platforms.registry import Registry
 from handlers.jobs.runner import JobRun, run_due, run_job_once
+from handlers.jobs.times import CRON_JOBS, JobConfig, WorkCalendar, crontab_trigger, last_fire, next_cron_fire
 
 _log = logging.getLogger(__name__)
 TICK = "tick"
@@ -51,24 +51,12 @@ class WorkdayCronTrigger(BaseTrigger):
         return f"workday-cron[{self.expr}{', holidays shifted' if self.calendar.enabled else ''}]"
 
 
-class ConsoleSender:
-    """Deliver console messages by printing them (and writing a group's post to the outbox folder)."""
+def add_console_sender(app: App, out: TextIO | None = None, registry: Registry | None = None) -> None:
+    """Make console posts visible (stdout + outbox folder) unless a console sender is registered already.
 
-    def __init__(self, app: App, out: TextIO | None = None) -> None:
-        from bot.adapters.console import ConsoleChat
-
-        # The chat's user is nobody's id, so every message is shown with its addressee.
-        self.chat = ConsoleChat(app.engine, out or sys.stdout, files_dir=app.settings.files_dir,
-                                outbox_dir=app.settings.outbox_dir, now=app.clock.now, user="（定时任务）")
-
-    async def send(self, outbound: Outbound) -> None:
-        """Show one message."""
-        self.chat.show(outbound)
-
-
-def add_console_sender(app: App, out: TextIO | None = None) -> None:
-    """Make console posts visible (stdout + outbox folder) unless a console sender is registered already."""
-    app.senders.setdefault("console", ConsoleSender(app, out))
+    Every platform's standalone sender is added this way (the console's prints); the registry names them.
+    """
+    (registry or default_registry()).add_standalone_senders(app, out)
 
 
 class SchedulerService:
@@ -76,8 +64,9 @@ class SchedulerService:
 
     name = "scheduler"
 
-    def __init__(self, app: App, *, console: bool = True) -> None:
+    def __init__(self, app: App, *, console: bool = True, registry: Registry | None = None) -> None:
         self.app = app
+        self.registry = registry
         self.config = JobConfig.from_settings(app.settings)
         self.calendar = WorkCalendar(self.config.holidays)
         self.console = console
@@ -88,19 +77,27 @@ class SchedulerService:
         """Return the (not yet started) APScheduler with the cron jobs and the tick."""
         cfg = self.config
         scheduler = AsyncIOScheduler(
-            timezone=cfg.tz, jobstores={"default": MemoryJobStore()},
-            job_defaults={"coalesce": True, "misfire_grace_time": cfg.grace_seconds, "max_instances": 1})
+            timezone=cfg.tz,
+            jobstores={"default": MemoryJobStore()},
+            job_defaults={"coalesce": True, "misfire_grace_time": cfg.grace_seconds, "max_instances": 1},
+        )
         for name in CRON_JOBS:
-            scheduler.add_job(self.run_scheduled, WorkdayCronTrigger(cfg.cron(name), cfg, self.calendar),
-                              args=[name], id=name, name=name)
-        scheduler.add_job(self.tick, CronTrigger(minute="*", timezone=cfg.tz), id=TICK,
-                          name="deadline jobs and catch-up")
+            scheduler.add_job(
+                self.run_scheduled,
+                WorkdayCronTrigger(cfg.cron(name), cfg, self.calendar),
+                args=[name],
+                id=name,
+                name=name,
+            )
+        scheduler.add_job(
+            self.tick, CronTrigger(minute="*", timezone=cfg.tz), id=TICK, name="deadline jobs and catch-up"
+        )
         return scheduler
 
     async def start(self) -> None:
         """Catch up missed runs once, then start the triggers."""
         if self.console:
-            add_console_sender(self.app)
+            add_console_sender(self.app, registry=self.registry)
         runs = await self.tick()
         for run in runs:
             _log.info("caught up %s at %s: posted %d", run.job, run.key, run.posted)

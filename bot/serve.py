@@ -3,45 +3,27 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
-from typing import Protocol
+from collections.abc import Iterable
 
 from bot.app import App
+from bot.platforms.catalog import default_registry
+from bot.platforms.registry import Registry, Service
 
 _log = logging.getLogger(__name__)
-PLATFORMS = ("telegram", "wecom")
 
 
-class Service(Protocol):
-    """Something that runs in the background of a process (polling, a web server, the scheduler)."""
-
-    name: str
-
-    async def start(self) -> None:
-        """Start; return once running (register the platform sender in app.senders if any)."""
-        ...
-
-    async def stop(self) -> None:
-        """Stop cleanly."""
-        ...
-
-
-def make_services(app: App, platforms: list[str], *, scheduler: bool) -> list[Service]:
-    """Return the services for the chosen platforms (and the scheduler)."""
-    services: list[Service] = []
-    if "telegram" in platforms:
-        from bot.serve_telegram import TelegramPolling
-
-        services.append(TelegramPolling(app))
-    if "wecom" in platforms:
-        from bot.serve_wecom import WeComWeb
-
-        services.append(WeComWeb(app))
+def make_services(
+    app: App, platforms: Iterable[str], *, scheduler: bool, registry: Registry | None = None
+) -> list[Service]:
+    """Return the services of the chosen platforms (in catalog order) and the scheduler."""
+    services = (registry or default_registry()).services(app, platforms)
     if scheduler:
         from bot.scheduler import SchedulerService
 
-        services.append(SchedulerService(app))
+        services.append(SchedulerService(app, registry=registry))
     return services
 
 
@@ -50,10 +32,9 @@ async def run_until_signal(services: list[Service], stop_event: asyncio.Event | 
     stop_event = stop_event or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
-        try:
+        # Not on this platform, or not the main thread: the stop event still works.
+        with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop_event.set)
-        except (NotImplementedError, RuntimeError):  # not on this platform or not the main thread
-            pass
     started: list[Service] = []
     try:
         for service in services:

@@ -57,8 +57,13 @@ class LightSettings(BaseModel):
 class Settings(BaseSettings):
     """All settings; read once by the composition root and passed down."""
 
-    model_config = SettingsConfigDict(env_prefix="LEDGERBOT_", env_nested_delimiter="__", env_file=".env",
-                                      env_file_encoding="utf-8", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="LEDGERBOT_",
+        env_nested_delimiter="__",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+    )
 
     database_url: str = "sqlite:///ledgerbot.db"
     timezone: str = SHANGHAI.key

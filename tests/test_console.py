@@ -57,7 +57,14 @@ def test_files_go_to_a_folder_and_their_paths_are_printed(tmp_path, monkeypatch)
 
 def test_python_dash_m_bot_is_the_same_cli(tmp_path):
     env = {**os.environ, "LEDGERBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'm.db'}"}
-    out = subprocess.run([sys.executable, "-m", "bot", "import", "--dry-run", str(seed_path())], cwd=ROOT, env=env,
-                         capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-m", "bot", "import", "--dry-run", str(seed_path())],
+        check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stderr
     assert "categories=10 items=33 units=21" in out.stdout

@@ -8,9 +8,13 @@ from bot.core.replies import FileReply, Outbound, TextReply
 
 async def test_two_workers_never_get_the_same_row_and_a_failed_row_comes_back(app):
     worker_a, worker_b = app.outbox(), app.outbox()
-    out = Outbound(chat=ChatRef(platform="telegram", chat_id="7"),
-                   replies=(TextReply(text="你好", choices=("确认",)),
-                            FileReply(filename="台账.docx", media_type="application/x", content=bytes(range(256)))))
+    out = Outbound(
+        chat=ChatRef(platform="telegram", chat_id="7"),
+        replies=(
+            TextReply(text="你好", choices=("确认",)),
+            FileReply(filename="台账.docx", media_type="application/x", content=bytes(range(256))),
+        ),
+    )
     oid = await worker_a.record_failed(out, "timeout")
     first = await worker_a.due("telegram")
     assert first == [(oid, out)]  # file bytes survive the JSON column

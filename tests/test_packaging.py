@@ -67,8 +67,11 @@ def test_layers_import_in_one_direction():
     bad = []
     for leaf in ("nlp", "storage", "reports"):
         bad += _violations(leaf, {leaf}, ("telegram",))
-    bad += _violations("handlers", {"handlers", "bot", "nlp", "storage", "reports"}, ("telegram", "bot.adapters",
-                                                                                     "bot.app", "bot.cli"))
+    bad += _violations(
+        "handlers",
+        {"handlers", "bot", "nlp", "storage", "reports"},
+        ("telegram", "bot.adapters", "bot.app", "bot.cli"),
+    )
     for path in (ROOT / "bot" / "core").rglob("*.py"):
         for name in _imports(path):
             if name.split(".")[0] in OURS and not name.startswith("bot.core"):
@@ -79,6 +82,15 @@ def test_layers_import_in_one_direction():
 
 
 def test_only_the_telegram_adapter_imports_telegram():
-    users = sorted(str(p.relative_to(ROOT)) for pkg in OURS for p in (ROOT / pkg).rglob("*.py")
-                   if any(n.split(".")[0] == "telegram" for n in _imports(p)))
-    assert users == ["bot/adapters/telegram.py", "bot/adapters/telegram_http.py", "bot/adapters/telegram_send.py"]
+    users = sorted(
+        str(p.relative_to(ROOT))
+        for pkg in OURS
+        for p in (ROOT / pkg).rglob("*.py")
+        if any(n.split(".")[0] == "telegram" for n in _imports(p))
+    )
+    assert users == [
+        "bot/adapters/telegram.py",
+        "bot/adapters/telegram_http.py",
+        "bot/adapters/telegram_mapping.py",
+        "bot/adapters/telegram_send.py",
+    ]

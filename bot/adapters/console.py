@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
-from bot.core.messages import ChatRef, IncomingMessage
+from bot.core.messages import ChatRef, IncomingMessage, MessageKind
 from bot.core.ports import MessageHandler
 from bot.core.replies import FileReply, ImageReply, MarkdownReply, Outbound, TextReply
 
@@ -21,8 +21,16 @@ _SAFE = re.compile(r"[^\w.\-\u4e00-\u9fff]+")
 class ConsoleChat:
     """Drive the engine as console users; print what the bot says and remember it for scripts and tests."""
 
-    def __init__(self, handler: MessageHandler, out: TextIO, *, files_dir: Path, outbox_dir: Path,
-                 now: Callable[[], datetime], user: str = "admin") -> None:
+    def __init__(
+        self,
+        handler: MessageHandler,
+        out: TextIO,
+        *,
+        files_dir: Path,
+        outbox_dir: Path,
+        now: Callable[[], datetime],
+        user: str = "admin",
+    ) -> None:
         self._handler = handler
         self._out = out
         self._files_dir = files_dir
@@ -48,15 +56,22 @@ class ConsoleChat:
     async def say(self, text: str, *, group: str | None = None) -> list[str]:
         """Send ``text`` as the current user (in a group when named); return the texts shown to this user."""
         chat = ChatRef(platform=PLATFORM, chat_id=group or self.user, is_group=group is not None)
-        kind = "text"
+        kind: MessageKind = "text"
         choices = self._choices.get(chat.key, ())
         stripped = text.strip()
         if stripped.isdigit() and choices and 1 <= int(stripped) <= len(choices):
             text, kind = choices[int(stripped) - 1], "choice"
         elif stripped.startswith("/"):
             kind = "command"
-        msg = IncomingMessage(message_id=f"{self._session}-{next(self._ids)}", chat=chat, user_id=self.user,
-                              user_name=self.user, text=text, sent_at=self._now(), kind=kind)
+        msg = IncomingMessage(
+            message_id=f"{self._session}-{next(self._ids)}",
+            chat=chat,
+            user_id=self.user,
+            user_name=self.user,
+            text=text,
+            sent_at=self._now(),
+            kind=kind,
+        )
         start = len(self.transcript)
         for outbound in await self._handler.handle(msg):
             self.show(outbound)

@@ -10,18 +10,18 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import telegram
-from telegram import constants
 from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot.adapters.telegram_http import AiohttpRequest
+from bot.adapters.telegram_mapping import update_to_message
+from bot.adapters.telegram_redact import keep_token_out_of_logs, plain_secret
 from bot.adapters.telegram_send import (
     CHOICE_PREFIX,
-    PLATFORM,
     TEXT_LIMIT,
     FloodLimiter,
     Monotonic,
@@ -30,16 +30,14 @@ from bot.adapters.telegram_send import (
     escape,
     utf16_len,
 )
-from bot.core.messages import Attachment, ChatRef, IncomingMessage
+from bot.core.messages import Attachment, IncomingMessage
 from bot.core.ports import MessageHandler, OutboxStore
 from bot.core.replies import Outbound
 
 log = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "my_chat_member")
-DOWNLOAD_LIMIT = 20 * 1024 * 1024  # the Bot API's getFile ceiling
 CHOSEN_MARK = "✅"
-_GROUP_TYPES = (constants.ChatType.GROUP, constants.ChatType.SUPERGROUP)
 
 
 @dataclass(frozen=True)
@@ -51,163 +49,6 @@ class TelegramConfig:
     base_file_url: str = "https://api.telegram.org/file/bot"
     webhook_secret: str = ""
     webhook_url: str = ""
-
-
-class _TokenRedactor(logging.Filter):
-    """Replace bot tokens in log records with <token>."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.tokens: set[str] = set()
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            text = record.getMessage()
-        except Exception:  # a malformed record is logging's problem; never break the caller
-            return True
-        if any(token in text for token in self.tokens):
-            for token in self.tokens:
-                text = text.replace(token, "<token>")
-            record.msg, record.args = text, ()
-        return True
-
-
-_REDACTOR = _TokenRedactor()
-# PTB logs its API URLs (token included) at DEBUG when a Bot is built; filters are per logger.
-_REDACTED_LOGGERS = ("telegram.Bot", "telegram.ext.ExtBot", "telegram.ext.Updater",
-                     "telegram.ext.Application", "httpx", "httpcore")
-
-
-def _keep_token_out_of_logs(token: str) -> None:
-    """Redact ``token`` from PTB's and httpx's log records; quiet httpx's per-request URLs."""
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
-    _REDACTOR.tokens.add(token)
-    for name in _REDACTED_LOGGERS:
-        logger = logging.getLogger(name)
-        if _REDACTOR not in logger.filters:
-            logger.addFilter(_REDACTOR)
-
-
-def _secret(value: Any) -> str:
-    """Return a plain string from a str or a pydantic SecretStr."""
-    if value is None:
-        return ""
-    getter = getattr(value, "get_secret_value", None)
-    return str(getter() if getter else value)
-
-
-def _msg_id(chat_id: int | str, message_id: int) -> str:
-    return f"{chat_id}:{message_id}"
-
-
-def _chat_ref(chat: telegram.Chat) -> ChatRef:
-    return ChatRef(platform=PLATFORM, chat_id=str(chat.id), is_group=chat.type in _GROUP_TYPES)
-
-
-def _user_fields(user: telegram.User | None) -> dict[str, str]:
-    if user is None:
-        return {"user_id": "", "user_name": ""}
-    return {"user_id": str(user.id), "user_name": user.full_name or user.username or ""}
-
-
-def _strip_addressing(message: telegram.Message, text: str, bot_username: str) -> tuple[str, str] | None:
-    """Return (kind, text) without a command's @botname or a leading @mention; None if for another bot."""
-    me = bot_username.lower()
-    command = next((e for e in message.entities if e.type == constants.MessageEntityType.BOT_COMMAND
-                    and e.offset == 0), None)
-    if command is not None:
-        head, rest = text[:command.length], text[command.length:]
-        name, _, target = head.partition("@")
-        if target and target.lower() != me:
-            return None  # "/report@otherbot" in a group is not ours
-        return "command", name + rest
-    if me and text.lower().startswith("@" + me):
-        tail = text[len(me) + 1:]
-        if not tail or tail[0].isspace():
-            return "text", tail.lstrip()
-    return "text", text
-
-
-def _choice_label(query: telegram.CallbackQuery) -> str | None:
-    """Return the label of the pressed button, read from the message's own keyboard."""
-    data = query.data or ""
-    if not data.startswith(CHOICE_PREFIX) or not isinstance(query.message, telegram.Message):
-        return None
-    markup = query.message.reply_markup
-    for row in (markup.inline_keyboard if markup else ()):
-        for button in row:
-            if button.callback_data == data:
-                return button.text
-    return None
-
-
-def update_to_message(update: telegram.Update, bot_username: str, *,
-                      now: datetime | None = None) -> IncomingMessage | None:
-    """Map a Telegram update to an IncomingMessage; None for updates the engine need not see.
-
-    Documents come back with kind="file" and no attachments: the adapter downloads them.
-    ``now`` stamps callback queries, which carry no date of their own.
-    """
-    if update.callback_query is not None:
-        return _callback_to_message(update.callback_query, now or datetime.now(timezone.utc))
-    if update.my_chat_member is not None:
-        return _member_to_message(update.my_chat_member)
-    edited = update.edited_message
-    message = edited or update.message
-    if message is None:
-        return None  # channel posts, inline queries, polls: not part of this bot
-    chat = _chat_ref(message.chat)
-    base: dict[str, Any] = {"chat": chat, **_user_fields(message.from_user), "sent_at": message.date}
-    if message.reply_to_message is not None:
-        base["reply_to"] = _msg_id(message.chat.id, message.reply_to_message.message_id)
-    if edited is not None:
-        stamp = int((edited.edit_date or edited.date).timestamp())
-        base.update(message_id=f"{_msg_id(message.chat.id, message.message_id)}:edit:{stamp}",
-                    reply_to=_msg_id(message.chat.id, message.message_id),
-                    sent_at=edited.edit_date or edited.date)
-    else:
-        base["message_id"] = _msg_id(message.chat.id, message.message_id)
-    if message.text is not None:
-        addressed = _strip_addressing(message, message.text, bot_username)
-        if addressed is None:
-            return None
-        kind, text = addressed
-        return IncomingMessage(**base, kind="edit" if edited else kind, text=text)
-    caption = message.caption or ""
-    if message.document is not None:
-        too_big = (message.document.file_size or 0) > DOWNLOAD_LIMIT
-        kind = "edit" if edited else ("unsupported" if too_big else "file")
-        return IncomingMessage(**base, kind=kind, text=caption)
-    if message.effective_attachment is not None:
-        return IncomingMessage(**base, kind="edit" if edited else "unsupported", text=caption)
-    return None  # service messages: joins, pins, title changes
-
-
-def _callback_to_message(query: telegram.CallbackQuery, now: datetime) -> IncomingMessage | None:
-    if query.message is None:
-        return None  # pressed on an inline-mode message: no chat to answer in
-    if query.data == CHOICE_PREFIX + "-":
-        return None  # the already-chosen marker button
-    chat = query.message.chat
-    label = _choice_label(query)
-    return IncomingMessage(
-        message_id=f"cb:{query.id}", chat=_chat_ref(chat), **_user_fields(query.from_user),
-        text=label or "", sent_at=now, kind="choice" if label is not None else "unsupported",
-        reply_to=_msg_id(chat.id, query.message.message_id))
-
-
-def _member_to_message(change: telegram.ChatMemberUpdated) -> IncomingMessage | None:
-    inside = (constants.ChatMemberStatus.MEMBER, constants.ChatMemberStatus.ADMINISTRATOR,
-              constants.ChatMemberStatus.OWNER, constants.ChatMemberStatus.RESTRICTED)
-    was_in, is_in = change.old_chat_member.status in inside, change.new_chat_member.status in inside
-    if was_in == is_in:
-        return None
-    event = "bot_added" if is_in else "bot_removed"
-    return IncomingMessage(
-        message_id=f"{change.chat.id}:member:{int(change.date.timestamp())}:{event}",
-        chat=_chat_ref(change.chat), **_user_fields(change.from_user), text=event,
-        sent_at=change.date, kind="event")
 
 
 def _seconds(value: Any) -> float:
@@ -222,30 +63,49 @@ SEND_LANES = 2
 class TelegramAdapter:
     """Receive Telegram updates (long polling or webhook), run the engine, send its replies."""
 
-    def __init__(self, config: Any, handler: MessageHandler, outbox: OutboxStore | None = None, *,
-                 monotonic: Monotonic = time.monotonic, sleep: Sleep = asyncio.sleep,
-                 now: Callable[[], datetime] | None = None, poll_timeout: float = 10.0,
-                 request_timeout: float = 10.0, max_attempts: int = 5,
-                 limiter: FloodLimiter | None = None) -> None:
-        self._token = _secret(config.token)
-        _keep_token_out_of_logs(self._token)
-        self._webhook_secret = _secret(getattr(config, "webhook_secret", ""))
-        self._webhook_url = _secret(getattr(config, "webhook_url", ""))
+    def __init__(
+        self,
+        config: Any,
+        handler: MessageHandler,
+        outbox: OutboxStore | None = None,
+        *,
+        monotonic: Monotonic = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
+        now: Callable[[], datetime] | None = None,
+        poll_timeout: float = 10.0,
+        request_timeout: float = 10.0,
+        max_attempts: int = 5,
+        limiter: FloodLimiter | None = None,
+    ) -> None:
+        self._token = plain_secret(config.token)
+        keep_token_out_of_logs(self._token)
+        self._webhook_secret = plain_secret(getattr(config, "webhook_secret", ""))
+        self._webhook_url = plain_secret(getattr(config, "webhook_url", ""))
         self._handler, self._outbox = handler, outbox
-        self._sleep, self._now = sleep, now or (lambda: datetime.now(timezone.utc))
+        self._sleep, self._now = sleep, now or (lambda: datetime.now(UTC))
         self._poll_timeout, self._max_attempts = poll_timeout, max_attempts
         self._limiter = limiter or FloodLimiter(monotonic=monotonic, sleep=sleep)
         self._monotonic = monotonic
         self.app: Application = (
-            Application.builder().token(self._token)
+            Application.builder()
+            .token(self._token)
             .base_url(getattr(config, "base_url", None) or TelegramConfig.base_url)
             .base_file_url(getattr(config, "base_file_url", None) or TelegramConfig.base_file_url)
-            .request(AiohttpRequest(connection_pool_size=SEND_LANES + 8, read_timeout=request_timeout,
-                                    write_timeout=request_timeout))
-            .get_updates_request(AiohttpRequest(connection_pool_size=1, read_timeout=request_timeout,
-                                                write_timeout=request_timeout))
+            .request(
+                AiohttpRequest(
+                    connection_pool_size=SEND_LANES + 8,
+                    read_timeout=request_timeout,
+                    write_timeout=request_timeout,
+                )
+            )
+            .get_updates_request(
+                AiohttpRequest(
+                    connection_pool_size=1, read_timeout=request_timeout, write_timeout=request_timeout
+                )
+            )
             .job_queue(None)
-            .build())
+            .build()
+        )
         self.app.add_handler(TypeHandler(telegram.Update, self._on_update))
         self.app.add_error_handler(self._on_error)
         self.sender: TelegramSender | None = None
@@ -263,8 +123,14 @@ class TelegramAdapter:
             await self.app.initialize()
             self.bot_username = self.app.bot.username or ""
             self.sender = TelegramSender(
-                self.app.bot, self._outbox, monotonic=self._monotonic, sleep=self._sleep,
-                limiter=self._limiter, max_attempts=self._max_attempts, redact=self._token)
+                self.app.bot,
+                self._outbox,
+                monotonic=self._monotonic,
+                sleep=self._sleep,
+                limiter=self._limiter,
+                max_attempts=self._max_attempts,
+                redact=self._token,
+            )
 
     async def start_polling(self) -> None:
         """Start long polling (deleteWebhook, then getUpdates) and processing updates."""
@@ -287,8 +153,11 @@ class TelegramAdapter:
             while True:
                 try:
                     updates = await self.app.bot.get_updates(
-                        offset=offset, timeout=int(self._poll_timeout), allowed_updates=list(ALLOWED_UPDATES),
-                        read_timeout=self._poll_timeout + 10)
+                        offset=offset,
+                        timeout=int(self._poll_timeout),
+                        allowed_updates=list(ALLOWED_UPDATES),
+                        read_timeout=self._poll_timeout + 10,
+                    )
                     failures = 0
                 except asyncio.CancelledError:
                     raise
@@ -302,15 +171,21 @@ class TelegramAdapter:
                 except TelegramError as exc:  # network errors, timeouts, 5xx: back off and poll again
                     failures += 1
                     delay = min(30.0, 2.0 ** min(failures, 5))
-                    log.warning("telegram: getUpdates failed (%s); retrying in %.0f s", type(exc).__name__, delay)
+                    log.warning(
+                        "telegram: getUpdates failed (%s); retrying in %.0f s", type(exc).__name__, delay
+                    )
                     await asyncio.sleep(delay)
                     continue
                 if not updates:
                     continue
                 try:
                     replies = await self._handle(updates)
-                except Exception:  # a bad batch must not stop the bot; raw texts already recorded stay in the inbox
-                    log.exception("telegram: updates %s..%s failed", updates[0].update_id, updates[-1].update_id)
+                except (
+                    Exception
+                ):  # a bad batch must not stop the bot; raw texts already recorded stay in the inbox
+                    log.exception(
+                        "telegram: updates %s..%s failed", updates[0].update_id, updates[-1].update_id
+                    )
                     replies = {}
                 offset = updates[-1].update_id + 1
                 if sending is not None:
@@ -335,8 +210,9 @@ class TelegramAdapter:
         if set_webhook and self._webhook_url:
             if not self._webhook_secret:
                 raise ValueError("a Telegram webhook needs webhook_secret")
-            await self.app.bot.set_webhook(self._webhook_url, secret_token=self._webhook_secret,
-                                           allowed_updates=list(ALLOWED_UPDATES))
+            await self.app.bot.set_webhook(
+                self._webhook_url, secret_token=self._webhook_secret, allowed_updates=list(ALLOWED_UPDATES)
+            )
 
     async def stop(self) -> None:
         """Stop polling and processing, then close the HTTP connections."""
@@ -359,8 +235,11 @@ class TelegramAdapter:
         403 for a missing or wrong secret (or none configured), 400 for a body that is not an
         update, 500 when the engine failed (Telegram then delivers it again), 200 otherwise.
         """
-        if not self._webhook_secret or secret_header is None or not hmac.compare_digest(
-                secret_header.encode(), self._webhook_secret.encode()):
+        if (
+            not self._webhook_secret
+            or secret_header is None
+            or not hmac.compare_digest(secret_header.encode(), self._webhook_secret.encode())
+        ):
             return 403
         if self.sender is None:
             await self.start()
@@ -415,8 +294,9 @@ class TelegramAdapter:
         """
         try:
             lanes = asyncio.Semaphore(SEND_LANES)
-            failed = await asyncio.gather(*(self._send_in_order(outs, lanes) for outs in per_chat.values()),
-                                          return_exceptions=True)
+            failed = await asyncio.gather(
+                *(self._send_in_order(outs, lanes) for outs in per_chat.values()), return_exceptions=True
+            )
             errors = [e for e in failed if isinstance(e, BaseException)]
             if errors:
                 raise errors[0]
@@ -461,8 +341,9 @@ class TelegramAdapter:
                 if utf16_len(f"{message.text}\n\n{CHOSEN_MARK} {label}") <= TEXT_LIMIT:
                     await message.edit_text(text, parse_mode="HTML", reply_markup=None)
                     return
-            marker = telegram.InlineKeyboardButton(f"{CHOSEN_MARK} {label}",
-                                                   callback_data=CHOICE_PREFIX + "-")
+            marker = telegram.InlineKeyboardButton(
+                f"{CHOSEN_MARK} {label}", callback_data=CHOICE_PREFIX + "-"
+            )
             await message.edit_reply_markup(telegram.InlineKeyboardMarkup([[marker]]))
         except BadRequest as exc:
             # A redelivered press finds the message already edited ("message is not modified").
@@ -481,7 +362,9 @@ class TelegramAdapter:
                 if isinstance(exc, BadRequest) or attempt == self._max_attempts:
                     raise
                 await self._sleep(min(30.0, 2.0 ** (attempt - 1)))
-        attachment = Attachment(filename=document.file_name or "file",
-                                media_type=document.mime_type or "application/octet-stream",
-                                content=content)
+        attachment = Attachment(
+            filename=document.file_name or "file",
+            media_type=document.mime_type or "application/octet-stream",
+            content=content,
+        )
         return msg.model_copy(update={"attachments": (attachment,)})

@@ -13,6 +13,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 import telegram
@@ -137,6 +138,7 @@ def escape(text: str) -> str:
 
 # ---------------------------------------------------------------- keyboards
 
+
 def choice_data(index: int) -> str:
     """Return the callback_data of the ``index``-th choice: short and far below 64 bytes."""
     data = f"{CHOICE_PREFIX}{index}"
@@ -146,21 +148,28 @@ def choice_data(index: int) -> str:
 
 def choice_keyboard(choices: Sequence[str]) -> telegram.InlineKeyboardMarkup:
     """Build an inline keyboard: short labels three to a row, long ones on their own rows."""
-    buttons = [telegram.InlineKeyboardButton(label, callback_data=choice_data(i))
-               for i, label in enumerate(choices)]
+    buttons = [
+        telegram.InlineKeyboardButton(label, callback_data=choice_data(i)) for i, label in enumerate(choices)
+    ]
     per_row = 3 if all(utf16_len(c) <= SHORT_LABEL for c in choices) else 1
-    return telegram.InlineKeyboardMarkup(
-        [buttons[i:i + per_row] for i in range(0, len(buttons), per_row)])
+    return telegram.InlineKeyboardMarkup([buttons[i : i + per_row] for i in range(0, len(buttons), per_row)])
 
 
 # ---------------------------------------------------------------- flood limits
 
+
 class FloodLimiter:
     """Space sends out under Telegram's flood limits: per chat, per group and overall."""
 
-    def __init__(self, *, monotonic: Monotonic = time.monotonic, sleep: Sleep = asyncio.sleep,
-                 chat_interval: float = 1.0, group_per_minute: int = 20,
-                 global_per_second: int = 30) -> None:
+    def __init__(
+        self,
+        *,
+        monotonic: Monotonic = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
+        chat_interval: float = 1.0,
+        group_per_minute: int = 20,
+        global_per_second: int = 30,
+    ) -> None:
         self._monotonic, self._sleep = monotonic, sleep
         self._chat_interval = chat_interval
         self._group_max, self._global_max = group_per_minute, global_per_second
@@ -191,7 +200,7 @@ class FloodLimiter:
 
     def _global_slot(self, now: float, at: float) -> float:
         slots = self._global_slots
-        del slots[:bisect.bisect_right(slots, now - 1.0)]
+        del slots[: bisect.bisect_right(slots, now - 1.0)]
         while True:
             lo, hi = bisect.bisect_right(slots, at - 1.0), bisect.bisect_left(slots, at + 1.0)
             # Fewer than the maximum within a second either side keeps every 1 s window legal.
@@ -201,6 +210,7 @@ class FloodLimiter:
 
 
 # ---------------------------------------------------------------- sending
+
 
 class DeliveryError(Exception):
     """A reply could not be delivered; ``remaining`` holds what was not sent."""
@@ -222,11 +232,20 @@ def retry_after_seconds(exc: RetryAfter) -> float:
 class TelegramSender:
     """Send Outbounds through a PTB Bot; implements the Sender port."""
 
-    def __init__(self, bot: telegram.Bot, outbox: OutboxStore | None = None, *,
-                 monotonic: Monotonic = time.monotonic, sleep: Sleep = asyncio.sleep,
-                 limiter: FloodLimiter | None = None, max_attempts: int = 5,
-                 backoff_base: float = 1.0, backoff_cap: float = 30.0,
-                 max_retry_after: float = 60.0, redact: str = "") -> None:
+    def __init__(
+        self,
+        bot: telegram.Bot,
+        outbox: OutboxStore | None = None,
+        *,
+        monotonic: Monotonic = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
+        limiter: FloodLimiter | None = None,
+        max_attempts: int = 5,
+        backoff_base: float = 1.0,
+        backoff_cap: float = 30.0,
+        max_retry_after: float = 60.0,
+        redact: str = "",
+    ) -> None:
         self._bot, self._outbox, self._sleep = bot, outbox, sleep
         self._limiter = limiter or FloodLimiter(monotonic=monotonic, sleep=sleep)
         self._max_attempts, self._max_retry_after = max_attempts, max_retry_after
@@ -297,33 +316,38 @@ class TelegramSender:
         for n, chunk in enumerate(chunks):
             markup = choice_keyboard(choices) if choices and n == len(chunks) - 1 else None
             try:
-                chat = await self._call(chat, lambda cid: self._bot.send_message(
-                    cid, chunk, parse_mode="HTML", reply_markup=markup))
+                chat = await self._call(
+                    chat, partial(self._bot.send_message, text=chunk, parse_mode="HTML", reply_markup=markup)
+                )
             except BadRequest as exc:
                 if "parse" not in str(exc).lower():
                     raise
                 # Malformed HTML from a renderer still reaches the user, as plain text.
                 log.warning("telegram: HTML refused (%s); sending plain text", exc)
                 plain = html_to_plain(chunk)
-                chat = await self._call(chat, lambda cid: self._bot.send_message(
-                    cid, plain, reply_markup=markup))
+                chat = await self._call(
+                    chat, partial(self._bot.send_message, text=plain, reply_markup=markup)
+                )
         return chat
 
-    async def _send_file(self, chat: ChatRef, kind: str, content: bytes, filename: str,
-                         caption: str) -> ChatRef:
+    async def _send_file(
+        self, chat: ChatRef, kind: str, content: bytes, filename: str, caption: str
+    ) -> ChatRef:
         fits = utf16_len(caption) <= CAPTION_LIMIT
         cap = caption if caption and fits else None
         if kind == "photo":
             try:
-                chat = await self._call(chat, lambda cid: self._bot.send_photo(
-                    cid, content, caption=cap, filename=filename))
+                chat = await self._call(
+                    chat, lambda cid: self._bot.send_photo(cid, content, caption=cap, filename=filename)
+                )
             except BadRequest as exc:
                 # Very tall or wide ledger charts break photo limits; a document always works.
                 log.warning("telegram: photo refused (%s); sending as a document", exc)
                 kind = "document"
         if kind == "document":
-            chat = await self._call(chat, lambda cid: self._bot.send_document(
-                cid, content, caption=cap, filename=filename))
+            chat = await self._call(
+                chat, lambda cid: self._bot.send_document(cid, content, caption=cap, filename=filename)
+            )
         if caption and not fits:
             chat = await self._send_html(chat, split_html(escape(caption)), ())
         return chat

@@ -70,21 +70,35 @@ def to_incoming(fields: Mapping[str, str]) -> IncomingMessage:
     if msg_type == "event":
         event = _require(fields, "Event")
         # Events carry no MsgId; this triple is what a re-delivery repeats.
-        return IncomingMessage(message_id=f"event:{user_id}:{created}:{event}", chat=chat, user_id=user_id,
-                               text=event, sent_at=sent_at, kind="event")
+        return IncomingMessage(
+            message_id=f"event:{user_id}:{created}:{event}",
+            chat=chat,
+            user_id=user_id,
+            text=event,
+            sent_at=sent_at,
+            kind="event",
+        )
     message_id = _require(fields, "MsgId")
     if msg_type == "text":
-        return IncomingMessage(message_id=message_id, chat=chat, user_id=user_id,
-                               text=fields.get("Content", ""), sent_at=sent_at, kind="text")
-    return IncomingMessage(message_id=message_id, chat=chat, user_id=user_id, text="",
-                           sent_at=sent_at, kind="unsupported")
+        return IncomingMessage(
+            message_id=message_id,
+            chat=chat,
+            user_id=user_id,
+            text=fields.get("Content", ""),
+            sent_at=sent_at,
+            kind="text",
+        )
+    return IncomingMessage(
+        message_id=message_id, chat=chat, user_id=user_id, text="", sent_at=sent_at, kind="unsupported"
+    )
 
 
 class WeComCallback:
     """Verify and decrypt the self-built app's callback requests (GET URL check, POST messages)."""
 
-    def __init__(self, token: str, aes_key: str, corp_id: str, clock: Clock,
-                 max_age: timedelta = timedelta(minutes=5)) -> None:
+    def __init__(
+        self, token: str, aes_key: str, corp_id: str, clock: Clock, max_age: timedelta = timedelta(minutes=5)
+    ) -> None:
         self._crypto = WeComCrypto(token, aes_key, corp_id)
         self._corp_id = corp_id
         self._clock = clock
@@ -124,9 +138,11 @@ class WeComCallback:
         nonce = nonce or str(secrets.randbelow(10**10))
         encrypted = self._crypto.encrypt(plain_xml.encode("utf-8"))
         signature = self._crypto.signature(ts, nonce, encrypted)
-        return (f"<xml><Encrypt><![CDATA[{encrypted}]]></Encrypt>"
-                f"<MsgSignature><![CDATA[{signature}]]></MsgSignature>"
-                f"<TimeStamp>{escape(ts)}</TimeStamp><Nonce><![CDATA[{escape(nonce)}]]></Nonce></xml>")
+        return (
+            f"<xml><Encrypt><![CDATA[{encrypted}]]></Encrypt>"
+            f"<MsgSignature><![CDATA[{signature}]]></MsgSignature>"
+            f"<TimeStamp>{escape(ts)}</TimeStamp><Nonce><![CDATA[{escape(nonce)}]]></Nonce></xml>"
+        )
 
 
 @dataclass(frozen=True)
@@ -137,7 +153,7 @@ class RetryReport:
     failed: int = 0
 
 
-class _Undelivered(Exception):
+class _UndeliveredError(Exception):
     """Internal: reply ``index`` of an outbound failed with ``cause``."""
 
     def __init__(self, index: int, cause: Exception) -> None:
@@ -156,9 +172,15 @@ def render_choices(text: str, choices: tuple[str, ...], hint: str) -> str:
 class WeComSender:
     """Deliver Outbounds: private chats via the app API, group chats via their group robot."""
 
-    def __init__(self, app_client: WeComAppClient, robot_client: WeComRobotClient,
-                 robot_chats: Mapping[str, str], outbox: OutboxStore | None = None, *,
-                 choice_hint: str = DEFAULT_CHOICE_HINT) -> None:
+    def __init__(
+        self,
+        app_client: WeComAppClient,
+        robot_client: WeComRobotClient,
+        robot_chats: Mapping[str, str],
+        outbox: OutboxStore | None = None,
+        *,
+        choice_hint: str = DEFAULT_CHOICE_HINT,
+    ) -> None:
         self._app = app_client
         self._robot = robot_client
         self._robot_chats = dict(robot_chats)
@@ -176,13 +198,14 @@ class WeComSender:
         """
         try:
             await self._deliver(outbound)
-        except _Undelivered as failure:
-            rest = Outbound(chat=outbound.chat, replies=outbound.replies[failure.index:])
+        except _UndeliveredError as failure:
+            rest = Outbound(chat=outbound.chat, replies=outbound.replies[failure.index :])
             if self._outbox is None or not _retryable(failure.cause):
                 raise failure.cause from None
             outbox_id = await self._outbox.record_failed(rest, str(failure.cause))
-            log.warning("wecom: delivery to %s queued as outbox #%s: %s",
-                        outbound.chat.key, outbox_id, failure.cause)
+            log.warning(
+                "wecom: delivery to %s queued as outbox #%s: %s", outbound.chat.key, outbox_id, failure.cause
+            )
 
     async def retry_failed(self, limit: int = 50) -> RetryReport:
         """Try the outbox's due WeCom deliveries again; partial progress is re-queued as the rest."""
@@ -192,12 +215,12 @@ class WeComSender:
         for outbox_id, outbound in await self._outbox.due(PLATFORM, limit):
             try:
                 await self._deliver(outbound)
-            except _Undelivered as failure:
+            except _UndeliveredError as failure:
                 failed += 1
                 log.warning("wecom: retry of outbox #%s failed: %s", outbox_id, failure.cause)
                 if failure.index > 0:
                     # Replies before the failing one went out: keep only the rest, never resend them.
-                    rest = Outbound(chat=outbound.chat, replies=outbound.replies[failure.index:])
+                    rest = Outbound(chat=outbound.chat, replies=outbound.replies[failure.index :])
                     await self._outbox.record_failed(rest, str(failure.cause))
                     await self._outbox.mark_sent(outbox_id)
                 continue
@@ -216,7 +239,7 @@ class WeComSender:
                 else:
                     await self._to_member(chat.chat_id, reply)
             except WeComError as exc:
-                raise _Undelivered(index, exc) from exc
+                raise _UndeliveredError(index, exc) from exc
 
     def _robot_key(self, chat: ChatRef) -> str:
         try:
@@ -235,8 +258,10 @@ class WeComSender:
                 # Plain text sent as markdown would have its * and # interpreted.
                 await app.send_text(user_id, reply.plain)
         elif isinstance(reply, ImageReply) and len(reply.content) <= IMAGE_LIMIT:
-            await app.send_image(user_id, await app.upload_media("image", reply.filename, reply.content,
-                                                                 _image_type(reply.filename)))
+            await app.send_image(
+                user_id,
+                await app.upload_media("image", reply.filename, reply.content, _image_type(reply.filename)),
+            )
         elif isinstance(reply, (FileReply, ImageReply)):
             media_type = reply.media_type if isinstance(reply, FileReply) else _image_type(reply.filename)
             media_id = await app.upload_media("file", reply.filename, reply.content, media_type)
@@ -280,6 +305,12 @@ def _image_type(filename: str) -> str:
 
 
 __all__ = [
-    "WeComCallback", "WeComCallbackError", "WeComSender", "RetryReport", "UnknownGroupError",
-    "parse_xml", "to_incoming", "render_choices",
+    "RetryReport",
+    "UnknownGroupError",
+    "WeComCallback",
+    "WeComCallbackError",
+    "WeComSender",
+    "parse_xml",
+    "render_choices",
+    "to_incoming",
 ]

@@ -19,6 +19,8 @@ from typing import Any, Literal
 
 import httpx
 
+from bot.adapters.wecom_text import split_utf8
+
 log = logging.getLogger(__name__)
 
 DEFAULT_API_BASE = "https://qyapi.weixin.qq.com"
@@ -98,52 +100,15 @@ def install_log_redaction() -> None:
         logger.addFilter(RedactSecretsFilter())
 
 
-def split_utf8(text: str, limit: int) -> list[str]:
-    """Split ``text`` into chunks of at most ``limit`` UTF-8 bytes, on line boundaries when possible."""
-    if len(text.encode("utf-8")) <= limit:
-        return [text]
-    chunks: list[str] = []
-    current: list[str] = []
-    size = 0  # bytes of "\n".join(current)
-    for line in text.split("\n"):
-        pieces = _hard_split(line, limit)
-        for piece in pieces:
-            n = len(piece.encode("utf-8"))
-            extra = n + (1 if current else 0)
-            if current and size + extra > limit:
-                chunks.append("\n".join(current))
-                current, size = [], 0
-                extra = n
-            current.append(piece)
-            size += extra
-    if current:
-        chunks.append("\n".join(current))
-    # Blank chunks (runs of empty lines at a cut) carry nothing and WeCom rejects empty content.
-    return [c for c in chunks if c.strip()] or [text[:1]]
-
-
-def _hard_split(line: str, limit: int) -> list[str]:
-    """Cut one over-long line at character boundaries so each piece fits ``limit`` bytes."""
-    if len(line.encode("utf-8")) <= limit:
-        return [line]
-    pieces, current, size = [], [], 0
-    for ch in line:
-        n = len(ch.encode("utf-8"))
-        if size + n > limit:
-            pieces.append("".join(current))
-            current, size = [], 0
-        current.append(ch)
-        size += n
-    if current:
-        pieces.append("".join(current))
-    return pieces
-
-
 class SlidingWindowLimiter:
     """Allow at most ``limit`` acquisitions per ``window`` seconds per key; callers wait their turn."""
 
     def __init__(
-        self, limit: int, window: float = 60.0, *, monotonic: Monotonic = time.monotonic,
+        self,
+        limit: int,
+        window: float = 60.0,
+        *,
+        monotonic: Monotonic = time.monotonic,
         sleep: Sleep = asyncio.sleep,
     ) -> None:
         if limit < 1:
@@ -194,7 +159,12 @@ class _HttpBase:
         await self.aclose()
 
     async def _request(
-        self, method: str, path: str, *, params: dict[str, Any], json: Any = None,
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any],
+        json: Any = None,
         files: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         """Call ``path`` and return the JSON body; raise WeComApiError on a non-zero errcode."""
@@ -227,9 +197,18 @@ class WeComAppClient(_HttpBase):
     """Client of a self-built app (自建应用): cached access token, sends to members, uploads media."""
 
     def __init__(
-        self, corp_id: str, agent_id: int | str, secret: str, *, api_base: str = DEFAULT_API_BASE,
-        http: httpx.AsyncClient | None = None, timeout: float = 10.0, monotonic: Monotonic = time.monotonic,
-        sleep: Sleep = asyncio.sleep, per_user_per_minute: int = 30, token_margin: float = 300.0,
+        self,
+        corp_id: str,
+        agent_id: int | str,
+        secret: str,
+        *,
+        api_base: str = DEFAULT_API_BASE,
+        http: httpx.AsyncClient | None = None,
+        timeout: float = 10.0,
+        monotonic: Monotonic = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
+        per_user_per_minute: int = 30,
+        token_margin: float = 300.0,
     ) -> None:
         super().__init__(api_base, http, timeout)
         self._corp_id = corp_id
@@ -295,13 +274,18 @@ class WeComAppClient(_HttpBase):
             await self.send_message(user_id, "markdown", {"content": chunk})
 
     async def upload_media(
-        self, kind: Literal["file", "image"], filename: str, content: bytes,
+        self,
+        kind: Literal["file", "image"],
+        filename: str,
+        content: bytes,
         media_type: str = "application/octet-stream",
     ) -> str:
         """Upload temporary media (valid 3 days) and return its media_id."""
         _check_media(content, IMAGE_LIMIT if kind == "image" else FILE_LIMIT, kind)
         data = await self._api(
-            "POST", "/cgi-bin/media/upload", params={"type": kind},
+            "POST",
+            "/cgi-bin/media/upload",
+            params={"type": kind},
             files={"media": (filename, content, media_type)},
         )
         return str(data["media_id"])
@@ -319,8 +303,13 @@ class WeComRobotClient(_HttpBase):
     """Client of group robots (群机器人) addressed by webhook key; at most 20 messages a minute each."""
 
     def __init__(
-        self, *, api_base: str = DEFAULT_API_BASE, http: httpx.AsyncClient | None = None,
-        timeout: float = 10.0, monotonic: Monotonic = time.monotonic, sleep: Sleep = asyncio.sleep,
+        self,
+        *,
+        api_base: str = DEFAULT_API_BASE,
+        http: httpx.AsyncClient | None = None,
+        timeout: float = 10.0,
+        monotonic: Monotonic = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
         per_minute: int = 20,
     ) -> None:
         super().__init__(api_base, http, timeout)
@@ -332,8 +321,9 @@ class WeComRobotClient(_HttpBase):
     async def send_message(self, key: str, msgtype: str, body: dict[str, Any]) -> None:
         """Post one message through robot ``key``, waiting for its rate limit."""
         await self._limiter.acquire(key)
-        await self._request("POST", "/cgi-bin/webhook/send", params={"key": key},
-                            json={"msgtype": msgtype, msgtype: body})
+        await self._request(
+            "POST", "/cgi-bin/webhook/send", params={"key": key}, json={"msgtype": msgtype, msgtype: body}
+        )
 
     async def send_text(self, key: str, text: str) -> None:
         """Post text, split on line boundaries into 2,048-byte messages."""
@@ -348,17 +338,24 @@ class WeComRobotClient(_HttpBase):
     async def send_image(self, key: str, content: bytes) -> None:
         """Post a JPG/PNG image of at most 2 MB inline (base64 + md5)."""
         _check_media(content, IMAGE_LIMIT, "image")
-        await self.send_message(key, "image", {
-            "base64": base64.b64encode(content).decode("ascii"),
-            "md5": hashlib.md5(content).hexdigest(),  # WeCom's integrity check, not security
-        })
+        await self.send_message(
+            key,
+            "image",
+            {
+                "base64": base64.b64encode(content).decode("ascii"),
+                "md5": hashlib.md5(content).hexdigest(),  # WeCom's integrity check, not security
+            },
+        )
 
-    async def upload_file(self, key: str, filename: str, content: bytes,
-                          media_type: str = "application/octet-stream") -> str:
+    async def upload_file(
+        self, key: str, filename: str, content: bytes, media_type: str = "application/octet-stream"
+    ) -> str:
         """Upload a file (at most 20 MB) for robot ``key`` and return its media_id."""
         _check_media(content, FILE_LIMIT, "file")
         data = await self._request(
-            "POST", "/cgi-bin/webhook/upload_media", params={"key": key, "type": "file"},
+            "POST",
+            "/cgi-bin/webhook/upload_media",
+            params={"key": key, "type": "file"},
             files={"media": (filename, content, media_type)},
         )
         return str(data["media_id"])

@@ -23,8 +23,15 @@ class StaleStateError(RuntimeError):
 class Engine:
     """Platform-neutral message pipeline shared by every adapter."""
 
-    def __init__(self, transactions: Callable[[], Transaction], router: Router, *, error_text: str,
-                 now: Callable[[], datetime], lanes: int = 1) -> None:
+    def __init__(
+        self,
+        transactions: Callable[[], Transaction],
+        router: Router,
+        *,
+        error_text: str,
+        now: Callable[[], datetime],
+        lanes: int = 1,
+    ) -> None:
         self._transactions = transactions
         self._lanes = max(1, lanes)
         self._router = router
@@ -58,22 +65,30 @@ class Engine:
             mine, seen = [msgs[i] for i in indexes], [recorded[i] for i in indexes]
             together = await self._run_together(mine, seen) if len(mine) > 1 else None
             if together is None:
-                together = [await self._handle_recorded(m, inbox_id, state) for m, (inbox_id, state) in zip(mine, seen)]
-            for i, outbound in zip(indexes, together):
+                together = [
+                    await self._handle_recorded(m, inbox_id, state)
+                    for m, (inbox_id, state) in zip(mine, seen, strict=True)
+                ]
+            for i, outbound in zip(indexes, together, strict=True):
                 results[i] = outbound
 
         await asyncio.gather(*(lane(indexes) for indexes in _deal(keys, lanes, len(msgs)) if indexes))
         return results
 
-    async def _run_together(self, msgs: list[IncomingMessage],
-                            recorded: list[tuple[int, str]]) -> list[tuple[Outbound, ...]] | None:
+    async def _run_together(
+        self, msgs: list[IncomingMessage], recorded: list[tuple[int, str]]
+    ) -> list[tuple[Outbound, ...]] | None:
         try:
             async with self._transactions() as tx:
-                claimed = await tx.claim_inbox_many([inbox_id for inbox_id, seen in recorded if seen != "handled"])
-                states = await tx.load_states([m for m, (inbox_id, _) in zip(msgs, recorded) if inbox_id in claimed])
+                claimed = await tx.claim_inbox_many(
+                    [inbox_id for inbox_id, seen in recorded if seen != "handled"]
+                )
+                states = await tx.load_states(
+                    [m for m, (inbox_id, _) in zip(msgs, recorded, strict=True) if inbox_id in claimed]
+                )
                 results: list[tuple[Outbound, ...]] = []
                 last: dict[tuple[str, str, str], tuple[IncomingMessage, ConversationState, int | None]] = {}
-                for msg, (inbox_id, seen) in zip(msgs, recorded):
+                for msg, (inbox_id, _seen) in zip(msgs, recorded, strict=True):
                     if inbox_id not in claimed:  # handled before, by another worker, or earlier in this batch
                         _log.info("duplicate delivery %s:%s dropped", msg.chat.platform, msg.message_id)
                         results.append(())
@@ -90,7 +105,9 @@ class Engine:
                 await tx.commit()
             return results
         except Exception:  # the messages are handled again one by one, where a failure stays with its message
-            _log.info("a batch of %d messages failed together; handling them one by one", len(msgs), exc_info=True)
+            _log.info(
+                "a batch of %d messages failed together; handling them one by one", len(msgs), exc_info=True
+            )
             return None
 
     async def _handle_recorded(self, msg: IncomingMessage, inbox_id: int, seen: str) -> tuple[Outbound, ...]:
@@ -102,9 +119,13 @@ class Engine:
                 result = await self._run_once(msg, inbox_id)
                 if result is not None:
                     return result
-                _log.info("conversation changed under us; re-running %s (attempt %d)", msg.message_id, attempt + 2)
+                _log.info(
+                    "conversation changed under us; re-running %s (attempt %d)", msg.message_id, attempt + 2
+                )
             raise StaleStateError(msg.message_id)
-        except Exception as exc:  # a handler bug must not lose the message or leave the user without an answer
+        except (
+            Exception
+        ) as exc:  # a handler bug must not lose the message or leave the user without an answer
             _log.exception("handling message %s failed", msg.message_id)
             async with self._transactions() as tx:
                 await tx.fail_inbox(inbox_id, f"{type(exc).__name__}: {exc}")
@@ -118,7 +139,9 @@ class Engine:
                 await tx.commit()
         return result
 
-    async def _turn(self, tx: Transaction, msg: IncomingMessage, inbox_id: int) -> tuple[Outbound, ...] | None:
+    async def _turn(
+        self, tx: Transaction, msg: IncomingMessage, inbox_id: int
+    ) -> tuple[Outbound, ...] | None:
         """Handle one message inside ``tx``; None when its conversation changed under us (nothing to keep)."""
         if not await tx.claim_inbox(inbox_id):
             return ()
@@ -126,16 +149,23 @@ class Engine:
         answered = await self._answer(tx, msg, inbox_id, state, version)
         return None if answered is None else answered[0]
 
-    async def _answer(self, tx: Transaction, msg: IncomingMessage, inbox_id: int, state: ConversationState,
-                      version: int | None) -> tuple[tuple[Outbound, ...], ConversationState] | None:
+    async def _answer(
+        self,
+        tx: Transaction,
+        msg: IncomingMessage,
+        inbox_id: int,
+        state: ConversationState,
+        version: int | None,
+    ) -> tuple[tuple[Outbound, ...], ConversationState] | None:
         """Route a claimed message from ``state`` and save its new state; None on a conflict."""
         outbound, saved = await self._route(tx, msg, inbox_id, state)
         if not await tx.save_state(msg, saved, version):
             return None
         return outbound, saved
 
-    async def _route(self, tx: Transaction, msg: IncomingMessage, inbox_id: int,
-                     state: ConversationState) -> tuple[tuple[Outbound, ...], ConversationState]:
+    async def _route(
+        self, tx: Transaction, msg: IncomingMessage, inbox_id: int, state: ConversationState
+    ) -> tuple[tuple[Outbound, ...], ConversationState]:
         """Route a claimed message from ``state``; return what to send and the state to keep."""
         if state.expires_at is not None and state.expires_at < self._now():
             state = IDLE

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Platform = Literal["console", "telegram", "wecom"]
+MessageKind = Literal["text", "command", "choice", "edit", "file", "unsupported", "event"]
 
 
 class ChatRef(BaseModel):
@@ -47,5 +47,5 @@ class IncomingMessage(BaseModel):
     text: str = ""
     attachments: tuple[Attachment, ...] = ()
     sent_at: datetime
-    kind: Literal["text", "command", "choice", "edit", "file", "unsupported", "event"] = "text"
+    kind: MessageKind = "text"
     reply_to: str | None = Field(default=None, description="platform id of the message this answers")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Literal, Union
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -54,7 +54,7 @@ class ImageReply(BaseModel):
     caption: str = ""
 
 
-Reply = Union[TextReply, MarkdownReply, FileReply, ImageReply]
+Reply = TextReply | MarkdownReply | FileReply | ImageReply
 
 
 class Outbound(BaseModel):
@@ -70,6 +70,6 @@ class Outbound(BaseModel):
         return json.loads(self.model_dump_json())
 
     @classmethod
-    def from_payload(cls, payload: dict) -> "Outbound":
+    def from_payload(cls, payload: dict) -> Outbound:
         """Rebuild an Outbound stored with ``to_payload``."""
         return cls.model_validate_json(json.dumps(payload))

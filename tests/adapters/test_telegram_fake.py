@@ -26,8 +26,9 @@ async def http() -> AsyncIterator[aiohttp.ClientSession]:
         yield session
 
 
-async def call(http: aiohttp.ClientSession, fake: FakeTelegram, method: str,
-               token: str | None = None, **params: Any) -> tuple[int, dict[str, Any]]:
+async def call(
+    http: aiohttp.ClientSession, fake: FakeTelegram, method: str, token: str | None = None, **params: Any
+) -> tuple[int, dict[str, Any]]:
     form = {k: v if isinstance(v, str) else json.dumps(v) for k, v in params.items()}
     async with http.post(f"{fake.base_url}{token or fake.token}/{method}", data=form) as resp:
         return resp.status, await resp.json()
@@ -69,13 +70,15 @@ async def test_wrong_token_and_webhook_conflict(fake: FakeTelegram, http: aiohtt
     assert (await call(http, fake, "getUpdates"))[0] == 200
 
 
-async def test_send_message_is_validated_like_telegram(fake: FakeTelegram,
-                                                       http: aiohttp.ClientSession) -> None:
+async def test_send_message_is_validated_like_telegram(
+    fake: FakeTelegram, http: aiohttp.ClientSession
+) -> None:
     assert (await call(http, fake, "sendMessage", chat_id=1, text="字" * 4097))[0] == 400
     assert (await call(http, fake, "sendMessage", chat_id=1, text="a < b", parse_mode="HTML"))[0] == 400
     assert (await call(http, fake, "sendMessage", chat_id=1, text="<b>x", parse_mode="HTML"))[0] == 400
-    status, body = await call(http, fake, "sendMessage", chat_id=1, text="&lt;" + "字" * 4095,
-                              parse_mode="HTML")
+    status, body = await call(
+        http, fake, "sendMessage", chat_id=1, text="&lt;" + "字" * 4095, parse_mode="HTML"
+    )
     assert status == 200 and body["result"]["text"].startswith("<字")
     markup = {"inline_keyboard": [[{"text": "x", "callback_data": "长" * 22}]]}
     assert (await call(http, fake, "sendMessage", chat_id=1, text="x", reply_markup=markup))[0] == 400

@@ -44,5 +44,8 @@ async def test_a_document_keeps_its_chinese_filename_and_bytes(fake: FakeTelegra
     async with Bot(fake.token, base_url=fake.base_url, request=AiohttpRequest()) as bot:
         await bot.send_document(1, content, filename="2025年4月台账.xlsx", caption="台账")
     call = fake.calls_of("sendDocument")[-1]
-    assert (call.files["document"].filename, call.files["document"].content) == ("2025年4月台账.xlsx", content)
+    assert (call.files["document"].filename, call.files["document"].content) == (
+        "2025年4月台账.xlsx",
+        content,
+    )
     assert call.params["caption"] == "台账"

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import telegram
 
-from bot.adapters.telegram import update_to_message
+from bot.adapters.telegram_mapping import update_to_message
 from bot.adapters.telegram_send import (
     FloodLimiter,
     choice_keyboard,
@@ -21,7 +22,7 @@ from bot.core.messages import ChatRef
 from tests.fakes.fake_telegram import FakeTelegram, FakeTime, parse_html
 
 BOT = "ledger_test_bot"
-NOW = datetime(2025, 3, 31, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 3, 31, 9, 0, tzinfo=UTC)
 
 
 def to_update(data: dict) -> telegram.Update:
@@ -34,6 +35,7 @@ def tg() -> FakeTelegram:
 
 
 # ---------------------------------------------------------------- update_to_message
+
 
 async def test_text_in_private_chat(tg: FakeTelegram) -> None:
     upd = tg.push_text(42, 7, "本月新增停车位35个")
@@ -123,15 +125,20 @@ async def test_service_messages_are_ignored(tg: FakeTelegram) -> None:
 
 
 async def test_bot_added_to_group_is_an_event(tg: FakeTelegram) -> None:
-    change = {"chat": tg.chat(-100123, True), "from": tg.user(7), "date": 1_700_000_000,
-              "old_chat_member": {"status": "left", "user": tg.bot_user()},
-              "new_chat_member": {"status": "member", "user": tg.bot_user()}}
+    change = {
+        "chat": tg.chat(-100123, True),
+        "from": tg.user(7),
+        "date": 1_700_000_000,
+        "old_chat_member": {"status": "left", "user": tg.bot_user()},
+        "new_chat_member": {"status": "member", "user": tg.bot_user()},
+    }
     msg = update_to_message(to_update({"update_id": 5, "my_chat_member": change}), BOT)
     assert msg is not None and msg.kind == "event" and msg.text == "bot_added"
     assert msg.chat.is_group
 
 
 # ---------------------------------------------------------------- splitting
+
 
 def test_short_text_is_one_escaped_message() -> None:
     assert split_html(escape("a < b & c > d")) == ["a &lt; b &amp; c &gt; d"]
@@ -147,7 +154,7 @@ def test_long_text_splits_on_line_boundaries_within_the_limit() -> None:
     assert "\n".join(visible) == text  # nothing lost, cut only where a newline was
     assert all(v.split("\n")[0] in lines and v.split("\n")[-1] in lines for v in visible)
     # Greedy packing: the next line would not have fitted.
-    for v, nxt in zip(visible, visible[1:]):
+    for v, nxt in itertools.pairwise(visible):
         assert utf16_len(v) + 1 + utf16_len(nxt.split("\n")[0]) > 4096
 
 
@@ -186,8 +193,12 @@ def test_whitespace_only_chunks_are_dropped() -> None:
 
 # ---------------------------------------------------------------- keyboards
 
+
 def test_callback_data_stays_under_64_bytes_for_long_chinese_labels() -> None:
-    labels = [f"第{i}项：新增停车泊位256个，公共充电桩总数达到400个（区住建局、区综合行政执法局）" for i in range(12)]
+    labels = [
+        f"第{i}项：新增停车泊位256个，公共充电桩总数达到400个（区住建局、区综合行政执法局）"
+        for i in range(12)
+    ]
     markup = choice_keyboard(labels)
     buttons = [b for row in markup.inline_keyboard for b in row]
     assert [b.text for b in buttons] == labels
@@ -201,6 +212,7 @@ def test_short_labels_share_rows() -> None:
 
 
 # ---------------------------------------------------------------- flood limits
+
 
 def chat(chat_id: str, group: bool = False) -> ChatRef:
     return ChatRef(platform="telegram", chat_id=chat_id, is_group=group)

@@ -18,8 +18,8 @@ from bot.adapters.wecom_api import (
     WeComAppClient,
     WeComRobotClient,
     WeComTransportError,
-    split_utf8,
 )
+from bot.adapters.wecom_text import split_utf8
 from tests.fakes.fake_wecom import FakeTime, FakeWeCom
 
 ROBOT = "robot-key-1"
@@ -40,8 +40,14 @@ async def wecom(clock):
 
 @pytest.fixture
 async def app(wecom, clock):
-    async with WeComAppClient(wecom.corp_id, wecom.agent_id, wecom.secret, api_base=wecom.base_url,
-                              monotonic=clock, sleep=clock.sleep) as client:
+    async with WeComAppClient(
+        wecom.corp_id,
+        wecom.agent_id,
+        wecom.secret,
+        api_base=wecom.base_url,
+        monotonic=clock,
+        sleep=clock.sleep,
+    ) as client:
         yield client
 
 
@@ -85,8 +91,14 @@ async def test_token_refresh_happens_only_once(app, wecom):
 
 
 async def test_wrong_secret_surfaces_errcode_without_the_secret(wecom, clock):
-    async with WeComAppClient(wecom.corp_id, wecom.agent_id, "wrong-secret-value", api_base=wecom.base_url,
-                              monotonic=clock, sleep=clock.sleep) as client:
+    async with WeComAppClient(
+        wecom.corp_id,
+        wecom.agent_id,
+        "wrong-secret-value",
+        api_base=wecom.base_url,
+        monotonic=clock,
+        sleep=clock.sleep,
+    ) as client:
         with pytest.raises(WeComApiError) as info:
             await client.send_text("u1", "x")
     assert info.value.errcode == 40001 and info.value.errmsg == "invalid credential"
@@ -105,8 +117,12 @@ async def test_concurrent_first_calls_fetch_one_token(app, wecom):
 async def test_text_payload_shape(app, wecom):
     await app.send_text("zhangsan", "请回复本月进展")
     (payload,) = wecom.sent
-    assert payload == {"touser": "zhangsan", "msgtype": "text", "agentid": wecom.agent_id,
-                       "text": {"content": "请回复本月进展"}}
+    assert payload == {
+        "touser": "zhangsan",
+        "msgtype": "text",
+        "agentid": wecom.agent_id,
+        "text": {"content": "请回复本月进展"},
+    }
 
 
 async def test_long_text_is_split_on_lines_within_2048_bytes(app, wecom):
@@ -120,8 +136,9 @@ async def test_long_text_is_split_on_lines_within_2048_bytes(app, wecom):
 
 async def test_markdown_is_split_to_2048_bytes(app, wecom):
     await app.send_markdown("u1", "\n".join(["**标题**"] + ["> 进展" * 30] * 40))
-    assert all(p["msgtype"] == "markdown" and len(p["markdown"]["content"].encode()) <= 2048
-               for p in wecom.sent)
+    assert all(
+        p["msgtype"] == "markdown" and len(p["markdown"]["content"].encode()) <= 2048 for p in wecom.sent
+    )
     assert len(wecom.sent) > 1
 
 
@@ -155,8 +172,15 @@ async def test_app_frequency_limit_surfaces_as_retryable_45009(app, wecom):
 
 
 async def test_app_waits_for_the_per_member_limit(wecom, clock):
-    async with WeComAppClient(wecom.corp_id, wecom.agent_id, wecom.secret, api_base=wecom.base_url,
-                              monotonic=clock, sleep=clock.sleep, per_user_per_minute=3) as client:
+    async with WeComAppClient(
+        wecom.corp_id,
+        wecom.agent_id,
+        wecom.secret,
+        api_base=wecom.base_url,
+        monotonic=clock,
+        sleep=clock.sleep,
+        per_user_per_minute=3,
+    ) as client:
         for i in range(4):
             await client.send_text("u1", str(i))
         await client.send_text("u2", "other member is not held up")
@@ -199,8 +223,9 @@ async def test_dropped_connection_is_a_transport_error_without_the_token(app, we
 
 
 async def test_unreachable_server_is_a_transport_error(clock):
-    async with WeComAppClient("c", 1, "s", api_base="http://127.0.0.1:9", monotonic=clock,
-                              sleep=clock.sleep) as client:
+    async with WeComAppClient(
+        "c", 1, "s", api_base="http://127.0.0.1:9", monotonic=clock, sleep=clock.sleep
+    ) as client:
         with pytest.raises(WeComTransportError):
             await client.access_token()
 
@@ -258,8 +283,9 @@ async def test_robot_limit_is_per_key(robot, wecom, clock):
 
 
 async def test_fake_enforces_robot_limit_so_the_limiter_test_can_fail(wecom, clock):
-    async with WeComRobotClient(api_base=wecom.base_url, monotonic=clock, sleep=clock.sleep,
-                                per_minute=100) as greedy:
+    async with WeComRobotClient(
+        api_base=wecom.base_url, monotonic=clock, sleep=clock.sleep, per_minute=100
+    ) as greedy:
         for i in range(20):
             await greedy.send_text(ROBOT, str(i))
         with pytest.raises(WeComApiError) as info:
@@ -298,9 +324,19 @@ def test_split_utf8_short_text_is_one_chunk():
 
 
 def test_log_filter_redacts_tokens_and_keys():
-    record = logging.LogRecord("httpx", logging.INFO, __file__, 1, 'HTTP Request: %s %s "%s"',
-                               ("POST", "https://q/cgi-bin/message/send?access_token=SECRET1&x=1",
-                                "https://q/cgi-bin/webhook/send?key=SECRET2"), None)
+    record = logging.LogRecord(
+        "httpx",
+        logging.INFO,
+        __file__,
+        1,
+        'HTTP Request: %s %s "%s"',
+        (
+            "POST",
+            "https://q/cgi-bin/message/send?access_token=SECRET1&x=1",
+            "https://q/cgi-bin/webhook/send?key=SECRET2",
+        ),
+        None,
+    )
     assert RedactSecretsFilter().filter(record)
     message = record.getMessage()
     assert "SECRET1" not in message and "SECRET2" not in message and "access_token=***" in message

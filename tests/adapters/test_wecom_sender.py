@@ -33,8 +33,14 @@ async def outbox():
 @pytest.fixture
 async def sender(wecom, outbox):
     clock = wecom.clock
-    app = WeComAppClient(wecom.corp_id, wecom.agent_id, wecom.secret, api_base=wecom.base_url,
-                         monotonic=clock, sleep=clock.sleep)
+    app = WeComAppClient(
+        wecom.corp_id,
+        wecom.agent_id,
+        wecom.secret,
+        api_base=wecom.base_url,
+        monotonic=clock,
+        sleep=clock.sleep,
+    )
     robot = WeComRobotClient(api_base=wecom.base_url, monotonic=clock, sleep=clock.sleep)
     yield WeComSender(app, robot, {"leaders": ROBOT}, outbox)
     await app.aclose()
@@ -56,15 +62,31 @@ def test_render_choices_without_choices_is_the_text():
 
 
 async def test_markdown_uses_markdown_then_falls_back_to_plain_text(sender, wecom):
-    await sender.send(to(MEMBER, MarkdownReply(plain="plain", markdown="**md**"),
-                         MarkdownReply(plain="只有纯文本 *不是强调*")))
+    await sender.send(
+        to(
+            MEMBER,
+            MarkdownReply(plain="plain", markdown="**md**"),
+            MarkdownReply(plain="只有纯文本 *不是强调*"),
+        )
+    )
     assert [(p["msgtype"], p[p["msgtype"]]["content"]) for p in wecom.sent] == [
-        ("markdown", "**md**"), ("text", "只有纯文本 *不是强调*")]
+        ("markdown", "**md**"),
+        ("text", "只有纯文本 *不是强调*"),
+    ]
 
 
 async def test_file_is_uploaded_then_sent_with_its_caption(sender, wecom):
-    await sender.send(to(MEMBER, FileReply(filename="台账.docx", media_type="application/msword",
-                                           content=b"PK\x03\x04docx", caption="3月台账")))
+    await sender.send(
+        to(
+            MEMBER,
+            FileReply(
+                filename="台账.docx",
+                media_type="application/msword",
+                content=b"PK\x03\x04docx",
+                caption="3月台账",
+            ),
+        )
+    )
     file_msg, caption = wecom.sent
     assert file_msg["msgtype"] == "file"
     media = wecom.media[file_msg["file"]["media_id"]]
@@ -87,10 +109,15 @@ async def test_image_over_2_mb_goes_as_a_file(sender, wecom):
 
 # ---------------------------------------------------------------- groups via the robot
 async def test_group_replies_go_through_the_groups_robot(sender, wecom):
-    await sender.send(to(LEADERS, MarkdownReply(plain="p", markdown="## 周报"), TextReply(text="提醒"),
-                         ImageReply(filename="c.png", content=PNG, caption="图"),
-                         FileReply(filename="台账.xlsx", media_type="application/vnd.ms-excel",
-                                   content=b"PK\x03\x04xlsx")))
+    await sender.send(
+        to(
+            LEADERS,
+            MarkdownReply(plain="p", markdown="## 周报"),
+            TextReply(text="提醒"),
+            ImageReply(filename="c.png", content=PNG, caption="图"),
+            FileReply(filename="台账.xlsx", media_type="application/vnd.ms-excel", content=b"PK\x03\x04xlsx"),
+        )
+    )
     assert wecom.sent == []  # nothing through the app API
     kinds = [p["msgtype"] for _, p in wecom.robot_sent]
     assert kinds == ["markdown", "text", "image", "text", "file"]
@@ -107,7 +134,7 @@ async def test_group_without_a_robot_is_a_permanent_error(sender, outbox):
 
 
 async def test_other_platforms_are_refused(sender):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="not a WeCom chat"):
         await sender.send(to(ChatRef(platform="telegram", chat_id="1"), TextReply(text="x")))
 
 
@@ -143,7 +170,7 @@ async def test_failure_mid_outbound_queues_the_rest_only(sender, wecom, outbox):
     wecom.fail_next("media/upload", status=500)
     await sender.send(to(MEMBER, TextReply(text="先发这条"), file, TextReply(text="最后")))
     assert wecom.texts_to("zhangsan") == ["先发这条"]
-    ((outbox_id, (queued, _)),) = outbox.items.items()
+    ((_outbox_id, (queued, _)),) = outbox.items.items()
     assert queued.replies == (file, TextReply(text="最后"))
 
     assert (await sender.retry_failed()).sent == 1
@@ -178,16 +205,32 @@ async def test_permanent_failure_raises_and_is_not_queued(sender, wecom, outbox)
 
 async def test_oversized_file_raises(sender, outbox):
     with pytest.raises(MediaTooLargeError):
-        await sender.send(to(MEMBER, FileReply(filename="huge.bin", media_type="application/octet-stream",
-                                               content=b"x" * (20 * 1024 * 1024 + 1))))
+        await sender.send(
+            to(
+                MEMBER,
+                FileReply(
+                    filename="huge.bin",
+                    media_type="application/octet-stream",
+                    content=b"x" * (20 * 1024 * 1024 + 1),
+                ),
+            )
+        )
     assert outbox.items == {}
 
 
 async def test_without_an_outbox_transient_failures_raise(wecom):
     clock = wecom.clock
-    async with WeComAppClient(wecom.corp_id, wecom.agent_id, wecom.secret, api_base=wecom.base_url,
-                              monotonic=clock, sleep=clock.sleep) as app, \
-            WeComRobotClient(api_base=wecom.base_url, monotonic=clock, sleep=clock.sleep) as robot:
+    async with (
+        WeComAppClient(
+            wecom.corp_id,
+            wecom.agent_id,
+            wecom.secret,
+            api_base=wecom.base_url,
+            monotonic=clock,
+            sleep=clock.sleep,
+        ) as app,
+        WeComRobotClient(api_base=wecom.base_url, monotonic=clock, sleep=clock.sleep) as robot,
+    ):
         sender = WeComSender(app, robot, {})
         wecom.fail_next("message/send", errcode=-1)
         with pytest.raises(WeComApiError):

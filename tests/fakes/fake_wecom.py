@@ -149,8 +149,11 @@ class FakeWeCom:
 
     def texts_to(self, user_id: str) -> list[str]:
         """Return the content of every text/markdown message sent to ``user_id``."""
-        return [p[p["msgtype"]]["content"] for p in self.sent
-                if p["touser"] == user_id and p["msgtype"] in ("text", "markdown")]
+        return [
+            p[p["msgtype"]]["content"]
+            for p in self.sent
+            if p["touser"] == user_id and p["msgtype"] in ("text", "markdown")
+        ]
 
     # -- helpers -----------------------------------------------------------------------------
     @staticmethod
@@ -206,10 +209,18 @@ class FakeWeCom:
         if len(content) <= 5:
             return self._error(40005, "invalid file size")
         media_id = self._new_media_id()
-        self.media[media_id] = Media(kind, part.filename, bytes(content),
-                                     part.headers.get("Content-Type", ""), owner)
-        return web.json_response({"errcode": 0, "errmsg": "ok", "type": kind, "media_id": media_id,
-                                  "created_at": str(int(self.now()))})
+        self.media[media_id] = Media(
+            kind, part.filename, bytes(content), part.headers.get("Content-Type", ""), owner
+        )
+        return web.json_response(
+            {
+                "errcode": 0,
+                "errmsg": "ok",
+                "type": kind,
+                "media_id": media_id,
+                "created_at": str(int(self.now())),
+            }
+        )
 
     # -- handlers ----------------------------------------------------------------------------
     async def _gettoken(self, request: web.Request) -> web.StreamResponse:
@@ -222,8 +233,9 @@ class FakeWeCom:
             return self._error(40001, "invalid credential")
         token = secrets.token_urlsafe(24)
         self.tokens[token] = self.now() + self.token_ttl
-        return web.json_response({"errcode": 0, "errmsg": "ok", "access_token": token,
-                                  "expires_in": self.token_ttl})
+        return web.json_response(
+            {"errcode": 0, "errmsg": "ok", "access_token": token, "expires_in": self.token_ttl}
+        )
 
     async def _message_send(self, request: web.Request) -> web.StreamResponse:
         self.send_attempts += 1
@@ -253,8 +265,9 @@ class FakeWeCom:
         if self._rate_limited(self._app_window, self.app_rate_limit):
             return self._error(45009, "api freq out of limit")
         self.sent.append(payload)
-        return web.json_response({"errcode": 0, "errmsg": "ok", "invaliduser": "",
-                                  "msgid": f"msg-{next(self._ids)}"})
+        return web.json_response(
+            {"errcode": 0, "errmsg": "ok", "invaliduser": "", "msgid": f"msg-{next(self._ids)}"}
+        )
 
     async def _media_upload(self, request: web.Request) -> web.StreamResponse:
         if fault := self._fault("media/upload", request):
@@ -306,29 +319,36 @@ class FakeWeCom:
         return await self._store_upload(request, key)
 
 
-def callback_body(crypto: WeComCrypto, corp_id: str, inner_xml: str, timestamp: str,
-                  nonce: str, agent_id: int = 1000002) -> tuple[str, bytes]:
+def callback_body(
+    crypto: WeComCrypto, corp_id: str, inner_xml: str, timestamp: str, nonce: str, agent_id: int = 1000002
+) -> tuple[str, bytes]:
     """Encrypt ``inner_xml`` the way WeCom posts a callback; return (msg_signature, body)."""
     encrypted = crypto.encrypt(inner_xml.encode("utf-8"))
-    body = (f"<xml><ToUserName><![CDATA[{corp_id}]]></ToUserName>"
-            f"<Encrypt><![CDATA[{encrypted}]]></Encrypt><AgentID><![CDATA[{agent_id}]]></AgentID></xml>")
+    body = (
+        f"<xml><ToUserName><![CDATA[{corp_id}]]></ToUserName>"
+        f"<Encrypt><![CDATA[{encrypted}]]></Encrypt><AgentID><![CDATA[{agent_id}]]></AgentID></xml>"
+    )
     return crypto.signature(timestamp, nonce, encrypted), body.encode("utf-8")
 
 
 def text_xml(user_id: str, content: str, msg_id: str, create_time: int, corp_id: str = SAMPLE_CORP_ID) -> str:
     """Return the plaintext XML of a member's text message to the app."""
-    return (f"<xml><ToUserName><![CDATA[{corp_id}]]></ToUserName><FromUserName><![CDATA[{user_id}]]>"
-            f"</FromUserName><CreateTime>{create_time}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
-            f"<Content><![CDATA[{content}]]></Content><MsgId>{msg_id}</MsgId>"
-            "<AgentID>1000002</AgentID></xml>")
+    return (
+        f"<xml><ToUserName><![CDATA[{corp_id}]]></ToUserName><FromUserName><![CDATA[{user_id}]]>"
+        f"</FromUserName><CreateTime>{create_time}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
+        f"<Content><![CDATA[{content}]]></Content><MsgId>{msg_id}</MsgId>"
+        "<AgentID>1000002</AgentID></xml>"
+    )
 
 
 def event_xml(user_id: str, event: str, create_time: int, corp_id: str = SAMPLE_CORP_ID) -> str:
     """Return the plaintext XML of an app event such as enter_agent or subscribe."""
-    return (f"<xml><ToUserName><![CDATA[{corp_id}]]></ToUserName><FromUserName><![CDATA[{user_id}]]>"
-            f"</FromUserName><CreateTime>{create_time}</CreateTime><MsgType><![CDATA[event]]></MsgType>"
-            f"<AgentID>1000002</AgentID><Event><![CDATA[{event}]]></Event>"
-            "<EventKey><![CDATA[]]></EventKey></xml>")
+    return (
+        f"<xml><ToUserName><![CDATA[{corp_id}]]></ToUserName><FromUserName><![CDATA[{user_id}]]>"
+        f"</FromUserName><CreateTime>{create_time}</CreateTime><MsgType><![CDATA[event]]></MsgType>"
+        f"<AgentID>1000002</AgentID><Event><![CDATA[{event}]]></Event>"
+        "<EventKey><![CDATA[]]></EventKey></xml>"
+    )
 
 
 class InMemoryOutbox:

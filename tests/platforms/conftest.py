@@ -1,4 +1,5 @@
-"""A Telegram harness: the real App and TelegramPolling/TelegramWebhook against the fake Bot API server."""
+"""Platform fixtures. A Telegram harness: the real App and TelegramPolling/TelegramWebhook against the fake
+Bot API server; WeCom bots come from wecom_harness.py."""
 
 from __future__ import annotations
 
@@ -13,11 +14,13 @@ import uvicorn
 from sqlalchemy import text
 
 from bot.app import App, build_app
-from bot.serve_telegram import TelegramPolling, TelegramWebhook
+from bot.platforms.telegram_service import TelegramPolling, TelegramWebhook
 from bot.settings import Settings, TelegramSettings
 from bot.web import create_web
 from tests.conftest import import_seed
 from tests.fakes.fake_telegram import Call, FakeTelegram, FakeTime
+from tests.fakes.fake_wecom import FakeWeCom
+from tests.platforms.wecom_harness import WeComBot
 
 SECRET = "webhook-secret_0123456789"
 SENT_METHODS = ("sendMessage", "sendDocument", "sendPhoto")
@@ -26,8 +29,17 @@ SENT_METHODS = ("sendMessage", "sendDocument", "sendPhoto")
 class TelegramBot:
     """The bot process under test: an App on a database plus the Telegram service in one mode."""
 
-    def __init__(self, mode: str, fake: FakeTelegram, db_url: str, tmp_path, clock, segmenter,
-                 time: FakeTime, retry_interval: float = 60.0) -> None:
+    def __init__(
+        self,
+        mode: str,
+        fake: FakeTelegram,
+        db_url: str,
+        tmp_path,
+        clock,
+        segmenter,
+        time: FakeTime,
+        retry_interval: float = 60.0,
+    ) -> None:
         self.mode, self.fake, self.db_url, self.tmp_path = mode, fake, db_url, tmp_path
         self.clock, self.segmenter, self.time = clock, segmenter, time
         self.retry_interval = retry_interval
@@ -40,21 +52,33 @@ class TelegramBot:
 
     def settings(self, webhook_url: str = "") -> Settings:
         return Settings(
-            database_url=self.db_url, files_dir=self.tmp_path / "files", outbox_dir=self.tmp_path / "outbox",
-            telegram=TelegramSettings(token=self.fake.token, base_url=self.fake.base_url,
-                                      base_file_url=self.fake.base_file_url, webhook_secret=SECRET,
-                                      webhook_url=webhook_url),
-            _env_file=None)
+            database_url=self.db_url,
+            files_dir=self.tmp_path / "files",
+            outbox_dir=self.tmp_path / "outbox",
+            telegram=TelegramSettings(
+                token=self.fake.token,
+                base_url=self.fake.base_url,
+                base_file_url=self.fake.base_file_url,
+                webhook_secret=SECRET,
+                webhook_url=webhook_url,
+            ),
+            _env_file=None,
+        )
 
     async def build(self, webhook_url: str = "") -> App:
-        self.app = await build_app(self.settings(webhook_url), clock=self.clock, segmenter=self.segmenter,
-                                   migrate=True)
+        self.app = await build_app(
+            self.settings(webhook_url), clock=self.clock, segmenter=self.segmenter, migrate=True
+        )
         return self.app
 
     async def start(self) -> None:
         """Build the App (same database every time) and start the Telegram service."""
-        options: dict[str, Any] = dict(retry_interval=self.retry_interval, monotonic=self.time.monotonic,
-                                       sleep=self.time.sleep, poll_timeout=1.0)
+        options: dict[str, Any] = {
+            "retry_interval": self.retry_interval,
+            "monotonic": self.time.monotonic,
+            "sleep": self.time.sleep,
+            "poll_timeout": 1.0,
+        }
         if self.mode == "polling":
             app = await self.build()
             self.service = TelegramPolling(app, **options)
@@ -68,8 +92,9 @@ class TelegramBot:
         app = await self.build(self.webhook_url)
         self.service = TelegramWebhook(app, **options)
         self._track(self.service)
-        config = uvicorn.Config(create_web(app, [self.service]), log_level="warning", access_log=False,
-                                lifespan="on")
+        config = uvicorn.Config(
+            create_web(app, [self.service]), log_level="warning", access_log=False, lifespan="on"
+        )
         self._server = uvicorn.Server(config)
         self._server.capture_signals = contextlib.nullcontext  # type: ignore[method-assign]  # pytest owns signals
         self._server_task = asyncio.get_running_loop().create_task(self._server.serve(sockets=[sock]))
@@ -99,7 +124,7 @@ class TelegramBot:
         await self.stop()
         await self.start()
 
-    def chat(self, chat_id: int, user_id: int | None = None, is_group: bool = False) -> "TgChat":
+    def chat(self, chat_id: int, user_id: int | None = None, is_group: bool = False) -> TgChat:
         return TgChat(self, chat_id, chat_id if user_id is None else user_id, is_group)
 
     async def scalar(self, sql: str, **params: Any) -> Any:
@@ -125,8 +150,11 @@ class TgChat:
 
     def sent(self) -> list[Call]:
         """Return every successful send of the bot to this chat, in order."""
-        return [c for c in self.fake.calls if c.method in SENT_METHODS and c.fault is None
-                and c.params.get("chat_id") == self.chat_id]
+        return [
+            c
+            for c in self.fake.calls
+            if c.method in SENT_METHODS and c.fault is None and c.params.get("chat_id") == self.chat_id
+        ]
 
     async def deliver(self, update: dict[str, Any], timeout: float = 30.0) -> list[Call]:
         """Queue ``update`` (already pushed) and wait until the adapter finished it; return the new sends."""
@@ -144,9 +172,14 @@ class TgChat:
         await self.deliver(self.fake.push_choice(self.chat_id, self.user_id, label))
         return self.last_text
 
-    async def send_file(self, filename: str, content: bytes, mime_type: str = "application/octet-stream") -> str:
-        await self.deliver(self.fake.push_document(self.chat_id, self.user_id, filename, content, mime_type,
-                                                   is_group=self.is_group))
+    async def send_file(
+        self, filename: str, content: bytes, mime_type: str = "application/octet-stream"
+    ) -> str:
+        await self.deliver(
+            self.fake.push_document(
+                self.chat_id, self.user_id, filename, content, mime_type, is_group=self.is_group
+            )
+        )
         return self.last_text
 
     @property
@@ -210,3 +243,28 @@ async def make_bot(fake, db_url, tmp_path, clock, segmenter, fake_time):
 async def tg(make_bot, mode) -> TelegramBot:
     """A started, seeded bot in polling and in webhook mode."""
     return await make_bot(mode)
+
+
+# ---------------------------------------------------------------- WeCom
+@pytest.fixture
+async def wecom_fake() -> AsyncIterator[FakeWeCom]:
+    async with FakeWeCom() as server:
+        yield server
+
+
+@pytest.fixture
+async def make_wecom(wecom_fake, db_url, tmp_path, clock, segmenter):
+    """Return a factory of started, seeded WeCom bots; stops them at the end."""
+    bots: list[WeComBot] = []
+
+    async def make(*, serve: str = "asgi", seed: bool = True, **part_options: Any) -> WeComBot:
+        bot = WeComBot(wecom_fake, db_url, tmp_path, clock, segmenter, serve=serve, **part_options)
+        bots.append(bot)
+        await bot.start()
+        if seed:
+            await bot.seed()
+        return bot
+
+    yield make
+    for bot in bots:
+        await bot.stop()

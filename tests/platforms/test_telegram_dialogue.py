@@ -17,10 +17,14 @@ async def filed_in_april(tg, number: int = 24) -> list[tuple[int, str]]:
     async with tg.app.db_engine.connect() as conn:
         from sqlalchemy import text
 
-        rows = await conn.execute(text(
-            "SELECT s.revision, s.progress FROM submissions s JOIN items i ON i.id = s.item_id "
-            "JOIN periods p ON p.id = s.period_id WHERE i.position = :n AND p.code = '2025-04' "
-            "AND s.source = 'chat' ORDER BY s.revision"), {"n": number})
+        rows = await conn.execute(
+            text(
+                "SELECT s.revision, s.progress FROM submissions s JOIN items i ON i.id = s.item_id "
+                "JOIN periods p ON p.id = s.period_id WHERE i.position = :n AND p.code = '2025-04' "
+                "AND s.source = 'chat' ORDER BY s.revision"
+            ),
+            {"n": number},
+        )
         return [tuple(r) for r in rows]
 
 
@@ -105,11 +109,15 @@ async def test_updates_from_many_chats_at_once_each_get_their_replies_in_order(t
     chats = {chat_id: await bound_contact(tg, unit, chat_id) for chat_id, unit in units.items()}
     before = {chat_id: len(chat.sent()) for chat_id, chat in chats.items()}
     pushed = []
-    for words in ("填报", "停车位又新增了20个，充电桩累计建成400个", "确认"):  # queued together: one getUpdates batch
+    for words in (
+        "填报",
+        "停车位又新增了20个，充电桩累计建成400个",
+        "确认",
+    ):  # queued together: one getUpdates batch
         pushed += [tg.fake.push_text(chat_id, chat_id, words) for chat_id in chats]
     await tg.fake.wait_for(lambda: all(u["update_id"] in tg.done for u in pushed), 30)
     for chat_id, chat in chats.items():
-        texts_ = [c.params["text"] for c in chat.sent()[before[chat_id]:]]
+        texts_ = [c.params["text"] for c in chat.sent()[before[chat_id] :]]
         assert len(texts_) == 3, texts_
         assert "【第1/" in texts_[0] and "我理解的是" in texts_[1] and "存在什么问题" in texts_[2]
     assert "55/256个" in [c.params["text"] for c in chats[CONTACT].sent()][-2]

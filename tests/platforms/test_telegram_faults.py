@@ -14,6 +14,7 @@ from tests.handlers.dialogue_helpers import open_april
 from tests.platforms.conftest import SECRET
 from tests.platforms.test_telegram_dialogue import CONTACT, bound_contact, coordinator, filed_in_april
 
+
 async def eventually(tg, sql: str, expected, timeout: float = 5.0) -> None:
     """Wait until ``sql`` returns ``expected``."""
     deadline = asyncio.get_running_loop().time() + timeout
@@ -82,8 +83,9 @@ async def test_an_undeliverable_reply_waits_in_the_outbox_and_goes_out_later(mak
     tg.fake.fail_next("sendMessage", times=5, kind="500")  # every attempt of one reply
     assert await chat.say("填报") == ""  # nothing got through ...
     assert await tg.scalar("SELECT count(*) FROM outbox WHERE sent_at IS NULL") == 1
-    await tg.fake.wait_for(lambda: any("新增停车泊位256个" in c.params["text"]
-                                       for c in tg.fake.calls_of("sendMessage")), 10)
+    await tg.fake.wait_for(
+        lambda: any("新增停车泊位256个" in c.params["text"] for c in tg.fake.calls_of("sendMessage")), 10
+    )
     # ... and the periodic retry delivered it and marked it sent.
     await eventually(tg, "SELECT count(*) FROM outbox WHERE sent_at IS NOT NULL", 1)
     assert await tg.scalar("SELECT count(*) FROM outbox WHERE sent_at IS NULL") == 0
@@ -98,8 +100,9 @@ async def test_the_outbox_of_a_previous_process_is_sent_after_a_restart(make_bot
     await chat.say("填报")
     assert await tg.scalar("SELECT count(*) FROM outbox WHERE sent_at IS NULL") == 1
     await tg.restart()
-    await tg.fake.wait_for(lambda: any("新增停车泊位256个" in c.params["text"]
-                                       for c in tg.fake.calls_of("sendMessage")), 10)
+    await tg.fake.wait_for(
+        lambda: any("新增停车泊位256个" in c.params["text"] for c in tg.fake.calls_of("sendMessage")), 10
+    )
     await eventually(tg, "SELECT count(*) FROM outbox WHERE sent_at IS NULL", 0)
 
 
@@ -108,17 +111,29 @@ async def test_the_webhook_needs_the_secret_header(make_bot):
     await tg.fake.wait_for(lambda: not tg.fake.updates, 5)
     update = tg.fake.push_text(CONTACT, CONTACT, "/start")
     await tg.fake.wait_for(lambda: update["update_id"] in tg.done, 10)
-    other = {**update, "update_id": update["update_id"] + 1000,
-             "message": {**update["message"], "message_id": 99, "text": "帮助"}}
+    other = {
+        **update,
+        "update_id": update["update_id"] + 1000,
+        "message": {**update["message"], "message_id": 99, "text": "帮助"},
+    }
     body = json.dumps(other).encode()
     async with httpx.AsyncClient() as client:
-        no_header = await client.post(tg.webhook_url, content=body, headers={"Content-Type": "application/json"})
-        wrong = await client.post(tg.webhook_url, content=body,
-                                  headers={"X-Telegram-Bot-Api-Secret-Token": SECRET + "x"})
+        no_header = await client.post(
+            tg.webhook_url, content=body, headers={"Content-Type": "application/json"}
+        )
+        wrong = await client.post(
+            tg.webhook_url, content=body, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET + "x"}
+        )
         get = await client.get(tg.webhook_url)
-        not_json = await client.post(tg.webhook_url, content=b"{not json",
-                                     headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
-    assert (no_header.status_code, wrong.status_code, get.status_code, not_json.status_code) == (403, 403, 405, 400)
+        not_json = await client.post(
+            tg.webhook_url, content=b"{not json", headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}
+        )
+    assert (no_header.status_code, wrong.status_code, get.status_code, not_json.status_code) == (
+        403,
+        403,
+        405,
+        400,
+    )
     assert await tg.scalar("SELECT count(*) FROM inbox") == 1  # only the delivery with the secret
     assert await tg.fake.post_webhook(tg.webhook_url, other, SECRET) == 200
     assert await tg.scalar("SELECT count(*) FROM inbox") == 2
@@ -153,8 +168,10 @@ async def test_a_group_is_registered_answers_queries_and_gets_summaries(tg):
     assert in_group_boss.received[0].files["document"].filename.endswith(".docx")
     # A summary for the group goes out through the live sender (what the weekly job does).
     before = len(in_group_boss.sent())
-    summary = Outbound(chat=ChatRef(platform="telegram", chat_id=str(GROUP), is_group=True),
-                       replies=(TextReply(text="本周进展汇总：已报送1个单位"),))
+    summary = Outbound(
+        chat=ChatRef(platform="telegram", chat_id=str(GROUP), is_group=True),
+        replies=(TextReply(text="本周进展汇总：已报送1个单位"),),
+    )
     assert await tg.app.deliver([summary]) == 1
     [posted] = in_group_boss.sent()[before:]
     assert posted.params["text"] == "本周进展汇总：已报送1个单位"

@@ -23,10 +23,23 @@ ROOT = Path(__file__).resolve().parents[2]
 CONTACT = 31337
 
 
+def start_bot(cwd: Path, env: dict[str, str], stderr_path: Path) -> subprocess.Popen[bytes]:
+    """Start `ledgerbot run telegram` as a child process, its stderr kept in a file."""
+    with stderr_path.open("wb") as stderr:
+        return subprocess.Popen(
+            [sys.executable, "-m", "bot", "run", "telegram"],
+            cwd=cwd,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+        )
+
+
 async def prepare_database(url: str, tmp_path: Path, segmenter) -> str:
     """Import the seed, open this month's period (deadline in ten days) and return an invite code."""
-    app = await build_app(Settings(database_url=url, files_dir=tmp_path / "files", _env_file=None),
-                          segmenter=segmenter)  # the real clock: the process under test uses it too
+    app = await build_app(
+        Settings(database_url=url, files_dir=tmp_path / "files", _env_file=None), segmenter=segmenter
+    )  # the real clock: the process under test uses it too
     try:
         await import_seed(app)
         now = app.clock.now().astimezone(app.tz)
@@ -42,15 +55,20 @@ def bot_texts(fake: FakeTelegram) -> list[str]:
     return [m.get("text", "") for m in fake.bot_messages(CONTACT)]
 
 
-async def say(fake: FakeTelegram, proc: subprocess.Popen, words: str, expect: str, timeout: float = 30.0) -> str:
+async def say(
+    fake: FakeTelegram, proc: subprocess.Popen, words: str, expect: str, timeout: float = 30.0
+) -> str:
     """Send ``words`` as the contact and wait for a reply containing ``expect``; return the new replies."""
     before = len(bot_texts(fake))
     fake.push_text(CONTACT, CONTACT, words)
     try:
-        await fake.wait_for(lambda: any(expect in t for t in bot_texts(fake)[before:]) or proc.poll() is not None,
-                            timeout)
+        await fake.wait_for(
+            lambda: any(expect in t for t in bot_texts(fake)[before:]) or proc.poll() is not None, timeout
+        )
     except TimeoutError:
-        raise AssertionError(f"no reply with {expect!r} to {words!r}; got {bot_texts(fake)[before:]}") from None
+        raise AssertionError(
+            f"no reply with {expect!r} to {words!r}; got {bot_texts(fake)[before:]}"
+        ) from None
     assert proc.poll() is None, f"the bot exited with {proc.returncode}"
     return "\n".join(bot_texts(fake)[before:])
 
@@ -61,13 +79,16 @@ async def test_ledgerbot_run_telegram_serves_a_contact_from_start_to_a_filed_upd
     code = await prepare_database(url, tmp_path, segmenter)
     async with FakeTelegram() as fake:
         env = {k: v for k, v in os.environ.items() if not k.startswith("LEDGERBOT_")}
-        env.update(LEDGERBOT_TELEGRAM__TOKEN=fake.token, LEDGERBOT_TELEGRAM__BASE_URL=fake.base_url,
-                   LEDGERBOT_TELEGRAM__BASE_FILE_URL=fake.base_file_url, LEDGERBOT_DATABASE_URL=url,
-                   LEDGERBOT_FILES_DIR=str(tmp_path / "files"), PYTHONPATH=str(ROOT))
+        env.update(
+            LEDGERBOT_TELEGRAM__TOKEN=fake.token,
+            LEDGERBOT_TELEGRAM__BASE_URL=fake.base_url,
+            LEDGERBOT_TELEGRAM__BASE_FILE_URL=fake.base_file_url,
+            LEDGERBOT_DATABASE_URL=url,
+            LEDGERBOT_FILES_DIR=str(tmp_path / "files"),
+            PYTHONPATH=str(ROOT),
+        )
         stderr_path = tmp_path / "stderr.txt"
-        with open(stderr_path, "wb") as stderr:
-            proc = subprocess.Popen([sys.executable, "-m", "bot", "run", "telegram"], cwd=tmp_path, env=env,
-                                    stdout=subprocess.DEVNULL, stderr=stderr)
+        proc = start_bot(tmp_path, env, stderr_path)
         try:
             await fake.wait_for(lambda: bool(fake.calls_of("getUpdates")) or proc.poll() is not None, 60)
             assert proc.poll() is None, stderr_path.read_text()
@@ -75,7 +96,9 @@ async def test_ledgerbot_run_telegram_serves_a_contact_from_start_to_a_filed_upd
             assert "绑定码" in await say(fake, proc, "/start", "绑定码")
             assert "【区发改局】的联络员" in await say(fake, proc, f"绑定 {code}", "绑定成功")
             assert "新增停车泊位256个" in await say(fake, proc, "填报", "请回复")
-            assert "400/400个" in await say(fake, proc, "停车位又新增了20个，充电桩累计建成400个", "400/400个")
+            assert "400/400个" in await say(
+                fake, proc, "停车位又新增了20个，充电桩累计建成400个", "400/400个"
+            )
             await say(fake, proc, "确认", "存在什么问题")
             await say(fake, proc, "无", "计划")
             assert "已记录 [24]" in await say(fake, proc, "推进体育公园停车场建设", "本次填报结束")
@@ -99,9 +122,13 @@ async def test_ledgerbot_run_telegram_serves_a_contact_from_start_to_a_filed_upd
     engine = create_async_engine(f"sqlite+aiosqlite:///{db_file}")
     try:
         async with engine.connect() as conn:
-            rows = (await conn.execute(text(
-                "SELECT progress, problems, plan, author FROM submissions WHERE source = 'chat'"))).all()
+            rows = (
+                await conn.execute(
+                    text("SELECT progress, problems, plan, author FROM submissions WHERE source = 'chat'")
+                )
+            ).all()
     finally:
         await engine.dispose()
-    assert [tuple(r) for r in rows] == [("停车位又新增了20个，充电桩累计建成400个", "无", "推进体育公园停车场建设",
-                                         f"telegram:{CONTACT}")]
+    assert [tuple(r) for r in rows] == [
+        ("停车位又新增了20个，充电桩累计建成400个", "无", "推进体育公园停车场建设", f"telegram:{CONTACT}")
+    ]

@@ -10,14 +10,15 @@ import pytest
 
 from bot.adapters.wecom import MAX_BODY
 from bot.adapters.wecom_crypto import WeComCrypto
-from bot.serve_wecom import CALLBACK_PATH
+from bot.platforms.wecom_callback import CALLBACK_PATH
 from handlers import texts
 from tests.fakes.fake_wecom import SAMPLE_AES_KEY, SAMPLE_CORP_ID, SAMPLE_TOKEN, text_xml
-from tests.platforms.test_wecom_setup import make_wecom, wecom_fake  # noqa: F401 (fixtures)
 
-BOMB_DTD = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-            '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
-            '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>')
+BOMB_DTD = (
+    '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+    '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>'
+)
 
 
 # ---------------------------------------------------------------- URL verification (GET)
@@ -25,8 +26,12 @@ async def test_url_verification_answers_the_decrypted_echostr_verbatim(make_weco
     bot = await make_wecom(seed=False)
     crypto, ts = bot.crypto, str(bot.now())
     echo = crypto.encrypt(b"1616140317555161061")
-    query = {"msg_signature": crypto.signature(ts, "1597212914", echo), "timestamp": ts,
-             "nonce": "1597212914", "echostr": echo}
+    query = {
+        "msg_signature": crypto.signature(ts, "1597212914", echo),
+        "timestamp": ts,
+        "nonce": "1597212914",
+        "echostr": echo,
+    }
     response = await bot.http.get(CALLBACK_PATH, params=query)
     assert (response.status_code, response.text) == (200, "1616140317555161061")
     assert response.headers["content-type"].startswith("text/plain")
@@ -43,10 +48,13 @@ async def test_url_verification_with_a_bad_signature_or_old_timestamp_is_refused
     bot = await make_wecom(seed=False)
     crypto = bot.crypto
     echo = crypto.encrypt(b"12345")
-    for ts, signature in ((str(bot.now()), "0" * 40),
-                          (str(bot.now() - 3600), crypto.signature(str(bot.now() - 3600), "n", echo))):
-        response = await bot.http.get(CALLBACK_PATH, params={"msg_signature": signature, "timestamp": ts,
-                                                              "nonce": "n", "echostr": echo})
+    for ts, signature in (
+        (str(bot.now()), "0" * 40),
+        (str(bot.now() - 3600), crypto.signature(str(bot.now() - 3600), "n", echo)),
+    ):
+        response = await bot.http.get(
+            CALLBACK_PATH, params={"msg_signature": signature, "timestamp": ts, "nonce": "n", "echostr": echo}
+        )
         assert response.status_code == 403 and "12345" not in response.text
     assert (await bot.http.get(CALLBACK_PATH)).status_code == 403
 
@@ -60,8 +68,8 @@ def _bad_signature(bot):
 def _tampered(bot):
     query, body = bot.signed(text_xml("mallory", "填报", "1002", bot.now()))
     start = body.index(b"<Encrypt><![CDATA[") + len(b"<Encrypt><![CDATA[")
-    flipped = b"A" if body[start + 10:start + 11] != b"A" else b"B"
-    return query, body[:start + 10] + flipped + body[start + 11:]
+    flipped = b"A" if body[start + 10 : start + 11] != b"A" else b"B"
+    return query, body[: start + 10] + flipped + body[start + 11 :]
 
 
 def _garbage_signed_with_the_token(bot):
@@ -74,7 +82,9 @@ def _garbage_signed_with_the_token(bot):
 
 def _wrong_corp_id(bot):
     other = WeComCrypto(SAMPLE_TOKEN, SAMPLE_AES_KEY, "wwOTHERCORP000000")
-    return bot.signed(text_xml("mallory", "填报", "1003", bot.now(), corp_id="wwOTHERCORP000000"), crypto=other)
+    return bot.signed(
+        text_xml("mallory", "填报", "1003", bot.now(), corp_id="wwOTHERCORP000000"), crypto=other
+    )
 
 
 def _stale(bot):
@@ -92,8 +102,9 @@ def _bomb_outside(bot):
 
 def _bomb_inside(bot):
     # Signed and encrypted correctly: only the decrypted XML carries the entities.
-    return bot.signed(BOMB_DTD + text_xml("mallory", "&lol3;", "1007", bot.now()).replace(
-        "<![CDATA[&lol3;]]>", "&lol3;"))
+    return bot.signed(
+        BOMB_DTD + text_xml("mallory", "&lol3;", "1007", bot.now()).replace("<![CDATA[&lol3;]]>", "&lol3;")
+    )
 
 
 def _huge(bot):
@@ -184,8 +195,11 @@ async def test_one_members_messages_are_handled_in_order_while_others_run(make_w
         return await handle(msg)
 
     bot.part._handler.handle = record
-    posts = [bot.signed(text_xml(user, word, f"30{i}{j}", bot.now()))
-             for i, user in enumerate(("a", "b")) for j, word in enumerate(("第一", "第二", "第三"))]
+    posts = [
+        bot.signed(text_xml(user, word, f"30{i}{j}", bot.now()))
+        for i, user in enumerate(("a", "b"))
+        for j, word in enumerate(("第一", "第二", "第三"))
+    ]
     for query, body in posts:
         assert (await bot.post(query, body)).status_code == 200
     await bot.settle()
@@ -270,7 +284,8 @@ async def test_a_failed_reply_is_retried_periodically(make_wecom, wecom_fake):
     await bot.member("zhangsan").say("你好")
     for _ in range(250):
         if wecom_fake.texts_to("zhangsan") and not await bot.scalar(
-                "SELECT count(*) FROM outbox WHERE sent_at IS NULL"):
+            "SELECT count(*) FROM outbox WHERE sent_at IS NULL"
+        ):
             break
         await asyncio.sleep(0.02)
     assert "绑定码" in wecom_fake.texts_to("zhangsan")[0]

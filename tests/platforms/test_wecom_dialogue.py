@@ -11,15 +11,14 @@ from bot.core.messages import ChatRef
 from bot.core.replies import FileReply, MarkdownReply, Outbound
 from bot.operations import cli_add_group, cli_add_role
 from handlers import texts
-from handlers.ledger.compile import compile_ledger
-from handlers.jobs.times import WEEKLY_SUMMARY
 from handlers.jobs.runner import run_job
+from handlers.jobs.times import WEEKLY_SUMMARY
+from handlers.ledger.compile import compile_ledger
 from handlers.ledger.renderers import MEDIA_TYPES, render
 from reports.to_text import ledger_text
 from tests.fakes.fake_wecom import text_xml
 from tests.handlers.dialogue_helpers import invite_code, open_april
-from tests.platforms.test_wecom_setup import LEADERS, ROBOT_KEY
-from tests.platforms.test_wecom_setup import make_wecom, wecom_fake  # noqa: F401 (fixtures)
+from tests.platforms.wecom_harness import LEADERS, ROBOT_KEY
 
 CHARGING = 24  # 新增停车泊位256个，公共充电桩总数达到400个 (区发改局)
 
@@ -30,11 +29,14 @@ async def filed(bot, number: int = CHARGING) -> list[tuple]:
     async with bot.app.db_engine.connect() as conn:
         from sqlalchemy import text
 
-        rows = await conn.execute(text(
-            "SELECT s.revision, s.progress, s.problems, s.plan FROM submissions s "
-            "JOIN items i ON i.id = s.item_id JOIN periods p ON p.id = s.period_id "
-            "WHERE i.position = :n AND p.code = '2025-04' AND s.source = 'chat' ORDER BY s.revision"),
-            {"n": number})
+        rows = await conn.execute(
+            text(
+                "SELECT s.revision, s.progress, s.problems, s.plan FROM submissions s "
+                "JOIN items i ON i.id = s.item_id JOIN periods p ON p.id = s.period_id "
+                "WHERE i.position = :n AND p.code = '2025-04' AND s.source = 'chat' ORDER BY s.revision"
+            ),
+            {"n": number},
+        )
         return [tuple(r) for r in rows]
 
 
@@ -58,11 +60,20 @@ async def test_a_contact_files_april_through_encrypted_callbacks(make_wecom, wec
     answer = await member.say("推进体育公园停车场建设")
     assert "已记录 [24]" in answer and "本次填报结束" in answer
 
-    assert await filed(bot) == [(1, "停车位又新增了20个，充电桩累计建成400个", "无", "推进体育公园停车场建设")]
+    assert await filed(bot) == [
+        (1, "停车位又新增了20个，充电桩累计建成400个", "无", "推进体育公园停车场建设")
+    ]
     inbox = await bot.inbox()
-    assert [e.text for e in inbox] == ["enter_agent", "你好", f"绑定 {code}", "填报",
-                                       "停车位又新增了20个，充电桩累计建成400个", "1", "无",
-                                       "推进体育公园停车场建设"]
+    assert [e.text for e in inbox] == [
+        "enter_agent",
+        "你好",
+        f"绑定 {code}",
+        "填报",
+        "停车位又新增了20个，充电桩累计建成400个",
+        "1",
+        "无",
+        "推进体育公园停车场建设",
+    ]
     assert {e.state for e in inbox} == {"handled"}
     # Every reply went through message/send of our agent as text to the member, within WeCom's limit.
     sent = [p for p in wecom_fake.sent if p["touser"] == "zhangsan"]
@@ -88,7 +99,9 @@ async def test_a_retried_delivery_is_filed_once_and_answered_once(make_wecom, we
     again = await bot.post(*plan)
     await bot.settle()
     assert [r.status_code for r in (*first, again)] == [200, 200, 200]
-    assert await filed(bot) == [(1, "停车位又新增了20个，充电桩累计建成400个", "无", "推进体育公园停车场建设")]
+    assert await filed(bot) == [
+        (1, "停车位又新增了20个，充电桩累计建成400个", "无", "推进体育公园停车场建设")
+    ]
     answers = wecom_fake.texts_to("lisi")[before:]
     assert sum("已记录 [24]" in a for a in answers) == 1, answers
     assert [e.text for e in await bot.inbox()].count("推进体育公园停车场建设") == 1
@@ -110,10 +123,19 @@ async def test_long_answers_to_a_member_are_split_at_2048_bytes(make_wecom, weco
     assert len(member.received) >= 2 and all(len(t.encode()) <= 2048 for t in member.received)
     assert "[1] 新增样板村卫生室30处" in member.received[0] and "[33]" in member.received[-1]
     full = ledger_text(await compiled_april(bot), "markdown")
-    await bot.app.deliver([Outbound(chat=ChatRef(platform="wecom", chat_id="zhaoliu"),
-                                    replies=(MarkdownReply(plain="", markdown=full),))])
-    markdown = [p["markdown"]["content"] for p in wecom_fake.sent
-                if p["touser"] == "zhaoliu" and p["msgtype"] == "markdown"]
+    await bot.app.deliver(
+        [
+            Outbound(
+                chat=ChatRef(platform="wecom", chat_id="zhaoliu"),
+                replies=(MarkdownReply(plain="", markdown=full),),
+            )
+        ]
+    )
+    markdown = [
+        p["markdown"]["content"]
+        for p in wecom_fake.sent
+        if p["touser"] == "zhaoliu" and p["msgtype"] == "markdown"
+    ]
     assert len(full.encode()) > 2 * 2048 and len(markdown) >= 3
     assert all(len(m.encode()) <= 2048 for m in markdown)
     assert max(len(m.encode()) for m in markdown) > 1500  # chunks are filled, not one line each
@@ -145,17 +167,26 @@ async def test_the_weekly_summary_chart_and_word_ledger_reach_the_group_robot(ma
     image = posts[-2][1]["image"]
     chart = base64.b64decode(image["base64"])
     assert chart.startswith(b"\x89PNG") and image["md5"] == hashlib.md5(chart).hexdigest()
-    assert posts[-1][1]["text"]["content"] == texts.WEEKLY_CHART_CAPTION.format(title=ledger.title,
-                                                                               period=ledger.period)
+    assert posts[-1][1]["text"]["content"] == texts.WEEKLY_CHART_CAPTION.format(
+        title=ledger.title, period=ledger.period
+    )
 
     # The Word ledger and the whole ledger as markdown (split at the robot's 4,096 bytes).
     docx, filename = render(ledger, "docx")
     full = ledger_text(ledger, "markdown")
     group = ChatRef(platform="wecom", chat_id=LEADERS, is_group=True)
-    await bot.app.deliver([Outbound(chat=group, replies=(
-        FileReply(filename=filename, media_type=MEDIA_TYPES["docx"], content=docx),
-        MarkdownReply(plain="", markdown=full)))])
-    posts = wecom_fake.robot_sent[len(kinds):]
+    await bot.app.deliver(
+        [
+            Outbound(
+                chat=group,
+                replies=(
+                    FileReply(filename=filename, media_type=MEDIA_TYPES["docx"], content=docx),
+                    MarkdownReply(plain="", markdown=full),
+                ),
+            )
+        ]
+    )
+    posts = wecom_fake.robot_sent[len(kinds) :]
     media = wecom_fake.media[posts[0][1]["file"]["media_id"]]
     assert (media.filename, media.content, media.owner) == ("台账-2025-04.docx", docx, ROBOT_KEY)
     assert media.content_type == MEDIA_TYPES["docx"]

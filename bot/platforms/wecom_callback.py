@@ -1,4 +1,4 @@
-"""WeCom in a process: the /wecom/callback route of `ledgerbot web` and the `ledgerbot run wecom` service.
+"""The WeCom callback: the /wecom/callback route of `ledgerbot web` (served alone by `ledgerbot run wecom`).
 
 A callback is verified, decrypted and its raw message stored in the inbox *before* WeCom gets its
 HTTP 200, then handled in the background (bounded concurrency, one chat's messages in order).
@@ -15,13 +15,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections import deque
-from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
-import uvicorn
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -29,8 +26,11 @@ from starlette.routing import BaseRoute, Route
 from bot.adapters.wecom import MAX_BODY, PLATFORM, WeComCallback, WeComCallbackError, WeComSender
 from bot.adapters.wecom_api import WeComAppClient, WeComRobotClient
 from bot.app import App, is_embedded
-from bot.core.messages import ChatRef, IncomingMessage
+from bot.core.messages import IncomingMessage
 from bot.core.replies import Outbound
+from bot.platforms.chat_queue import ChatQueue
+from bot.platforms.inbox_recovery import recover_inbox
+from bot.platforms.outbox_retry import RETRY_INTERVAL, OutboxRetryLoop, RetryRound
 from bot.settings import WeComSettings
 
 log = logging.getLogger(__name__)
@@ -54,8 +54,9 @@ def robot_chats(settings: WeComSettings) -> dict[str, str]:
             raise WeComConfigError("LEDGERBOT_WECOM__ROBOT_KEY entries must be NAME=KEY")
         if name in chats:
             # Never echo the key: only the name tells the admin what to fix.
-            raise WeComConfigError(f"group robot {name!r} is configured twice "
-                                   "(several robots need NAME=KEY entries)")
+            raise WeComConfigError(
+                f"group robot {name!r} is configured twice (several robots need NAME=KEY entries)"
+            )
         chats[name] = key
     return chats
 
@@ -70,84 +71,25 @@ def _webhook_key(value: str) -> str:
 def make_callback(app: App) -> WeComCallback:
     """Return the callback verifier for the configured app (token, EncodingAESKey, CorpID)."""
     s = app.settings.wecom
-    missing = [name for name, value in (("CORP_ID", s.corp_id), ("TOKEN", s.token),
-                                        ("ENCODING_AES_KEY", s.encoding_aes_key)) if not value]
+    missing = [
+        name
+        for name, value in (
+            ("CORP_ID", s.corp_id),
+            ("TOKEN", s.token),
+            ("ENCODING_AES_KEY", s.encoding_aes_key),
+        )
+        if not value
+    ]
     if missing:
         raise WeComConfigError("WeCom callback needs " + ", ".join(f"LEDGERBOT_WECOM__{m}" for m in missing))
     assert s.token is not None and s.encoding_aes_key is not None
-    return WeComCallback(s.token.get_secret_value(), s.encoding_aes_key.get_secret_value(), s.corp_id,
-                         app.clock, max_age=timedelta(seconds=s.max_timestamp_skew))
-
-
-class ChatQueue:
-    """Run jobs in the background: at most ``concurrency`` at once, one chat's jobs in arrival order."""
-
-    def __init__(self, work: Callable[[IncomingMessage], Awaitable[None]], *, concurrency: int = 4,
-                 max_pending: int = 1000) -> None:
-        self._work = work
-        self._slots = asyncio.Semaphore(concurrency)
-        self._max_pending = max_pending
-        self._queues: dict[str, deque[IncomingMessage]] = {}
-        self._workers: dict[str, asyncio.Task] = {}
-        self._pending_ids: set[str] = set()
-        self._idle = asyncio.Event()
-        self._idle.set()
-
-    @property
-    def pending(self) -> int:
-        """Return the number of messages queued or being handled."""
-        return len(self._pending_ids)
-
-    def full(self) -> bool:
-        """Return True when no more work should be accepted."""
-        return len(self._pending_ids) >= self._max_pending
-
-    def submit(self, msg: IncomingMessage) -> bool:
-        """Queue ``msg`` unless the same message is already queued; return whether it was queued."""
-        if msg.message_id in self._pending_ids:
-            return False
-        self._pending_ids.add(msg.message_id)
-        self._idle.clear()
-        key = f"{msg.chat.key}/{msg.user_id}"
-        self._queues.setdefault(key, deque()).append(msg)
-        if key not in self._workers:
-            self._workers[key] = asyncio.create_task(self._drain_chat(key), name=f"wecom:{key}")
-        return True
-
-    async def _drain_chat(self, key: str) -> None:
-        queue = self._queues[key]
-        try:
-            while queue:
-                msg = queue[0]
-                try:
-                    async with self._slots:
-                        await self._work(msg)
-                except Exception:  # one message's failure must not stop the chat's queue
-                    log.exception("wecom: background handling of a message failed")
-                finally:
-                    queue.popleft()
-                    self._pending_ids.discard(msg.message_id)
-        finally:
-            if not queue:
-                self._queues.pop(key, None)
-            self._workers.pop(key, None)
-            if not self._workers:
-                self._idle.set()
-
-    async def wait_idle(self) -> None:
-        """Return once nothing is queued or running."""
-        await self._idle.wait()
-
-    async def join(self, timeout: float) -> int:
-        """Wait up to ``timeout`` seconds for all work; cancel what is left and return its count."""
-        with contextlib.suppress(asyncio.TimeoutError):
-            await asyncio.wait_for(self._idle.wait(), timeout)
-        left = len(self._pending_ids)
-        workers = list(self._workers.values())
-        for task in workers:
-            task.cancel()
-        await asyncio.gather(*workers, return_exceptions=True)
-        return left
+    return WeComCallback(
+        s.token.get_secret_value(),
+        s.encoding_aes_key.get_secret_value(),
+        s.corp_id,
+        app.clock,
+        max_age=timedelta(seconds=s.max_timestamp_skew),
+    )
 
 
 class WeComCallbackPart:
@@ -155,14 +97,21 @@ class WeComCallbackPart:
 
     name = PLATFORM
 
-    def __init__(self, app: App, *, http: httpx.AsyncClient | None = None, retry_interval: float = 60.0,
-                 concurrency: int | None = None, max_pending: int = 1000, drain_timeout: float = 20.0,
-                 recover: bool = True) -> None:
+    def __init__(
+        self,
+        app: App,
+        *,
+        http: httpx.AsyncClient | None = None,
+        retry_interval: float = RETRY_INTERVAL,
+        concurrency: int | None = None,
+        max_pending: int = 1000,
+        drain_timeout: float = 20.0,
+        recover: bool = True,
+    ) -> None:
         self._app = app
         self._callback = make_callback(app)
         self._robot_chats = robot_chats(app.settings.wecom)
         self._http = http
-        self._retry_interval = retry_interval
         self._drain_timeout = drain_timeout
         self._recover = recover
         self._handler = app.handler_for(PLATFORM)
@@ -173,12 +122,16 @@ class WeComCallbackPart:
         # On SQLite the inbox write of a callback and a handler's transactions take turns here, in
         # arrival order, instead of polling SQLite's busy lock (which sleeps up to 100 ms a round and
         # made the HTTP answer wait seconds under load).
-        self._db_turn: asyncio.Lock | contextlib.nullcontext = (asyncio.Lock() if embedded
-                                                                 else contextlib.nullcontext())
+        self._db_turn: asyncio.Lock | contextlib.nullcontext = (
+            asyncio.Lock() if embedded else contextlib.nullcontext()
+        )
         self.queue = ChatQueue(self._process, concurrency=concurrency, max_pending=max_pending)
         self.sender: WeComSender | None = None
         self._clients: list[WeComAppClient | WeComRobotClient] = []
-        self._retry_task: asyncio.Task | None = None
+        # WeCom's first round waits an interval: recovery at start re-queues what the inbox kept.
+        self._retries = OutboxRetryLoop(
+            PLATFORM, self._retry_round, interval=retry_interval, first_round_at_once=False
+        )
         self._closing = False
 
     def __repr__(self) -> str:
@@ -193,30 +146,34 @@ class WeComCallbackPart:
         s = self._app.settings.wecom
         if not s.agent_id or s.secret is None:
             raise WeComConfigError("WeCom replies need LEDGERBOT_WECOM__AGENT_ID and LEDGERBOT_WECOM__SECRET")
-        app_client = WeComAppClient(s.corp_id, s.agent_id, s.secret.get_secret_value(), api_base=s.api_base,
-                                    http=self._http)
+        app_client = WeComAppClient(
+            s.corp_id, s.agent_id, s.secret.get_secret_value(), api_base=s.api_base, http=self._http
+        )
         robot_client = WeComRobotClient(api_base=s.api_base, http=self._http)
         self._clients = [app_client, robot_client]
         self.sender = WeComSender(app_client, robot_client, self._robot_chats, self._app.outbox())
         self._app.senders[PLATFORM] = self.sender
         self._closing = False
-        self._retry_task = asyncio.create_task(self._retry_loop(), name="wecom:outbox-retry")
+        self._retries.start()
         if self._recover:
             await self.recover()
-        log.info("wecom: callback ready at %s; group robots: %s", CALLBACK_PATH,
-                 ", ".join(sorted(self._robot_chats)) or "none")
+        log.info(
+            "wecom: callback ready at %s; group robots: %s",
+            CALLBACK_PATH,
+            ", ".join(sorted(self._robot_chats)) or "none",
+        )
 
     async def stop(self) -> None:
         """Refuse new callbacks, finish (or leave in the inbox) the work in flight, stop retrying, close."""
         self._closing = True
         left = await self.queue.join(self._drain_timeout)
         if left:
-            log.warning("wecom: %d message(s) left unhandled in the inbox; they are handled on re-delivery "
-                        "or at the next start", left)
-        if self._retry_task is not None:
-            self._retry_task.cancel()
-            await asyncio.gather(self._retry_task, return_exceptions=True)
-            self._retry_task = None
+            log.warning(
+                "wecom: %d message(s) left unhandled in the inbox; they are handled on re-delivery "
+                "or at the next start",
+                left,
+            )
+        await self._retries.stop()
         if self._app.senders.get(PLATFORM) is self.sender:
             del self._app.senders[PLATFORM]
         for client in self._clients:
@@ -225,17 +182,7 @@ class WeComCallbackPart:
 
     async def recover(self) -> int:
         """Queue the inbox's WeCom messages still in state "received" (a crash or shutdown left them)."""
-        async with self._app.uow() as uow:
-            entries = await uow.chats.inbox(platform=PLATFORM, state="received")
-        for entry in entries:
-            # The inbox keeps no send time; its arrival is the closest we have.
-            self.queue.submit(IncomingMessage(
-                message_id=entry.message_id, chat=ChatRef(platform=PLATFORM, chat_id=entry.chat_id),
-                user_id=entry.user_id, text=entry.text, kind=entry.kind,  # type: ignore[arg-type]
-                sent_at=entry.received_at))
-        if entries:
-            log.info("wecom: re-queued %d unhandled message(s) from the inbox", len(entries))
-        return len(entries)
+        return await recover_inbox(self._app, PLATFORM, self.queue.submit)
 
     # -- HTTP -----------------------------------------------------------------------------------
     async def callback(self, request: Request) -> Response:
@@ -243,14 +190,21 @@ class WeComCallbackPart:
         q = request.query_params
         try:
             if request.method == "GET":
-                return PlainTextResponse(self._verify_url(q.get("msg_signature", ""), q.get("timestamp", ""),
-                                                          q.get("nonce", ""), q.get("echostr", "")))
+                return PlainTextResponse(
+                    self._verify_url(
+                        q.get("msg_signature", ""),
+                        q.get("timestamp", ""),
+                        q.get("nonce", ""),
+                        q.get("echostr", ""),
+                    )
+                )
             if self._closing or self.queue.full():
                 # WeCom retries; another worker (or this one after a restart) takes it.
                 return PlainTextResponse("busy", status_code=503, headers={"Retry-After": "1"})
             body = await _read_body(request)
-            msg = self._callback.decrypt_message(q.get("msg_signature", ""), q.get("timestamp", ""),
-                                                 q.get("nonce", ""), body)
+            msg = self._callback.decrypt_message(
+                q.get("msg_signature", ""), q.get("timestamp", ""), q.get("nonce", ""), body
+            )
         except WeComCallbackError as exc:
             log.warning("wecom: refused a callback (%s)", type(exc).__name__)
             return PlainTextResponse(type(exc).__name__, status_code=exc.http_status)
@@ -302,16 +256,11 @@ class WeComCallbackPart:
         for out in outbound:
             await outbox.record_failed(out, reason)
 
-    async def _retry_loop(self) -> None:
-        while True:
-            await asyncio.sleep(self._retry_interval)
-            try:
-                if self.sender is not None:
-                    report = await self.sender.retry_failed()
-                    if report.sent or report.failed:
-                        log.info("wecom: outbox retry sent %d, failed %d", report.sent, report.failed)
-            except Exception:
-                log.exception("wecom: outbox retry round failed")
+    async def _retry_round(self) -> RetryRound:
+        if self.sender is None:
+            return RetryRound(sent=0)
+        report = await self.sender.retry_failed()
+        return RetryRound(sent=report.sent, failed=report.failed)
 
 
 async def _read_body(request: Request) -> bytes:
@@ -320,65 +269,10 @@ async def _read_body(request: Request) -> bytes:
     async for chunk in request.stream():
         size += len(chunk)
         if size > MAX_BODY:
-            raise _TooLarge()
+            raise _TooLargeError()
         chunks.append(chunk)
     return b"".join(chunks)
 
 
-class _TooLarge(WeComCallbackError):
+class _TooLargeError(WeComCallbackError):
     http_status = 413
-
-
-class _Server(uvicorn.Server):
-    """uvicorn without its own signal handlers: the process's service runner owns SIGINT/SIGTERM."""
-
-    @contextlib.contextmanager
-    def capture_signals(self):
-        yield
-
-
-class WeComWeb:
-    """The `ledgerbot run wecom` service: serve the callback over HTTP on settings.web_host/web_port."""
-
-    name = "wecom"
-
-    def __init__(self, app: App, *, host: str | None = None, port: int | None = None,
-                 part: WeComCallbackPart | None = None) -> None:
-        from bot.web import create_web
-
-        self._app = app
-        self.part = part or WeComCallbackPart(app)
-        config = uvicorn.Config(create_web(app, [self.part]), host=host or app.settings.web_host,
-                                port=app.settings.web_port if port is None else port, log_level="warning",
-                                access_log=False, lifespan="on")
-        self._server = _Server(config)
-        self._task: asyncio.Task | None = None
-
-    @property
-    def port(self) -> int:
-        """Return the port actually bound (useful with port 0)."""
-        return self._server.servers[0].sockets[0].getsockname()[1]
-
-    async def start(self) -> None:
-        """Start serving; return once the server listens (raise if it could not start)."""
-        self._task = asyncio.create_task(self._serve(), name="wecom:uvicorn")
-        while not self._server.started:
-            if self._task.done():
-                exc = self._task.exception() if not self._task.cancelled() else None
-                raise RuntimeError(f"WeCom callback server failed to start: {exc!r}") from exc
-            await asyncio.sleep(0.02)
-        log.info("wecom: serving %s on %s:%s", CALLBACK_PATH, self._server.config.host, self.port)
-
-    async def _serve(self) -> None:
-        try:
-            await self._server.serve()
-        except SystemExit as exc:  # uvicorn exits the process when startup fails; report it instead
-            raise RuntimeError(f"uvicorn stopped with exit code {exc.code}") from None
-
-    async def stop(self) -> None:
-        """Stop serving (the part drains its work in the server's shutdown)."""
-        if self._task is None:
-            return
-        self._server.should_exit = True
-        await asyncio.gather(self._task, return_exceptions=True)
-        self._task = None

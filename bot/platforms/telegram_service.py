@@ -1,9 +1,7 @@
-"""Telegram in a process: long polling (`ledgerbot run telegram`) or the webhook route of `ledgerbot web`."""
+"""The Telegram service: long polling (`ledgerbot run telegram`) or the webhook route of `ledgerbot web`."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from typing import Any
 
@@ -14,14 +12,14 @@ from starlette.routing import BaseRoute, Route
 from bot.adapters.telegram import TelegramAdapter
 from bot.adapters.telegram_send import PLATFORM
 from bot.app import App
+from bot.platforms.outbox_retry import RETRY_INTERVAL, OutboxRetryLoop, RetryRound
 
 _log = logging.getLogger(__name__)
-RETRY_INTERVAL = 60.0  # seconds between outbox retries while running
 WEBHOOK_PATH = "/telegram/webhook"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
-class TelegramNotConfigured(RuntimeError):
+class TelegramNotConfiguredError(RuntimeError):
     """The Telegram token is missing from the settings."""
 
 
@@ -29,8 +27,9 @@ def make_adapter(app: App, **options: Any) -> TelegramAdapter:
     """Return an adapter wired to the app: its engine (via handler_for), its outbox and its clock."""
     settings = app.settings.telegram
     if settings.token is None or not settings.token.get_secret_value():
-        raise TelegramNotConfigured(
-            "没有配置 Telegram 机器人令牌 (LEDGERBOT_TELEGRAM__TOKEN is not set)")
+        raise TelegramNotConfiguredError(
+            "没有配置 Telegram 机器人令牌 (LEDGERBOT_TELEGRAM__TOKEN is not set)"
+        )
     options.setdefault("now", app.clock.now)
     return TelegramAdapter(settings, app.handler_for(PLATFORM), app.outbox(), **options)
 
@@ -38,40 +37,29 @@ def make_adapter(app: App, **options: Any) -> TelegramAdapter:
 class _TelegramService:
     """What polling and the webhook share: the adapter, the live sender and the outbox retry loop."""
 
-    name = "telegram"
+    name = PLATFORM
 
     def __init__(self, app: App, *, retry_interval: float = RETRY_INTERVAL, **adapter_options: Any) -> None:
         self.app = app
-        self.retry_interval = retry_interval
         self.adapter = make_adapter(app, **adapter_options)
-        self._retry_task: asyncio.Task[None] | None = None
+        # The first round at once: messages left over from before a restart go out first.
+        self._retries = OutboxRetryLoop(PLATFORM, self._retry_round, interval=retry_interval)
 
     async def _started(self) -> None:
         assert self.adapter.sender is not None
         self.app.senders[PLATFORM] = self.adapter.sender
-        self._retry_task = asyncio.get_running_loop().create_task(self._retry_loop(), name="telegram-outbox")
+        self._retries.start()
 
     async def retry_outbox(self) -> int:
         """Send what the outbox kept from failed deliveries (this run's or an earlier one's)."""
         return await self.adapter.retry_failed()
 
-    async def _retry_loop(self) -> None:
-        while True:  # first round at once: messages left over from before a restart go out first
-            try:
-                sent = await self.retry_outbox()
-                if sent:
-                    _log.info("telegram: %d message(s) from the outbox delivered", sent)
-            except Exception:  # a database or network hiccup must not end the loop
-                _log.exception("telegram: outbox retry failed")
-            await asyncio.sleep(self.retry_interval)
+    async def _retry_round(self) -> RetryRound:
+        return RetryRound(sent=await self.retry_outbox())
 
     async def stop(self) -> None:
         """Stop the retry loop, unregister the sender and close the adapter."""
-        if self._retry_task is not None:
-            self._retry_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._retry_task
-            self._retry_task = None
+        await self._retries.stop()
         if self.app.senders.get(PLATFORM) is self.adapter.sender:
             self.app.senders.pop(PLATFORM, None)
         await self.adapter.stop()
@@ -90,15 +78,24 @@ class TelegramPolling(_TelegramService):
 class TelegramWebhook(_TelegramService):
     """The webhook route of `ledgerbot web`: POST /telegram/webhook, checked by the secret header."""
 
-    def __init__(self, app: App, *, path: str = WEBHOOK_PATH, set_webhook: bool = True,
-                 retry_interval: float = RETRY_INTERVAL, **adapter_options: Any) -> None:
+    def __init__(
+        self,
+        app: App,
+        *,
+        path: str = WEBHOOK_PATH,
+        set_webhook: bool = True,
+        retry_interval: float = RETRY_INTERVAL,
+        **adapter_options: Any,
+    ) -> None:
         super().__init__(app, retry_interval=retry_interval, **adapter_options)
         self.path = path
         self.set_webhook = set_webhook
         secret = app.settings.telegram.webhook_secret
         if secret is None or not secret.get_secret_value():
             # Without a secret every request would be refused (403): say so at start-up, not per request.
-            _log.warning("telegram: LEDGERBOT_TELEGRAM__WEBHOOK_SECRET is not set; the webhook refuses everything")
+            _log.warning(
+                "telegram: LEDGERBOT_TELEGRAM__WEBHOOK_SECRET is not set; the webhook refuses everything"
+            )
 
     def routes(self) -> list[BaseRoute]:
         """Return the webhook route."""

@@ -1,0 +1,39 @@
+"""Inbox recovery on start: messages stored as "received" but never handled (a crash or shutdown left
+them) are handed to the platform's queue again."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from bot.core.messages import ChatRef, IncomingMessage
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+log = logging.getLogger(__name__)
+
+
+async def recover_inbox(app: App, platform: str, submit: Callable[[IncomingMessage], Any]) -> int:
+    """Submit the platform's inbox entries still in state "received"; return how many there were."""
+    async with app.uow() as uow:
+        entries = await uow.chats.inbox(platform=platform, state="received")
+    for entry in entries:
+        # The inbox keeps no send time; its arrival is the closest we have.
+        # model_validate checks the stored kind against the message kinds.
+        submit(
+            IncomingMessage.model_validate(
+                {
+                    "message_id": entry.message_id,
+                    "chat": ChatRef(platform=platform, chat_id=entry.chat_id),
+                    "user_id": entry.user_id,
+                    "text": entry.text,
+                    "kind": entry.kind,
+                    "sent_at": entry.received_at,
+                }
+            )
+        )
+    if entries:
+        log.info("%s: re-queued %d unhandled message(s) from the inbox", platform, len(entries))
+    return len(entries)
