@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -59,7 +60,7 @@ class App:
         self.structure = StructureCache()  # the ledger's structure, shared by this process's units of work
         self.tz = ZoneInfo(self.settings.timezone)
 
-    async def deliver(self, outbound: list[Outbound] | tuple[Outbound, ...]) -> int:
+    async def deliver(self, outbound: Sequence[Outbound]) -> int:
         """Send messages through the live sender of their platform, else keep them in the outbox; return the count."""
         count = 0
         for out in outbound:
