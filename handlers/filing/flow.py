@@ -13,9 +13,10 @@ from handlers.current import current_ledger, flow_ledger, open_period
 from handlers.deps import Deps
 from handlers.filing.answers import file_many, numbered_answers
 from handlers.filing.mine import mine_for_unit
+from handlers.filing.questions import clarifying_question, is_choice, pick_choice
 from handlers.filing.store import file_revision, load_item, load_period, nlp_target
 from handlers.filing.units import unit_for
-from handlers.filing.view import item_prompt, scaled, understood
+from handlers.filing.view import item_prompt, understood
 from handlers.flows import FilingStep, filing_at
 from handlers.ledger.compile import achieved_before
 from handlers.manage.prompts import deadline_text
@@ -180,7 +181,7 @@ async def progress_step(msg: IncomingMessage, state: ConversationState, deps: De
     data = dict(state.data)
     text = clean_text(msg.text)
     item = await load_item(deps, data["queue"][data["pos"]])
-    if _is_choice(normalize(text), "跳过"):
+    if is_choice(normalize(text), "跳过"):
         return await _skip(deps, data, item)
     multi = await numbered_answers(deps, data, text)
     if multi:
@@ -222,51 +223,11 @@ async def _next_question(deps: Deps, data: dict, item: ItemInfo) -> Turn:
     draft = data["draft"]
     if draft["pending"]:
         amb = draft["pending"][0]
-        question, choices = _question(item, amb, draft)
+        question, choices = clarifying_question(item, amb, draft)
         return say(question, filing_at(FilingStep.CLARIFY, data), choices=choices)
     achieved = {int(k): v for k, v in draft["achieved"].items()}
     echo = understood(item, achieved, draft["status"], draft.get("bare"))
     return say(echo, filing_at(FilingStep.CONFIRM, data), choices=texts.CONFIRM_CHOICES)
-
-
-def _question(item: ItemInfo, amb: dict, draft: dict) -> tuple[str, tuple[str, ...]]:
-    targets = {t.idx: t for t in item.targets}
-    t = targets.get(amb["target"]) if amb.get("target") is not None else None
-    name, unit = (t.name, t.unit) if t else ("", "")
-    if amb["kind"] == "which_target" and amb.get("candidates"):
-        unit = targets[amb["candidates"][0]].unit
-    value = scaled(amb.get("value"), unit)
-    kind = amb["kind"]
-    if kind == "increment_or_total":
-        previous = draft["previous"].get(str(amb.get("target")))
-        return (
-            texts.ASK_INCREMENT_OR_TOTAL.format(
-                value=value, unit=unit, name=name, previous=scaled(previous, unit)
-            ),
-            texts.CHOICES_INCREMENT_OR_TOTAL,
-        )
-    if kind == "which_target":
-        options = tuple(targets[i].name for i in amb.get("candidates", ()) if i in targets)
-        return texts.ASK_WHICH_TARGET.format(value=value, unit=unit), options
-    if kind == "decrease":
-        previous = draft["previous"].get(str(amb.get("target")))
-        return (
-            texts.ASK_DECREASE.format(name=name, value=value, unit=unit, previous=scaled(previous, unit)),
-            texts.CHOICES_CONFIRM_VALUE,
-        )
-    if kind == "over_target":
-        return (
-            texts.ASK_OVER_TARGET.format(
-                name=name, value=value, unit=unit, target=scaled(t.value if t else None, unit)
-            ),
-            texts.CHOICES_CONFIRM_VALUE,
-        )
-    return (
-        texts.ASK_CLAIM_BELOW.format(
-            name=name, value=value, unit=unit, target=scaled(t.value if t else None, unit)
-        ),
-        texts.CHOICES_CONFIRM_VALUE,
-    )
 
 
 async def clarify_step(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:
@@ -275,8 +236,8 @@ async def clarify_step(msg: IncomingMessage, state: ConversationState, deps: Dep
     draft = data["draft"]
     item = await load_item(deps, draft["item"])
     amb = draft["pending"][0]
-    _, choices = _question(item, amb, draft)
-    answer = _pick(normalize(msg.text), choices)
+    _, choices = clarifying_question(item, amb, draft)
+    answer = pick_choice(normalize(msg.text), choices)
     if answer is None:
         return say(texts.CHOOSE_ONE.format(choices=" / ".join(choices)), state, choices=choices)
     achieved = dict(draft["achieved"])
@@ -302,7 +263,7 @@ async def clarify_step(msg: IncomingMessage, state: ConversationState, deps: Dep
 async def confirm_step(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:
     """Handle 确认 / 重填 / 跳过 after the echo."""
     data = dict(state.data)
-    answer = _pick(normalize(msg.text), texts.CONFIRM_CHOICES)
+    answer = pick_choice(normalize(msg.text), texts.CONFIRM_CHOICES)
     if answer is None:
         return say(
             texts.CHOOSE_ONE.format(choices=" / ".join(texts.CONFIRM_CHOICES)),
@@ -368,35 +329,3 @@ async def _skip(deps: Deps, data: dict, item: ItemInfo) -> Turn:
         "skipped_numbers": [*data.get("skipped_numbers", []), item.number],
     }
     return await _advance(deps, data, (texts.SKIPPED_ITEM.format(number=item.number),))
-
-
-# ------------------------------------------------------------------ several items in one message
-def _pick(text: str, choices: tuple[str, ...]) -> str | None:
-    text = text.strip().rstrip("。.!！")
-    if text.isdigit() and 1 <= int(text) <= len(choices):
-        return choices[int(text) - 1]
-    for c in choices:
-        if text == c:
-            return c
-    aliases = {
-        "对": "确认",
-        "是": "确认",
-        "好": "确认",
-        "ok": "确认",
-        "确定": "确认",
-        "没问题": "确认",
-        "确认无误": "确认无误",
-        "新增": "本月新增",
-        "累计": "累计总数",
-        "总数": "累计总数",
-    }
-    mapped = aliases.get(text.lower())
-    if mapped in choices:
-        return mapped
-    if mapped == "确认" and "确认无误" in choices:
-        return "确认无误"
-    return None
-
-
-def _is_choice(text: str, choice: str) -> bool:
-    return text.strip().rstrip("。") == choice or (text.strip().lower() == "/skip" and choice == "跳过")

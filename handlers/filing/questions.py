@@ -1,0 +1,81 @@
+"""The questions 填报 asks when unsure of a reply, and reading which of their choices the contact picked."""
+
+from __future__ import annotations
+
+from handlers import texts
+from handlers.filing.view import scaled
+from storage.schemas import ItemInfo
+
+
+def clarifying_question(item: ItemInfo, amb: dict, draft: dict) -> tuple[str, tuple[str, ...]]:
+    """Return the question for the first open doubt about a reply, and the choices that answer it."""
+    targets = {t.idx: t for t in item.targets}
+    t = targets.get(amb["target"]) if amb.get("target") is not None else None
+    name, unit = (t.name, t.unit) if t else ("", "")
+    if amb["kind"] == "which_target" and amb.get("candidates"):
+        unit = targets[amb["candidates"][0]].unit
+    value = scaled(amb.get("value"), unit)
+    kind = amb["kind"]
+    if kind == "increment_or_total":
+        previous = draft["previous"].get(str(amb.get("target")))
+        return (
+            texts.ASK_INCREMENT_OR_TOTAL.format(
+                value=value, unit=unit, name=name, previous=scaled(previous, unit)
+            ),
+            texts.CHOICES_INCREMENT_OR_TOTAL,
+        )
+    if kind == "which_target":
+        options = tuple(targets[i].name for i in amb.get("candidates", ()) if i in targets)
+        return texts.ASK_WHICH_TARGET.format(value=value, unit=unit), options
+    if kind == "decrease":
+        previous = draft["previous"].get(str(amb.get("target")))
+        return (
+            texts.ASK_DECREASE.format(name=name, value=value, unit=unit, previous=scaled(previous, unit)),
+            texts.CHOICES_CONFIRM_VALUE,
+        )
+    if kind == "over_target":
+        return (
+            texts.ASK_OVER_TARGET.format(
+                name=name, value=value, unit=unit, target=scaled(t.value if t else None, unit)
+            ),
+            texts.CHOICES_CONFIRM_VALUE,
+        )
+    return (
+        texts.ASK_CLAIM_BELOW.format(
+            name=name, value=value, unit=unit, target=scaled(t.value if t else None, unit)
+        ),
+        texts.CHOICES_CONFIRM_VALUE,
+    )
+
+
+def pick_choice(text: str, choices: tuple[str, ...]) -> str | None:
+    """Return the choice the contact picked: its number, its words, or a common short form (对, 累计…)."""
+    text = text.strip().rstrip("。.!！")
+    if text.isdigit() and 1 <= int(text) <= len(choices):
+        return choices[int(text) - 1]
+    for c in choices:
+        if text == c:
+            return c
+    aliases = {
+        "对": "确认",
+        "是": "确认",
+        "好": "确认",
+        "ok": "确认",
+        "确定": "确认",
+        "没问题": "确认",
+        "确认无误": "确认无误",
+        "新增": "本月新增",
+        "累计": "累计总数",
+        "总数": "累计总数",
+    }
+    mapped = aliases.get(text.lower())
+    if mapped in choices:
+        return mapped
+    if mapped == "确认" and "确认无误" in choices:
+        return "确认无误"
+    return None
+
+
+def is_choice(text: str, choice: str) -> bool:
+    """Return True when the text is exactly ``choice`` (or its slash command)."""
+    return text.strip().rstrip("。") == choice or (text.strip().lower() == "/skip" and choice == "跳过")
