@@ -117,7 +117,7 @@ async def import_seed(application):
 
 @pytest.fixture
 def chat(app):
-    """A console chat on the app (transcript style: await chat.say(...); chat.last_text)."""
+    """A console chat on the app (transcript style: ``expect(await chat.say("填报"), "…")``)."""
     from bot.adapters.console import ConsoleChat
 
     return ConsoleChat(

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from bot.core.clock import SHANGHAI
 from bot.operations import cli_invite, cli_open_period
+from tests.transcript import expect
 
 
 async def open_april(app, deadline: str = "2025-04-25 17:00") -> str:
@@ -29,8 +30,7 @@ async def bind(app, chat, user: str, unit: str) -> None:
     """Bind console ``user`` to ``unit`` through the chat."""
     code = await invite_code(app, unit)
     chat.switch(user)
-    await chat.say(f"绑定 {code}")
-    assert "绑定成功" in chat.last_text, chat.last_text
+    expect(await chat.say(f"绑定 {code}"), "绑定成功")
 
 
 async def inbox_texts(app) -> list[str]:

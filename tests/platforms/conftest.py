@@ -138,7 +138,7 @@ class TelegramBot:
 
 
 class TgChat:
-    """One Telegram chat driven like a transcript: ``await chat.say("填报"); chat.last_text``."""
+    """One Telegram chat driven like a transcript: ``expect(await chat.say("填报"), "…")``."""
 
     def __init__(self, bot: TelegramBot, chat_id: int, user_id: int, is_group: bool) -> None:
         self.bot, self.chat_id, self.user_id, self.is_group = bot, chat_id, user_id, is_group
@@ -164,23 +164,25 @@ class TgChat:
         self.received = self.sent()[before:]
         return self.received
 
-    async def say(self, text: str) -> str:
+    async def say(self, text: str) -> list[str]:
+        """Send ``text``; return the texts the bot sent in reply (check them with tests.transcript.expect)."""
         await self.deliver(self.fake.push_text(self.chat_id, self.user_id, text, is_group=self.is_group))
-        return self.last_text
+        return self.texts
 
-    async def press(self, label: str) -> str:
+    async def press(self, label: str) -> list[str]:
+        """Press the inline button ``label``; return the texts the bot sent in reply."""
         await self.deliver(self.fake.push_choice(self.chat_id, self.user_id, label))
-        return self.last_text
+        return self.texts
 
     async def send_file(
         self, filename: str, content: bytes, mime_type: str = "application/octet-stream"
-    ) -> str:
+    ) -> list[str]:
         await self.deliver(
             self.fake.push_document(
                 self.chat_id, self.user_id, filename, content, mime_type, is_group=self.is_group
             )
         )
-        return self.last_text
+        return self.texts
 
     @property
     def texts(self) -> list[str]:

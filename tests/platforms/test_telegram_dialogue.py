@@ -7,6 +7,7 @@ from handlers import texts
 from handlers.texts import UPLOAD_DONE
 from tests.conftest import seed_path
 from tests.handlers.dialogue_helpers import invite_code, open_april
+from tests.transcript import expect
 
 CONTACT = 4242  # a private chat's id is the user's id
 COORDINATOR = 5151
@@ -31,7 +32,7 @@ async def filed_in_april(tg, number: int = 24) -> list[tuple[int, str]]:
 async def bound_contact(tg, unit: str = "区发改局", chat_id: int = CONTACT):
     chat = tg.chat(chat_id)
     code = await invite_code(tg.app, unit)
-    assert "绑定成功" in await chat.say(f"绑定 {code}")
+    expect(await chat.say(f"绑定 {code}"), "绑定成功")
     return chat
 
 
@@ -44,19 +45,19 @@ async def coordinator(tg, chat_id: int = COORDINATOR):
 async def test_a_contact_goes_from_start_to_a_filed_update(tg):
     await open_april(tg.app)
     chat = tg.chat(CONTACT)
-    assert "绑定码" in await chat.say("/start")
+    expect(await chat.say("/start"), "绑定码")
     code = await invite_code(tg.app, "区发改局")
-    assert "【区发改局】的联络员" in await chat.say(f"绑定 {code}")
-    text = await chat.say("填报")
+    expect(await chat.say(f"绑定 {code}"), "【区发改局】的联络员")
+    text = expect(await chat.say("填报"))
     assert "新增停车泊位256个，公共充电桩总数达到400个" in text
-    text = await chat.say("停车位又新增了20个，充电桩累计建成400个")
+    text = expect(await chat.say("停车位又新增了20个，充电桩累计建成400个"))
     assert "55/256个" in text and "400/400个" in text
     assert "确认" in chat.buttons()  # choices become an inline keyboard on Telegram
-    assert "存在什么问题" in await chat.press("确认")
+    expect(await chat.press("确认"), "存在什么问题")
     edited = tg.fake.calls_of("editMessageText")
     assert edited and "✅ 确认" in edited[-1].params["text"]  # the pressed choice is shown, keyboard gone
-    assert "5月份计划" in await chat.say("无")
-    text = await chat.say("推进体育公园停车场建设")
+    expect(await chat.say("无"), "5月份计划")
+    text = expect(await chat.say("推进体育公园停车场建设"))
     assert "已记录 [24]" in text and "本次填报结束" in text
     assert await filed_in_april(tg) == [(1, "停车位又新增了20个，充电桩累计建成400个")]
     inbox = await tg.scalar("SELECT count(*) FROM inbox WHERE platform = 'telegram'")
@@ -70,11 +71,11 @@ async def test_coordinator_queries_and_a_report_file(tg):
     await contact.say("进展：累计建成公共充电桩400个 问题：无 计划：继续")
     await contact.say("确认")
     boss = await coordinator(tg)
-    text = await boss.say("哪些项目滞后？")
+    text = expect(await boss.say("哪些项目滞后？"))
     assert "序时进度" in text and "戏曲演出" in text
-    text = await boss.say("谁还没报")
+    text = expect(await boss.say("谁还没报"))
     assert "个单位未报送" in text and "区发改局：" not in text
-    text = await boss.say("充电桩进展")
+    text = expect(await boss.say("充电桩进展"))
     assert "400/400" in text and "累计建成公共充电桩400个" in text
     await boss.say("导出 word")
     [call] = boss.received
@@ -90,16 +91,16 @@ async def test_coordinator_queries_and_a_report_file(tg):
 async def test_a_coordinator_uploads_a_ledger_file_and_a_contact_may_not(tg):
     boss = await coordinator(tg)
     seed = seed_path().read_bytes()
-    text = await boss.send_file("台账.txt", seed, "text/plain")
+    text = expect(await boss.send_file("台账.txt", seed, "text/plain"))
     assert "与已有内容一致" in text and "33个项目" in text  # the seed is already in
     changed = seed.decode("utf-8").replace("新增停车泊位256个", "新增停车泊位300个").encode("utf-8")
-    text = await boss.send_file("台账（修订）.txt", changed, "text/plain")
+    text = expect(await boss.send_file("台账（修订）.txt", changed, "text/plain"))
     assert UPLOAD_DONE.split("《")[0] in text and "修改1项" in text, text
     assert await tg.scalar("SELECT count(*) FROM items WHERE content LIKE '%新增停车泊位300个%'") == 1
-    assert "不支持的格式" in await boss.send_file("说明.pdf", b"%PDF-1.4 ...")
-    assert "台账文件没有导入" in await boss.send_file("乱码.txt", "随便写的一段话\n没有表格".encode())
+    expect(await boss.send_file("说明.pdf", b"%PDF-1.4 ..."), "不支持的格式")
+    expect(await boss.send_file("乱码.txt", "随便写的一段话\n没有表格".encode()), "台账文件没有导入")
     contact = await bound_contact(tg, chat_id=CONTACT)
-    assert await contact.send_file("台账.txt", seed, "text/plain") == texts.FILE_NOT_ALLOWED
+    assert await contact.send_file("台账.txt", seed, "text/plain") == [texts.FILE_NOT_ALLOWED]
     assert await tg.scalar("SELECT count(*) FROM inbox WHERE kind = 'file'") == 5
 
 

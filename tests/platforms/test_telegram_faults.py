@@ -13,6 +13,7 @@ from handlers import texts
 from tests.handlers.dialogue_helpers import open_april
 from tests.platforms.conftest import SECRET
 from tests.platforms.test_telegram_dialogue import CONTACT, bound_contact, coordinator, filed_in_april
+from tests.transcript import expect
 
 
 async def eventually(tg, sql: str, expected, timeout: float = 5.0) -> None:
@@ -32,14 +33,14 @@ async def test_a_429_in_the_middle_of_the_dialogue_is_waited_out(tg):
     chat = await bound_contact(tg)
     await chat.say("填报")
     tg.fake.fail_next("sendMessage", kind="429", retry_after=7)
-    text = await chat.say(PROGRESS)
+    text = expect(await chat.say(PROGRESS))
     assert "55/256个" in text  # delivered after the wait, exactly once
     refused = [c for c in tg.fake.calls_of("sendMessage", include_faults=True) if c.fault == "429"]
     assert len(refused) == 1 and refused[0].params["text"] == chat.received[0].params["text"]
     assert 7.0 in tg.time.sleeps
     await chat.press("确认")
     await chat.say("无")
-    assert "本次填报结束" in await chat.say("继续推进")
+    expect(await chat.say("继续推进"), "本次填报结束")
     assert await filed_in_april(tg) == [(1, PROGRESS)]
     assert await tg.scalar("SELECT count(*) FROM outbox") == 0
 
@@ -50,12 +51,12 @@ async def test_a_duplicate_update_is_filed_once(tg):
     await chat.say("修改 24")
     first = tg.fake.push_text(CONTACT, CONTACT, PROGRESS)
     await chat.deliver(first)
-    assert "55/256个" in chat.last_text
+    expect(chat.texts, "55/256个")
     await chat.press("确认")
     await chat.say("无")
     plan = tg.fake.push_text(CONTACT, CONTACT, "继续推进")
     await chat.deliver(plan)
-    assert "已记录 [24]" in chat.last_text
+    expect(chat.texts, "已记录 [24]")
     # Telegram delivers the same message again (a new update_id, as after a lost confirmation).
     assert await chat.deliver(tg.fake.push_update(plan)) == []
     assert await chat.deliver(tg.fake.push_update(first)) == []
@@ -68,11 +69,11 @@ async def test_a_restart_in_the_middle_of_a_dialogue_continues(tg):
     await open_april(tg.app)
     chat = await bound_contact(tg)
     await chat.say("填报")
-    assert "55/256个" in await chat.say(PROGRESS)
+    expect(await chat.say(PROGRESS), "55/256个")
     await tg.restart()  # a new process: new App on the same database, new adapter
-    assert "存在什么问题" in await chat.press("确认")  # the button sent before the restart still works
+    expect(await chat.press("确认"), "存在什么问题")  # the button sent before the restart still works
     await chat.say("无")
-    assert "本次填报结束" in await chat.say("推进体育公园停车场建设")
+    expect(await chat.say("推进体育公园停车场建设"), "本次填报结束")
     assert await filed_in_april(tg) == [(1, PROGRESS)]
 
 
@@ -81,7 +82,7 @@ async def test_an_undeliverable_reply_waits_in_the_outbox_and_goes_out_later(mak
     await open_april(tg.app)
     chat = await bound_contact(tg)
     tg.fake.fail_next("sendMessage", times=5, kind="500")  # every attempt of one reply
-    assert await chat.say("填报") == ""  # nothing got through ...
+    assert await chat.say("填报") == []  # nothing got through ...
     assert await tg.scalar("SELECT count(*) FROM outbox WHERE sent_at IS NULL") == 1
     await tg.fake.wait_for(
         lambda: any("新增停车泊位256个" in c.params["text"] for c in tg.fake.calls_of("sendMessage")), 10
@@ -89,7 +90,7 @@ async def test_an_undeliverable_reply_waits_in_the_outbox_and_goes_out_later(mak
     # ... and the periodic retry delivered it and marked it sent.
     await eventually(tg, "SELECT count(*) FROM outbox WHERE sent_at IS NOT NULL", 1)
     assert await tg.scalar("SELECT count(*) FROM outbox WHERE sent_at IS NULL") == 0
-    assert "55/256个" in await chat.say(PROGRESS)  # and the dialogue went on meanwhile
+    expect(await chat.say(PROGRESS), "55/256个")  # and the dialogue went on meanwhile
 
 
 async def test_the_outbox_of_a_previous_process_is_sent_after_a_restart(make_bot):
@@ -149,19 +150,19 @@ async def test_a_group_is_registered_answers_queries_and_gets_summaries(tg):
     await open_april(tg.app)
     contact = await bound_contact(tg)
     boss = await coordinator(tg)
-    assert texts.BINDGROUP_PRIVATE in await boss.say("/bindgroup")
+    expect(await boss.say("/bindgroup"), texts.BINDGROUP_PRIVATE)
     in_group_boss = tg.chat(GROUP, boss.user_id, is_group=True)
     in_group_contact = tg.chat(GROUP, contact.user_id, is_group=True)
     # A contact may not register the group ...
-    refused = await in_group_contact.say(f"/bindgroup@{tg.fake.bot_username}")
+    refused = expect(await in_group_contact.say(f"/bindgroup@{tg.fake.bot_username}"))
     assert "没有权限" in refused and "绑定群" in refused
     assert await tg.scalar("SELECT count(*) FROM groups") == 0
     # ... the coordinator may.
-    assert await in_group_boss.say(f"/bindgroup@{tg.fake.bot_username}") == texts.BINDGROUP_DONE
+    assert await in_group_boss.say(f"/bindgroup@{tg.fake.bot_username}") == [texts.BINDGROUP_DONE]
     assert await tg.scalar("SELECT chat_id FROM groups WHERE platform = 'telegram'") == str(GROUP)
     # Reports are never collected in a group; questions are answered there.
-    assert await in_group_contact.say("/report") == texts.GROUP_NO_REPORTS
-    assert "序时进度" in await in_group_boss.say(f"@{tg.fake.bot_username} 哪些项目滞后")
+    assert await in_group_contact.say("/report") == [texts.GROUP_NO_REPORTS]
+    expect(await in_group_boss.say(f"@{tg.fake.bot_username} 哪些项目滞后"), "序时进度")
     assert all(c.params["chat_id"] == GROUP for c in in_group_boss.received)
     await in_group_boss.say("/export word")
     assert [c.method for c in in_group_boss.received] == ["sendDocument"]

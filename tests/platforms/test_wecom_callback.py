@@ -13,6 +13,7 @@ from bot.adapters.wecom_crypto import WeComCrypto
 from bot.platforms.wecom_callback import CALLBACK_PATH
 from handlers import texts
 from tests.fakes.fake_wecom import SAMPLE_AES_KEY, SAMPLE_CORP_ID, SAMPLE_TOKEN, text_xml
+from tests.transcript import expect
 
 BOMB_DTD = (
     '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
@@ -153,7 +154,7 @@ async def test_a_bad_callback_gets_4xx_and_nothing_is_processed(make_wecom, weco
 async def test_the_same_callback_is_accepted_once_its_problem_is_gone(make_wecom, wecom_fake):
     """The refusals above are about the request: a good one from the same member goes through."""
     bot = await make_wecom()
-    assert "绑定码" in await bot.member("mallory").say("填报")
+    expect(await bot.member("mallory").say("填报"), "绑定码")
     assert [e.text for e in await bot.inbox()] == ["填报"]
 
 
@@ -181,7 +182,7 @@ async def test_http_200_comes_before_the_work_and_the_answer_follows(make_wecom,
 
 async def test_an_event_is_greeted(make_wecom, wecom_fake):
     bot = await make_wecom(seed=False)
-    assert await bot.member("zhangsan").open_app("subscribe") == texts.EVENT_GREETING
+    assert await bot.member("zhangsan").open_app("subscribe") == [texts.EVENT_GREETING]
 
 
 async def test_one_members_messages_are_handled_in_order_while_others_run(make_wecom, wecom_fake):

@@ -19,6 +19,7 @@ from reports.to_text import ledger_text
 from tests.fakes.fake_wecom import text_xml
 from tests.handlers.dialogue_helpers import invite_code, open_april
 from tests.platforms.wecom_harness import LEADERS, ROBOT_KEY
+from tests.transcript import expect
 
 CHARGING = 24  # 新增停车泊位256个，公共充电桩总数达到400个 (区发改局)
 
@@ -44,20 +45,20 @@ async def test_a_contact_files_april_through_encrypted_callbacks(make_wecom, wec
     bot = await make_wecom(serve="uvicorn")  # the real server on 127.0.0.1, over TCP
     await open_april(bot.app)
     member = bot.member("zhangsan")
-    assert await member.open_app() == texts.EVENT_GREETING
-    assert "绑定码" in await member.say("你好")
+    assert await member.open_app() == [texts.EVENT_GREETING]
+    expect(await member.say("你好"), "绑定码")
     code = await invite_code(bot.app, "区发改局")
-    assert "【区发改局】的联络员" in await member.say(f"绑定 {code}")
-    answer = await member.say("填报")
+    expect(await member.say(f"绑定 {code}"), "【区发改局】的联络员")
+    answer = expect(await member.say("填报"))
     assert "新增停车泊位256个，公共充电桩总数达到400个" in answer
     assert "上期计划：开工建设体育公园停车场" in answer
-    answer = await member.say("停车位又新增了20个，充电桩累计建成400个")
+    answer = expect(await member.say("停车位又新增了20个，充电桩累计建成400个"))
     assert "55/256个" in answer and "400/400个" in answer
     # Choices become a numbered list on WeCom; "1" answers the first of them.
     assert "\n1. 确认\n" in answer and answer.rstrip().endswith("回复数字选择")
-    assert "存在什么问题" in await member.say("1")
-    assert "5月份计划" in await member.say("无")
-    answer = await member.say("推进体育公园停车场建设")
+    expect(await member.say("1"), "存在什么问题")
+    expect(await member.say("无"), "5月份计划")
+    answer = expect(await member.say("推进体育公园停车场建设"))
     assert "已记录 [24]" in answer and "本次填报结束" in answer
 
     assert await filed(bot) == [

@@ -179,7 +179,7 @@ class Member:
     def _texts(self) -> list[str]:
         return self.bot.fake.texts_to(self.user_id)
 
-    async def deliver(self, query: dict[str, str], body: bytes) -> str:
+    async def deliver(self, query: dict[str, str], body: bytes) -> list[str]:
         """Post a prepared callback, wait for the work, and return what the bot sent meanwhile."""
         before = len(self._texts())
         response = await self.bot.post(query, body)
@@ -187,13 +187,13 @@ class Member:
         assert response.content == b""  # no passive reply: answers go through the app API
         await self.bot.settle()
         self.received = self._texts()[before:]
-        return self.last_text
+        return list(self.received)
 
-    async def say(self, content: str) -> str:
+    async def say(self, content: str) -> list[str]:
         self.last_msg = self.bot.signed(text_xml(self.user_id, content, str(next(self._ids)), self.bot.now()))
         return await self.deliver(*self.last_msg)
 
-    async def open_app(self, event: str = "enter_agent") -> str:
+    async def open_app(self, event: str = "enter_agent") -> list[str]:
         return await self.deliver(*self.bot.signed(event_xml(self.user_id, event, self.bot.now())))
 
     @property

@@ -195,6 +195,8 @@ async def test_the_token_never_reaches_the_logs(
     fake: FakeTelegram, make_adapter: MakeAdapter, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
+    # PTB's own logger too: an earlier CLI test's setup_logging may have quietened it for the session.
+    caplog.set_level(logging.DEBUG, logger="telegram")
     adapter = make_adapter()
     await adapter.start_polling()
     fake.push_text(PRIVATE, USER, "你好")
