@@ -1,4 +1,6 @@
-"""No import cycles among the bot/ modules: every import counts, the lazy ones inside functions too.
+"""No import cycles among our modules, and imports only in the allowed direction (docs/ARCHITECTURE.md).
+
+Every import counts, the lazy ones inside functions too.
 
 A cycle hidden in function bodies still ties two modules together (each needs the other to work);
 the old ``bot/web.py`` <-> ``bot/serve_wecom.py`` pair was one.
@@ -10,7 +12,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("bot",)
+PACKAGES = ("bot", "handlers", "nlp", "storage", "reports")
 
 
 def _module_name(path: Path, root: Path) -> str:
@@ -78,10 +80,54 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str]:
     return []
 
 
-def test_bot_modules_import_without_cycles():
+def test_our_modules_import_without_cycles():
     graph = import_graph(ROOT, PACKAGES)
     assert "bot.platforms.registry" in graph and graph["bot.web"]  # the walk found our modules and edges
+    assert "handlers.router" in graph and "nlp.intents" in graph
     assert find_cycle(graph) == []
+
+
+# What each layer must not import (prefixes of module names).
+FORBIDDEN = {
+    "nlp": ("bot", "handlers", "storage", "reports"),
+    "storage": ("bot", "handlers", "nlp", "reports"),
+    "reports": ("bot", "handlers", "nlp", "storage"),
+    "bot.core": ("bot.adapters", "bot.platforms", "bot.app", "bot.settings", "handlers", "storage"),
+    "handlers": (
+        "bot.adapters",
+        "bot.platforms",
+        "bot.app",
+        "bot.settings",
+        "bot.cli",
+        "bot.web",
+        "bot.serve",
+    ),
+    "bot.adapters": ("handlers", "storage", "bot.platforms", "bot.app"),
+}
+
+
+def forbidden_imports(graph: dict[str, set[str]]) -> list[str]:
+    """Return "a -> b" for every import that goes against the layers."""
+    found = []
+    for module, targets in sorted(graph.items()):
+        for layer, banned in FORBIDDEN.items():
+            if module == layer or module.startswith(layer + "."):
+                found += [
+                    f"{module} -> {t}"
+                    for t in sorted(targets)
+                    if any(t == b or t.startswith(b + ".") for b in banned)
+                ]
+    return found
+
+
+def test_imports_go_only_in_the_allowed_direction():
+    graph = import_graph(ROOT, PACKAGES)
+    assert forbidden_imports(graph) == []
+    # ... and the check does see a violation.
+    assert forbidden_imports({"handlers.x": {"bot.settings"}, "nlp.y": {"storage.db"}}) == [
+        "handlers.x -> bot.settings",
+        "nlp.y -> storage.db",
+    ]
 
 
 def test_a_cycle_through_a_lazy_import_is_found(tmp_path: Path):
