@@ -37,6 +37,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", required=True, help="the baseline revision (a commit of this repository)")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--relative-to",
+        default="",
+        help="a bot of the same run to divide updates/s by (e.g. 'PTB echo'): steadier on a busy machine",
+    )
     parser.add_argument("bench", nargs=argparse.REMAINDER, help="-- SCRIPT [ARGS…]")
     ns = parser.parse_args()
     bench = [a for a in ns.bench if a != "--"]
@@ -65,6 +70,19 @@ def main() -> None:
             if b and t:
                 mb, mt = statistics.median(b), statistics.median(t)
                 print(f"{bot:<22}{figure:<20}{mb:>10.1f}{mt:>10.1f}{mt / mb:>11.2f}")
+    ref = ns.relative_to
+    if ref:
+        print(f"updates/s divided by {ref!r} of the same run (median of the rounds' ratios):")
+        for bot in runs["this"][0]:
+            ratios = {
+                name: [
+                    r[bot]["updates_per_s"] / r[ref]["updates_per_s"] for r in rounds if bot in r and ref in r
+                ]
+                for name, rounds in runs.items()
+            }
+            if ratios["base"] and ratios["this"] and bot != ref:
+                mb, mt = statistics.median(ratios["base"]), statistics.median(ratios["this"])
+                print(f"{bot:<22}{'×' + ref:<20}{mb:>10.2f}{mt:>10.2f}{mt / mb:>11.2f}")
 
 
 if __name__ == "__main__":
