@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-FIGURES = ("updates_per_s", "cpu_ms_per_update", "peak_rss_mb")
+FIGURES = ("updates_per_s", "cpu_ms_per_update", "sql_statements_per_update", "peak_rss_mb")
 
 
 def run(tree: Path, script: str, args: list[str]) -> dict[str, dict[str, float]]:
