@@ -151,5 +151,7 @@ async def test_unhandled_messages_are_handled_after_a_restart(make_dingtalk, din
 
 async def _wait(condition, timeout: float = 10.0) -> None:
     async with asyncio.timeout(timeout):
-        while not condition():
-            await asyncio.sleep(0.02)
+        while True:
+            if condition():
+                return
+            await asyncio.sleep(0.02)  # the condition spans the fake and the client: poll it
