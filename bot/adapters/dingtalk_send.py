@@ -76,12 +76,19 @@ class DingTalkSender:
         return hook
 
     async def send(self, outbound: Outbound) -> None:
-        """Deliver every reply in order; a transient failure queues the rest in the outbox.
+        """Deliver through the OpenAPI (prompts, reminders, summaries); a transient failure goes to the outbox.
 
         Raises DingTalkError for a permanent failure, or a transient one with no outbox to keep it in.
         """
+        await self._send(outbound, by_webhook=False)
+
+    async def reply(self, outbound: Outbound) -> None:
+        """Deliver the answer to a message: by the conversation's sessionWebhook while valid, else as ``send``."""
+        await self._send(outbound, by_webhook=True)
+
+    async def _send(self, outbound: Outbound, *, by_webhook: bool) -> None:
         try:
-            await self._deliver(outbound)
+            await self._deliver(outbound, by_webhook=by_webhook)
         except _UndeliveredError as failure:
             rest = Outbound(chat=outbound.chat, replies=outbound.replies[failure.index :])
             if self._outbox is None or not failure.cause.retryable:
@@ -101,7 +108,7 @@ class DingTalkSender:
         sent = failed = 0
         for outbox_id, outbound in await self._outbox.due(PLATFORM, limit):
             try:
-                await self._deliver(outbound)
+                await self._deliver(outbound, by_webhook=False)
             except _UndeliveredError as failure:
                 failed += 1
                 log.warning("dingtalk: retry of outbox #%s failed: %s", outbox_id, failure.cause)
@@ -114,26 +121,27 @@ class DingTalkSender:
             sent += 1
         return RetryReport(sent=sent, failed=failed)
 
-    async def _deliver(self, outbound: Outbound) -> None:
+    async def _deliver(self, outbound: Outbound, *, by_webhook: bool) -> None:
         if outbound.chat.platform != PLATFORM:
             raise ValueError(f"not a DingTalk chat: {outbound.chat.key}")
+        hook = self._webhook(outbound.chat) if by_webhook else None
         for index, reply in enumerate(outbound.replies):
             try:
-                await self._one(outbound.chat, reply)
+                await self._one(outbound.chat, reply, hook)
             except DingTalkError as exc:
                 raise _UndeliveredError(index, exc) from exc
 
-    async def _one(self, chat: ChatRef, reply: Reply) -> None:
+    async def _one(self, chat: ChatRef, reply: Reply, hook: SessionWebhook | None) -> None:
         if isinstance(reply, TextReply):
             for part in split_utf8(render_choices(reply.text, reply.choices, self._choice_hint), TEXT_LIMIT):
-                await self._text(chat, part)
+                await self._text(chat, part, hook)
         elif isinstance(reply, MarkdownReply):
             if reply.markdown:
                 for part in split_utf8(reply.markdown, MARKDOWN_LIMIT):
-                    await self._markdown(chat, part)
+                    await self._markdown(chat, part, hook)
             else:
                 for part in split_utf8(reply.plain, TEXT_LIMIT):
-                    await self._text(chat, part)
+                    await self._text(chat, part, hook)
         elif isinstance(reply, ImageReply):
             media_id = await self._api.upload_media(
                 "image", reply.filename, reply.content, _image_type(reply)
@@ -148,23 +156,22 @@ class DingTalkSender:
         else:  # pragma: no cover - the Reply union is closed
             raise TypeError(f"unknown reply {type(reply).__name__}")
         if isinstance(reply, (FileReply, ImageReply)) and reply.caption:
-            await self._text(chat, reply.caption)
+            await self._text(chat, reply.caption, hook)
 
-    async def _text(self, chat: ChatRef, text: str) -> None:
-        if await self._by_webhook(chat, {"msgtype": "text", "text": {"content": text}}):
+    async def _text(self, chat: ChatRef, text: str, hook: SessionWebhook | None) -> None:
+        if hook and await self._by_webhook(chat, hook, {"msgtype": "text", "text": {"content": text}}):
             return
         await self._openapi(chat, "sampleText", {"content": text})
 
-    async def _markdown(self, chat: ChatRef, markdown: str) -> None:
+    async def _markdown(self, chat: ChatRef, markdown: str, hook: SessionWebhook | None) -> None:
         param = {"title": markdown_title(markdown), "text": markdown}
-        if await self._by_webhook(chat, {"msgtype": "markdown", "markdown": param}):
+        if hook and await self._by_webhook(chat, hook, {"msgtype": "markdown", "markdown": param}):
             return
         await self._openapi(chat, "sampleMarkdown", param)
 
-    async def _by_webhook(self, chat: ChatRef, body: dict) -> bool:
-        hook = self._webhook(chat)
-        if hook is None:
-            return False
+    async def _by_webhook(self, chat: ChatRef, hook: SessionWebhook, body: dict) -> bool:
+        if not hook.valid(self._clock) or self._webhooks.get(chat.key) is not hook:
+            return False  # expired, or failed earlier in this delivery
         try:
             await self._api.send_by_webhook(hook.url, _limit_key(chat), body)
         except DingTalkError as exc:

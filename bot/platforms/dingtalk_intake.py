@@ -148,7 +148,7 @@ class DingTalkIntake:
             await self.app.deliver([out])  # not started: the outbox keeps it
             return
         try:
-            await self.sender.send(out)  # transient failures go to the outbox inside the sender
+            await self.sender.reply(out)  # transient failures go to the outbox inside the sender
         except Exception as exc:
             log.error("dingtalk: delivery to %s failed for good: %s", out.chat.key, exc)
 
