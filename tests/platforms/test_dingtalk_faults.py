@@ -155,3 +155,12 @@ async def _wait(condition, timeout: float = 10.0) -> None:
             if condition():
                 return
             await asyncio.sleep(0.02)  # the condition spans the fake and the client: poll it
+
+
+async def test_a_failing_session_webhook_falls_back_to_the_openapi(make_dingtalk, dingtalk_fake):
+    bot = await make_dingtalk("http")
+    dingtalk_fake.fail_next("webhook", 200)  # errcode 130101: sending too fast
+    await bot.deliver(bot.payload("lisi", "你好"))
+    await bot.deliver(bot.payload("lisi", "帮助"))
+    # The first answer went through the OpenAPI; the next message brought a fresh webhook.
+    assert [s.via for s in dingtalk_fake.to("lisi")] == ["batchSend", "webhook"]
