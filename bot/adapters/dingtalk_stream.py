@@ -24,7 +24,7 @@ from urllib.parse import quote_plus
 import dingtalk_stream
 import httpx
 import websockets
-from dingtalk_stream import AckMessage, CallbackMessage, ChatbotMessage
+from dingtalk_stream import AckMessage, CallbackMessage, ChatbotMessage, SystemMessage
 
 log = logging.getLogger(__name__)
 
@@ -139,6 +139,15 @@ class StreamClient(dingtalk_stream.DingTalkStreamClient):
                     task.add_done_callback(self._tasks.discard)
             finally:
                 self.connected.clear()
+
+    async def route_message(self, json_message: dict[str, Any]) -> str:
+        """Answer the gateway's keep-alive pings quietly (the SDK logs each as an unknown topic)."""
+        headers = json_message.get("headers") or {}
+        if json_message.get("type") == SystemMessage.TYPE and headers.get("topic") == "ping":
+            ack = await self.system_handler.raw_process(SystemMessage.from_dict(json_message))
+            await self.websocket.send(json.dumps(ack.to_dict()))
+            return ""
+        return await super().route_message(json_message)
 
     async def drain(self) -> None:
         """Wait for the frames being processed (their ACKs) to finish."""

@@ -142,16 +142,22 @@ class FakeDingTalk:
                         return ack
                 await asyncio.sleep(0.01)
 
-    async def disconnect(self) -> None:
-        """Send the SYSTEM disconnect frame, as the gateway does before it moves a client."""
+    async def push_system(self, topic: str, data: dict[str, Any]) -> str:
+        """Send a SYSTEM frame (``ping``, ``disconnect``) to every connected client; return its id."""
+        frame_id = f"sys-{next(self._frame_ids)}"
         frame = {
             "specVersion": "1.0",
             "type": "SYSTEM",
-            "headers": {"messageId": f"sys-{next(self._frame_ids)}", "topic": "disconnect"},
-            "data": json.dumps({"reason": "server maintenance"}),
+            "headers": {"messageId": frame_id, "topic": topic, "contentType": "application/json"},
+            "data": json.dumps(data),
         }
         for ws in list(self._sockets):
             await ws.send_str(json.dumps(frame))
+        return frame_id
+
+    async def disconnect(self) -> None:
+        """Send the SYSTEM disconnect frame, as the gateway does before it moves a client."""
+        await self.push_system("disconnect", {"reason": "server maintenance"})
 
     async def drop(self) -> None:
         """Close every stream socket at once (a network failure)."""

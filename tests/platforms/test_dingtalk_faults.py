@@ -4,6 +4,7 @@ moving the connection; a send that fails going to the outbox and out again."""
 from __future__ import annotations
 
 import asyncio
+import json
 
 from bot.adapters.dingtalk import to_incoming
 from bot.core.messages import ChatRef
@@ -164,3 +165,11 @@ async def test_a_failing_session_webhook_falls_back_to_the_openapi(make_dingtalk
     await bot.deliver(bot.payload("lisi", "帮助"))
     # The first answer went through the OpenAPI; the next message brought a fresh webhook.
     assert [s.via for s in dingtalk_fake.to("lisi")] == ["batchSend", "webhook"]
+
+
+async def test_gateway_pings_are_answered(make_dingtalk, dingtalk_fake, caplog):
+    await make_dingtalk("stream")
+    frame = await dingtalk_fake.push_system("ping", {"opaque": "abc"})
+    ack = await dingtalk_fake.wait_ack(frame)
+    assert ack["code"] == 200 and json.loads(ack["data"]) == {"opaque": "abc"}
+    assert "unknown message topic" not in caplog.text

@@ -39,6 +39,18 @@ def message(fake: FakeDingTalk, content: str) -> dict:
     }
 
 
+def start_bot(cwd: Path, env: dict[str, str], stderr_path: Path) -> subprocess.Popen[bytes]:
+    """Start `ledgerbot run dingtalk` as a child process, its stderr kept in a file."""
+    with stderr_path.open("wb") as stderr:
+        return subprocess.Popen(
+            [sys.executable, "-m", "bot", "run", "dingtalk"],
+            cwd=cwd,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+        )
+
+
 async def say(
     fake: FakeDingTalk, proc: subprocess.Popen, words: str, expect: str, timeout: float = 30.0
 ) -> str:
@@ -73,14 +85,7 @@ async def test_ledgerbot_run_dingtalk_files_an_update_over_the_stream(tmp_path, 
             PYTHONPATH=str(ROOT),
         )
         stderr_path = tmp_path / "stderr.txt"
-        with stderr_path.open("wb") as stderr:
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "bot", "run", "dingtalk"],
-                cwd=tmp_path,
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=stderr,
-            )
+        proc = start_bot(tmp_path, env, stderr_path)
         try:
             async with asyncio.timeout(60):
                 while not fake.connected.is_set():
