@@ -38,6 +38,8 @@ async def test_weekly_summary_chart_and_word_ledger_reach_a_bound_group(
     assert "汇总群" in answer
     async with bot.app.uow() as uow:
         assert [(g.platform, g.chat_id) for g in await uow.chats.groups()] == [("dingtalk", GROUP)]
+    # Queries in the group, the robot @-ed (the mention is not part of the content DingTalk sends).
+    assert "序时进度" in "\n".join(await bot.member("zhaoliu", group=GROUP).say("哪些项目滞后"))
     assert {s.via for s in dingtalk_fake.to(GROUP)} == {"webhook"}  # answered in the group, by its webhook
 
     # The scheduler's weekly summary: no webhook for a job, so the robot's group send.
