@@ -116,6 +116,8 @@ class StreamClient(dingtalk_stream.DingTalkStreamClient):
                     backoff = self._first_backoff  # a connection that worked: start over quickly
                 except (OSError, websockets.exceptions.WebSocketException) as exc:
                     log.warning("dingtalk: stream connection lost: %s", type(exc).__name__)
+                except Exception:  # whatever else broke this connection must not end the service
+                    log.exception("dingtalk: stream connection failed")
             log.info("dingtalk: reconnecting to the stream gateway in %.0f s", backoff)
             await asyncio.sleep(backoff)
             backoff = min(backoff * 2, self._max_backoff)

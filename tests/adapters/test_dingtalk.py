@@ -169,4 +169,12 @@ async def test_an_unknown_app_is_a_permanent_error_and_a_server_error_a_transien
         with pytest.raises(DingTalkApiError) as busy:
             await api.send_to_group("cid1", "sampleText", {"content": "x"})
         assert busy.value.retryable and busy.value.status == 502
+        fake.fail_next("batchSend", 403, code="Forbidden.AccessDenied.QpsLimitForApi")
+        with pytest.raises(DingTalkApiError) as throttled:
+            await api.send_to_user("staff01", "sampleText", {"content": "x"})
+        assert throttled.value.retryable  # DingTalk's flow control: later helps
+        fake.fail_next("batchSend", 400, code="staffId.notExisted")
+        with pytest.raises(DingTalkApiError) as unknown:
+            await api.send_to_user("nobody", "sampleText", {"content": "x"})
+        assert not unknown.value.retryable
         await api.aclose()

@@ -71,6 +71,7 @@ class FakeDingTalk:
         self._tokens: set[str] = set()
         self._sockets: list[web.WebSocketResponse] = []
         self._faults: dict[str, deque[int]] = {}
+        self._codes: dict[str, str] = {}
         self._frame_ids = itertools.count(1)
         self._webhook_ids = itertools.count(1)
         self.webhooks: dict[str, str] = {}  # session id -> conversation
@@ -99,9 +100,12 @@ class FakeDingTalk:
             await self._runner.cleanup()
 
     # -- test controls --------------------------------------------------------------------------
-    def fail_next(self, endpoint: str, status: int = 503, times: int = 1) -> None:
-        """Make the next ``times`` calls to ``endpoint`` (e.g. "batchSend") answer ``status``."""
+    def fail_next(
+        self, endpoint: str, status: int = 503, times: int = 1, code: str = "ServiceUnavailable"
+    ) -> None:
+        """Make the next ``times`` calls to ``endpoint`` (e.g. "batchSend") answer ``status`` with ``code``."""
         self._faults.setdefault(endpoint, deque()).extend([status] * times)
+        self._codes[endpoint] = code
 
     def _fault(self, endpoint: str) -> int | None:
         queue = self._faults.get(endpoint)
@@ -222,7 +226,8 @@ class FakeDingTalk:
             return web.json_response({"code": "InvalidAuthentication", "message": "token"}, status=401)
         status = self._fault(endpoint)
         if status is not None:
-            return web.json_response({"code": "ServiceUnavailable", "message": "injected"}, status=status)
+            code = self._codes.get(endpoint, "ServiceUnavailable")
+            return web.json_response({"code": code, "message": "injected"}, status=status)
         body = await request.json()
         param = json.loads(body["msgParam"])
         targets = body[to_field] if isinstance(body[to_field], list) else [body[to_field]]
