@@ -43,8 +43,17 @@ class RobotMessageHandler(dingtalk_stream.ChatbotHandler):
 
     async def process(self, callback: CallbackMessage) -> tuple[int, str]:
         """Store the message (``accept``) and answer OK; an exception means no ACK (a re-delivery)."""
-        await self._accept(dict(callback.data))
+        try:
+            await self._accept(dict(callback.data))
+        except Exception as exc:
+            # The SDK logs the exception's text, which for a database error holds the message: name it only.
+            log.warning("dingtalk: a robot message was not stored (%s); not ACKed", type(exc).__name__)
+            raise NotStoredError(type(exc).__name__) from None
         return AckMessage.STATUS_OK, "OK"
+
+
+class NotStoredError(Exception):
+    """A robot message could not be stored; raised so the SDK sends no ACK (DingTalk delivers it again)."""
 
 
 class StreamClient(dingtalk_stream.DingTalkStreamClient):

@@ -6,6 +6,9 @@ from __future__ import annotations
 import asyncio
 import json
 
+import pytest
+from sqlalchemy import text
+
 from bot.adapters.dingtalk import to_incoming
 from bot.core.messages import ChatRef
 from bot.core.replies import Outbound, TextReply
@@ -173,3 +176,40 @@ async def test_gateway_pings_are_answered(make_dingtalk, dingtalk_fake, caplog):
     ack = await dingtalk_fake.wait_ack(frame)
     assert ack["code"] == 200 and json.loads(ack["data"]) == {"opaque": "abc"}
     assert "unknown message topic" not in caplog.text
+
+
+async def test_no_ack_until_the_message_is_committed_then_the_redelivery_is_filed(
+    make_dingtalk, dingtalk_fake, caplog
+):
+    bot = await make_dingtalk("stream")
+    assert bot.app is not None
+    payload = bot.payload("lisi", "你好")
+    async with bot.app.db_engine.begin() as conn:  # the database cannot take the message
+        await conn.execute(text("ALTER TABLE inbox RENAME TO inbox_away"))
+    frame = await dingtalk_fake.push(payload)
+    with pytest.raises(TimeoutError):
+        await dingtalk_fake.wait_ack(frame, timeout=1.0)
+    assert "你好" not in caplog.text  # the failure is logged without the message
+    async with bot.app.db_engine.begin() as conn:
+        await conn.execute(text("ALTER TABLE inbox_away RENAME TO inbox"))
+    again = await dingtalk_fake.push(payload)  # DingTalk delivers the unACKed message again
+    assert (await dingtalk_fake.wait_ack(again))["code"] == 200
+    await bot.settle()
+    assert [e.text for e in await bot.inbox()] == ["你好"] and len(dingtalk_fake.to("lisi")) == 1
+
+
+async def test_a_callback_that_cannot_be_stored_gets_503_and_its_retry_is_filed(
+    make_dingtalk, dingtalk_fake, caplog
+):
+    bot = await make_dingtalk("http")
+    assert bot.app is not None
+    payload = bot.payload("lisi", "你好")
+    async with bot.app.db_engine.begin() as conn:
+        await conn.execute(text("ALTER TABLE inbox RENAME TO inbox_away"))
+    assert (await bot.post(payload)).status_code == 503
+    assert "你好" not in caplog.text
+    async with bot.app.db_engine.begin() as conn:
+        await conn.execute(text("ALTER TABLE inbox_away RENAME TO inbox"))
+    assert (await bot.post(payload)).status_code == 200
+    await bot.settle()
+    assert [e.text for e in await bot.inbox()] == ["你好"] and len(dingtalk_fake.to("lisi")) == 1
