@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import json
 import logging
+from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import quote_plus
@@ -78,6 +79,7 @@ class StreamClient(dingtalk_stream.DingTalkStreamClient):
         self._tasks: set[asyncio.Task[Any]] = set()
         self.connected = asyncio.Event()
         self.connections = 0
+        self.delays: deque[float] = deque(maxlen=32)  # the last waits before reconnecting
 
     def __repr__(self) -> str:
         return f"StreamClient(client_id={self.credential.client_id!r})"
@@ -118,16 +120,19 @@ class StreamClient(dingtalk_stream.DingTalkStreamClient):
         self.pre_start()
         backoff = self._first_backoff
         while True:
+            connected_before = self.connections
             connection = await self.open_connection_async()
             if connection is not None:
                 try:
                     await self._serve(connection)
-                    backoff = self._first_backoff  # a connection that worked: start over quickly
                 except (OSError, websockets.exceptions.WebSocketException) as exc:
                     log.warning("dingtalk: stream connection lost: %s", type(exc).__name__)
                 except Exception:  # whatever else broke this connection must not end the service
                     log.exception("dingtalk: stream connection failed")
-            log.info("dingtalk: reconnecting to the stream gateway in %.0f s", backoff)
+            if self.connections > connected_before:
+                backoff = self._first_backoff  # a connection that worked: start over quickly
+            log.info("dingtalk: reconnecting to the stream gateway in %.1f s", backoff)
+            self.delays.append(backoff)
             await asyncio.sleep(backoff)
             backoff = min(backoff * 2, self._max_backoff)
 

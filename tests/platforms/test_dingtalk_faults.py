@@ -96,6 +96,7 @@ async def test_the_stream_reconnects_after_a_drop_and_a_disconnect_frame(make_di
     await _wait(lambda: dingtalk_fake.connections == 2 and client.connected.is_set())
     await dingtalk_fake.disconnect()  # the gateway moves the client
     await _wait(lambda: dingtalk_fake.connections == 3 and client.connected.is_set())
+    assert list(client.delays) == [0.05, 0.05]  # each after a good connection: the first, short wait
     member = bot.member("zhangsan")
     assert "绑定码" in "\n".join(await member.say("你好"))
 
@@ -106,6 +107,8 @@ async def test_the_gateway_refusing_logins_is_retried_with_backoff(make_dingtalk
     await dingtalk_fake.drop()
     await _wait(lambda: dingtalk_fake.connections == 2)
     assert not dingtalk_fake._faults["open"]  # both refusals were used up before it connected
+    assert isinstance(bot.part, DingTalkStreamService)
+    assert list(bot.part.client.delays) == [0.05, 0.1, 0.2]  # the wait doubles while the gateway refuses
     assert "绑定码" in "\n".join(await bot.member("zhangsan").say("你好"))
 
 

@@ -97,9 +97,10 @@ async def test_a_wrong_client_secret_keeps_retrying_the_gateway(make_dingtalk, d
     try:
         async with asyncio.timeout(10):
             while True:
-                if dingtalk_fake.refused_logins >= 3:
+                if dingtalk_fake.refused_logins >= 4:
                     break
                 await asyncio.sleep(0.01)  # the gateway is retried in the background
         assert dingtalk_fake.connections == 0
+        assert list(service.client.delays)[:4] == [0.01, 0.02, 0.02, 0.02]  # doubling, up to the cap
     finally:
         await service.stop()
