@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -47,6 +47,18 @@ class WeComSettings(BaseModel):
         return value
 
 
+class DingTalkSettings(BaseModel):
+    """DingTalk (钉钉) enterprise internal app robot settings (docs/dingtalk.md)."""
+
+    client_id: str = ""  # the app's Client ID (AppKey)
+    client_secret: SecretStr | None = None  # Client Secret (AppSecret): Stream login, tokens, HTTP signatures
+    robot_code: str = ""  # defaults to client_id, as DingTalk sets it for an app's own robot
+    mode: Literal["stream", "http"] = "stream"
+    api_base: str = "https://api.dingtalk.com"  # the new OpenAPI: tokens, robot sends, the Stream gateway
+    oapi_base: str = "https://oapi.dingtalk.com"  # the old API: media upload; sessionWebhook hosts
+    max_timestamp_skew: int = 3600  # seconds an HTTP callback's timestamp may be off
+
+
 class LightSettings(BaseModel):
     """Thresholds (percentage points behind 序时进度) for yellow and red."""
 
@@ -74,6 +86,7 @@ class Settings(BaseSettings):
     web_port: int = 8080
     telegram: TelegramSettings = Field(default_factory=TelegramSettings)
     wecom: WeComSettings = Field(default_factory=WeComSettings)
+    dingtalk: DingTalkSettings = Field(default_factory=DingTalkSettings)
     schedule: Schedule = Field(default_factory=Schedule)
     lights: LightSettings = Field(default_factory=LightSettings)
 

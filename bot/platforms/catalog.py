@@ -15,6 +15,7 @@ PLATFORM_MODULES = (
     "bot.platforms.console",
     "bot.platforms.telegram",
     "bot.platforms.wecom",
+    "bot.platforms.dingtalk",
 )
 
 

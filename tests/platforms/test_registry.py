@@ -14,7 +14,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 from typer.testing import CliRunner
 
-from bot.adapters import console, telegram_send, wecom
+from bot.adapters import console, dingtalk, telegram_send, wecom
 from bot.app import App
 from bot.cli import app as cli
 from bot.core.messages import ChatRef
@@ -32,17 +32,18 @@ FAKE = "fakechat"
 def test_the_catalog_lists_each_platform_once_with_its_parts():
     registry = default_registry()
     specs = {spec.name: spec for spec in registry}
-    assert list(specs) == ["console", "telegram", "wecom"]
+    assert list(specs) == ["console", "telegram", "wecom", "dingtalk"]
     assert len(PLATFORM_MODULES) == len(specs)
     # A spec's name is its adapter's platform (the value stored with every chat).
-    assert list(specs) == [console.PLATFORM, telegram_send.PLATFORM, wecom.PLATFORM]
-    assert registry.runnable() == ("telegram", "wecom")
+    assert list(specs) == [console.PLATFORM, telegram_send.PLATFORM, wecom.PLATFORM, dingtalk.PLATFORM]
+    assert registry.runnable() == ("telegram", "wecom", "dingtalk")
     for spec in registry:
         assert spec.service or spec.web_part or spec.standalone_sender, spec.name
         if spec.web_part is not None:  # a web platform says how it is turned on
             assert spec.setup_hint is not None and not spec.configured(Settings(_env_file=None)), spec.name
     assert registry.setup_hint() == (
-        "set LEDGERBOT_TELEGRAM__TOKEN and/or LEDGERBOT_WECOM__CORP_ID (see docs/telegram.md, docs/wecom.md)"
+        "set LEDGERBOT_TELEGRAM__TOKEN and/or LEDGERBOT_WECOM__CORP_ID and/or LEDGERBOT_DINGTALK__CLIENT_ID "
+        "(see docs/telegram.md, docs/wecom.md, docs/dingtalk.md)"
     )
 
 
@@ -55,7 +56,7 @@ def test_a_platform_is_registered_once():
 def test_the_run_command_accepts_the_runnable_platforms_only(tmp_path):
     result = CliRunner().invoke(cli, ["--db", f"sqlite:///{tmp_path / 'r.db'}", "run", "console"])
     assert result.exit_code == 1
-    assert "平台应为 telegram | wecom | all，而不是“console”" in result.output
+    assert "平台应为 telegram | wecom | dingtalk | all，而不是“console”" in result.output
 
 
 @dataclass
