@@ -94,3 +94,16 @@ def test_only_the_telegram_adapter_imports_telegram():
         "bot/adapters/telegram_mapping.py",
         "bot/adapters/telegram_send.py",
     ]
+
+
+def test_every_package_directory_is_listed_for_installation():
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]["packages"])
+    found = {
+        ".".join(init.parent.relative_to(ROOT).parts)
+        for pkg in OURS
+        for init in (ROOT / pkg).rglob("__init__.py")
+        if "migrations" not in init.parts
+    }
+    assert found - listed == set(), "add these to [tool.setuptools] packages in pyproject.toml"
