@@ -26,18 +26,27 @@ def register(app: typer.Typer, opts, with_app, fail) -> None:
     ) -> None:
         """Serve a platform (Telegram polling; WeCom callback server) with the scheduler in the same process."""
         setup_logging(opts.verbose)
+        from bot.platforms.registry import PlatformConfigError
         from bot.serve import make_services, run_until_signal
 
-        platforms = list(runnable) if platform == "all" else [platform]
-        if any(p not in runnable for p in platforms):
+        if platform != "all" and platform not in runnable:
             fail(f"平台应为 {choices}，而不是“{platform}”")
 
-        async def go(application):
-            await run_until_signal(
-                make_services(application, platforms, scheduler=scheduler, registry=registry)
-            )
+        async def go(application) -> str | None:
+            platforms = list(registry.set_up(application.settings)) if platform == "all" else [platform]
+            if not platforms:
+                return f"no platform is set up: {registry.setup_hint()}"
+            try:
+                await run_until_signal(
+                    make_services(application, platforms, scheduler=scheduler, registry=registry)
+                )
+            except PlatformConfigError as e:  # one line: which setting is missing, never a traceback
+                return str(e)
+            return None
 
-        asyncio.run(with_app(go))
+        problem = asyncio.run(with_app(go))
+        if problem:
+            fail(problem)
 
     @app.command("web")
     def web_cmd(host: str = typer.Option(None, "--host"), port: int = typer.Option(None, "--port")) -> None:

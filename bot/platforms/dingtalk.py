@@ -21,6 +21,10 @@ def _configured(settings: Settings) -> bool:
     return bool(settings.dingtalk.client_id) and settings.dingtalk.mode == "http"
 
 
+def _set_up(settings: Settings) -> bool:
+    return bool(settings.dingtalk.client_id)
+
+
 def _callback(app: App) -> WebPart:
     from bot.platforms.dingtalk_callback import DingTalkCallbackPart
 
@@ -40,6 +44,7 @@ def _service(app: App) -> Service:
 SPEC = PlatformSpec(
     name=NAME,
     configured=_configured,
+    set_up=_set_up,
     service=_service,
     web_part=_callback,
     setup_hint=("LEDGERBOT_DINGTALK__CLIENT_ID", "docs/dingtalk.md"),

@@ -25,11 +25,12 @@ from bot.core.replies import Outbound
 from bot.platforms.chat_queue import ChatQueue
 from bot.platforms.inbox_recovery import recover_inbox
 from bot.platforms.outbox_retry import RETRY_INTERVAL, OutboxRetryLoop, RetryRound
+from bot.platforms.registry import PlatformConfigError
 
 log = logging.getLogger(__name__)
 
 
-class DingTalkConfigError(ValueError):
+class DingTalkConfigError(PlatformConfigError):
     """The DingTalk settings are incomplete."""
 
 

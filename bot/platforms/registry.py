@@ -65,6 +65,7 @@ class PlatformSpec:
     - ``standalone_sender``: a sender that needs no running service (the console prints); the scheduler
       registers it when no live sender of the platform is there.
     - ``setup_hint``: (setting, document) named when no platform is configured.
+    - ``set_up``: whether the settings hold the platform's credentials (``ledgerbot run all`` runs those).
     """
 
     name: str
@@ -73,6 +74,11 @@ class PlatformSpec:
     web_part: Callable[[App], WebPart] | None = None
     standalone_sender: Callable[[App, TextIO | None], Sender] | None = None
     setup_hint: tuple[str, str] | None = None
+    set_up: Callable[[Settings], bool] = _never
+
+
+class PlatformConfigError(ValueError):
+    """A platform's settings are missing or wrong; the message says which setting (never its value)."""
 
 
 class Registry:
@@ -91,6 +97,11 @@ class Registry:
     def runnable(self) -> tuple[str, ...]:
         """Return the names ``ledgerbot run`` accepts (the platforms with a service)."""
         return tuple(spec.name for spec in self._specs if spec.service is not None)
+
+    def set_up(self, settings: Settings) -> tuple[str, ...]:
+        """Return the runnable platforms whose credentials the settings hold (what ``run all`` starts)."""
+        runnable = self.runnable()
+        return tuple(spec.name for spec in self._specs if spec.name in runnable and spec.set_up(settings))
 
     def services(self, app: App, names: Iterable[str]) -> list[Service]:
         """Return the services of the named platforms, in catalog order."""

@@ -35,6 +35,7 @@ def _webhook(app: App) -> WebPart:
 SPEC = PlatformSpec(
     name=NAME,
     configured=_configured,
+    set_up=_configured,
     service=_polling,
     web_part=_webhook,
     setup_hint=("LEDGERBOT_TELEGRAM__TOKEN", "docs/telegram.md"),

@@ -13,13 +13,14 @@ from bot.adapters.telegram import TelegramAdapter
 from bot.adapters.telegram_send import PLATFORM
 from bot.app import App
 from bot.platforms.outbox_retry import RETRY_INTERVAL, OutboxRetryLoop, RetryRound
+from bot.platforms.registry import PlatformConfigError
 
 _log = logging.getLogger(__name__)
 WEBHOOK_PATH = "/telegram/webhook"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
-class TelegramNotConfiguredError(RuntimeError):
+class TelegramNotConfiguredError(PlatformConfigError):
     """The Telegram token is missing from the settings."""
 
 

@@ -35,6 +35,7 @@ def _web_service(app: App) -> Service:
 SPEC = PlatformSpec(
     name=NAME,
     configured=_configured,
+    set_up=_configured,
     service=_web_service,
     web_part=_callback,
     setup_hint=("LEDGERBOT_WECOM__CORP_ID", "docs/wecom.md"),

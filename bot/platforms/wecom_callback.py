@@ -31,6 +31,7 @@ from bot.core.replies import Outbound
 from bot.platforms.chat_queue import ChatQueue
 from bot.platforms.inbox_recovery import recover_inbox
 from bot.platforms.outbox_retry import RETRY_INTERVAL, OutboxRetryLoop, RetryRound
+from bot.platforms.registry import PlatformConfigError
 from bot.settings import WeComSettings
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,7 @@ CALLBACK_PATH = "/wecom/callback"
 DEFAULT_ROBOT = "default"
 
 
-class WeComConfigError(ValueError):
+class WeComConfigError(PlatformConfigError):
     """The WeCom settings are incomplete or inconsistent."""
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import os
 from dataclasses import dataclass, field
 
 import httpx
@@ -141,3 +142,24 @@ async def test_a_registered_platform_is_run_served_and_sent_to(app: App):
     # the scheduler's standalone senders
     add_console_sender(app, io.StringIO(), registry=registry)
     assert {"console", FAKE} <= set(app.senders)
+
+
+def test_run_all_starts_only_the_platforms_that_are_set_up():
+    from bot.settings import Settings
+
+    settings = Settings(_env_file=None, telegram={"token": "123:abc"}, dingtalk={"client_id": "ding1"})
+    assert default_registry().set_up(settings) == ("telegram", "dingtalk")
+    assert default_registry().set_up(Settings(_env_file=None)) == ()
+
+
+def test_run_all_with_nothing_set_up_and_a_missing_secret_are_one_line_errors(tmp_path, monkeypatch):
+    for name in [k for k in os.environ if k.startswith("LEDGERBOT_")]:
+        monkeypatch.delenv(name)
+    db = f"sqlite:///{tmp_path / 'r.db'}"
+    result = CliRunner().invoke(cli, ["--db", db, "run", "all", "--no-scheduler"])
+    assert result.exit_code == 1 and "no platform is set up" in result.output
+    assert "Traceback" not in result.output
+    monkeypatch.setenv("LEDGERBOT_DINGTALK__CLIENT_ID", "ding1")
+    result = CliRunner().invoke(cli, ["--db", db, "run", "dingtalk", "--no-scheduler"])
+    assert result.exit_code == 1 and "LEDGERBOT_DINGTALK__CLIENT_SECRET" in result.output
+    assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
