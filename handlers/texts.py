@@ -55,9 +55,6 @@ HELP_VIEWER = (
 
 # binding
 BIND_USAGE = "请发送“绑定 绑定码”，例如：绑定 K7Q2M9。绑定码向督查室索取。"
-BIND_UNKNOWN = "绑定码“{code}”不存在，请核对后重发（注意区分数字0和字母O），或向督查室重新索取。"
-BIND_USED = "绑定码“{code}”已经用过了。每个绑定码只能用一次，请向督查室重新索取。"
-BIND_EXPIRED = "绑定码“{code}”已过期，请向督查室重新索取。"
 BIND_IN_GROUP = "请在与我的私聊中发送绑定码，不要发在群里。"
 BOUND_CONTACT = (
     "绑定成功！您现在是【{unit}】的联络员，负责以下{count}个项目：\n{items}\n\n发送“填报”开始填报本月进展。"
@@ -269,3 +266,7 @@ CLI_ROLE_ADDED = "{who} 已是{role}"
 CLI_ALREADY = "（原已设置）"
 CLI_GROUP_ADDED = "已登记汇总群 {group}"
 CLI_GROUP_ALREADY = "（原已登记）"
+
+# ---- issue 17: hardening (binding lock, admin/invite/backup/audit commands, job posts)
+BIND_REFUSED = "绑定码“{code}”无效：可能输错、已被使用或已过期。请核对后重发，或向督查室重新索取。"
+BIND_LOCKED = "绑定码错误次数过多，已暂停绑定，请{minutes}分钟后再试，或联系督查室。"
