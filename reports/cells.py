@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
+
+_C = TypeVar("_C")
 
 # A spreadsheet reads a cell starting with one of these as a formula (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -18,8 +20,8 @@ def csv_text(value: Any) -> Any:
     return "'" + value if is_formula_like(value) else value
 
 
-def as_text_cell(cell: Any) -> Any:
+def as_text_cell(cell: _C) -> _C:
     """Mark an openpyxl cell holding formula-like text as a string cell (openpyxl reads '=…' as a formula)."""
-    if is_formula_like(cell.value):
-        cell.data_type = "s"
+    if is_formula_like(getattr(cell, "value", None)):
+        cell.data_type = "s"  # type: ignore[attr-defined]
     return cell
