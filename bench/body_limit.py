@@ -72,6 +72,8 @@ def _serve(limit: int, port_out, folder: str) -> None:
         server = uvicorn.Server(config)
         task = asyncio.create_task(server.serve())
         while not server.started:
+            if task.done():
+                task.result()  # startup failed: raise its error
             await asyncio.sleep(0.05)
         port_out.send(server.servers[0].sockets[0].getsockname()[1])
         await task
