@@ -10,7 +10,7 @@ from typing import NoReturn
 
 import typer
 
-from bot.logs import setup_logging
+from bot.logs import failure_line, failure_traceback, redact, remember_secrets, secrets_of, setup_logging
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="ledgerbot — 进展情况台账机器人")
 db_app = typer.Typer(no_args_is_help=True, help="Database schema (migrations).")
@@ -44,12 +44,14 @@ def _global(
 def _settings():
     from bot.settings import load_settings
 
-    return load_settings(database_url=OPTS.db)
+    settings = load_settings(database_url=OPTS.db)
+    remember_secrets(secrets_of(settings))  # never printed, in logs or errors
+    return settings
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
     """Print an error for the operator and exit."""
-    typer.secho(f"错误 (error): {message}", fg=typer.colors.RED, err=True)
+    typer.secho(f"错误 (error): {redact(message)}", fg=typer.colors.RED, err=True)
     raise typer.Exit(code)
 
 
@@ -354,9 +356,31 @@ def _register_more() -> None:
 _register_more()
 
 
+def _explain(exc: BaseException) -> str:
+    """Return the operator's one line for a failure: a known cause in words, else the error's first line."""
+    from handlers import texts
+
+    names = set()
+    cause: BaseException | None = exc
+    while cause is not None:
+        names.add(type(cause).__name__)
+        cause = cause.__cause__
+    if "InvalidToken" in names:
+        return texts.CLI_TELEGRAM_TOKEN_REJECTED
+    return texts.CLI_FAILED.format(error=failure_line(exc))
+
+
 def main() -> None:
-    """Entry point of the console script."""
-    app()
+    """Entry point of the console script: a failure is one clear line (the traceback only with --verbose)."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:
+        if OPTS.verbose:
+            sys.stderr.write(failure_traceback(exc))
+        typer.secho(f"错误 (error): {_explain(exc)}", fg=typer.colors.RED, err=True)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -270,3 +270,7 @@ CLI_GROUP_ALREADY = "（原已登记）"
 # ---- issue 17: hardening (binding lock, admin/invite/backup/audit commands, job posts)
 BIND_REFUSED = "绑定码“{code}”无效：可能输错、已被使用或已过期。请核对后重发，或向督查室重新索取。"
 BIND_LOCKED = "绑定码错误次数过多，已暂停绑定，请{minutes}分钟后再试，或联系督查室。"
+CLI_FAILED = "没有完成：{error}（加 --verbose 查看详细信息）"
+CLI_TELEGRAM_TOKEN_REJECTED = (
+    "Telegram 拒绝了机器人令牌：请核对 LEDGERBOT_TELEGRAM__TOKEN（在 @BotFather 处查看或重新生成）"
+)
