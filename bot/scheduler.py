@@ -98,6 +98,7 @@ class SchedulerService:
         """Catch up missed runs once, then start the triggers."""
         if self.console:
             add_console_sender(self.app, registry=self.registry)
+        await self.report_senderless()
         runs = await self.tick()
         for run in runs:
             _log.info("caught up %s at %s: posted %d", run.job, run.key, run.posted)
@@ -105,6 +106,23 @@ class SchedulerService:
         self.scheduler.start()
         for job in self.scheduler.get_jobs():
             _log.info("job %s next at %s", job.id, job.next_run_time)
+
+    async def report_senderless(self) -> list[str]:
+        """Warn, once at start, of each platform with people or groups to post to but no sender here."""
+        async with self.app.uow() as uow:
+            wanted = {c.platform for c in await uow.chats.contacts()} | {
+                g.platform for g in await uow.chats.groups()
+            }
+        missing = sorted(p for p in wanted if p not in self.app.senders)
+        for platform in missing:
+            _log.warning(
+                "%s: no sender in this process; its scheduled posts wait in the outbox until a process "
+                "serving %s (ledgerbot run %s, or ledgerbot web) sends them",
+                platform,
+                platform,
+                platform,
+            )
+        return missing
 
     async def stop(self) -> None:
         """Stop the triggers (a posting under way finishes; its claim is already committed)."""
