@@ -35,7 +35,7 @@ from storage.uow import UnitOfWork
 _log = logging.getLogger(__name__)
 
 
-class NoAudience(Exception):
+class NoAudienceError(Exception):
     """A job found nobody to post to (no group registered): its slot stays free for a later run."""
 
 
@@ -186,7 +186,7 @@ async def weekly_summary_job(
     if ledger is None:
         return []
     if not groups:
-        raise NoAudience("no group registered")
+        raise NoAudienceError("no group registered")
     periods = await uow.ledgers.periods(ledger.id)
     open_ = [p for p in periods if p.state == "open"]
     candidates = open_ or periods
@@ -229,7 +229,7 @@ async def monthly_ledger_job(
         return []
     ledger, periods = firing
     if periods and not groups:
-        raise NoAudience("no group registered")
+        raise NoAudienceError("no group registered")
     out: list[Outbound] = []
     for period in periods:
         compiled = await compile_ledger(uow, ledger, period, thresholds)

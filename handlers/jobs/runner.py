@@ -18,7 +18,7 @@ from typing import Any, Protocol
 from bot.core.ports import Clock
 from bot.core.replies import Outbound
 from handlers.deps import HandlerConfig
-from handlers.jobs.postings import NoAudience, build_job
+from handlers.jobs.postings import NoAudienceError, build_job
 from handlers.jobs.times import DEADLINE_JOBS, JOB_NAMES, JobConfig, WorkCalendar, fire_key, last_fire
 from storage.schemas import PeriodInfo
 from storage.uow import UnitOfWork
@@ -90,7 +90,7 @@ async def run_job_once(
             return JobRun(name, fire_time, False, 0)
         try:
             outbound = await build_job(name, uow, fire_time, now, cfg, cal, app.handler_config.thresholds)
-        except NoAudience as exc:
+        except NoAudienceError as exc:
             # Nobody to post to yet: the claim is rolled back, so a run after a group is added still posts.
             if (name, fire_time) not in _NO_AUDIENCE:
                 _NO_AUDIENCE.add((name, fire_time))
