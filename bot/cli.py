@@ -150,13 +150,20 @@ async def _import(path: Path, dry_run: bool):
         with Progress(transient=True, disable=not sys.stderr.isatty()) as bar:
             task = bar.add_task("导入中", total=len(parsed.items))
             async with application.uow() as uow:
-                return await import_ledger(
+                summary = await import_ledger(
                     uow,
                     parsed,
                     application.clock.now(),
                     dry_run=dry_run,
                     on_item=lambda n: bar.update(task, completed=n),
                 )
+        if not dry_run:
+            async with application.uow() as uow:
+                await uow.admin.audit(
+                    application.clock.now(), "cli", "import", f"{path.name} {summary.period}"
+                )
+                await uow.commit()
+        return summary
 
     return await _with_app(go)
 
@@ -299,18 +306,6 @@ def period_close(code: str = typer.Argument(..., help="YYYY-MM")) -> None:
     _finish(_run(_with_app(lambda a: admin.cli_close_period(a, code))))
 
 
-@app.command("invite")
-def invite_cmd(
-    unit: str = typer.Argument(..., help="Unit name or short name (区卫健局 / 卫健局)."),
-    role: str = typer.Option("contact", "--role", help="contact | coordinator | viewer"),
-) -> None:
-    """Print a one-time binding code for a unit's contact (the code is alone on the last line)."""
-    setup_logging(OPTS.verbose, quiet=True)
-    from bot import operations as admin
-
-    _finish(_run(_with_app(lambda a: admin.cli_invite(a, unit, role))))
-
-
 @admin_app.command("add")
 def admin_add(
     who: str = typer.Argument(..., help="PLATFORM:USER_ID, e.g. telegram:12345"),
@@ -346,6 +341,9 @@ def _register_more() -> None:
     from bot import cli_run
 
     cli_run.register(app, OPTS, _with_app, fail)
+    from bot import cli_admin
+
+    cli_admin.register(app, admin_app, OPTS, _settings, _with_app, _run, fail, _finish)
     try:
         from bot import cli_jobs
     except ImportError:  # the scheduler's commands arrive with the calendar work

@@ -111,6 +111,7 @@ async def open_period_job(
     period = await uow.ledgers.save_period(
         ledger.id, code, state="open", now=now, deadline=open_deadline(fire, cfg, cal)
     )
+    await uow.admin.audit(now, "scheduler", "period.open", code)
     return await period_prompts(uow, ledger, period)
 
 

@@ -23,6 +23,8 @@ async def create_invite(
     """Create a one-time code for a unit (or a role) and return it; the caller commits."""
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
     await uow.chats.add_invite(code, role, unit, now + timedelta(hours=hours), by)
+    # The log names the code by its head only: reading the log must not hand out a live code.
+    await uow.admin.audit(now, by, "invite.create", f"{code[:3]}… {role} {unit}".strip())
     return code
 
 
