@@ -44,7 +44,7 @@ async def help_step(msg: IncomingMessage, state: ConversationState, deps: Deps) 
     roles = await roles_of(deps, msg)
     parts = []
     if has_role(roles, "coordinator"):
-        parts.append(texts.HELP_COORDINATOR)
+        parts.append(texts.HELP_COORDINATOR + texts.HELP_COORDINATOR_ADMIN)
     if contact_units(roles):
         parts.append(texts.HELP_CONTACT)
     if has_role(roles, "viewer") and not has_role(roles, "coordinator"):
