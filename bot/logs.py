@@ -13,7 +13,7 @@ from pydantic import BaseModel, SecretStr
 # Secrets known from the settings (tokens, keys, passwords): replaced wherever they appear.
 _SECRETS: set[str] = set()
 # Shapes of secrets even when not configured here: Telegram bot tokens, passwords in URLs.
-_TELEGRAM_TOKEN = re.compile(r"\b\d{5,12}:[A-Za-z0-9_-]{20,}")
+_TELEGRAM_TOKEN = re.compile(r"(?<![0-9])\d{5,12}:[A-Za-z0-9_-]{20,}")  # also inside .../bot<TOKEN>/...
 _URL_PASSWORD = re.compile(r"(://[^/\s:@]*:)[^@\s/]+@")
 MASK = "***"
 

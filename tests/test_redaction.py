@@ -54,3 +54,23 @@ def test_failure_line_is_one_line_from_the_root_cause():
     except RuntimeError as exc:
         line = failure_line(exc)
     assert line.startswith("ValueError: first line") and "\n" not in line and "Zsecret" not in line
+
+
+async def test_an_outbox_row_keeps_no_secret(app):
+    from bot.core.messages import ChatRef
+    from bot.core.replies import Outbound, TextReply
+
+    out = Outbound(chat=ChatRef(platform="telegram", chat_id="1"), replies=(TextReply(text="hi"),))
+    error = "NetworkError: https://api.telegram.org/bot123456789:AAsecret-token-in-url-0000000000/sendMessage"
+    await app.outbox().record_failed(out, error)
+    stored = await _outbox_errors(app)
+    assert stored and all("AAsecret" not in e and "/sendMessage" in e for e in stored)
+
+
+async def _outbox_errors(app) -> list[str]:
+    from sqlalchemy import select
+
+    from storage.models import OutboxRow
+
+    async with app.uow() as uow:
+        return list((await uow.session.execute(select(OutboxRow.error))).scalars())
