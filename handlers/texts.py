@@ -296,3 +296,8 @@ HELP_COORDINATOR_ADMIN = (
     "  移除 单位 或 平台:用户ID —— 解除单位联络员的绑定、移除角色（/remove）\n"
     "  有效绑定码 —— 查看仍然有效的绑定码（/invites）；作废 绑定码 —— 作废泄露的绑定码（/revoke）"
 )
+NO_SENDER = (
+    "本进程不能向 {platform} 发消息，消息已留在待发队列，由 {platform} 的进程"
+    "（ledgerbot run {platform} 或 ledgerbot web）发出；若未配置该平台，请先配置"
+    " (no {platform} sender in this process: kept for the {platform} process)"
+)
