@@ -10,7 +10,7 @@ from typing import NoReturn
 
 import typer
 
-from bot.logs import setup_logging
+from bot.logs import failure_line, failure_traceback, redact, remember_secrets, secrets_of, setup_logging
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="ledgerbot — 进展情况台账机器人")
 db_app = typer.Typer(no_args_is_help=True, help="Database schema (migrations).")
@@ -44,12 +44,14 @@ def _global(
 def _settings():
     from bot.settings import load_settings
 
-    return load_settings(database_url=OPTS.db)
+    settings = load_settings(database_url=OPTS.db)
+    remember_secrets(secrets_of(settings))  # never printed, in logs or errors
+    return settings
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
     """Print an error for the operator and exit."""
-    typer.secho(f"错误 (error): {message}", fg=typer.colors.RED, err=True)
+    typer.secho(f"错误 (error): {redact(message)}", fg=typer.colors.RED, err=True)
     raise typer.Exit(code)
 
 
@@ -148,13 +150,20 @@ async def _import(path: Path, dry_run: bool):
         with Progress(transient=True, disable=not sys.stderr.isatty()) as bar:
             task = bar.add_task("导入中", total=len(parsed.items))
             async with application.uow() as uow:
-                return await import_ledger(
+                summary = await import_ledger(
                     uow,
                     parsed,
                     application.clock.now(),
                     dry_run=dry_run,
                     on_item=lambda n: bar.update(task, completed=n),
                 )
+        if not dry_run:
+            async with application.uow() as uow:
+                await uow.admin.audit(
+                    application.clock.now(), "cli", "import", f"{path.name} {summary.period}"
+                )
+                await uow.commit()
+        return summary
 
     return await _with_app(go)
 
@@ -297,18 +306,6 @@ def period_close(code: str = typer.Argument(..., help="YYYY-MM")) -> None:
     _finish(_run(_with_app(lambda a: admin.cli_close_period(a, code))))
 
 
-@app.command("invite")
-def invite_cmd(
-    unit: str = typer.Argument(..., help="Unit name or short name (区卫健局 / 卫健局)."),
-    role: str = typer.Option("contact", "--role", help="contact | coordinator | viewer"),
-) -> None:
-    """Print a one-time binding code for a unit's contact (the code is alone on the last line)."""
-    setup_logging(OPTS.verbose, quiet=True)
-    from bot import operations as admin
-
-    _finish(_run(_with_app(lambda a: admin.cli_invite(a, unit, role))))
-
-
 @admin_app.command("add")
 def admin_add(
     who: str = typer.Argument(..., help="PLATFORM:USER_ID, e.g. telegram:12345"),
@@ -344,6 +341,9 @@ def _register_more() -> None:
     from bot import cli_run
 
     cli_run.register(app, OPTS, _with_app, fail)
+    from bot import cli_admin
+
+    cli_admin.register(app, admin_app, OPTS, _settings, _with_app, _run, fail, _finish)
     try:
         from bot import cli_jobs
     except ImportError:  # the scheduler's commands arrive with the calendar work
@@ -354,9 +354,31 @@ def _register_more() -> None:
 _register_more()
 
 
+def _explain(exc: BaseException) -> str:
+    """Return the operator's one line for a failure: a known cause in words, else the error's first line."""
+    from handlers import texts
+
+    names = set()
+    cause: BaseException | None = exc
+    while cause is not None:
+        names.add(type(cause).__name__)
+        cause = cause.__cause__
+    if "InvalidToken" in names:
+        return texts.CLI_TELEGRAM_TOKEN_REJECTED
+    return texts.CLI_FAILED.format(error=failure_line(exc))
+
+
 def main() -> None:
-    """Entry point of the console script."""
-    app()
+    """Entry point of the console script: a failure is one clear line (the traceback only with --verbose)."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:
+        if OPTS.verbose:
+            sys.stderr.write(failure_traceback(exc))
+        typer.secho(f"错误 (error): {_explain(exc)}", fg=typer.colors.RED, err=True)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from bot.core.replies import Outbound
+from bot.logs import redact
 from storage.uow import UnitOfWork
 
 _log = logging.getLogger(__name__)
@@ -28,7 +29,11 @@ class StorageOutbox:
         """Store a failed delivery and return its id."""
         async with self._uow() as uow:
             oid = await uow.chats.add_outbox(
-                outbound.chat.platform, outbound.chat.chat_id, outbound.to_payload(), error, self._now()
+                outbound.chat.platform,
+                outbound.chat.chat_id,
+                outbound.to_payload(),
+                redact(error),
+                self._now(),
             )
             await uow.commit()
         return oid

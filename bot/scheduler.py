@@ -26,6 +26,7 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.app import App
+from bot.core.replies import Outbound
 from bot.platforms.catalog import default_registry
 from bot.platforms.registry import Registry
 from handlers.jobs.runner import JobRun, run_due, run_job_once
@@ -59,6 +60,23 @@ def add_console_sender(app: App, out: TextIO | None = None, registry: Registry |
     (registry or default_registry()).add_standalone_senders(app, out)
 
 
+class NoSenderError(LookupError):
+    """A post for a platform this process cannot send to; the outbox keeps it, saying why in plain words."""
+
+
+class _KeptForItsProcess:
+    """Stands in for the sender of a platform served by another process: every post goes to the outbox with
+    a reason an operator can act on (the platform's own process sends outbox rows of its platform)."""
+
+    def __init__(self, platform: str) -> None:
+        self.platform = platform
+
+    async def send(self, outbound: Outbound) -> None:
+        from handlers import texts
+
+        raise NoSenderError(texts.NO_SENDER.format(platform=self.platform))
+
+
 class SchedulerService:
     """The scheduler as a Service of ``ledgerbot run`` / ``ledgerbot scheduler``."""
 
@@ -72,6 +90,7 @@ class SchedulerService:
         self.console = console
         self.scheduler: AsyncIOScheduler | None = None
         self._lock = asyncio.Lock()  # one posting at a time in this process
+        self._stand_ins: dict[str, _KeptForItsProcess] = {}  # platforms with no sender in this process
 
     def build(self) -> AsyncIOScheduler:
         """Return the (not yet started) APScheduler with the cron jobs and the tick."""
@@ -98,6 +117,7 @@ class SchedulerService:
         """Catch up missed runs once, then start the triggers."""
         if self.console:
             add_console_sender(self.app, registry=self.registry)
+        await self.report_senderless()
         runs = await self.tick()
         for run in runs:
             _log.info("caught up %s at %s: posted %d", run.job, run.key, run.posted)
@@ -106,11 +126,33 @@ class SchedulerService:
         for job in self.scheduler.get_jobs():
             _log.info("job %s next at %s", job.id, job.next_run_time)
 
+    async def report_senderless(self) -> list[str]:
+        """Warn, once at start, of each platform with people or groups to post to but no sender here."""
+        async with self.app.uow() as uow:
+            wanted = {c.platform for c in await uow.chats.contacts()} | {
+                g.platform for g in await uow.chats.groups()
+            }
+        missing = sorted(p for p in wanted if p not in self.app.senders)
+        for platform in missing:
+            self._stand_ins[platform] = self.app.senders[platform] = _KeptForItsProcess(platform)
+            _log.warning(
+                "%s: no sender in this process; its scheduled posts wait in the outbox until a process "
+                "serving %s (ledgerbot run %s, or ledgerbot web) sends them",
+                platform,
+                platform,
+                platform,
+            )
+        return missing
+
     async def stop(self) -> None:
         """Stop the triggers (a posting under way finishes; its claim is already committed)."""
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         self.scheduler = None
+        for platform, stand_in in self._stand_ins.items():
+            if self.app.senders.get(platform) is stand_in:
+                del self.app.senders[platform]
+        self._stand_ins.clear()
 
     async def tick(self) -> list[JobRun]:
         """Run every job whose latest fire time is due, within the grace window and not yet posted."""

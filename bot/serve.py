@@ -38,7 +38,13 @@ async def run_until_signal(services: list[Service], stop_event: asyncio.Event | 
     started: list[Service] = []
     try:
         for service in services:
-            await service.start()
+            try:
+                await service.start()
+            except BaseException:
+                # A half-started service (a client session open, a task running) is stopped too.
+                with contextlib.suppress(Exception):
+                    await service.stop()
+                raise
             started.append(service)
             _log.info("%s started", service.name)
         await stop_event.wait()

@@ -84,6 +84,8 @@ class Settings(BaseSettings):
     invite_hours: int = 72
     web_host: str = "127.0.0.1"
     web_port: int = 8080
+    # ---- issue 17: hardening
+    web_max_body: int = 1024 * 1024  # bytes; a bigger request body gets 413 before it is read
     telegram: TelegramSettings = Field(default_factory=TelegramSettings)
     wecom: WeComSettings = Field(default_factory=WeComSettings)
     dingtalk: DingTalkSettings = Field(default_factory=DingTalkSettings)

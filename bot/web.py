@@ -6,11 +6,13 @@ import contextlib
 from collections.abc import AsyncIterator, Sequence
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
 from bot.app import App
+from bot.body_limit import BodyLimit
 from bot.platforms.catalog import default_registry
 from bot.platforms.registry import Registry, WebPart
 
@@ -42,4 +44,6 @@ def create_web(app: App, parts: Sequence[WebPart] | None = None) -> Starlette:
     routes: list[BaseRoute] = [Route("/healthz", health)]
     for part in parts:
         routes.extend(part.routes())
-    return Starlette(routes=routes, lifespan=lifespan)
+    # Every route, every platform's: a body over the limit is refused with 413 before it is read.
+    limit = [Middleware(BodyLimit, limit=app.settings.web_max_body)]
+    return Starlette(routes=routes, lifespan=lifespan, middleware=limit)

@@ -65,6 +65,10 @@ WORDS: dict[str, str] = {
     "确认": "confirm",
     "跳过": "skip",
     "重填": "redo",
+    "人员": "people",
+    "移除": "remove",
+    "有效绑定码": "invites",
+    "作废": "revoke",
 }
 # Commands whose Chinese word may be followed directly by its argument (绑定K7Q2M9).
 _GLUED = ("绑定", "修改", "邀请", "通过", "退回", "导出", "开启报送", "关闭报送")

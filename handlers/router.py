@@ -13,7 +13,7 @@ from handlers import texts
 from handlers.access import ADMINS, COORDINATORS, READERS, authorize, has_role, refuse, roles_of
 from handlers.account import basics, binding
 from handlers.commands import parse_command
-from handlers.coordinator import export, groups, invites, listing, periods, queries, review, upload
+from handlers.coordinator import export, groups, invites, listing, people, periods, queries, review, upload
 from handlers.deps import Deps
 from handlers.filing import flow as filing
 from handlers.filing import mine
@@ -127,5 +127,9 @@ def build_router() -> Router:
     r.entry(_cmd("invite"), invites.invite_step, allow=COORDINATORS, command="邀请")
     r.entry(_cmd("accept"), review.review_step, allow=COORDINATORS, command="通过")
     r.entry(_cmd("return"), review.review_step, allow=COORDINATORS, command="退回")
+    r.entry(_cmd("people"), people.people_step, allow=COORDINATORS, command="人员")
+    r.entry(_cmd("remove"), people.remove_step, allow=COORDINATORS, command="移除")
+    r.entry(_cmd("invites"), people.invites_step, allow=COORDINATORS, command="有效绑定码")
+    r.entry(_cmd("revoke"), people.revoke_step, allow=COORDINATORS, command="作废")
     r.fallback = query_or_fallback
     return r

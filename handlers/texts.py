@@ -55,9 +55,6 @@ HELP_VIEWER = (
 
 # binding
 BIND_USAGE = "请发送“绑定 绑定码”，例如：绑定 K7Q2M9。绑定码向督查室索取。"
-BIND_UNKNOWN = "绑定码“{code}”不存在，请核对后重发（注意区分数字0和字母O），或向督查室重新索取。"
-BIND_USED = "绑定码“{code}”已经用过了。每个绑定码只能用一次，请向督查室重新索取。"
-BIND_EXPIRED = "绑定码“{code}”已过期，请向督查室重新索取。"
 BIND_IN_GROUP = "请在与我的私聊中发送绑定码，不要发在群里。"
 BOUND_CONTACT = (
     "绑定成功！您现在是【{unit}】的联络员，负责以下{count}个项目：\n{items}\n\n发送“填报”开始填报本月进展。"
@@ -269,3 +266,38 @@ CLI_ROLE_ADDED = "{who} 已是{role}"
 CLI_ALREADY = "（原已设置）"
 CLI_GROUP_ADDED = "已登记汇总群 {group}"
 CLI_GROUP_ALREADY = "（原已登记）"
+
+# ---- issue 17: hardening (binding lock, admin/invite/backup/audit commands, job posts)
+BIND_REFUSED = "绑定码“{code}”无效：可能输错、已被使用或已过期。请核对后重发，或向督查室重新索取。"
+BIND_LOCKED = "绑定码错误次数过多，已暂停绑定，请{minutes}分钟后再试，或联系督查室。"
+CLI_FAILED = "没有完成：{error}（加 --verbose 查看详细信息）"
+CLI_TELEGRAM_TOKEN_REJECTED = (
+    "Telegram 拒绝了机器人令牌：请核对 LEDGERBOT_TELEGRAM__TOKEN（在 @BotFather 处查看或重新生成）"
+)
+ADMIN_NOBODY = "{who} 没有任何角色。"
+ADMIN_LIST_EMPTY = "还没有任何人绑定角色。"
+ADMIN_REMOVED = "已移除：{what}"
+INVITE_LINE = "{code}  {who}  （还有约{hours}小时有效）"
+INVITE_LIST_EMPTY = "没有仍然有效的绑定码。"
+INVITE_REVOKED = "绑定码 {code} 已作废。"
+INVITE_NOT_LIVE = "绑定码 {code} 不存在、已用过或已过期，无需作废。"
+UNIT_UNBOUND = "已解除【{unit}】联络员的绑定：{who}"
+UNIT_NO_CONTACT = "【{unit}】没有绑定的联络员。"
+CLI_BACKUP_DONE = "已备份到 {path}：{tables}张表，共{rows}行。"
+CLI_RESTORE_DONE = "已从 {path} 恢复：{tables}张表，共{rows}行。"
+PEOPLE_HEAD = "共{count}人有角色："
+PEOPLE_TAIL = "移除某人：移除 平台:用户ID；解除某单位联络员：移除 单位名称"
+REMOVE_USAGE = "请发送“移除 平台:用户ID”（先发“人员”查看），或“移除 单位名称”解除该单位联络员的绑定。"
+REMOVE_NOT_ALLOWED = "督查室和管理员的角色只能由管理员移除。"
+INVITES_HEAD = "仍然有效的绑定码{count}个（作废：作废 绑定码）："
+REVOKE_USAGE = "请发送“作废 绑定码”，例如：作废 K7Q2M9ABC。发送“有效绑定码”查看。"
+HELP_COORDINATOR_ADMIN = (
+    "\n  人员 —— 查看有角色的人员（/people）\n"
+    "  移除 单位 或 平台:用户ID —— 解除单位联络员的绑定、移除角色（/remove）\n"
+    "  有效绑定码 —— 查看仍然有效的绑定码（/invites）；作废 绑定码 —— 作废泄露的绑定码（/revoke）"
+)
+NO_SENDER = (
+    "本进程不能向 {platform} 发消息，消息已留在待发队列，由 {platform} 的进程"
+    "（ledgerbot run {platform} 或 ledgerbot web）发出；若未配置该平台，请先配置"
+    " (no {platform} sender in this process: kept for the {platform} process)"
+)

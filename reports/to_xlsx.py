@@ -10,6 +10,7 @@ from collections.abc import Callable
 from copy import copy
 from typing import TYPE_CHECKING
 
+from reports.cells import as_text_cell
 from reports.columns import Column, LedgerLayout, cell_text, cell_value
 from reports.ledger import Ledger, LedgerRow
 from reports.lights import LIGHT_LABELS
@@ -136,7 +137,7 @@ def to_xlsx(ledger: Ledger) -> bytes:
     resolved: dict[str, object] = {}
 
     def cell(value: str | float | None, style: str) -> Cell:
-        c = WriteOnlyCell(ws, value=value)
+        c = as_text_cell(WriteOnlyCell(ws, value=value))  # typed text never becomes a formula
         # The stubs leave out StyleableObject's private style array, which this copies on purpose.
         if style not in resolved:
             c.style = style

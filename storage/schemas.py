@@ -167,3 +167,13 @@ class StoredConversation(_Frozen):
     data: dict
     expires_at: datetime | None
     version: int
+
+
+class AuditEntry(_Frozen):
+    """One administrative act from the audit log."""
+
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    detail: str

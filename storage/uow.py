@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.admin_repo import AdminRepository
 from storage.chat_repo import ChatRepository
 from storage.ledger_repo import LedgerRepository
 from storage.structure_cache import StructureCache
@@ -17,6 +18,7 @@ class UnitOfWork:
     ledgers: LedgerRepository
     submissions: SubmissionRepository
     chats: ChatRepository
+    admin: AdminRepository
 
     def __init__(self, sessionmaker: async_sessionmaker, cache: StructureCache | None = None) -> None:
         self._sessionmaker = sessionmaker
@@ -27,6 +29,7 @@ class UnitOfWork:
         self.ledgers = LedgerRepository(self.session, self._cache)
         self.submissions = SubmissionRepository(self.session, self.ledgers)
         self.chats = ChatRepository(self.session)
+        self.admin = AdminRepository(self.session)
         return self
 
     async def __aexit__(self, *exc) -> None:

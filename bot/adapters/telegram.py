@@ -120,7 +120,11 @@ class TelegramAdapter:
         async with self._start_lock:  # concurrent first webhook requests initialise once
             if self.sender is not None:
                 return
-            await self.app.initialize()
+            try:
+                await self.app.initialize()
+            except BaseException:
+                await self.app.bot.shutdown()  # a rejected token (getMe) leaves the HTTP sessions open
+                raise
             self.bot_username = self.app.bot.username or ""
             self.sender = TelegramSender(
                 self.app.bot,

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+import re
+from datetime import timedelta
+
 from bot.core.conversation import ConversationState, Turn
 from bot.core.messages import IncomingMessage
 from handlers import texts
@@ -11,13 +15,36 @@ from handlers.deps import Deps
 from handlers.flows import UnbindStep, unbind_at
 from handlers.turns import say
 
+_log = logging.getLogger(__name__)
+
+# Guessing codes: this many wrong ones within the window lock the user and the chat for LOCK_TIME.
+MAX_WRONG_CODES = 10
+WRONG_CODE_WINDOW = timedelta(hours=1)
+LOCK_TIME = timedelta(minutes=15)
+
+
+async def _locked_until(deps: Deps, msg: IncomingMessage):
+    """Return when the sender's (or the chat's) lock ends, or None when not locked."""
+    now = deps.now()
+    recent = await deps.uow.admin.recent_bind_failures(
+        msg.chat.platform, msg.user_id, msg.chat.chat_id, now - WRONG_CODE_WINDOW - LOCK_TIME
+    )
+    if len(recent) < MAX_WRONG_CODES:
+        return None
+    latest = recent[0]
+    # Locked when the latest wrong code made MAX_WRONG_CODES within one window; attempts while locked
+    # are not recorded, so the latest one is the one that set the lock.
+    if recent[MAX_WRONG_CODES - 1] >= latest - WRONG_CODE_WINDOW and now < latest + LOCK_TIME:
+        return latest + LOCK_TIME
+    return None
+
 
 async def help_step(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:
     """Answer 帮助 with what this person may do."""
     roles = await roles_of(deps, msg)
     parts = []
     if has_role(roles, "coordinator"):
-        parts.append(texts.HELP_COORDINATOR)
+        parts.append(texts.HELP_COORDINATOR + texts.HELP_COORDINATOR_ADMIN)
     if contact_units(roles):
         parts.append(texts.HELP_CONTACT)
     if has_role(roles, "viewer") and not has_role(roles, "coordinator"):
@@ -30,17 +57,26 @@ async def bind_step(msg: IncomingMessage, state: ConversationState, deps: Deps) 
     if msg.chat.is_group:
         return say(texts.BIND_IN_GROUP, state)
     cmd = parse_command(msg.text)
-    code = (cmd.args if cmd else "").strip().upper()
+    code = re.sub(r"[\s-]", "", (cmd.args if cmd else "")).upper()[:40]
     if not code:
         return say(texts.BIND_USAGE, state)
-    result, invite = await deps.uow.chats.use_invite(code, deps.now(), f"{msg.chat.platform}:{msg.user_id}")
+    who = f"{msg.chat.platform}:{msg.user_id}"
+    if await _locked_until(deps, msg) is not None:
+        return say(texts.BIND_LOCKED.format(minutes=int(LOCK_TIME.total_seconds() // 60)), state)
+    result, invite = await deps.uow.chats.use_invite(code, deps.now(), who)
     if result != "ok" or invite is None:
-        return say(
-            {"unknown": texts.BIND_UNKNOWN, "used": texts.BIND_USED, "expired": texts.BIND_EXPIRED}[
-                result
-            ].format(code=code),
-            state,
-        )
+        # One answer for unknown, used and expired codes: the reply tells a guesser nothing.
+        await deps.uow.admin.add_bind_failure(msg.chat.platform, msg.user_id, msg.chat.chat_id, deps.now())
+        if await _locked_until(deps, msg) is not None:
+            _log.warning(
+                "binding locked for %s (chat %s): %d wrong codes within %s",
+                who,
+                msg.chat.chat_id,
+                MAX_WRONG_CODES,
+                WRONG_CODE_WINDOW,
+            )
+        return say(texts.BIND_REFUSED.format(code=code), state)
+    await deps.uow.admin.audit(deps.now(), who, "bind", f"{invite.role} {invite.unit}".strip())
     _, created = await deps.uow.chats.add_role(
         msg.chat.platform,
         msg.user_id,
@@ -76,6 +112,7 @@ async def unbind_step(msg: IncomingMessage, state: ConversationState, deps: Deps
     if len(units) > 1:
         return say(texts.CHOOSE_UNIT, unbind_at(UnbindStep.CHOOSE_UNIT, {"units": units}), choices=units)
     await deps.uow.chats.remove_role(msg.chat.platform, msg.user_id, "contact", units[0])
+    await deps.uow.admin.audit(deps.now(), f"{msg.chat.platform}:{msg.user_id}", "unbind", units[0])
     return say(texts.UNBOUND.format(unit=units[0]))
 
 
@@ -88,4 +125,5 @@ async def unbind_choose_step(msg: IncomingMessage, state: ConversationState, dep
     if choice not in units:
         return say(texts.CHOOSE_UNIT, state, choices=units)
     await deps.uow.chats.remove_role(msg.chat.platform, msg.user_id, "contact", choice)
+    await deps.uow.admin.audit(deps.now(), f"{msg.chat.platform}:{msg.user_id}", "unbind", choice)
     return say(texts.UNBOUND.format(unit=choice))

@@ -37,7 +37,7 @@ async def open_step(msg: IncomingMessage, state: ConversationState, deps: Deps) 
         code = parse_code(m.group(0))
         rest = (args[: m.start()] + args[m.end() :]).replace("截止", " ").replace("时间", " ").strip()
         deadline = parse_deadline(rest, code) if rest else None
-        period = await open_period(deps.uow, ledger, code, deadline, deps.now())
+        period = await open_period(deps.uow, ledger, code, deadline, deps.now(), by=_who(msg))
     except PeriodError as exc:
         return say(str(exc), state)
     prompts = await period_prompts(deps.uow, ledger, period)
@@ -52,7 +52,9 @@ async def close_step(msg: IncomingMessage, state: ConversationState, deps: Deps)
     if ledger is None:
         return say(texts.NO_LEDGER, state)
     try:
-        period = await close_period(deps.uow, ledger, parse_code(cmd.args if cmd else ""), deps.now())
+        period = await close_period(
+            deps.uow, ledger, parse_code(cmd.args if cmd else ""), deps.now(), by=_who(msg)
+        )
     except PeriodError as exc:
         return say(str(exc), state)
     return say(texts.PERIOD_CLOSED.format(code=period.code), state)
@@ -76,9 +78,15 @@ async def deadline_step(msg: IncomingMessage, state: ConversationState, deps: De
             code, rest = period.code, args
         if not rest.strip():
             return say(texts.DEADLINE_USAGE, state)
-        period = await set_deadline(deps.uow, ledger, code, parse_deadline(rest.strip(), code), deps.now())
+        period = await set_deadline(
+            deps.uow, ledger, code, parse_deadline(rest.strip(), code), deps.now(), by=_who(msg)
+        )
     except PeriodError as exc:
         return say(str(exc), state)
     return say(
         texts.DEADLINE_SET.format(code=code, deadline=deadline_text(period).replace("，截止", "")), state
     )
+
+
+def _who(msg: IncomingMessage) -> str:
+    return f"{msg.chat.platform}:{msg.user_id}"

@@ -53,6 +53,7 @@ async def review_step(msg: IncomingMessage, state: ConversationState, deps: Deps
     if action == "accept":
         for p in parts:
             await deps.uow.submissions.set_review(p.id, "accepted", "", who)
+            await deps.uow.admin.audit(deps.now(), who, "review.accept", f"{period.code} [{number}] {p.unit}")
         return say(texts.REVIEW_ACCEPTED.format(number=number, units=units, code=period.code), state)
     reason = rest.strip(" ：:，,")
     if not reason:
@@ -61,6 +62,7 @@ async def review_step(msg: IncomingMessage, state: ConversationState, deps: Deps
     notes = []
     for p in parts:
         await deps.uow.submissions.set_review(p.id, "returned", reason, who)
+        await deps.uow.admin.audit(deps.now(), who, "review.return", f"{period.code} [{number}] {p.unit}")
         for unit in [p.unit] if p.unit else list(item.units):
             contacts = await deps.uow.chats.contacts(unit=unit, role="contact")
             if not contacts:

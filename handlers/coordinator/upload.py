@@ -30,6 +30,7 @@ async def upload_step(msg: IncomingMessage, state: ConversationState, deps: Deps
     # The engine commits this together with the conversation state (and the inbox claim).
     summary = await import_ledger(deps.uow, parsed, deps.now(), author=author, commit=False)
     _log.info("imported %s (%s) from a file sent by %s", attachment.filename, summary.period, author)
+    await deps.uow.admin.audit(deps.now(), author, "import", f"{summary.ledger} {summary.period}")
     template = texts.UPLOAD_DONE if summary.changed else texts.UPLOAD_UNCHANGED
     return say(
         template.format(

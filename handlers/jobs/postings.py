@@ -27,11 +27,16 @@ from handlers.jobs.times import (
 from handlers.ledger.compile import compile_ledger
 from handlers.ledger.renderers import MEDIA_TYPES, render
 from handlers.manage.prompts import period_prompts
+from reports.fonts import FontMissingError
 from reports.lights import Thresholds
 from storage.schemas import ContactInfo, ItemInfo, LedgerInfo, PeriodInfo
 from storage.uow import UnitOfWork
 
 _log = logging.getLogger(__name__)
+
+
+class NoAudienceError(Exception):
+    """A job found nobody to post to (no group registered): its slot stays free for a later run."""
 
 
 def when_text(when: datetime, cfg: JobConfig) -> str:
@@ -106,6 +111,7 @@ async def open_period_job(
     period = await uow.ledgers.save_period(
         ledger.id, code, state="open", now=now, deadline=open_deadline(fire, cfg, cal)
     )
+    await uow.admin.audit(now, "scheduler", "period.open", code)
     return await period_prompts(uow, ledger, period)
 
 
@@ -178,8 +184,10 @@ async def weekly_summary_job(
     """
     groups = await _groups(uow)
     ledger = await uow.ledgers.get()
-    if not groups or ledger is None:
+    if ledger is None:
         return []
+    if not groups:
+        raise NoAudienceError("no group registered")
     periods = await uow.ledgers.periods(ledger.id)
     open_ = [p for p in periods if p.state == "open"]
     candidates = open_ or periods
@@ -198,9 +206,15 @@ async def weekly_summary_job(
         html=summary_text(compiled, previous, "html"),
         markdown=summary_text(compiled, previous, "markdown"),
     )
+    try:
+        content = items_chart(compiled, top=40 if len(compiled.rows) > 40 else None)
+    except FontMissingError as exc:
+        # The text is the summary; the chart is a picture of it. Post what can be posted.
+        _log.warning("weekly summary: chart skipped, the text goes alone (%s)", str(exc).split(".")[0])
+        return [Outbound(chat=chat, replies=(text,)) for chat in groups]
     chart = ImageReply(
         filename=f"周报-{compiled.period}.png",
-        content=items_chart(compiled, top=40 if len(compiled.rows) > 40 else None),
+        content=content,
         caption=texts.WEEKLY_CHART_CAPTION.format(title=compiled.title, period=compiled.period),
     )
     return [Outbound(chat=chat, replies=(text, chart)) for chat in groups]
@@ -215,8 +229,10 @@ async def monthly_ledger_job(
     if firing is None:
         return []
     ledger, periods = firing
+    if periods and not groups:
+        raise NoAudienceError("no group registered")
     out: list[Outbound] = []
-    for period in periods if groups else []:
+    for period in periods:
         compiled = await compile_ledger(uow, ledger, period, thresholds)
         caption = texts.MONTHLY_LEDGER_CAPTION.format(title=compiled.title, period=compiled.period)
         files = []

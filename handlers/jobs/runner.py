@@ -18,13 +18,14 @@ from typing import Any, Protocol
 from bot.core.ports import Clock
 from bot.core.replies import Outbound
 from handlers.deps import HandlerConfig
-from handlers.jobs.postings import build_job
+from handlers.jobs.postings import NoAudienceError, build_job
 from handlers.jobs.times import DEADLINE_JOBS, JOB_NAMES, JobConfig, WorkCalendar, fire_key, last_fire
 from storage.schemas import PeriodInfo
 from storage.uow import UnitOfWork
 
 _log = logging.getLogger(__name__)
 _SKIPPED: set[tuple[str, datetime]] = set()
+_NO_AUDIENCE: set[tuple[str, datetime]] = set()  # said once per process, not on every tick
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,14 @@ async def run_job_once(
         if not await uow.chats.claim_dispatch(name, key, now):
             _log.info("%s at %s was already posted; nothing to do", name, key)
             return JobRun(name, fire_time, False, 0)
-        outbound = await build_job(name, uow, fire_time, now, cfg, cal, app.handler_config.thresholds)
+        try:
+            outbound = await build_job(name, uow, fire_time, now, cfg, cal, app.handler_config.thresholds)
+        except NoAudienceError as exc:
+            # Nobody to post to yet: the claim is rolled back, so a run after a group is added still posts.
+            if (name, fire_time) not in _NO_AUDIENCE:
+                _NO_AUDIENCE.add((name, fire_time))
+                _log.warning("%s at %s: %s; not posted, the slot stays open", name, key, exc)
+            return JobRun(name, fire_time, False, 0)
         await uow.commit()
     posted = await app.deliver(outbound)
     async with app.uow() as uow:

@@ -51,28 +51,40 @@ def parse_deadline(text: str, code: str) -> datetime:
 
 
 async def open_period(
-    uow: UnitOfWork, ledger: LedgerInfo, code: str, deadline: datetime | None, now: datetime
+    uow: UnitOfWork,
+    ledger: LedgerInfo,
+    code: str,
+    deadline: datetime | None,
+    now: datetime,
+    by: str = "cli",
 ) -> PeriodInfo:
     """Open (or re-open) a period with a deadline; other open periods stay as they are."""
     if deadline is not None and deadline < now:
         raise PeriodError(f"截止时间 {deadline:%Y-%m-%d %H:%M} 已经过去了，请设一个将来的时间。")
+    await uow.admin.audit(
+        now, by, "period.open", f"{code} {deadline.isoformat() if deadline else ''}".strip()
+    )
     return await uow.ledgers.save_period(ledger.id, code, state="open", now=now, deadline=deadline)
 
 
-async def close_period(uow: UnitOfWork, ledger: LedgerInfo, code: str, now: datetime) -> PeriodInfo:
+async def close_period(
+    uow: UnitOfWork, ledger: LedgerInfo, code: str, now: datetime, by: str = "cli"
+) -> PeriodInfo:
     """Close a period: contacts can no longer change it without the coordinator."""
     if await uow.ledgers.period(ledger.id, code) is None:
         raise PeriodError(f"没有{code}报送期。")
+    await uow.admin.audit(now, by, "period.close", code)
     return await uow.ledgers.save_period(ledger.id, code, state="closed", now=now)
 
 
 async def set_deadline(
-    uow: UnitOfWork, ledger: LedgerInfo, code: str, deadline: datetime, now: datetime
+    uow: UnitOfWork, ledger: LedgerInfo, code: str, deadline: datetime, now: datetime, by: str = "cli"
 ) -> PeriodInfo:
     """Move a period's deadline."""
     period = await uow.ledgers.period(ledger.id, code)
     if period is None:
         raise PeriodError(f"没有{code}报送期，请先开启。")
+    await uow.admin.audit(now, by, "period.deadline", f"{code} {deadline.isoformat()}")
     return await uow.ledgers.save_period(ledger.id, code, state=period.state, now=now, deadline=deadline)
 
 

@@ -45,7 +45,7 @@ class RoleError(ValueError):
     """A role or group change that cannot be made; the message is for the user."""
 
 
-async def add_role(uow: UnitOfWork, who: str, role: str, now: datetime) -> bool:
+async def add_role(uow: UnitOfWork, who: str, role: str, now: datetime, by: str = "cli") -> bool:
     """Give PLATFORM:USER_ID a role; return True when it is new."""
     parts = split_who(who)
     if parts is None:
@@ -53,6 +53,8 @@ async def add_role(uow: UnitOfWork, who: str, role: str, now: datetime) -> bool:
     if role not in ("admin", "coordinator", "viewer"):
         raise RoleError(texts.CLI_ADMIN_ROLES)
     _, created = await uow.chats.add_role(parts[0], parts[1], role, now, chat_id=parts[1])
+    if created:
+        await uow.admin.audit(now, by, "role.add", f"{parts[0]}:{parts[1]} {role}")
     return created
 
 
@@ -62,4 +64,6 @@ async def add_group(uow: UnitOfWork, where: str, name: str, now: datetime) -> tu
     if parts is None:
         raise RoleError(texts.CLI_GROUP_FORMAT)
     group, created = await uow.chats.add_group(parts[0], parts[1], name, now)
+    if created:
+        await uow.admin.audit(now, "cli", "group.add", f"{group.platform}:{group.chat_id}")
     return f"{group.platform}:{group.chat_id}", created

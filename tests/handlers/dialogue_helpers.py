@@ -22,7 +22,7 @@ async def invite_code(app, unit: str) -> str:
     ok, message = await cli_invite(app, unit, "contact")
     assert ok, message
     code = message.strip().splitlines()[-1]
-    assert re.fullmatch(r"[A-Z0-9]{6}", code)
+    assert re.fullmatch(r"[A-Z0-9]{9}", code)
     return code
 
 
