@@ -99,7 +99,9 @@ def test_only_the_telegram_adapter_imports_telegram():
 def test_every_package_directory_is_listed_for_installation():
     import tomllib
 
-    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]["packages"])
+    listed = set(
+        tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]["packages"]
+    )
     found = {
         ".".join(init.parent.relative_to(ROOT).parts)
         for pkg in OURS
