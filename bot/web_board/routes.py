@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from bot.web_board.rows import fixed, item_rows, pct
 from handlers import texts
 from handlers.access import READERS, has_role
 from handlers.board import pages
@@ -40,10 +41,6 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Cache-Control": "no-store",
 }
-
-
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.0f}%"
 
 
 def _num(value: float) -> str:
@@ -95,8 +92,10 @@ class BoardPart:
                 trim_blocks=True,
                 lstrip_blocks=True,
             )
-            env.filters["pct"] = _pct
+            env.filters["pct"] = pct
             env.filters["num"] = _num
+            env.filters["fixed"] = fixed
+            env.globals["item_rows"] = item_rows
             self._env = env
         return self._env
 

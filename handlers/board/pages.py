@@ -17,6 +17,7 @@ from reports.lights import LIGHT_LABELS, Thresholds
 from storage.schemas import ItemInfo, LedgerInfo, PeriodInfo, SubmissionInfo, UnitInfo
 from storage.uow import UnitOfWork
 
+from .reads import PrefetchedReads
 from .views import (
     BoardView,
     ChartPoint,
@@ -65,9 +66,14 @@ class _Context:
         self.ledger, self.period, self.periods = ledger, period, periods
         self.items = {i.id: i for i in items}
         self.unit_ids = {u.name: u.id for u in units}
+        self.unit_links = {u.name: UnitLink(id=u.id, name=u.name) for u in units}
+
+    def reads(self, uow: UnitOfWork) -> PrefetchedReads:
+        """Return the reads to compile from: each period's revisions read once, not once per item."""
+        return PrefetchedReads(uow, self.ledger.id, self.periods)
 
     def links(self, names: tuple[str, ...]) -> tuple[UnitLink, ...]:
-        return tuple(UnitLink(id=self.unit_ids[n], name=n) for n in names if n in self.unit_ids)
+        return tuple(self.unit_links[n] for n in names if n in self.unit_links)
 
     def page(self, compiled: Ledger | None, viewer: str) -> dict:
         return {
@@ -97,7 +103,8 @@ async def _context(uow: UnitOfWork, period_code: str | None) -> _Context:
 
 def _line(ctx: _Context, row: LedgerRow, updated: datetime | None, now: datetime) -> ItemLine:
     item = ctx.items.get(row.item_id)
-    return ItemLine(
+    # model_construct: every value comes from the validated compiled row (validating 3,300 again costs ~0.2 s).
+    return ItemLine.model_construct(
         item_id=row.item_id,
         number=item.number if item else row.seq,
         category=row.category,
@@ -122,9 +129,10 @@ def _light_counts(lines: list[ItemLine]) -> tuple[Count, ...]:
 
 
 async def _compiled(uow: UnitOfWork, ctx: _Context, thresholds: Thresholds) -> tuple[Ledger, dict]:
-    compiled = await compile_ledger(uow, ctx.ledger, ctx.period, thresholds)
+    reads = ctx.reads(uow)
+    compiled = await compile_ledger(reads, ctx.ledger, ctx.period, thresholds)
     updated: dict[int, datetime] = {}
-    for sub in await uow.submissions.latest(ctx.period.id):
+    for sub in await reads.submissions.latest(ctx.period.id):
         if sub.item_id not in updated or sub.created_at > updated[sub.item_id]:
             updated[sub.item_id] = sub.created_at
     return compiled, updated
@@ -279,7 +287,7 @@ async def missing_page(
 ) -> MissingView:
     """Return the units that have not reported in the period."""
     ctx = await _context(uow, period_code)
-    compiled = await compile_ledger(uow, ctx.ledger, ctx.period, thresholds)
+    compiled = await compile_ledger(ctx.reads(uow), ctx.ledger, ctx.period, thresholds)
     return MissingView(
         **ctx.page(compiled, viewer),
         missing=ctx.links(compiled.missing_units),
@@ -294,6 +302,6 @@ async def ledger_download(
     if fmt not in DOWNLOADS:
         raise NotFoundError(texts.BOARD_NO_FORMAT)
     ctx = await _context(uow, period_code)
-    compiled = await compile_ledger(uow, ctx.ledger, ctx.period, thresholds)
+    compiled = await compile_ledger(ctx.reads(uow), ctx.ledger, ctx.period, thresholds)
     data, filename = render(compiled, fmt)
     return (data if isinstance(data, bytes) else data.encode("utf-8")), filename

@@ -53,7 +53,9 @@ async def _shoot(page: Page, name: str) -> None:
         await page.viewport(width, height, mobile=label == "phone")
         await page.eval("new Promise(r => requestAnimationFrame(() => r(1)))")
         # Nothing wider than the screen: no sideways scrolling on a phone.
-        overflow = await page.eval("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        overflow = await page.eval(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
         assert overflow == 0, (name, label)
         shot = await page.screenshot(SHOTS / f"{name}-{label}.png")
         assert width - 20 <= _png_size(shot)[0] <= width  # less a scroll bar on the desktop
