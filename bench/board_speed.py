@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import sys
 import tempfile
@@ -48,16 +49,18 @@ def _replicated(copies: int):
     return seed.model_copy(update={"items": tuple(items)})
 
 
-async def _median(fn, rounds: int) -> float:
-    times = []
+async def _median(fn, rounds: int) -> tuple[float, float]:
+    """Return the median wall and CPU seconds of ``fn`` (CPU: steadier when other work shares the machine)."""
+    wall, cpu = [], []
     for _ in range(rounds):
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         await fn()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+        wall.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - cpu_started)
+    return statistics.median(wall), statistics.median(cpu)
 
 
-async def _measure(copies: int, rounds: int, folder: Path) -> list[tuple[str, str, float, float]]:
+async def _measure(copies: int, rounds: int, folder: Path) -> list[tuple[str, str, tuple, tuple]]:
     import httpx
 
     from bot.app import build_app
@@ -82,7 +85,9 @@ async def _measure(copies: int, rounds: int, folder: Path) -> list[tuple[str, st
             await import_ledger(uow, _replicated(copies), app.clock.now())
         ok, message = await cli_open_period(app, "2025-04", None)
         assert ok, message
-        token = issue(SECRET, platform="cli", user_id="bench", name="bench", role="viewer", now=app.clock.now(), hours=1)
+        token = issue(
+            SECRET, platform="cli", user_id="bench", name="bench", role="viewer", now=app.clock.now(), hours=1
+        )
         transport = httpx.ASGITransport(app=create_web(app, []))
         out = []
         async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
@@ -102,8 +107,10 @@ async def _measure(copies: int, rounds: int, folder: Path) -> list[tuple[str, st
                 board = await _median(page, rounds)
                 base = await _median(compile_only, rounds)
                 out.append((f"{copies * 33} items", period, board, base))
-            item = await _median(lambda: client.get("/dashboard/item/1", params={"period": "2025-04"}), rounds)
-            out.append((f"{copies * 33} items", "item page", item, float("nan")))
+            item = await _median(
+                lambda: client.get("/dashboard/item/1", params={"period": "2025-04"}), rounds
+            )
+            out.append((f"{copies * 33} items", "item page", item, (float("nan"), float("nan"))))
         return out
     finally:
         await app.close()
@@ -118,10 +125,15 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         rows = asyncio.run(_measure(1, args.rounds, Path(folder)))
         rows += asyncio.run(_measure(args.copies, args.rounds, Path(folder)))
-    print(f"{'ledger':>12} {'period':>10} {'board s':>9} {'compile s':>10} {'board/compile':>14}")
-    for size, period, board, base in rows:
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    print(
+        f"{'ledger':>12} {'page':>10} {'board s':>9} {'(cpu)':>7} {'compile s':>10} {'(cpu)':>7} {'board/compile':>14}"
+    )
+    for size, period, (board, board_cpu), (base, base_cpu) in rows:
         ratio = board / base if base == base else float("nan")
-        print(f"{size:>12} {period:>10} {board:9.3f} {base:10.3f} {ratio:14.2f}")
+        print(
+            f"{size:>12} {period:>10} {board:9.3f} {board_cpu:7.3f} {base:10.3f} {base_cpu:7.3f} {ratio:14.2f}"
+        )
 
 
 if __name__ == "__main__":
