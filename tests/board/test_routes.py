@@ -171,3 +171,10 @@ async def test_the_board_is_not_served_without_a_secret(app):
     async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
         assert (await c.get("/dashboard")).status_code == 404
         assert (await c.get("/healthz")).json()["platforms"] == []
+
+
+async def test_a_link_to_an_item_page_lands_on_that_page(client, token_for):
+    r = await client.get("/dashboard/item/2", params={"t": token_for()})
+    assert r.status_code == 303 and r.headers["location"] == "/dashboard/item/2"
+    page = await client.get(r.headers["location"])
+    assert page.status_code == 200 and 'class="item-content">2. ' in page.text
