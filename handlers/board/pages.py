@@ -247,7 +247,7 @@ async def item_page(
             period=s.period_code,
             unit=s.unit or "、".join(item.units),
             revision=s.revision,
-            author=s.author or texts.BOARD_IMPORTED,
+            author=texts.BOARD_IMPORTED if s.source == "import" or not s.author else s.author,
             when=show_time(s.created_at, now),
             status_label=texts.STATUS_LABELS.get(s.status, s.status),
             progress=texts.BOARD_SKIPPED if s.skipped else s.progress,

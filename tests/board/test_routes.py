@@ -107,6 +107,7 @@ async def test_a_unit_an_item_and_the_missing_units(client, token_for):
     item = await client.get(f"/dashboard/item/{item_id}")
     assert item.status_code == 200
     assert '<svg class="chart"' in item.text and "填报记录" in item.text
+    assert '<td data-label="填报人">导入</td>' in item.text  # the seed's revisions came from the import
     missing = await client.get("/dashboard/missing")
     assert missing.status_code == 200 and "未报送单位" in missing.text
     assert (await client.get("/dashboard/unit/999999")).status_code == 404
