@@ -83,6 +83,9 @@ class App:
             invite_hours=s.invite_hours,
             files_dir=s.files_dir,
             thresholds=Thresholds(yellow=s.lights.yellow, red=s.lights.red),
+            board_secret=s.web.secret.get_secret_value() if s.web.secret else "",
+            board_url=board_url(s),
+            board_hours=s.web.link_hours,
         )
 
     def handler_for(self, platform: str) -> PlatformHandler:
@@ -128,6 +131,12 @@ class PlatformHandler:
         if others:
             await self._app.deliver(others)
         return [tuple(o for o in outbound if o.chat.platform == self.platform) for outbound in results]
+
+
+def board_url(settings: Settings) -> str:
+    """Return the dashboard's public address (LEDGERBOT_WEB__BASE_URL, else the web server's own)."""
+    base = settings.web.base_url.strip().rstrip("/") or f"http://{settings.web_host}:{settings.web_port}"
+    return f"{base}/dashboard"
 
 
 def is_embedded(url: str) -> bool:

@@ -338,12 +338,13 @@ def _finish(result) -> None:
 
 
 def _register_more() -> None:
-    from bot import cli_run
+    from bot import cli_board, cli_run
 
     cli_run.register(app, OPTS, _with_app, fail)
     from bot import cli_admin
 
     cli_admin.register(app, admin_app, OPTS, _settings, _with_app, _run, fail, _finish)
+    cli_board.register(app, OPTS, _settings, fail)
     try:
         from bot import cli_jobs
     except ImportError:  # the scheduler's commands arrive with the calendar work

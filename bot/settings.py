@@ -66,6 +66,15 @@ class LightSettings(BaseModel):
     red: float = 30.0
 
 
+# ---- issue 21: the leaders' dashboard (看板)
+class WebSettings(BaseModel):
+    """The web board: the public address used in links, the secret that signs them, how long a link lasts."""
+
+    base_url: str = ""  # e.g. https://ledger.example.gov.cn; empty: http://web_host:web_port
+    secret: SecretStr | None = None  # signs dashboard links; without it the board is off
+    link_hours: int = 24
+
+
 class Settings(BaseSettings):
     """All settings; read once by the composition root and passed down."""
 
@@ -91,6 +100,7 @@ class Settings(BaseSettings):
     dingtalk: DingTalkSettings = Field(default_factory=DingTalkSettings)
     schedule: Schedule = Field(default_factory=Schedule)
     lights: LightSettings = Field(default_factory=LightSettings)
+    web: WebSettings = Field(default_factory=WebSettings)
 
 
 def load_settings(**overrides) -> Settings:

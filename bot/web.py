@@ -22,9 +22,19 @@ def web_parts(app: App, registry: Registry | None = None) -> list[WebPart]:
     return (registry or default_registry()).web_parts(app)
 
 
+def board_parts(app: App, parts: Sequence[WebPart] = ()) -> list[WebPart]:
+    """Return the dashboard's web part when its links have a secret and it is not among ``parts`` yet."""
+    from bot.web_board.routes import BoardPart, board_enabled
+
+    if not board_enabled(app) or any(p.name == BoardPart.name for p in parts):
+        return []
+    return [BoardPart(app)]
+
+
 def create_web(app: App, parts: Sequence[WebPart] | None = None) -> Starlette:
-    """Return the ASGI app; parts start with the server and stop with it."""
+    """Return the ASGI app; parts start with the server and stop with it (the dashboard's too, when on)."""
     parts = web_parts(app) if parts is None else list(parts)
+    parts.extend(board_parts(app, parts))
 
     async def health(request: Request) -> JSONResponse:
         return JSONResponse({"ok": True, "platforms": [p.name for p in parts]})

@@ -19,6 +19,10 @@ class HandlerConfig:
     invite_hours: int = 72
     thresholds: Thresholds = field(default_factory=Thresholds)
     files_dir: Path = Path("files")
+    # The dashboard (看板): the secret signing its links ("" = off), its public address, a link's lifetime.
+    board_secret: str = field(default="", repr=False)
+    board_url: str = ""
+    board_hours: int = 24
 
 
 @dataclass(frozen=True)

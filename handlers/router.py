@@ -13,7 +13,18 @@ from handlers import texts
 from handlers.access import ADMINS, COORDINATORS, READERS, authorize, has_role, refuse, roles_of
 from handlers.account import basics, binding
 from handlers.commands import parse_command
-from handlers.coordinator import export, groups, invites, listing, people, periods, queries, review, upload
+from handlers.coordinator import (
+    board_link,
+    export,
+    groups,
+    invites,
+    listing,
+    people,
+    periods,
+    queries,
+    review,
+    upload,
+)
 from handlers.deps import Deps
 from handlers.filing import flow as filing
 from handlers.filing import mine
@@ -112,6 +123,12 @@ def build_router() -> Router:
     # Readers: coordinators, admins and viewers.
     r.entry(_cmd("items"), listing.items_step, allow=READERS, command="台账")
     r.entry(_cmd("export"), export.export_step, allow=READERS, command="导出")
+    r.entry(
+        lambda m, s, d: board_link.is_board_request(m.text),
+        board_link.board_link_step,
+        allow=READERS,
+        command="看板",
+    )
     r.entry(
         _cmd("overview", "lagging", "missing", "unit", "item", "history"),
         queries.query_step,

@@ -301,3 +301,25 @@ NO_SENDER = (
     "（ledgerbot run {platform} 或 ledgerbot web）发出；若未配置该平台，请先配置"
     " (no {platform} sender in this process: kept for the {platform} process)"
 )
+# ---- issue 21: the leaders' dashboard (看板)
+BOARD_LINK = "您的看板链接（{hours}小时内有效，只供本人使用，请勿转发）：\n{url}"
+BOARD_LINK_GROUP = "看板链接是个人的，请私聊我发送“看板”获取。"
+BOARD_OFF = "看板尚未开启：请管理员设置 LEDGERBOT_WEB__SECRET 后重启服务。"
+BOARD_TIME = "{m}月{d}日 {hh:02d}:{mm:02d}"
+BOARD_TIME_YEAR = "{y}年{m}月{d}日 {hh:02d}:{mm:02d}"
+BOARD_NO_LEDGER = "还没有导入台账。"
+BOARD_NO_PERIOD = "没有这个报送期。"
+BOARD_NO_UNIT = "没有这个单位。"
+BOARD_NO_ITEM = "没有这个项目。"
+BOARD_NO_FORMAT = "只能下载 Word 或 Excel 台账。"
+BOARD_IMPORTED = "导入"
+BOARD_SKIPPED = "（本期跳过）"
+BOARD_REVIEWS = {"submitted": "待审核", "accepted": "已通过", "returned": "已退回"}
+BOARD_TARGET_KINDS = {"increment": "新增", "total": "总数", "percent": "比例"}
+BOARD_UNAUTHORIZED = "请在聊天中向机器人发送“看板”，用收到的链接打开看板。"
+BOARD_FORBIDDEN = "链接无效或已过期。请在聊天中向机器人发送“看板”获取新链接。"
+BOARD_REVOKED = "您已没有查看看板的权限。"
+CLI_BOARD_ROLES = "角色应为 coordinator | viewer"
+CLI_BOARD_HOURS = "有效小时数应为 1 到 720 之间的整数"
+CLI_BOARD_OFF = "没有设置 LEDGERBOT_WEB__SECRET（看板链接的签名密钥），无法生成看板链接。"
+CLI_BOARD_LINK = "看板链接（{role}，{hours}小时内有效）："

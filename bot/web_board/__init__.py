@@ -1,0 +1,1 @@
+"""The dashboard's web part: routes, templates and the stylesheet (installed as package data)."""
