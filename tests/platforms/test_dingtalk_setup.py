@@ -97,7 +97,8 @@ async def test_a_wrong_client_secret_keeps_retrying_the_gateway(make_dingtalk, d
     try:
         async with asyncio.timeout(10):
             while True:
-                if dingtalk_fake.refused_logins >= 4:
+                # the fake counts a refusal before the client records its wait: wait for both
+                if dingtalk_fake.refused_logins >= 4 and len(service.client.delays) >= 4:
                     break
                 await asyncio.sleep(0.01)  # the gateway is retried in the background
         assert dingtalk_fake.connections == 0
