@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from functools import cache
 
 from nlp.clauses import mask_markers
-from nlp.measures import convert
+from nlp.measures import convert, is_count_unit
 from nlp.mentions import ACHIEVE, BLOCK_POST, BLOCK_PRE, Mention, find_mentions, inherit
 from nlp.numerals import normalize
 from nlp.phrases import last_noun
@@ -16,7 +16,12 @@ from nlp.targets import TargetInfo, infos_for, similarity, target_infos, with_wo
 from nlp.types import Ambiguity, Basis, Link, ParseResult, Target
 
 HEADS = r"(?:项目|工程|任务|事项|资金|金额|标段|批次)$"
-SHARE = r"(?:全年|年度|目标|总|全部|计划)?(?:任务|目标|计划|任务量|工程量)(?:量)?的?$|(?:目标|任务)(?:进度)?$"
+SHARE = (
+    r"(?:全年|年度|目标|总|全部|计划)?(?:任务|目标|计划|任务量|工程量)(?:量)?的?$|(?:目标|任务)(?:进度)?$"
+    # 完成年度计划投资的78% / 占总投资的43.6%: a share of a named plan, target or total
+    r"|(?:完成|占|达到?)[^，,。；;\d]{0,4}?(?:全年|年度|目标|总|计划|任务)[^，,。；;\d]{0,8}的$"
+    r"|完成(?:率|比例|进度)(?:为|达到?)?$"  # 完成率70%
+)
 
 
 @cache
@@ -98,6 +103,9 @@ def _share(m: Mention, infos: Sequence[TargetInfo]) -> tuple[int, float] | None:
     noun = m.noun or last_noun(_re(r"(?:完成|达到?)了?$").sub("", pre))
     named = [(similarity(noun, infos[i], pre), i) for i in counts]
     best = max(named)
+    if best[0] < 1:  # 驿站已建成运营，完成全年任务的65%: the sentence names the target
+        named = [(similarity("", infos[i], m.sent_pre), i) for i in counts]
+        best = max(named)
     if _re(SHARE).search(pre):
         if best[0] >= 1 and sum(1 for s, _ in named if s == best[0]) == 1:
             idx = best[1]
@@ -111,7 +119,8 @@ def _share(m: Mention, infos: Sequence[TargetInfo]) -> tuple[int, float] | None:
         idx = best[1]
     else:
         return None
-    return idx, infos[idx].target.value * m.q.value / 100
+    value = infos[idx].target.value * m.q.value / 100
+    return idx, float(round(value)) if is_count_unit(infos[idx].target.unit) else round(value, 6)
 
 
 def _choose(m: Mention, infos: Sequence[TargetInfo], amb: list[Ambiguity]) -> tuple[int, float, float] | None:
@@ -126,9 +135,14 @@ def _choose(m: Mention, infos: Sequence[TargetInfo], amb: list[Ambiguity]) -> tu
         )
     top = cands[0]
     heads = _re(HEADS).search(m.noun)
-    money = infos[top[1]].target.unit == "元" and heads is not None and heads.group(0) in ("资金", "金额")
-    if heads and heads.group(0) not in infos[top[1]].target.name and not money:
-        return None  # 实施项目77个 counts projects, not the target's 片区
+    money = infos[top[1]].target.unit == "元"  # 项目累计完成投资6.8亿元: an amount of money is the project's
+    if (
+        heads
+        and heads.group(0) not in infos[top[1]].target.name
+        and not money
+        and not _names_target_task(m, heads, infos[top[1]])
+    ):
+        return None  # 实施项目77个 counts projects, not the target's 片区; 危桥改造任务22座 names it
     if len(m.noun) >= 2 and top[0] <= 0 and not m.inherited:
         return None  # the number counts something else
     if len(cands) > 1 and cands[1][0] == top[0]:
@@ -143,6 +157,14 @@ def _choose(m: Mention, infos: Sequence[TargetInfo], amb: list[Ambiguity]) -> tu
         )
         return None
     return top[1], top[2], top[0]
+
+
+def _names_target_task(m: Mention, head: re.Match[str], info: TargetInfo) -> bool:
+    """危桥改造任务22座 / 30所薄弱学校改造项目: the head word is the target's own task, not a count of projects.
+    A 项目 counted with 个/项 counts projects (片区实施项目77个) whatever it names."""
+    if head.group(0) == "项目" and m.q.unit in ("个", "项", ""):
+        return False
+    return similarity(m.noun[: head.start()], info) >= 2
 
 
 def _part(
