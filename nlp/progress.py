@@ -13,7 +13,7 @@ from nlp.numerals import normalize
 from nlp.phrases import last_noun
 from nlp.status import claims_done, classify_status
 from nlp.targets import TargetInfo, infos_for, similarity, target_infos, with_words
-from nlp.types import Ambiguity, Basis, Link, ParseResult, Target
+from nlp.types import Ambiguity, Basis, Link, ParseResult, Status, Target
 
 HEADS = r"(?:项目|工程|任务|事项|资金|金额|标段|批次)$"
 SHARE = (
@@ -221,8 +221,10 @@ def parse_progress(
     *,
     targets: Sequence[Target] | None = None,
     previous: Mapping[int, float] | None = None,
+    previous_status: Status | None = None,
 ) -> ParseResult:
-    """Link the achieved values in ``progress`` to the targets of ``content`` and classify the status."""
+    """Link the achieved values in ``progress`` to the targets of ``content`` and classify the status
+    (a reply with no news keeps ``previous_status``)."""
     infos = infos_for(tuple(targets)) if targets is not None else target_infos(content or "")
     text = mask_markers(normalize(progress or ""))
     mentions = find_mentions(text) if infos else []
@@ -261,11 +263,16 @@ def parse_progress(
             if basis != "increment" and value < prev:
                 amb.append(Ambiguity(kind="decrease", target=idx, value=value, evidence=evidence))
         links.append(Link(target=idx, value=value, basis=basis, evidence=evidence))
-    return _finish(infos, links, amb, progress)
+    return _finish(infos, links, amb, progress, content, previous_status)
 
 
 def _finish(
-    infos: Sequence[TargetInfo], links: list[Link], amb: list[Ambiguity], progress: str
+    infos: Sequence[TargetInfo],
+    links: list[Link],
+    amb: list[Ambiguity],
+    progress: str,
+    content: str | None,
+    previous_status: Status | None,
 ) -> ParseResult:
     reached = {ln.target for ln in links if ln.value >= infos[ln.target].target.value * 0.9999}
     amb.extend(
@@ -274,7 +281,12 @@ def _finish(
         if ln.value > 1.5 * infos[ln.target].target.value > 0
     )
     links_complete = None if not links else len(reached) == len(infos)
-    status = classify_status(progress, links_complete)
+    # a linked count or measure below its target is work left; money spent below budget is not
+    shortfall = any(ln.target not in reached and infos[ln.target].target.unit != "元" for ln in links)
+    content = "".join(i.target.name for i in infos) if content is None else content
+    status = classify_status(
+        progress, links_complete, shortfall=shortfall, content=content, previous=previous_status
+    )
     if links and links_complete is False and claims_done(progress):
         amb.extend(
             Ambiguity(kind="claim_below_target", target=ln.target, value=ln.value, evidence=ln.evidence)
