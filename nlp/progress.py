@@ -91,11 +91,11 @@ def _candidates(m: Mention, infos: Sequence[TargetInfo]) -> list[tuple[float, in
 
 def _share(m: Mention, infos: Sequence[TargetInfo]) -> tuple[int, float] | None:
     """Read 完成全年任务的40% / 充电桩完成八成 as a share of one count target."""
-    if m.q.unit != "%" or m.blocks - {"no_cue"}:
+    if m.q.unit != "%" or not _share_allowed(m, infos):
         return None
     counts = [i for i, inf in enumerate(infos) if inf.target.unit != "%"]
-    if not counts:
-        return None
+    if not counts or any(similarity(m.noun, i) >= 2 for i in infos if i.target.unit == "%"):
+        return None  # 在园幼儿占比达到51.2% names a percent target: the rate itself
     hedge = r"\s*(?:大概|大约|约|近|将近|差不多|接近)\s*$"
     pre = _re(hedge).sub("", m.pre).rstrip()
     if not pre.strip():  # chat: "充电设施 完成 大概八成" spreads one clause over spaces
@@ -103,8 +103,11 @@ def _share(m: Mention, infos: Sequence[TargetInfo]) -> tuple[int, float] | None:
     noun = m.noun or last_noun(_re(r"(?:完成|达到?)了?$").sub("", pre))
     named = [(similarity(noun, infos[i], pre), i) for i in counts]
     best = max(named)
-    if best[0] < 1:  # 驿站已建成运营，完成全年任务的65%: the sentence names the target
-        named = [(similarity("", infos[i], m.sent_pre), i) for i in counts]
+    if (
+        best[0] < 1
+    ):  # 驿站已建成运营，完成全年任务的65% / 新建城乡公厕完成率70%: the sentence names the target
+        said = _re(r"\s+").sub("", m.sent_pre)
+        named = [(similarity(said, infos[i]), i) for i in counts]
         best = max(named)
     if _re(SHARE).search(pre):
         if best[0] >= 1 and sum(1 for s, _ in named if s == best[0]) == 1:
@@ -121,6 +124,15 @@ def _share(m: Mention, infos: Sequence[TargetInfo]) -> tuple[int, float] | None:
         return None
     value = infos[idx].target.value * m.q.value / 100
     return idx, float(round(value)) if is_count_unit(infos[idx].target.unit) else round(value, 6)
+
+
+def _share_allowed(m: Mention, infos: Sequence[TargetInfo]) -> bool:
+    """No doubt but the share's own plan words: 完成年度计划投资的78% of the target 年度计划投资."""
+    blocks = m.blocks - {"no_cue"}
+    if blocks == {"prep"}:
+        words = {w.group(0) for w in _re(BLOCK_PRE["prep"]).finditer(m.pre)}
+        return all(any(w in i.target.name for i in infos) for w in words)
+    return not blocks
 
 
 def _choose(m: Mention, infos: Sequence[TargetInfo], amb: list[Ambiguity]) -> tuple[int, float, float] | None:
