@@ -269,3 +269,9 @@ CLI_ROLE_ADDED = "{who} 已是{role}"
 CLI_ALREADY = "（原已设置）"
 CLI_GROUP_ADDED = "已登记汇总群 {group}"
 CLI_GROUP_ALREADY = "（原已登记）"
+
+# ---- issue 16: figures the reply names that no target took
+UNDERSTOOD_UNMATCHED = (
+    "· 回复里的“{figures}”没有对应到上面的目标。如果是某个目标的完成数，请回复“重填”，写明目标名称和数量"
+    "（例如“停车泊位累计35个”）；不是的话回复“确认”。"
+)

@@ -13,7 +13,7 @@ from nlp.numerals import normalize
 from nlp.phrases import last_noun
 from nlp.status import claims_done, classify_status
 from nlp.targets import TargetInfo, infos_for, similarity, target_infos, with_words
-from nlp.types import Ambiguity, Basis, Link, ParseResult, Status, Target
+from nlp.types import Ambiguity, Basis, Link, ParseResult, Status, Target, Unmatched
 
 HEADS = r"(?:项目|工程|任务|事项|资金|金额|标段|批次)$"
 SHARE = (
@@ -245,6 +245,7 @@ def parse_progress(
     per_target: dict[int, list[tuple[Mention, float, float]]] = {}
     shares: dict[int, tuple[Mention, float]] = {}
     last: tuple[Mention, int] | None = None
+    unplaced: list[Mention] = []
     for m in mentions:
         if "negated" in m.blocks:
             continue
@@ -252,12 +253,15 @@ def parse_progress(
         if share is not None:
             shares.setdefault(share[0], (m, share[1]))
             continue
+        asked = len(amb)
         picked = _choose(m, infos, amb)
         if picked is None and last is not None:
             picked = _part(m, last, infos)
         if picked is not None:
             per_target.setdefault(picked[0], []).append((m, picked[1], picked[2]))
             last = (m, picked[0])
+        elif len(amb) == asked:
+            unplaced.append(m)
     links: list[Link] = []
     for idx in range(len(infos)):
         if idx in per_target:
@@ -275,7 +279,34 @@ def parse_progress(
             if basis != "increment" and value < prev:
                 amb.append(Ambiguity(kind="decrease", target=idx, value=value, evidence=evidence))
         links.append(Link(target=idx, value=value, basis=basis, evidence=evidence))
-    return _finish(infos, links, amb, progress, content, previous_status)
+    result = _finish(infos, links, amb, progress, content, previous_status)
+    return result.model_copy(update={"unmatched": _unmatched(unplaced, infos, links)})
+
+
+NOT_ACHIEVED = frozenset(["remain", "plan", "compare", "progress"])  # said to be left, planned or a rate
+
+
+def _unmatched(ms: list[Mention], infos: Sequence[TargetInfo], links: list[Link]) -> tuple[Unmatched, ...]:
+    """The figures in the unit of a target left unlinked that nothing placed: the echo shows them so the
+    contact can say which target they measure (未提到 next to a figure the reply names misleads)."""
+    linked = {ln.target for ln in links}
+    out = []
+    for m in ms:
+        if not m.q.unit or m.q.unit == "%" or m.blocks & NOT_ACHIEVED:
+            continue
+        fits = tuple(
+            i
+            for i, info in enumerate(infos)
+            if i not in linked
+            and info.target.unit != "%"
+            and convert(m.q.value, m.q.unit, info.target.unit) is not None
+        )
+        if fits:
+            reason = ",".join(sorted(m.blocks - {"no_cue", "topic"}))
+            out.append(
+                Unmatched(text=m.q.text, value=m.q.value, unit=m.q.unit, candidates=fits, reason=reason)
+            )
+    return tuple(out)
 
 
 def _finish(

@@ -56,7 +56,8 @@ async def file_many(msg: IncomingMessage, deps: Deps, data: dict, parts: dict[in
         result = parse_progress(
             item.content, progress, targets=[nlp_target(t) for t in item.targets], previous=previous or None
         )
-        if result.ambiguities:
+        if result.ambiguities or any(not u.reason for u in result.unmatched):
+            # a figure nothing explains (not a phase, a start, a plan …) is shown in the echo, never dropped
             later.append(item_id)
             lines.append(texts.MULTI_NEEDS_CHECK.format(number=item.number))
             continue

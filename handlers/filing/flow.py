@@ -214,6 +214,7 @@ async def _understand(deps: Deps, data: dict, item: ItemInfo, text: str) -> Turn
         "previous": {str(k): v for k, v in previous.items()},
         "inbox": deps.inbox_id,
         "bare": bare,
+        "unmatched": [u.text for u in result.unmatched],
     }
     return await _next_question(deps, {**data, "draft": draft}, item)
 
@@ -226,7 +227,7 @@ async def _next_question(deps: Deps, data: dict, item: ItemInfo) -> Turn:
         question, choices = clarifying_question(item, amb, draft)
         return say(question, filing_at(FilingStep.CLARIFY, data), choices=choices)
     achieved = {int(k): v for k, v in draft["achieved"].items()}
-    echo = understood(item, achieved, draft["status"], draft.get("bare"))
+    echo = understood(item, achieved, draft["status"], draft.get("bare"), draft.get("unmatched", ()))
     return say(echo, filing_at(FilingStep.CONFIRM, data), choices=texts.CONFIRM_CHOICES)
 
 
