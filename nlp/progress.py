@@ -94,8 +94,8 @@ def _share(m: Mention, infos: Sequence[TargetInfo]) -> tuple[int, float] | None:
     if m.q.unit != "%" or not _share_allowed(m, infos):
         return None
     counts = [i for i, inf in enumerate(infos) if inf.target.unit != "%"]
-    if not counts or any(similarity(m.noun, i) >= 2 for i in infos if i.target.unit == "%"):
-        return None  # 在园幼儿占比达到51.2% names a percent target: the rate itself
+    if not counts or any(c[0] >= 1 and infos[c[1]].target.unit == "%" for c in _candidates(m, infos)):
+        return None  # 在园幼儿占比达到51.2% / 覆盖率达到62% names a percent target: the rate itself
     hedge = r"\s*(?:大概|大约|约|近|将近|差不多|接近)\s*$"
     pre = _re(hedge).sub("", m.pre).rstrip()
     if not pre.strip():  # chat: "充电设施 完成 大概八成" spreads one clause over spaces
@@ -124,6 +124,33 @@ def _share(m: Mention, infos: Sequence[TargetInfo]) -> tuple[int, float] | None:
         return None
     value = infos[idx].target.value * m.q.value / 100
     return idx, float(round(value)) if is_count_unit(infos[idx].target.unit) else round(value, 6)
+
+
+def _restated(m: Mention, infos: Sequence[TargetInfo]) -> tuple[Mention, int] | None:
+    """全年120公里改造任务已完成76公里: a subject number equal to exactly one target restates that target."""
+    same = [
+        i
+        for i, info in enumerate(infos)
+        if info.target.unit != "%" and convert(m.q.value, m.q.unit, info.target.unit) == info.target.value
+    ]
+    return (m, same[0]) if len(same) == 1 else None
+
+
+def _restate_pick(
+    m: Mention, infos: Sequence[TargetInfo], topic: tuple[Mention, int] | None
+) -> tuple[int, float, float] | None:
+    """A number after a restated target in its sentence, in its unit and with no doubt, measures that target
+    unless its own noun names another target better (25座危桥改造任务已完成17座 → 17 for the 25座)."""
+    if topic is None or topic[0].sentence != m.sentence or m.blocks - {"no_cue"} or m.sub:
+        return None
+    idx = topic[1]
+    value = convert(m.q.value, m.q.unit, infos[idx].target.unit) if m.q.unit else None
+    if value is None or ("no_cue" in m.blocks and not _re(ACHIEVE).search(m.pre)):
+        return None
+    own = similarity(m.noun, infos[idx])
+    if any(similarity(m.noun, info) > max(own, 1) for i, info in enumerate(infos) if i != idx):
+        return None
+    return idx, value, max(own, 1.0)
 
 
 def _share_allowed(m: Mention, infos: Sequence[TargetInfo]) -> bool:
@@ -245,6 +272,7 @@ def parse_progress(
     per_target: dict[int, list[tuple[Mention, float, float]]] = {}
     shares: dict[int, tuple[Mention, float]] = {}
     last: tuple[Mention, int] | None = None
+    topic: tuple[Mention, int] | None = None
     unplaced: list[Mention] = []
     for m in mentions:
         if "negated" in m.blocks:
@@ -254,7 +282,11 @@ def parse_progress(
             shares.setdefault(share[0], (m, share[1]))
             continue
         asked = len(amb)
-        picked = _choose(m, infos, amb)
+        if "topic" in m.blocks:
+            restated = _restated(m, infos)
+            topic = restated if restated is not None else topic
+            continue
+        picked = _restate_pick(m, infos, topic) or _choose(m, infos, amb)
         if picked is None and last is not None:
             picked = _part(m, last, infos)
         if picked is not None:
