@@ -312,6 +312,8 @@ def parse_progress(
                 amb.append(Ambiguity(kind="decrease", target=idx, value=value, evidence=evidence))
         links.append(Link(target=idx, value=value, basis=basis, evidence=evidence))
     result = _finish(infos, links, amb, progress, content, previous_status)
+    if not unplaced or len(links) == len(infos):
+        return result
     return result.model_copy(update={"unmatched": _unmatched(unplaced, infos, links)})
 
 
