@@ -14,7 +14,7 @@ from handlers.deps import Deps
 from handlers.filing.answers import file_many, numbered_answers
 from handlers.filing.mine import mine_for_unit
 from handlers.filing.questions import clarifying_question, is_choice, pick_choice
-from handlers.filing.store import file_revision, load_item, load_period, nlp_target
+from handlers.filing.store import file_revision, load_item, load_period, nlp_target, status_before
 from handlers.filing.units import unit_for
 from handlers.filing.view import item_prompt, understood
 from handlers.flows import FilingStep, filing_at
@@ -195,7 +195,11 @@ async def _understand(deps: Deps, data: dict, item: ItemInfo, text: str) -> Turn
     progress = parts.progress or text
     previous = await achieved_before(deps.uow, item.ledger_id, data["period"], item.id)
     result = parse_progress(
-        item.content, progress, targets=[nlp_target(t) for t in item.targets], previous=previous or None
+        item.content,
+        progress,
+        targets=[nlp_target(t) for t in item.targets],
+        previous=previous or None,
+        previous_status=await status_before(deps, item, data["period"], data["unit"]),
     )
     achieved = {link.target: link.value for link in result.links}
     pending = [a.model_dump() for a in result.ambiguities]

@@ -314,3 +314,11 @@ async def test_a_numbered_reply_with_an_unplaced_figure_is_not_filed_silently(ap
     data = await report_json(app)
     assert row(data, "分幸公路")["progress"] == "分幸公路路基完成"
     assert row(data, "四好农村路")["progress"] != "四好农村路已完成路面施工20公里。首批8公里已铺好"
+
+
+async def test_a_reply_with_no_news_keeps_the_status_filed_last_month(app, chat):
+    await open_april(app)
+    await bind(app, chat, "fgw", "区发改局")
+    await chat.say("填报")
+    # March's parking and charging report was under way: no news is not "not started"
+    expect(await chat.say("本月无进展。"), "状态：推进中", absent=("状态：未启动",))
