@@ -29,7 +29,7 @@ WINDOW = 60  # characters of a clause looked at on each side of a number
 # Reasons a number is not an achieved value of the target, looked for in its clause.
 BLOCK_PRE = {
     "remain": r"剩余|剩下|还剩|剩|尚余|尚有|仍有|还有|其余|未完成|尚未|(?<![接期招对款])待|未|缺口|差(?!异)",
-    "start": r"开工|启动|动工|开始|进场|在建|开建|着手",
+    "start": r"(?:开工|启动|动工|开始)(?!以来|至今)|进场|在建|开建|着手",  # 开工以来 dates a total
     "list": r"名单|确定|遴选|筛选|摸排|摸底|排查|报名|申报|申请|提交|审核|初审|梳理|清单|发现|交办",
     "prep": r"合同|签订|签约|招标|投标|采购|预算|评审|评估|审批|立项|可研|设计|方案|规划|编制|谋划|金额|批复|论证|选址|勘察|中标|"
     r"总投资|计划投资|概算|估算",

@@ -7,13 +7,14 @@ from collections.abc import Mapping, Sequence
 from functools import cache
 
 from nlp.clauses import mask_markers
+from nlp.link_rules import by_period, names_target_task, restate_pick, restated, unmatched
 from nlp.measures import convert, is_count_unit
 from nlp.mentions import ACHIEVE, BLOCK_POST, BLOCK_PRE, Mention, find_mentions, inherit
 from nlp.numerals import normalize
 from nlp.phrases import last_noun
 from nlp.status import claims_done, classify_status
 from nlp.targets import TargetInfo, infos_for, similarity, target_infos, with_words
-from nlp.types import Ambiguity, Basis, Link, ParseResult, Status, Target, Unmatched
+from nlp.types import Ambiguity, Basis, Link, ParseResult, Status, Target
 
 HEADS = r"(?:项目|工程|任务|事项|资金|金额|标段|批次)$"
 SHARE = (
@@ -126,33 +127,6 @@ def _share(m: Mention, infos: Sequence[TargetInfo]) -> tuple[int, float] | None:
     return idx, float(round(value)) if is_count_unit(infos[idx].target.unit) else round(value, 6)
 
 
-def _restated(m: Mention, infos: Sequence[TargetInfo]) -> tuple[Mention, int] | None:
-    """全年120公里改造任务已完成76公里: a subject number equal to exactly one target restates that target."""
-    same = [
-        i
-        for i, info in enumerate(infos)
-        if info.target.unit != "%" and convert(m.q.value, m.q.unit, info.target.unit) == info.target.value
-    ]
-    return (m, same[0]) if len(same) == 1 else None
-
-
-def _restate_pick(
-    m: Mention, infos: Sequence[TargetInfo], topic: tuple[Mention, int] | None
-) -> tuple[int, float, float] | None:
-    """A number after a restated target in its sentence, in its unit and with no doubt, measures that target
-    unless its own noun names another target better (25座危桥改造任务已完成17座 → 17 for the 25座)."""
-    if topic is None or topic[0].sentence != m.sentence or m.blocks - {"no_cue"} or m.sub:
-        return None
-    idx = topic[1]
-    value = convert(m.q.value, m.q.unit, infos[idx].target.unit) if m.q.unit else None
-    if value is None or ("no_cue" in m.blocks and not _re(ACHIEVE).search(m.pre)):
-        return None
-    own = similarity(m.noun, infos[idx])
-    if any(similarity(m.noun, info) > max(own, 1) for i, info in enumerate(infos) if i != idx):
-        return None
-    return idx, value, max(own, 1.0)
-
-
 def _share_allowed(m: Mention, infos: Sequence[TargetInfo]) -> bool:
     """No doubt but the share's own plan words: 完成年度计划投资的78% of the target 年度计划投资."""
     blocks = m.blocks - {"no_cue"}
@@ -172,6 +146,8 @@ def _choose(m: Mention, infos: Sequence[TargetInfo], amb: list[Ambiguity]) -> tu
         cands = sorted(
             ((similarity(m.noun, infos2[i], m.pre + m.noun), i, v) for _, i, v in cands), key=lambda c: -c[0]
         )
+    if len(cands) > 1 and cands[0][0] == cands[1][0]:
+        cands = by_period(m, infos, cands)
     top = cands[0]
     heads = _re(HEADS).search(m.noun)
     money = infos[top[1]].target.unit == "元"  # 项目累计完成投资6.8亿元: an amount of money is the project's
@@ -179,7 +155,7 @@ def _choose(m: Mention, infos: Sequence[TargetInfo], amb: list[Ambiguity]) -> tu
         heads
         and heads.group(0) not in infos[top[1]].target.name
         and not money
-        and not _names_target_task(m, heads, infos[top[1]])
+        and not names_target_task(m, heads, infos[top[1]])
     ):
         return None  # 实施项目77个 counts projects, not the target's 片区; 危桥改造任务22座 names it
     if len(m.noun) >= 2 and top[0] <= 0 and not m.inherited:
@@ -196,14 +172,6 @@ def _choose(m: Mention, infos: Sequence[TargetInfo], amb: list[Ambiguity]) -> tu
         )
         return None
     return top[1], top[2], top[0]
-
-
-def _names_target_task(m: Mention, head: re.Match[str], info: TargetInfo) -> bool:
-    """危桥改造任务22座 / 30所薄弱学校改造项目: the head word is the target's own task, not a count of projects.
-    A 项目 counted with 个/项 counts projects (片区实施项目77个) whatever it names."""
-    if head.group(0) == "项目" and m.q.unit in ("个", "项", ""):
-        return False
-    return similarity(m.noun[: head.start()], info) >= 2
 
 
 def _part(
@@ -283,10 +251,9 @@ def parse_progress(
             continue
         asked = len(amb)
         if "topic" in m.blocks:
-            restated = _restated(m, infos)
-            topic = restated if restated is not None else topic
+            topic = restated(m, infos) or topic
             continue
-        picked = _restate_pick(m, infos, topic) or _choose(m, infos, amb)
+        picked = restate_pick(m, infos, topic) or _choose(m, infos, amb)
         if picked is None and last is not None:
             picked = _part(m, last, infos)
         if picked is not None:
@@ -314,33 +281,7 @@ def parse_progress(
     result = _finish(infos, links, amb, progress, content, previous_status)
     if not unplaced or len(links) == len(infos):
         return result
-    return result.model_copy(update={"unmatched": _unmatched(unplaced, infos, links)})
-
-
-NOT_ACHIEVED = frozenset(["remain", "plan", "compare", "progress"])  # said to be left, planned or a rate
-
-
-def _unmatched(ms: list[Mention], infos: Sequence[TargetInfo], links: list[Link]) -> tuple[Unmatched, ...]:
-    """The figures in the unit of a target left unlinked that nothing placed: the echo shows them so the
-    contact can say which target they measure (未提到 next to a figure the reply names misleads)."""
-    linked = {ln.target for ln in links}
-    out = []
-    for m in ms:
-        if not m.q.unit or m.q.unit == "%" or m.blocks & NOT_ACHIEVED:
-            continue
-        fits = tuple(
-            i
-            for i, info in enumerate(infos)
-            if i not in linked
-            and info.target.unit != "%"
-            and convert(m.q.value, m.q.unit, info.target.unit) is not None
-        )
-        if fits:
-            reason = ",".join(sorted(m.blocks - {"no_cue", "topic"}))
-            out.append(
-                Unmatched(text=m.q.text, value=m.q.value, unit=m.q.unit, candidates=fits, reason=reason)
-            )
-    return tuple(out)
+    return result.model_copy(update={"unmatched": unmatched(unplaced, infos, links)})
 
 
 def _finish(

@@ -150,3 +150,23 @@ def test_a_projects_investment_links_to_its_money_target() -> None:
 )
 def test_unplaced_figures_are_returned(content: str, progress: str, unmatched: list[str]) -> None:
     assert [u.text for u in parse_progress(content, progress).unmatched] == unmatched
+
+
+# ---- two money targets: the year's amount against the annual plan, the cumulative one against the total
+@pytest.mark.parametrize(
+    ("progress", "expected"),
+    [
+        ("项目累计完成投资5.2亿元，其中今年完成投资1.3亿元。", {0: 5.2e8, 1: 1.3e8}),
+        ("1-10月完成投资2.1亿元。", {1: 2.1e8}),
+        ("开工以来累计完成投资6亿元。", {0: 6e8}),
+    ],
+)
+def test_the_years_money_and_the_total(progress: str, expected: dict[int, float]) -> None:
+    content = "建设滨河片区安置小区，总投资12亿元，年度计划投资3亿元。"
+    assert links(content, progress) == pytest.approx(expected)
+
+
+def test_zero_of_a_thing_is_no_target() -> None:
+    # 零部件 reads as 0部 in a numeral reader: it sizes nothing
+    result = parse_progress("建设汽车零部件产业园，总投资20亿元。", "累计完成投资8亿元。")
+    assert [(t.value, t.unit) for t in result.targets] == [(2e9, "元")]
