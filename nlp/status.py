@@ -71,17 +71,22 @@ CLAUSE_SPLIT = r"[，,：:]|(?<=[\u4e00-\u9fff])\s+(?=[^\d\s一二两三四五�
 HEDGE = r"(?:基本|基本上|大体|大部分|部分|大致|初步|接近|即将|快要?|差不多)$"
 
 
-WHOLE = r"项目|工程|任务|全部|全面|整体|所有|各项|均|都|全|整个|本|目标|[0-9]"
+WHOLE = r"全部|全面|整体|所有|各项|均|都|全|整个|目标|[0-9]"
+ITEM = (
+    r"(?:该|本|此|整个)?(?:项目|工程|任务)?(?:建设)?(?:项目|工程|任务)?"  # 项目 / 本工程 / 建设任务: the item
+)
 ADVERBS = r"(?:已经|已|均|都|现已|目前|正式|顺利|按期|如期|提前|超额|并)+$"
 
 
 def _sub_task(before: str, content: str) -> bool:
     """内外墙抹灰已经完成 / 土地摘牌工作已完成: the done thing is neither the item nor named in its content."""
     subject = _re(ADVERBS).sub("", before.strip())
-    if not content or len(subject) < 2 or _re(WHOLE).search(subject):
+    if not content or len(subject) < 2 or _re(WHOLE).search(subject) or _re(ITEM).fullmatch(subject):
         return False
     text = _re(r"[\d.]+").sub("", content)
-    named = {text[i : i + 2] for i in range(len(text) - 1)} - {"建设", "完成", "工作", "改造", "提升", "实施"}
+    named = {text[i : i + 2] for i in range(len(text) - 1)} - {
+        *("建设", "完成", "工作", "改造", "提升", "实施", "工程", "项目", "任务"),
+    }
     return not any(subject[i : i + 2] in named for i in range(len(subject) - 1))
 
 
