@@ -130,6 +130,14 @@ def _share(m: Mention, infos: Sequence[TargetInfo]) -> tuple[int, float] | None:
 def _share_allowed(m: Mention, infos: Sequence[TargetInfo]) -> bool:
     """No doubt but the share's own plan words: 完成年度计划投资的78% of the target 年度计划投资."""
     blocks = m.blocks - {"no_cue"}
+    if (
+        "progress" in blocks
+        and not _re(r"工程量|形象进度|工程进度|施工进度").search(m.pre)
+        and _re(r"(?:占|完成)[^，,。；;\d]{0,4}?(?:全年|年度|总|计划|目标|任务)[^，,。；;\d]{0,8}的$").search(
+            m.pre
+        )
+    ):
+        blocks = blocks - {"progress"}  # 绿道建设进度占年度计划的45%: a share of the plan, not 形象进度
     if blocks == {"prep"}:
         words = {w.group(0) for w in _re(BLOCK_PRE["prep"]).finditer(m.pre)}
         return all(any(w in i.target.name for i in infos) for w in words)

@@ -120,6 +120,11 @@ SHARES = [
         "村卫生室已全部开工，完成年度任务的40%。",
         {0: 120},
     ),
+    ("新建城市绿道80公里。", "绿道建设进度占年度计划的45%。", {0: 36}),
+    ("建设5G基站1200个。", "5G基站建设完成全年目标的58.3%。", {0: 700}),  # 699.6 rounded
+    # overall progress is no share: 形象进度, 总工程量
+    ("新建城市绿道80公里。", "形象进度45%。", {}),
+    ("建设高标准农田5万亩。", "项目已全部开工，完成总工程量的40%。", {}),
     # an absolute value, when stated, wins over the share
     ("年度计划投资8亿元。", "上半年完成投资4.4亿元，占年度计划的55%。", {0: 4.4e8}),
     # a percent target takes its own rate, not a share of the other target
