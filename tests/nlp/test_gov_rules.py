@@ -66,6 +66,8 @@ def test_every_target_reached_completes_the_item(content: str, progress: str, st
         ("本月无进展。", "in_progress", "in_progress"),
         ("本月暂无新进展", "preparing", "preparing"),
         ("暂无新的进展", "in_progress", "in_progress"),
+        ("本月无新增进展。", "preparing", "preparing"),
+        ("进展同上月。", "in_progress", "in_progress"),
         ("本月无进展。", None, "not_started"),  # nothing known before: nothing has happened
         ("本月暂无新进展，正在开展入户摸底调查。", "not_started", "preparing"),  # news after all
     ],
