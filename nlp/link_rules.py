@@ -86,7 +86,7 @@ def unmatched(ms: list[Mention], infos: Sequence[TargetInfo], links: list[Link])
     linked = {ln.target for ln in links}
     out = []
     for m in ms:
-        if not m.q.unit or m.q.unit == "%" or m.blocks & NOT_ACHIEVED:
+        if not m.q.unit or m.q.unit == "%" or m.blocks & NOT_ACHIEVED or m.sub:  # 其中: a part of one before
             continue
         fits = tuple(
             i

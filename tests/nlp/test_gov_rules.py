@@ -153,6 +153,11 @@ def test_a_projects_investment_links_to_its_money_target() -> None:
         ("建设“四好农村路”46公里、“户户通”62公里。", "四好农村路已完成路基施工10公里。", ["10公里"]),
         # a figure that fills its target, or one in no target's unit, is not listed
         ("新增停车泊位256个。", "停车泊位新增20个，召开推进会3次。", []),
+        (
+            "新增停车泊位256个，公共充电桩总数达到400个。",
+            "公共充电桩累计建成388个，其中快充桩120个已全部通电",
+            [],
+        ),
         # said to be left to do: it has its reason and is not listed either
         ("新建口袋公园6处。", "已建成口袋公园4处，剩余2处正在施工。", []),
     ],
