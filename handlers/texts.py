@@ -323,3 +323,8 @@ CLI_BOARD_ROLES = "角色应为 coordinator | viewer"
 CLI_BOARD_HOURS = "有效小时数应为 1 到 720 之间的整数"
 CLI_BOARD_OFF = "没有设置 LEDGERBOT_WEB__SECRET（看板链接的签名密钥），无法生成看板链接。"
 CLI_BOARD_LINK = "看板链接（{role}，{hours}小时内有效）："
+# ---- issue 16: figures the reply names that no target took
+UNDERSTOOD_UNMATCHED = (
+    "· 回复里的“{figures}”没有对应到上面的目标。如果是某个目标的完成数，请回复“重填”，写明目标名称和数量"
+    "（例如“停车泊位累计35个”）；不是的话回复“确认”。"
+)

@@ -214,3 +214,15 @@ def convert(value: float, unit: str, to_unit: str) -> float | None:
         if a in group and b in group:
             return value * group[a] / group[b]
     return None
+
+
+# Units whose amounts are continuous; every other classifier counts whole things (个, 座, 户, 人 …).
+CONTINUOUS = frozenset(
+    [u for group in _GROUPS[:6] for u in group]
+    + ["立方米", "千瓦时", "千瓦时/年", "小时", "课时", "学时", "微克/立方米", "毫克/立方米", "毫克/升", "%"]
+)
+
+
+def is_count_unit(unit: str) -> bool:
+    """True when ``unit`` counts whole things, so a share of it is rounded (62% of 256个 → 159个)."""
+    return bool(unit) and canonical_unit(unit) not in CONTINUOUS

@@ -29,7 +29,7 @@ WINDOW = 60  # characters of a clause looked at on each side of a number
 # Reasons a number is not an achieved value of the target, looked for in its clause.
 BLOCK_PRE = {
     "remain": r"剩余|剩下|还剩|剩|尚余|尚有|仍有|还有|其余|未完成|尚未|(?<![接期招对款])待|未|缺口|差(?!异)",
-    "start": r"开工|启动|动工|开始|进场|在建|开建|着手",
+    "start": r"(?:开工|启动|动工|开始)(?!以来|至今)|进场|在建|开建|着手",  # 开工以来 dates a total
     "list": r"名单|确定|遴选|筛选|摸排|摸底|排查|报名|申报|申请|提交|审核|初审|梳理|清单|发现|交办",
     "prep": r"合同|签订|签约|招标|投标|采购|预算|评审|评估|审批|立项|可研|设计|方案|规划|编制|谋划|金额|批复|论证|选址|勘察|中标|"
     r"总投资|计划投资|概算|估算",
@@ -39,12 +39,13 @@ BLOCK_PRE = {
     "compare": r"同比|环比|较上年|较去年|比上年|比去年",
     "induced": r"带动|拉动|撬动",
 }
+OWN_STAGE = frozenset(["start", "list", "prep"])  # blocks read only after the previous number
 BLOCK_POST = {
     "start": r"^[^，,。]{0,12}?(?:开工|启动|动工|开始|进场|在建|开建)",
     "plan": r"^[^，,。]{0,8}?(?:下月|下个月|下一步|计划|预计|准备|将于|月底前|年底前)",
     "ongoing": r"正在|正加快|正积极|正稳步|推进中|施工中|建设中|进行中|加快推进|有序推进|稳步推进|正推进|(?<![接期招对款])待|尚未|未",
     "list": r"名单|摸底|摸排|报名|申报|申请",
-    "prep": r"合同|签订|招标|投标|采购|预算|评审|评估|设计|方案|规划|编制|前期|征收|征迁|选址",
+    "prep": r"合同|签订|招标|投标|采购|预算|评审|评估|设计|方案|规划|编制|前期|征收|征迁|选址|立项|可研|批复|备案|环评|审批",
     "scope": r"^[^，,。]{0,15}?中(?:的|有|已|，)",
     "phase": r"路基|土建|基础|电气|主体|桩基|土方",
 }
@@ -103,8 +104,10 @@ def find_mentions(text: str) -> list[Mention]:
             m.basis = "increment"
         if _re(NEGATED).search(pre):
             m.blocks.add("negated")
+        # 已开工50个、已完工31个: a stage word before an earlier number is that number's, not this one's
+        own_pre = text[max(c_start, qs[i - 1].end) : q.start] if i else pre
         for name, pattern in BLOCK_PRE.items():
-            if _re(pattern).search(pre):
+            if _re(pattern).search(own_pre if name in OWN_STAGE else pre):
                 m.blocks.add(name)
         hard = _re(r"[，,。；;!！?？\n]|剩下|剩余|其余|其他|另外|还有|另有").search(
             text, q.end, q.end + WINDOW

@@ -7,16 +7,22 @@ from collections.abc import Mapping, Sequence
 from functools import cache
 
 from nlp.clauses import mask_markers
-from nlp.measures import convert
+from nlp.link_rules import by_period, names_target_task, restate_pick, restated, unmatched
+from nlp.measures import convert, is_count_unit
 from nlp.mentions import ACHIEVE, BLOCK_POST, BLOCK_PRE, Mention, find_mentions, inherit
 from nlp.numerals import normalize
 from nlp.phrases import last_noun
 from nlp.status import claims_done, classify_status
 from nlp.targets import TargetInfo, infos_for, similarity, target_infos, with_words
-from nlp.types import Ambiguity, Basis, Link, ParseResult, Target
+from nlp.types import Ambiguity, Basis, Link, ParseResult, Status, Target
 
 HEADS = r"(?:项目|工程|任务|事项|资金|金额|标段|批次)$"
-SHARE = r"(?:全年|年度|目标|总|全部|计划)?(?:任务|目标|计划|任务量|工程量)(?:量)?的?$|(?:目标|任务)(?:进度)?$"
+SHARE = (
+    r"(?:全年|年度|目标|总|全部|计划)?(?:任务|目标|计划|任务量|工程量)(?:量)?的?$|(?:目标|任务)(?:进度)?$"
+    # 完成年度计划投资的78% / 占总投资的43.6%: a share of a named plan, target or total
+    r"|(?:完成|占|达到?)[^，,。；;\d]{0,4}?(?:全年|年度|目标|总|计划|任务)[^，,。；;\d]{0,8}的$"
+    r"|完成(?:率|比例|进度)(?:为|达到?)?$"  # 完成率70%
+)
 
 
 @cache
@@ -86,11 +92,11 @@ def _candidates(m: Mention, infos: Sequence[TargetInfo]) -> list[tuple[float, in
 
 def _share(m: Mention, infos: Sequence[TargetInfo]) -> tuple[int, float] | None:
     """Read 完成全年任务的40% / 充电桩完成八成 as a share of one count target."""
-    if m.q.unit != "%" or m.blocks - {"no_cue"}:
+    if m.q.unit != "%" or not _share_allowed(m, infos):
         return None
     counts = [i for i, inf in enumerate(infos) if inf.target.unit != "%"]
-    if not counts:
-        return None
+    if not counts or any(c[0] >= 1 and infos[c[1]].target.unit == "%" for c in _candidates(m, infos)):
+        return None  # 在园幼儿占比达到51.2% / 覆盖率达到62% names a percent target: the rate itself
     hedge = r"\s*(?:大概|大约|约|近|将近|差不多|接近)\s*$"
     pre = _re(hedge).sub("", m.pre).rstrip()
     if not pre.strip():  # chat: "充电设施 完成 大概八成" spreads one clause over spaces
@@ -98,6 +104,12 @@ def _share(m: Mention, infos: Sequence[TargetInfo]) -> tuple[int, float] | None:
     noun = m.noun or last_noun(_re(r"(?:完成|达到?)了?$").sub("", pre))
     named = [(similarity(noun, infos[i], pre), i) for i in counts]
     best = max(named)
+    if (
+        best[0] < 1
+    ):  # 驿站已建成运营，完成全年任务的65% / 新建城乡公厕完成率70%: the sentence names the target
+        said = _re(r"\s+").sub("", m.sent_pre)
+        named = [(similarity(said, infos[i]), i) for i in counts]
+        best = max(named)
     if _re(SHARE).search(pre):
         if best[0] >= 1 and sum(1 for s, _ in named if s == best[0]) == 1:
             idx = best[1]
@@ -111,7 +123,25 @@ def _share(m: Mention, infos: Sequence[TargetInfo]) -> tuple[int, float] | None:
         idx = best[1]
     else:
         return None
-    return idx, infos[idx].target.value * m.q.value / 100
+    value = infos[idx].target.value * m.q.value / 100
+    return idx, float(round(value)) if is_count_unit(infos[idx].target.unit) else round(value, 6)
+
+
+def _share_allowed(m: Mention, infos: Sequence[TargetInfo]) -> bool:
+    """No doubt but the share's own plan words: 完成年度计划投资的78% of the target 年度计划投资."""
+    blocks = m.blocks - {"no_cue"}
+    if (
+        "progress" in blocks
+        and not _re(r"工程量|形象进度|工程进度|施工进度").search(m.pre)
+        and _re(r"(?:占|完成)[^，,。；;\d]{0,4}?(?:全年|年度|总|计划|目标|任务)[^，,。；;\d]{0,8}的$").search(
+            m.pre
+        )
+    ):
+        blocks = blocks - {"progress"}  # 绿道建设进度占年度计划的45%: a share of the plan, not 形象进度
+    if blocks == {"prep"}:
+        words = {w.group(0) for w in _re(BLOCK_PRE["prep"]).finditer(m.pre)}
+        return all(any(w in i.target.name for i in infos) for w in words)
+    return not blocks
 
 
 def _choose(m: Mention, infos: Sequence[TargetInfo], amb: list[Ambiguity]) -> tuple[int, float, float] | None:
@@ -124,11 +154,18 @@ def _choose(m: Mention, infos: Sequence[TargetInfo], amb: list[Ambiguity]) -> tu
         cands = sorted(
             ((similarity(m.noun, infos2[i], m.pre + m.noun), i, v) for _, i, v in cands), key=lambda c: -c[0]
         )
+    if len(cands) > 1 and cands[0][0] == cands[1][0]:
+        cands = by_period(m, infos, cands)
     top = cands[0]
     heads = _re(HEADS).search(m.noun)
-    money = infos[top[1]].target.unit == "元" and heads is not None and heads.group(0) in ("资金", "金额")
-    if heads and heads.group(0) not in infos[top[1]].target.name and not money:
-        return None  # 实施项目77个 counts projects, not the target's 片区
+    money = infos[top[1]].target.unit == "元"  # 项目累计完成投资6.8亿元: an amount of money is the project's
+    if (
+        heads
+        and heads.group(0) not in infos[top[1]].target.name
+        and not money
+        and not names_target_task(m, heads, infos[top[1]])
+    ):
+        return None  # 实施项目77个 counts projects, not the target's 片区; 危桥改造任务22座 names it
     if len(m.noun) >= 2 and top[0] <= 0 and not m.inherited:
         return None  # the number counts something else
     if len(cands) > 1 and cands[1][0] == top[0]:
@@ -199,8 +236,10 @@ def parse_progress(
     *,
     targets: Sequence[Target] | None = None,
     previous: Mapping[int, float] | None = None,
+    previous_status: Status | None = None,
 ) -> ParseResult:
-    """Link the achieved values in ``progress`` to the targets of ``content`` and classify the status."""
+    """Link the achieved values in ``progress`` to the targets of ``content`` and classify the status
+    (a reply with no news keeps ``previous_status``)."""
     infos = infos_for(tuple(targets)) if targets is not None else target_infos(content or "")
     text = mask_markers(normalize(progress or ""))
     mentions = find_mentions(text) if infos else []
@@ -209,6 +248,8 @@ def parse_progress(
     per_target: dict[int, list[tuple[Mention, float, float]]] = {}
     shares: dict[int, tuple[Mention, float]] = {}
     last: tuple[Mention, int] | None = None
+    topic: tuple[Mention, int] | None = None
+    unplaced: list[Mention] = []
     for m in mentions:
         if "negated" in m.blocks:
             continue
@@ -216,12 +257,18 @@ def parse_progress(
         if share is not None:
             shares.setdefault(share[0], (m, share[1]))
             continue
-        picked = _choose(m, infos, amb)
+        asked = len(amb)
+        if "topic" in m.blocks:
+            topic = restated(m, infos) or topic
+            continue
+        picked = restate_pick(m, infos, topic) or _choose(m, infos, amb)
         if picked is None and last is not None:
             picked = _part(m, last, infos)
         if picked is not None:
             per_target.setdefault(picked[0], []).append((m, picked[1], picked[2]))
             last = (m, picked[0])
+        elif len(amb) == asked:
+            unplaced.append(m)
     links: list[Link] = []
     for idx in range(len(infos)):
         if idx in per_target:
@@ -239,11 +286,19 @@ def parse_progress(
             if basis != "increment" and value < prev:
                 amb.append(Ambiguity(kind="decrease", target=idx, value=value, evidence=evidence))
         links.append(Link(target=idx, value=value, basis=basis, evidence=evidence))
-    return _finish(infos, links, amb, progress)
+    result = _finish(infos, links, amb, progress, content, previous_status)
+    if not unplaced or len(links) == len(infos):
+        return result
+    return result.model_copy(update={"unmatched": unmatched(unplaced, infos, links)})
 
 
 def _finish(
-    infos: Sequence[TargetInfo], links: list[Link], amb: list[Ambiguity], progress: str
+    infos: Sequence[TargetInfo],
+    links: list[Link],
+    amb: list[Ambiguity],
+    progress: str,
+    content: str | None,
+    previous_status: Status | None,
 ) -> ParseResult:
     reached = {ln.target for ln in links if ln.value >= infos[ln.target].target.value * 0.9999}
     amb.extend(
@@ -252,7 +307,12 @@ def _finish(
         if ln.value > 1.5 * infos[ln.target].target.value > 0
     )
     links_complete = None if not links else len(reached) == len(infos)
-    status = classify_status(progress, links_complete)
+    # a linked count or measure below its target is work left; money spent below budget is not
+    shortfall = any(ln.target not in reached and infos[ln.target].target.unit != "元" for ln in links)
+    content = "".join(i.target.name for i in infos) if content is None else content
+    status = classify_status(
+        progress, links_complete, shortfall=shortfall, content=content, previous=previous_status
+    )
     if links and links_complete is False and claims_done(progress):
         amb.extend(
             Ambiguity(kind="claim_below_target", target=ln.target, value=ln.value, evidence=ln.evidence)

@@ -18,7 +18,7 @@ PREP = (
     r"方案|规划|设计|审批|批复|立项|可研|评审|评估|招投标|招标|投标|挂网|采购|合同|签订|签约|通知|印发|名单|摸底|调研|"
     r"排查|摸排|选址|勘察|测绘|筹备|前期|申报|申请|上报|报送|预算|论证|征求|公示|谋划|对接|部署|遴选|审核|报批|拟定|"
     r"制定|编制|磋商|谈判|招商|准备|清单|资金|协调|研究|会议|动员|启动会|询价|比选|中标|挂牌|公告|备案|核实|统计|规划|"
-    r"调查|普查|勘测|测量|征收|征迁|用地|土地手续|手续|报审|送审|鉴定"
+    r"调查|普查|勘测|测量|征收|征迁|用地|土地手续|手续|报审|送审|鉴定|下达|分解"
 )
 DELIVER = (
     r"施工|开工|动工|进场|建设中|在建|铺设|安装|改造|新增|累计|举办|发放|培训|照护|关爱|救助|惠及|"
@@ -28,14 +28,21 @@ DELIVER = (
     r"平整|清表|形象进度|工程进度"
 )
 COMPLETE = (
-    r"全部完成|全面完成|已?完成全年|完成年度(?:目标)?任务|已?完工|已?竣工|投入使用|交付使用|投用|已建成|全部建成|"
+    r"全部完成|全面完成|已?完成全年|完成年度(?:目标)?任务|完成(?:全年|年度)(?:目标|任务|计划)|已?完工|已?竣工|"
+    r"投入(?:试)?(?:使用|运营|运行|生产)|(?:完成|通过)[^，,。；;\d]{0,4}验收|投产|"
+    r"投入使用|交付使用|投用|已建成|全部建成|"
     r"已办结|已全覆盖|实现全覆盖|已完成建设|建设完成|已通车|已验收|通过验收|全部到位|已结束|圆满完成|都弄完|搞定|"
     r"都完成|全完成|都装好|弄完了|干完了|做完了|完事|全部[^，,。\d]{0,4}(?:到位|完成|完工|建成|装完|投用|开业|开放)|"
     r"都[^，,。\d]{0,3}(?:开业|开放|投用|完工|建成|装完|弄完)了"
 )
 NOT_STARTED = (
     r"未启动|尚未启动|未开工|尚未开工|没开工|还没开工|还没开始|没开始|未开始|尚未开始|还没动|没动|未开展|尚未开展|"
-    r"暂未|还未|没有启动|还没有|尚无进展|暂无进展|没有进展|无进展|未实施|尚未实施"
+    r"暂未|还未|没有启动|还没有|未实施|尚未实施"
+)
+# A reply with no news says nothing about the status: the item keeps the one it had.
+NO_NEWS = (
+    r"(?:暂无|尚无|没有|无|没)(?:新增|新的?|明显|实质性?的?|什么|啥)?(?:进展|进度|变化)"
+    r"|(?:进展|进度|情况)?(?:同上月|与上月(?:相同|一致))"
 )
 NEGATED_STEP = r"(?:尚未|暂未|还未|未能|没有|还没有?|未)(?!完成|完工|全部)"
 DONE_AMOUNT = r"(?:完成|建成|实现)[^，,。；;\d]{1,10}?\d+(?:\.\d+)?\s*(?:万|千)?[^\d\s%，,。；;]"
@@ -43,7 +50,8 @@ NEGATION = r"(?:未|尚未|没|没有|还没|还没有|暂未|不|并未|无法|
 PHASE = r"主体|土建|路基|路面|基础|桩基|土方|结构|钢结构|二次结构|封顶|电气|管道|设计|评估|评审|招标|方案|前期|采购|合同|预算"
 PLAN = (
     r"(?<![的生作购施设资度按据照为])计划(?![书表已的])|(?<![按根据照])拟(?!定)|预计|将于|准备|打算|下一步|下步|"
-    r"下月|下个月|下周|下星期|过几天|下阶段|争取|力争|近期将|即将|年内将"
+    r"下月|下个月|下周|下星期|过几天|下阶段|争取|力争|近期将|即将|年内将|"
+    r"待[^，,。；;\d]{1,20}?后"  # 待省级补助资金下达后组织实施: a condition, not a step taken
 )
 
 
@@ -66,7 +74,26 @@ CLAUSE_SPLIT = r"[，,：:]|(?<=[\u4e00-\u9fff])\s+(?=[^\d\s一二两三四五�
 HEDGE = r"(?:基本|基本上|大体|大部分|部分|大致|初步|接近|即将|快要?|差不多)$"
 
 
-def _claims_done(sentence: str) -> bool:
+WHOLE = r"全部|全面|整体|所有|各项|均|都|全|整个|目标|[0-9]"
+ITEM = (
+    r"(?:该|本|此|整个)?(?:项目|工程|任务)?(?:建设)?(?:项目|工程|任务)?"  # 项目 / 本工程 / 建设任务: the item
+)
+ADVERBS = r"(?:已经|已|均|都|现已|目前|正式|顺利|按期|如期|提前|超额|并)+$"
+
+
+def _sub_task(before: str, content: str) -> bool:
+    """内外墙抹灰已经完成 / 土地摘牌工作已完成: the done thing is neither the item nor named in its content."""
+    subject = _re(ADVERBS).sub("", before.strip())
+    if not content or len(subject) < 2 or _re(WHOLE).search(subject) or _re(ITEM).fullmatch(subject):
+        return False
+    text = _re(r"[\d.]+").sub("", content)
+    named = {text[i : i + 2] for i in range(len(text) - 1)} - {
+        *("建设", "完成", "工作", "改造", "提升", "实施", "工程", "项目", "任务"),
+    }
+    return not any(subject[i : i + 2] in named for i in range(len(subject) - 1))
+
+
+def _claims_done(sentence: str, content: str = "") -> bool:
     for clause in _re(CLAUSE_SPLIT).split(sentence):
         if _re(PLAN).search(clause):
             continue
@@ -82,6 +109,8 @@ def _claims_done(sentence: str) -> bool:
                 r"全部|均|都|全"
             ).search(before):
                 continue  # 1座已完工: one part done, not the item
+            if _sub_task(before, content):
+                continue
             after = clause[m.end() :]
             if _re(
                 r"\d|[一二两三四五六七八九十]+\s*[成个处座条户家所项]|百分之|前期|设计|方案|招标|采购"
@@ -91,24 +120,49 @@ def _claims_done(sentence: str) -> bool:
     return False
 
 
-def claims_done(progress: str) -> bool:
+def claims_done(progress: str, content: str = "") -> bool:
     """Tell whether the text declares the whole item done (全部完成 / 已竣工 / 投入使用), not negated."""
     text = _mask_titles(normalize(progress or ""))
-    return any(_claims_done(_re(PREP_COMPOUNDS).sub("方案", s)) for s in sentences(text))
+    return any(_claims_done(_re(PREP_COMPOUNDS).sub("方案", s), content) for s in sentences(text))
 
 
-def classify_status(progress: str, links_complete: bool | None = None) -> Status:
-    """Classify an item's status from its progress text (and whether its links reach every target)."""
+def _drop_not_started(sent: str) -> str:
+    """Cut 暂未开工 with what it is said of (健身步道建设尚未启动): neither part is delivery. A subject holding
+    a step already taken (已完成招标，尚未开工 / 招标已完成但未开工) keeps that step."""
+    pattern = r"(?P<subject>[^，,。；;\s]*?)(?:" + NOT_STARTED + r")[^，,。；;\s]*"
+
+    def cut(m: re.Match[str]) -> str:
+        return m.group("subject") if _re(r"已|完成").search(m.group("subject")) else ""
+
+    return _re(pattern).sub(cut, sent)
+
+
+def classify_status(
+    progress: str,
+    links_complete: bool | None = None,
+    *,
+    shortfall: bool | None = None,
+    content: str = "",
+    previous: Status | None = None,
+) -> Status:
+    """Classify an item's status from its progress text and links: ``links_complete`` says every target is
+    reached, ``shortfall`` that a linked target is below (default: not ``links_complete``). A reply with no
+    news keeps ``previous``; a completion said of something the content does not name is a sub-task."""
     text = _mask_titles(normalize(progress or "")).strip()
     if not text:
-        return "not_started"
-    prep = deliver = done = not_started = intent = False
+        return previous or "not_started"
+    if shortfall is None:
+        shortfall = links_complete is False
+    prep = deliver = done = not_started = intent = no_news = False
     for raw in sentences(text):
         sent = _re(PREP_COMPOUNDS).sub("方案", raw)
+        if _re(NO_NEWS).search(sent):
+            no_news = True
+            sent = _re(r"(?:本月|本期|当月|这个月|目前|截至目前|暂时)?" + NO_NEWS).sub("", sent)
         if _re(NOT_STARTED).search(sent):
             not_started = True
-            sent = _re(r"(?:" + NOT_STARTED + r")[^，,。；;\s]*").sub("", sent)  # 暂未开工: the 开工 goes too
-        if _claims_done(sent):
+            sent = _drop_not_started(sent)
+        if _claims_done(sent, content):
             done = True
         for whole in _re(CLAUSE_SPLIT).split(sent):
             clause = whole
@@ -133,10 +187,12 @@ def classify_status(progress: str, links_complete: bool | None = None) -> Status
                 prep = True
     if links_complete:
         return "completed"
-    if done and links_complete is not False:
+    if done and not shortfall:
         return "completed"
-    if deliver or links_complete is False:
+    if deliver or links_complete is not None:
         return "in_progress"
+    if no_news and not (prep or not_started or intent):
+        return previous or "not_started"  # 本月暂无新进展: the item keeps its status
     if prep:
         return "preparing"
     if not_started or intent:

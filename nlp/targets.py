@@ -155,8 +155,8 @@ def target_infos(content: str) -> tuple[TargetInfo, ...]:
     prev_end = 0
     bounds = stop_positions(text)
     for q in find_quantities(text)[:MAX_TARGETS]:
-        if _per_unit(text, q):
-            continue
+        if _per_unit(text, q) or (q.value == 0 and q.unit != "%"):
+            continue  # 零部件 reads as 0部: zero of a thing sizes nothing
         c_start, c_end = span_at(bounds, len(text), q.start)
         c_start, c_end = max(c_start, q.start - 80), min(c_end, q.end + 80)
         floor = max(c_start, prev_end)

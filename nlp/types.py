@@ -44,6 +44,16 @@ class Ambiguity(_Frozen):
     evidence: str = ""
 
 
+class Unmatched(_Frozen):
+    """A figure the reply names, in the unit of a target left unlinked, that the parser could not place."""
+
+    text: str
+    value: float
+    unit: str
+    candidates: tuple[int, ...]  # the unlinked targets whose unit it converts to
+    reason: str = ""  # why it was not linked (phase, start, prep …); "" when nothing explains it
+
+
 class ParseResult(_Frozen):
     """What a progress text says about an item's targets."""
 
@@ -51,6 +61,7 @@ class ParseResult(_Frozen):
     links: tuple[Link, ...]
     status: Status
     ambiguities: tuple[Ambiguity, ...] = ()
+    unmatched: tuple[Unmatched, ...] = ()
 
 
 class ReplyParts(_Frozen):

@@ -8,7 +8,7 @@ from bot.core.messages import IncomingMessage
 from handlers import texts
 from handlers.current import flow_ledger
 from handlers.deps import Deps
-from handlers.filing.store import file_revision, load_item, nlp_target
+from handlers.filing.store import file_revision, load_item, nlp_target, status_before
 from handlers.filing.view import short_summary
 from handlers.ledger.compile import achieved_before
 from nlp.progress import parse_progress
@@ -54,9 +54,14 @@ async def file_many(msg: IncomingMessage, deps: Deps, data: dict, parts: dict[in
         progress = split.progress or text
         previous = await achieved_before(deps.uow, item.ledger_id, data["period"], item.id)
         result = parse_progress(
-            item.content, progress, targets=[nlp_target(t) for t in item.targets], previous=previous or None
+            item.content,
+            progress,
+            targets=[nlp_target(t) for t in item.targets],
+            previous=previous or None,
+            previous_status=await status_before(deps, item, data["period"], data["unit"]),
         )
-        if result.ambiguities:
+        if result.ambiguities or any(not u.reason for u in result.unmatched):
+            # a figure nothing explains (not a phase, a start, a plan …) is shown in the echo, never dropped
             later.append(item_id)
             lines.append(texts.MULTI_NEEDS_CHECK.format(number=item.number))
             continue

@@ -14,7 +14,7 @@ from handlers.deps import Deps
 from handlers.filing.answers import file_many, numbered_answers
 from handlers.filing.mine import mine_for_unit
 from handlers.filing.questions import clarifying_question, is_choice, pick_choice
-from handlers.filing.store import file_revision, load_item, load_period, nlp_target
+from handlers.filing.store import file_revision, load_item, load_period, nlp_target, status_before
 from handlers.filing.units import unit_for
 from handlers.filing.view import item_prompt, understood
 from handlers.flows import FilingStep, filing_at
@@ -195,7 +195,11 @@ async def _understand(deps: Deps, data: dict, item: ItemInfo, text: str) -> Turn
     progress = parts.progress or text
     previous = await achieved_before(deps.uow, item.ledger_id, data["period"], item.id)
     result = parse_progress(
-        item.content, progress, targets=[nlp_target(t) for t in item.targets], previous=previous or None
+        item.content,
+        progress,
+        targets=[nlp_target(t) for t in item.targets],
+        previous=previous or None,
+        previous_status=await status_before(deps, item, data["period"], data["unit"]),
     )
     achieved = {link.target: link.value for link in result.links}
     pending = [a.model_dump() for a in result.ambiguities]
@@ -214,6 +218,7 @@ async def _understand(deps: Deps, data: dict, item: ItemInfo, text: str) -> Turn
         "previous": {str(k): v for k, v in previous.items()},
         "inbox": deps.inbox_id,
         "bare": bare,
+        "unmatched": [u.text for u in result.unmatched],
     }
     return await _next_question(deps, {**data, "draft": draft}, item)
 
@@ -226,7 +231,7 @@ async def _next_question(deps: Deps, data: dict, item: ItemInfo) -> Turn:
         question, choices = clarifying_question(item, amb, draft)
         return say(question, filing_at(FilingStep.CLARIFY, data), choices=choices)
     achieved = {int(k): v for k, v in draft["achieved"].items()}
-    echo = understood(item, achieved, draft["status"], draft.get("bare"))
+    echo = understood(item, achieved, draft["status"], draft.get("bare"), draft.get("unmatched", ()))
     return say(echo, filing_at(FilingStep.CONFIRM, data), choices=texts.CONFIRM_CHOICES)
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from bot.core.messages import IncomingMessage
 from handlers.current import current_ledger
 from handlers.deps import Deps
-from nlp.types import Target
+from nlp.types import Status, Target
 from storage.schemas import ItemInfo, NewSubmission, PeriodInfo, SubmissionInfo, TargetInfo
 
 
@@ -62,3 +64,15 @@ async def file_revision(
 def nlp_target(t: TargetInfo) -> Target:
     """Return a stored target as the parser takes it."""
     return Target.model_validate({"name": t.name, "value": t.value, "unit": t.unit, "kind": t.kind})
+
+
+STATUSES = frozenset(["not_started", "preparing", "in_progress", "completed"])
+
+
+async def status_before(deps: Deps, item: ItemInfo, code: str, unit: str) -> Status | None:
+    """Return the status the unit last filed for ``item`` before period ``code`` (None when it never did):
+    a reply with no news keeps it."""
+    for sub in await deps.uow.submissions.previous(item.ledger_id, code, item.id):
+        if sub.unit in ("", unit) and sub.status in STATUSES and not sub.skipped:
+            return cast(Status, sub.status)
+    return None

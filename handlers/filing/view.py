@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.core.clock import SHANGHAI
 from handlers import texts
 from storage.schemas import ItemInfo, SubmissionInfo, TargetInfo
@@ -65,9 +67,14 @@ def item_prompt(
 
 
 def understood(
-    item: ItemInfo, achieved: dict[int, float], status: str, bare_number: str | None = None
+    item: ItemInfo,
+    achieved: dict[int, float],
+    status: str,
+    bare_number: str | None = None,
+    unmatched: Sequence[str] = (),
 ) -> str:
-    """Return the echo of what the bot understood from a progress text."""
+    """Return the echo of what the bot understood from a progress text; figures of the reply that no
+    target took are shown, never dropped, so the contact can correct them."""
     lines = [texts.UNDERSTOOD]
     for t in item.targets:
         value = achieved.get(t.idx)
@@ -78,7 +85,9 @@ def understood(
             lines.append(
                 texts.UNDERSTOOD_TARGET.format(name=t.name, pair=pair(value, t.value, t.unit), completion=pct)
             )
-    if item.targets and not achieved:
+    if unmatched:
+        lines.append(texts.UNDERSTOOD_UNMATCHED.format(figures="、".join(unmatched)))
+    elif item.targets and not achieved:
         lines.append(texts.UNDERSTOOD_NO_NUMBER)
     lines.append(texts.UNDERSTOOD_STATUS.format(status=texts.STATUS_LABELS.get(status, status)))
     if bare_number and not achieved:

@@ -283,3 +283,42 @@ def test_money_is_shown_in_wan_and_yi_as_people_write_it():
 async def test_mine_counts_the_imported_joint_text_for_each_unit(app, chat):
     await bind(app, chat, "jty", "区交运局")
     expect(await chat.say("我的"), "【区交运局】2025-03已填报", "[15] 第1版", absent=("未填报",))
+
+
+async def test_a_figure_no_target_took_is_shown_in_the_echo_not_dropped(app, chat):
+    await open_april(app)
+    await bind(app, chat, "fgw", "区发改局")
+    await chat.say("填报")
+    # 60个 names no target: the echo shows it next to 未提到 instead of dropping it
+    expect(
+        await chat.say("停车位又新增了20个。首批设备60个已通电"),
+        "55/256个",
+        "公共充电桩：未提到",
+        "“60个”没有对应到上面的目标",
+        absent=("没有识别到与目标对应的数量",),
+    )
+    expect(await chat.say("重填"), "重新回复")
+    expect(await chat.say("停车位又新增了20个，充电桩累计建成400个"), "400/400个", absent=("没有对应到",))
+
+
+async def test_a_numbered_reply_with_an_unplaced_figure_is_not_filed_silently(app, chat):
+    await open_april(app)
+    await bind(app, chat, "jty", "区交运局")
+    await chat.say("填报")
+    # 8公里 names no target and nothing says why: item 15 is asked about on its own, 16 is filed
+    expect(
+        await chat.say("15. 四好农村路已完成路面施工20公里。首批8公里已铺好\n16. 分幸公路路基完成"),
+        "已按编号分别记录1项",
+        "[15] 需要确认",
+    )
+    data = await report_json(app)
+    assert row(data, "分幸公路")["progress"] == "分幸公路路基完成"
+    assert row(data, "四好农村路")["progress"] != "四好农村路已完成路面施工20公里。首批8公里已铺好"
+
+
+async def test_a_reply_with_no_news_keeps_the_status_filed_last_month(app, chat):
+    await open_april(app)
+    await bind(app, chat, "fgw", "区发改局")
+    await chat.say("填报")
+    # March's parking and charging report was under way: no news is not "not started"
+    expect(await chat.say("本月无进展。"), "状态：推进中", absent=("状态：未启动",))
