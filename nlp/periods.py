@@ -60,9 +60,9 @@ def find_period(text: str, today: date) -> tuple[str | None, str]:
         return _code(_year_for(month, m.group(1), today), month), text[: m.start()] + text[m.end() :]
     m = _MONTH.search(text)
     if m:
-        month = _month_number(m.group(2))
-        if month:
-            return _code(_year_for(month, m.group(1), today), month), text[: m.start()] + text[m.end() :]
+        named = _month_number(m.group(2))
+        if named:
+            return _code(_year_for(named, m.group(1), today), named), text[: m.start()] + text[m.end() :]
     for pattern, offset in _RELATIVE:
         m = pattern.search(text)
         if m:

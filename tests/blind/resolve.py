@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from nlp.intents import Vocabulary, match_items, parse_query
-from tests.blind.score import Resolved
+from nlp.intents import Vocabulary, parse_query
+from tests.blind.score import TODAY, Resolved
 
 
 def resolve(text: str, vocab: Vocabulary, context: str | None) -> Resolved:
-    """Return what today's parser understands (it has no follow-ups and no periods)."""
-    q = parse_query(text, vocab)
+    """Return what the parser understands, reading a follow-up against the question before it."""
+    before = parse_query(context, vocab, TODAY) if context else None
+    q = parse_query(text, vocab, TODAY, before)
     if q is None:
         return Resolved(None)
-    items = tuple(match_items(q.keyword, vocab)) if q.keyword and q.kind in ("item", "history") else ()
-    return Resolved(q.kind, q.unit, items, None)
+    labels = {i.id: (i.code or str(i.number)) for i in vocab.items}
+    return Resolved(q.kind, q.unit, tuple(labels[i] for i in q.items), q.period)

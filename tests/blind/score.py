@@ -60,9 +60,7 @@ def sample_vocabulary() -> Vocabulary:
     from tests.conftest import seed_path
 
     parsed = parse_table(read_ledger_file(seed_path()))
-    return vocabulary_of(
-        [(i.position, i.category, i.content, i.units, i.progress) for i in parsed.items]
-    )
+    return vocabulary_of([(i.position, i.category, i.content, i.units, i.progress) for i in parsed.items])
 
 
 @cache
@@ -75,19 +73,18 @@ def corpus_vocabulary(name: str) -> Vocabulary:
         rows.append(
             (n, item.get("category") or "", item["content"], tuple(item["units"]), item.get("progress") or "")
         )
-    return vocabulary_of(rows)
+    seqs = [str(item.get("seq") or "") for item in data["items"]]
+    return vocabulary_of(rows, [c if not c.isdigit() else "" for c in seqs])
 
 
-def vocabulary_of(rows: list[tuple[int, str, str, tuple[str, ...], str]]) -> Vocabulary:
-    """Build a vocabulary from (number, category, content, units, progress) rows."""
-    from handlers.ledger.importer import short_aliases
+def vocabulary_of(
+    rows: list[tuple[int, str, str, tuple[str, ...], str]], codes: list[str] | None = None
+) -> Vocabulary:
+    """Build a vocabulary from (number, category, content, units, progress) rows; codes: the items' own."""
+    codes = codes or []
+    from nlp.intents import vocabulary_from_rows
 
-    units: dict[str, None] = {}
-    for row in rows:
-        units.update(dict.fromkeys(row[3]))
-    return Vocabulary(
-        units=tuple((u, tuple(short_aliases(u))) for u in units), items=tuple((r[0], r[2]) for r in rows)
-    )
+    return vocabulary_from_rows(rows, codes)
 
 
 def vocabulary_for(question: dict) -> Vocabulary:
@@ -99,7 +96,7 @@ def vocabulary_for(question: dict) -> Vocabulary:
 def expected(question: dict) -> Resolved:
     """Return what a reader expects the question to resolve to."""
     kind = question["resolved_kind"] if question["kind"] == "follow_up" else question["kind"]
-    items = tuple(sorted(question["items"])) if kind in ITEM_KINDS else ()
+    items = tuple(sorted(str(i) for i in question["items"])) if kind in ITEM_KINDS else ()
     return Resolved(kind, question["unit"], items, question["period"] or CURRENT)
 
 
