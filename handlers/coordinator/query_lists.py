@@ -170,9 +170,14 @@ def _names(names: list[str]) -> str:
 
 async def answer_count_missing(q: Question) -> str:
     """几家没报: how many units have items not filed, and which."""
-    every, missing, _filed = await _filing(q)
+    every, missing, filed = await _filing(q)
+    partly = [u for u in filed if u in missing]
     return texts.COUNT_MISSING.format(
-        code=q.period.code, count=len(missing), total=len(every), names=_names(list(missing))
+        code=q.period.code,
+        count=len(missing),
+        total=len(every),
+        partly=len(partly),
+        names=_names(list(missing)),
     )
 
 
