@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from typing import Literal
@@ -59,10 +60,9 @@ class Query(BaseModel):
     period: str | None = None
 
 
-class Vocabulary(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
     """What the ledger itself knows: unit names with their aliases, its items' words, its own synonyms."""
-
-    model_config = ConfigDict(frozen=True)
 
     units: tuple[tuple[str, tuple[str, ...]], ...] = ()
     items: tuple[ItemWords, ...] = ()

@@ -12,8 +12,8 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
-from pydantic import BaseModel, ConfigDict
 
 from nlp.numerals import chinese_to_float
 
@@ -55,10 +55,10 @@ _NUMBER_FORMS = (
 _BARE = re.compile(rf"^(?:看下|看一下|查下|查一下|看看|查查|查|看)?\s*(\d{{1,4}}|{_CN_NUM})\s*$")
 
 
-class ItemWords(BaseModel):
-    """What the ledger says about one item, for matching a question to it."""
-
-    model_config = ConfigDict(frozen=True)
+@dataclass(frozen=True, slots=True)
+class ItemWords:
+    """What the ledger says about one item, for matching a question to it (a plain frozen record: a
+    ledger of thousands of items builds thousands of these per question)."""
 
     id: int
     number: int

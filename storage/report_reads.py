@@ -6,15 +6,20 @@ newest revisions (per unit) in the latest earlier period in which it has a filed
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from functools import cache
+from typing import Any, TypeVar
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import PeriodRow, SubmissionRow
+from storage.models import PeriodRow, StampRow, SubmissionRow
 from storage.schemas import SubmissionInfo
 from storage.sql import table_of
+from storage.structure_cache import STRUCTURE, StructureCache
 from storage.submission_repo import _info
+
+T = TypeVar("T")
 
 _submissions = table_of(SubmissionRow)
 _periods = table_of(PeriodRow)
@@ -58,11 +63,44 @@ def _previous_all():
     )
 
 
-class ReportReads:
-    """Reads over a whole ledger in a fixed number of statements."""
+@cache
+def _stamps():
+    """SELECT the structure stamp and the newest submission id and count of a ledger (one statement)."""
+    p, c = _periods.c, _submissions.c
+    structure = select(StampRow.value).where(StampRow.name == STRUCTURE).scalar_subquery()
+    filed = (
+        select(func.max(c.id), func.count(c.id))
+        .select_from(_submissions.join(_periods, c.period_id == p.id))
+        .where(p.ledger_id == bindparam("p_ledger_id"))
+        .subquery()
+    )
+    return select(structure.label("structure"), *filed.c)
 
-    def __init__(self, session: AsyncSession) -> None:
+
+class ReportReads:
+    """Reads over a whole ledger in a fixed number of statements, and a memo of what is built from them."""
+
+    def __init__(self, session: AsyncSession, cache: StructureCache | None = None) -> None:
         self.s = session
+        self._cache = cache
+
+    async def memo(self, ledger_id: int, key: tuple[Any, ...], load: Callable[[], Awaitable[T]]) -> T:
+        """Return ``load()``, kept in the process while the ledger's structure and submissions are unchanged.
+
+        Submissions are only ever added (a new revision is a new row), so the newest id and the count of a
+        ledger's submissions change whenever what compiling reads changes; the structure stamp covers
+        items, units and periods. For reads only: a unit of work that wrote must not call it.
+        """
+        if self._cache is None:
+            return await load()
+        row = (await self.s.execute(_stamps(), {"p_ledger_id": ledger_id})).one()
+        if row[0] is None:
+            return await load()
+        store = self._cache.values_for(row[0])
+        full = ("report_reads", ledger_id, row[1], row[2], *key)
+        if full not in store:
+            store[full] = await load()
+        return store[full]  # type: ignore[return-value]
 
     async def previous_all(self, ledger_id: int, before_code: str) -> dict[int, list[SubmissionInfo]]:
         """Return, per item id, what ``previous(ledger_id, before_code, item_id)`` returns, in one statement."""

@@ -29,7 +29,7 @@ class UnitOfWork:
         self.ledgers = LedgerRepository(self.session, self._cache)
         self.submissions = SubmissionRepository(self.session, self.ledgers)
         self.chats = ChatRepository(self.session)
-        self.reports = ReportReads(self.session)
+        self.reports = ReportReads(self.session, self._cache)
         return self
 
     async def __aexit__(self, *exc) -> None:

@@ -36,26 +36,30 @@ async def vocabulary(
 ) -> tuple[Vocabulary, list[ItemInfo]]:
     """Return the ledger's own words (units, aliases, items with their latest progress) and its items."""
     items = await deps.uow.ledgers.items(ledger.id)
-    units = await deps.uow.ledgers.units(ledger.id)
-    progress: dict[int, str] = {}
-    if period is not None:
-        for s in await deps.uow.submissions.latest(period.id):
-            if s.progress:
-                progress[s.item_id] = progress.get(s.item_id, "") + s.progress
-    vocab = Vocabulary(
-        units=tuple((u.name, u.aliases) for u in units),
-        items=tuple(
-            ItemWords(
-                id=i.id,
-                number=i.number,
-                content=i.content + " " + " ".join(t.name for t in i.targets),
-                category=i.category,
-                progress=progress.get(i.id, ""),
-                units=i.units,
-            )
-            for i in items
-        ),
-    )
+
+    async def load() -> Vocabulary:
+        units = await deps.uow.ledgers.units(ledger.id)
+        progress: dict[int, str] = {}
+        if period is not None:
+            for s in await deps.uow.submissions.latest(period.id):
+                if s.progress:
+                    progress[s.item_id] = progress.get(s.item_id, "") + s.progress
+        return Vocabulary(
+            units=tuple((u.name, u.aliases) for u in units),
+            items=tuple(
+                ItemWords(
+                    id=i.id,
+                    number=i.number,
+                    content=i.content + " " + " ".join(t.name for t in i.targets),
+                    category=i.category,
+                    progress=progress.get(i.id, ""),
+                    units=i.units,
+                )
+                for i in items
+            ),
+        )
+
+    vocab = await deps.uow.reports.memo(ledger.id, ("vocabulary", period.id if period else None), load)
     deps.segmenter.add_words(vocab.words())
     return vocab, items
 

@@ -38,12 +38,19 @@ async def answer_overview(q: Question) -> str:
     for row in compiled.rows:
         counts[row.status] += 1
         lights[row.light] += 1
-    missing = await missing_by_unit(q.deps, q.period, list(q.by_id.values()))
+
+    async def load() -> tuple[dict[str, list[int]], int]:
+        missing = await missing_by_unit(q.deps, q.period, list(q.by_id.values()))
+        earlier = await q.earlier()
+        flags = sum(
+            1 for row in compiled.rows if plan_not_mentioned(q.deps, row, earlier.get(row.item_id, []))
+        )
+        return missing, flags
+
+    missing, flags = await q.deps.uow.reports.memo(q.ledger.id, ("overview", q.period.id), load)
     all_units = list(compiled.reported_units) + list(compiled.missing_units)
     not_filed = [u for u in all_units if u not in compiled.reported_units]
     partly = [u for u in compiled.reported_units if u in missing]
-    earlier = await q.earlier()
-    flags = sum(1 for row in compiled.rows if plan_not_mentioned(q.deps, row, earlier.get(row.item_id, [])))
     return texts.OVERVIEW_UNITS.format(
         title=compiled.title,
         code=q.period.code,

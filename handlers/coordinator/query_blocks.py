@@ -28,16 +28,24 @@ class Question:
     _earlier: dict[int, list[SubmissionInfo]] | None = field(default=None, repr=False)
     _whole: Ledger | None = field(default=None, repr=False)
 
+    async def _both(self) -> tuple[dict[int, list[SubmissionInfo]], Ledger]:
+        async def load() -> tuple[dict[int, list[SubmissionInfo]], Ledger]:
+            earlier = await earlier_filings(self.deps, self.ledger, self.period)
+            return earlier, await compile_all(self.deps, self.ledger, self.period, earlier)
+
+        key = ("compiled", self.period.id, repr(self.deps.config.thresholds))
+        return await self.deps.uow.reports.memo(self.ledger.id, key, load)
+
     async def earlier(self) -> dict[int, list[SubmissionInfo]]:
         """Return every item's filing of the latest earlier period that has one (one statement)."""
         if self._earlier is None:
-            self._earlier = await earlier_filings(self.deps, self.ledger, self.period)
+            self._earlier, self._whole = await self._both()
         return self._earlier
 
     async def whole(self) -> Ledger:
-        """Return the whole ledger compiled for the question's period (set-based reads)."""
+        """Return the whole ledger compiled for the question's period (set-based reads, kept while unchanged)."""
         if self._whole is None:
-            self._whole = await compile_all(self.deps, self.ledger, self.period, await self.earlier())
+            self._earlier, self._whole = await self._both()
         return self._whole
 
 
