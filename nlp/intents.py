@@ -83,6 +83,7 @@ class Vocabulary:
 
 
 _LEDGER = r"台账|全表|总表"
+_FILING = r"(进展|问题|计划)\s*:"  # labelled fields (进展：…… 问题：……) are a filing, not a question
 _MISSING = (
     r"(没|未|尚未|还没|没有|漏|缺|还差).{0,4}(报|交|填|提交)|未报送|未上报|还差(谁|哪)|"
     r"(谁|哪些?|哪几个?|几个|几家|多少).{0,6}(还)?(没|未)"
@@ -164,7 +165,7 @@ def parse_query(
 ) -> Query | None:
     """Return the question asked (read against ``context``, the question before), or None."""
     clean = _clean(text)
-    if not clean:
+    if not clean or _has(_FILING, unicodedata.normalize("NFKC", text)):
         return None
     span = is_span(clean)
     period, rest = find_period(clean, today or date.today())

@@ -90,6 +90,7 @@ QUESTIONS = [
     ("把台账发我", ("ledger", None, (), None)),
     # not a question
     ("你好", None),
+    ("进展：已完成前期手续 问题：无 计划：继续推进", None),  # a filing typed before 填报
     ("收到，谢谢", None),
     ("", None),
     ("   ", None),
