@@ -21,6 +21,7 @@ from handlers.flows import QUERY, QueryStep, query_at
 from handlers.ledger.renderers import MEDIA_TYPES, render
 from handlers.turns import say, turn
 from nlp.intents import ItemWords, Query, QueryKind, Vocabulary, parse_query, suggest
+from nlp.item_match import find_number
 from storage.schemas import ItemInfo, LedgerInfo, PeriodInfo
 
 FOLLOW_UP_MINUTES = 5
@@ -97,6 +98,9 @@ async def _period(deps: Deps, ledger: LedgerInfo, code: str | None) -> PeriodInf
 
 
 def _suggestion(text: str, vocab: Vocabulary, by_id: dict[int, ItemInfo]) -> str:
+    number, _rest = find_number(text.strip())
+    if number and vocab.by_number(number) is None:
+        return texts.QUERY_ITEM_UNKNOWN.format(number=number, count=len(vocab.items))
     ids = suggest(text, vocab)
     if not ids:
         return texts.QUERY_HELP

@@ -26,6 +26,7 @@ from handlers.coordinator.query_lists import (
 from handlers.coordinator.query_reads import compile_items
 from nlp.intents import QueryKind
 
+MAX_BLOCKS = 5  # more items than this fit a question: list them and let the number answer
 Answer = Callable[[Question], Awaitable[str]]
 __all__ = ["ANSWERS", "Question", "missing_by_unit"]
 
@@ -77,23 +78,25 @@ async def answer_unit(q: Question) -> str:
     """卫健局怎么样: every item of one unit."""
     if not q.query.unit:
         return texts.QUERY_HELP
-    items = [i for i in q.by_id.values() if q.query.unit in i.units]
-    compiled = await compile_items(q.deps, q.ledger, q.period, items)
-    lines = [texts.UNIT_HEAD.format(unit=q.query.unit, code=q.period.code, count=len(compiled.rows))]
-    for row in compiled.rows:
-        lines.append(await item_block(q, compiled, row))
+    compiled, earlier = await q.whole(), await q.earlier()
+    rows = [r for r in compiled.rows if q.query.unit in r.units]
+    lines = [texts.UNIT_HEAD.format(unit=q.query.unit, code=q.period.code, count=len(rows))]
+    for row in rows:
+        lines.append(await item_block(q, compiled, row, earlier.get(row.item_id, [])))
     return "\n".join(lines)
 
 
 async def answer_item(q: Question) -> str:
     """充电桩进展 / 第5项: the items asked about, with targets, progress and plan (those items only)."""
     items = [q.by_id[i] for i in q.query.items if i in q.by_id]
-    compiled = await compile_items(q.deps, q.ledger, q.period, items)
-    blocks = [await item_block(q, compiled, row) for row in compiled.rows]
     head = texts.QUERY_PERIOD_HEAD.format(code=q.period.code)
     if len(items) > 1:
         listing = "\n".join(f"  {n}. [{i.number}] {i.content}" for n, i in enumerate(items, start=1))
         head += texts.QUERY_CHOOSE.format(count=len(items), items=listing)
+    if len(items) > MAX_BLOCKS:  # too many to show whole: the list, and the number answers
+        return head
+    compiled = await compile_items(q.deps, q.ledger, q.period, items)
+    blocks = [await item_block(q, compiled, row) for row in compiled.rows]
     return "\n".join([head, *blocks])
 
 

@@ -73,8 +73,13 @@ def plan_not_mentioned(deps: Deps, row: LedgerRow, previous: list[SubmissionInfo
     return plan
 
 
-async def item_block(q: Question, compiled: Ledger, row: LedgerRow) -> str:
-    """Return one item's block: light, units, status, completion, targets, progress, problems, plan."""
+async def item_block(
+    q: Question, compiled: Ledger, row: LedgerRow, previous: list[SubmissionInfo] | None = None
+) -> str:
+    """Return one item's block: light, units, status, completion, targets, progress, problems, plan.
+
+    ``previous`` is the item's earlier filing when the caller has read it for many items at once.
+    """
     item = q.by_id[row.item_id]
     text = texts.ITEM_BLOCK.format(
         emoji=LIGHT_EMOJI[row.light],
@@ -90,7 +95,8 @@ async def item_block(q: Question, compiled: Ledger, row: LedgerRow) -> str:
         plan_month=compiled.plan_month,
         plan=row.plan or "—",
     )
-    previous = await q.deps.uow.submissions.previous(q.ledger.id, q.period.code, row.item_id)
+    if previous is None:
+        previous = await q.deps.uow.submissions.previous(q.ledger.id, q.period.code, row.item_id)
     plan = plan_not_mentioned(q.deps, row, previous)
     if plan:
         text += "\n" + texts.ITEM_PLAN_FLAG.format(plan=plan)

@@ -82,6 +82,10 @@ async def test_a_follow_up_expires_and_commands_still_work(chat, clock):
     expect(await chat.say("台账"), "[1]")  # a command right after an answer is that command
 
 
+async def test_an_item_number_the_ledger_does_not_have(chat):
+    expect(await chat.say("第99项"), "台账中没有第99项（共33项）")
+
+
 async def test_nothing_fits_offers_the_closest_items(chat):
     expect(await chat.say("样板卫生院"), "[1]")
     expect(await chat.say("今天食堂吃什么"), "可以这样问我")
