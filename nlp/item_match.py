@@ -14,7 +14,6 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-
 from nlp.numerals import chinese_to_float
 
 # Words people use for ledger wording, both ways (a ledger may extend the table with its own pairs).
