@@ -50,7 +50,9 @@ async def test_a_named_month_is_answered_and_said(app, chat):
 
 async def test_overview_counts_a_partly_filed_unit_once(app, chat):
     await open_april(app)
-    expect(await chat.say("概况"), "已报送0个（其中部分报送0个），未报送21个")  # kept until something is filed
+    expect(
+        await chat.say("概况"), "已报送0个（其中部分报送0个），未报送21个"
+    )  # kept until something is filed
     expect(await chat.say("报了多少家了"), "已报送的单位：0个")
     await bind(app, chat, "zf", "区综合行政执法局")
     await chat.say("填报")
