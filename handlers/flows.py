@@ -40,3 +40,17 @@ def filing_at(step: FilingStep, data: dict[str, Any]) -> ConversationState:
 def unbind_at(step: UnbindStep, data: dict[str, Any]) -> ConversationState:
     """Return the state of a chat at ``step`` of 解绑 with ``data``."""
     return ConversationState(flow=UNBIND, step=step.value, data=data)
+
+
+QUERY = "query"  # a question was just answered: the next message may refer to it (expires after minutes)
+
+
+class QueryStep(StrEnum):
+    """The one step after an answer: a follow-up ("那卫健局呢", "第二个") or anything else."""
+
+    FOLLOW = "follow"
+
+
+def query_at(step: QueryStep, data: dict[str, Any]) -> ConversationState:
+    """Return the state of a chat that may ask a follow-up to the question in ``data``."""
+    return ConversationState(flow=QUERY, step=step.value, data=data)

@@ -28,7 +28,7 @@ from handlers.coordinator import (
 from handlers.deps import Deps
 from handlers.filing import flow as filing
 from handlers.filing import mine
-from handlers.flows import FILING, UNBIND, FilingStep, UnbindStep
+from handlers.flows import FILING, QUERY, UNBIND, FilingStep, QueryStep, UnbindStep
 from handlers.turns import say
 from nlp.intents import Vocabulary, parse_query
 
@@ -115,6 +115,16 @@ def build_router() -> Router:
     # Flows: the chat's stored flow and step pick the step.
     r.flow(UNBIND_FLOW)
     r.flow(FILING_FLOW)
+
+    async def follow_step(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:
+        """The message after an answer: a follow-up to it, or else what it would be from an idle chat."""
+        if parse_command(msg.text) is None:
+            answered = await queries.answer(msg, state, deps)
+            if answered is not None:
+                return answered
+        return await r.route(msg, IDLE, deps)
+
+    r.flow(Flow(QUERY, {QueryStep.FOLLOW: follow_step}, allow=READERS))
     # Entries from an idle chat. Contacts: the unit is checked by the step (a contact of which unit).
     r.entry(_cmd("unbind"), binding.unbind_step)
     r.entry(_cmd("filing"), filing.filing_entry)

@@ -328,3 +328,45 @@ UNDERSTOOD_UNMATCHED = (
     "· 回复里的“{figures}”没有对应到上面的目标。如果是某个目标的完成数，请回复“重填”，写明目标名称和数量"
     "（例如“停车泊位累计35个”）；不是的话回复“确认”。"
 )
+# ---- issue 15: questions in coordinators' own words (filters, counts, months, follow-ups)
+QUERY_PERIOD_HEAD = "【{code}】"
+QUERY_UNKNOWN_PERIOD = "没有{code}报送期，无法按该月回答。已有：{codes}"
+QUERY_SUGGEST = "没太明白您想问哪一项。您是不是想问：\n{items}\n回复序号（如“第{first}项”）即可。"
+QUERY_SUGGEST_LINE = "  [{number}] {content}"
+QUERY_CHOOSE = "有{count}个项目符合，先列出如下；回复“第N个”或项目序号可只看其中一项：\n{items}"
+QUERY_ITEM_UNKNOWN = "台账中没有第{number}项（共{count}项）。"
+OVERVIEW_UNITS = (
+    "【{title}】\n报送期{code}（{state}），序时进度{schedule}。\n"
+    "单位：{units}个，已报送{reported}个（其中部分报送{partly}个），未报送{missing}个{missing_names}\n"
+    "项目：{items}项，已完成{completed}、推进中{in_progress}、前期准备{preparing}、未启动{not_started}\n"
+    "亮灯：🟢{green} 🟡{yellow} 🔴{red}{plan_flags}"
+)
+LIST_HEAD = {
+    "red": "{code}亮红灯（严重滞后）的项目共{count}项{unit}：",
+    "yellow": "{code}亮黄灯（轻微滞后）的项目共{count}项{unit}：",
+    "completed": "{code}已完成的项目共{count}项{unit}：",
+    "not_started": "{code}未启动的项目共{count}项{unit}：",
+}
+LIST_NONE = {
+    "red": "{code}没有亮红灯的项目{unit}。",
+    "yellow": "{code}没有亮黄灯的项目{unit}。",
+    "completed": "{code}还没有已完成的项目{unit}。",
+    "not_started": "{code}没有未启动的项目{unit}。",
+}
+LIST_OF_UNIT = "（{unit}）"
+LIST_LINE = "{emoji}[{number}] {content}（{units}）完成{completion}，{status}"
+UNIT_LAGGING_HEAD = "{code}{unit}落后于序时进度（{schedule}）的项目共{count}项："
+UNIT_LAGGING_NONE = "{code}{unit}没有落后于序时进度的项目（序时进度{schedule}）。👍"
+UNIT_PROBLEMS_HEAD = "{code}{unit}反映的问题共{count}项："
+ALL_PROBLEMS_HEAD = "{code}各单位反映的问题共{count}项："
+UNIT_PROBLEMS_LINE = "· [{number}] {content}：{problems}"
+UNIT_PROBLEMS_NONE = "{code}{unit}没有反映问题。"
+FILED_HEAD = "{code}已报送的单位共{count}个（全部{total}个）："
+FILED_LINE = "· {unit}{partly}"
+FILED_PARTLY = "（部分报送，未报：{numbers}）"
+FILED_NONE = "{code}还没有单位报送。"
+COUNT_MISSING = "{code}还有项目未报送的单位：{count}个（共{total}个，其中部分报送{partly}个）。{names}"
+COUNT_FILED = "{code}已报送的单位：{count}个（共{total}个，其中部分报送{partly}个）。{names}"
+COUNT_LAGGING = "{code}落后于序时进度（{schedule}）的项目：{count}项（🔴{red} 🟡{yellow}）。{names}"
+COUNT_NAMES = "\n{names}"
+LEDGER_HINT = "{code}台账：发送“导出 word”或“导出 excel”获取整张表；问“概况”看汇总。"

@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from storage.admin_repo import AdminRepository
 from storage.chat_repo import ChatRepository
 from storage.ledger_repo import LedgerRepository
+from storage.report_reads import ReportReads
 from storage.structure_cache import StructureCache
 from storage.submission_repo import SubmissionRepository
 
@@ -19,6 +20,7 @@ class UnitOfWork:
     submissions: SubmissionRepository
     chats: ChatRepository
     admin: AdminRepository
+    reports: ReportReads
 
     def __init__(self, sessionmaker: async_sessionmaker, cache: StructureCache | None = None) -> None:
         self._sessionmaker = sessionmaker
@@ -30,6 +32,7 @@ class UnitOfWork:
         self.submissions = SubmissionRepository(self.session, self.ledgers)
         self.chats = ChatRepository(self.session)
         self.admin = AdminRepository(self.session)
+        self.reports = ReportReads(self.session, self._cache)
         return self
 
     async def __aexit__(self, *exc) -> None:

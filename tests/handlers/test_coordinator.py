@@ -27,7 +27,9 @@ async def test_lagging_items_at_the_end_of_march(chat):
 async def test_item_progress_by_keyword_and_a_completed_item_is_green(chat):
     expect(await chat.say("充电桩进展"), "公共充电桩399/400个", "新增路内停车位35个，累计建成公共充电桩399个")
     text = expect(await chat.say("刷脸办进展如何"), "已完成")
-    assert text.startswith("🟢")
+    first, second = text.splitlines()[:2]
+    assert first == "【2025-03】"  # every answer's first line names the period
+    assert second.startswith("🟢")
 
 
 async def test_a_unit_by_its_short_name(chat):

@@ -1,0 +1,126 @@
+"""The pieces answers are made of: the question with what it may read, an item's block, its history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.core.clock import SHANGHAI
+from handlers import texts
+from handlers.coordinator.query_reads import compile_all, earlier_filings
+from handlers.deps import Deps
+from handlers.filing.view import pair
+from nlp.intents import Query, Vocabulary, plan_terms
+from reports.ledger import Ledger, LedgerRow
+from reports.lights import LIGHT_EMOJI
+from storage.schemas import ItemInfo, LedgerInfo, PeriodInfo, SubmissionInfo
+
+
+@dataclass
+class Question:
+    """One recognised question and what answering it may read (read once, when first needed)."""
+
+    query: Query
+    deps: Deps
+    ledger: LedgerInfo
+    period: PeriodInfo
+    vocab: Vocabulary
+    by_id: dict[int, ItemInfo]
+    _earlier: dict[int, list[SubmissionInfo]] | None = field(default=None, repr=False)
+    _whole: Ledger | None = field(default=None, repr=False)
+
+    async def _both(self) -> tuple[dict[int, list[SubmissionInfo]], Ledger]:
+        async def load() -> tuple[dict[int, list[SubmissionInfo]], Ledger]:
+            earlier = await earlier_filings(self.deps, self.ledger, self.period)
+            return earlier, await compile_all(self.deps, self.ledger, self.period, earlier)
+
+        key = ("compiled", self.period.id, repr(self.deps.config.thresholds))
+        return await self.deps.uow.reports.memo(self.ledger.id, key, load)
+
+    async def earlier(self) -> dict[int, list[SubmissionInfo]]:
+        """Return every item's filing of the latest earlier period that has one (one statement)."""
+        if self._earlier is None:
+            self._earlier, self._whole = await self._both()
+        return self._earlier
+
+    async def whole(self) -> Ledger:
+        """Return the whole ledger compiled for the question's period (set-based reads, kept while unchanged)."""
+        if self._whole is None:
+            self._earlier, self._whole = await self._both()
+        return self._whole
+
+
+def pct(value: float | None) -> str:
+    """Return a share as a whole percentage, or — when unknown."""
+    return "—" if value is None else f"{value * 100:.0f}%"
+
+
+def _targets(row: LedgerRow) -> str:
+    if not row.targets:
+        return "—"
+    return "；".join(f"{t.name}{pair(t.achieved, t.value, t.unit)}" for t in row.targets)
+
+
+def plan_not_mentioned(deps: Deps, row: LedgerRow, previous: list[SubmissionInfo]) -> str | None:
+    """Return last period's plan when this period's progress mentions none of its concrete terms."""
+    if not row.progress:
+        return None
+    plan = "；".join(p.plan for p in previous if p.plan and p.plan != "无")
+    if not plan:
+        return None
+    terms = plan_terms(plan, deps.segmenter)
+    if not terms or any(t in row.progress for t in terms):
+        return None
+    return plan
+
+
+async def item_block(
+    q: Question, compiled: Ledger, row: LedgerRow, previous: list[SubmissionInfo] | None = None
+) -> str:
+    """Return one item's block: light, units, status, completion, targets, progress, problems, plan.
+
+    ``previous`` is the item's earlier filing when the caller has read it for many items at once.
+    """
+    item = q.by_id[row.item_id]
+    text = texts.ITEM_BLOCK.format(
+        emoji=LIGHT_EMOJI[row.light],
+        number=item.number,
+        content=row.content,
+        units="、".join(row.units),
+        status=texts.STATUS_LABELS[row.status],
+        completion=pct(row.completion),
+        schedule=pct(row.schedule),
+        targets=_targets(row),
+        progress=row.progress or texts.NOT_REPORTED,
+        problems=row.problems or "—",
+        plan_month=compiled.plan_month,
+        plan=row.plan or "—",
+    )
+    if previous is None:
+        previous = await q.deps.uow.submissions.previous(q.ledger.id, q.period.code, row.item_id)
+    plan = plan_not_mentioned(q.deps, row, previous)
+    if plan:
+        text += "\n" + texts.ITEM_PLAN_FLAG.format(plan=plan)
+    return text
+
+
+async def history_text(deps: Deps, item: ItemInfo) -> str:
+    """Return every revision of an item across periods."""
+    revisions = await deps.uow.submissions.history(item.id)
+    if not revisions:
+        return texts.HISTORY_NONE.format(number=item.number)
+    lines = [texts.HISTORY_HEAD.format(number=item.number, content=item.content)]
+    for s in revisions:
+        who = texts.IMPORTED if s.source == "import" else (s.unit or s.author)
+        review = texts.REVIEW_LABELS.get(s.review, "").format(reason=s.review_reason)
+        lines.append(
+            texts.HISTORY_LINE.format(
+                code=s.period_code,
+                revision=s.revision,
+                who=who,
+                when=f"{s.created_at.astimezone(SHANGHAI):%m-%d %H:%M}",
+                status=texts.STATUS_LABELS.get(s.status, s.status),
+                review=review,
+                progress=s.progress or "—",
+            )
+        )
+    return "\n".join(lines)
