@@ -222,6 +222,12 @@ def read_csv_grid(source: str, data: bytes) -> list[Grid]:
 def read_text_grid(source: str, data: bytes) -> list[Grid]:
     """Return the plain-text export as a grid (title line, header, rows numbered by their first line)."""
     table = read_text(Path(source), data)
+    for r in table.rows:
+        # Cells in the text export are positional: a missing one would shift the rest into wrong columns.
+        if len(r.cells) != len(table.header):
+            raise LedgerFileError(
+                source, texts.FILE_ROW_CELLS.format(got=len(r.cells), want=len(table.header)), row=r.number
+            )
     rows = [GridRow(number=0, cells=table.header)] + [
         GridRow(number=r.number, cells=r.cells) for r in table.rows
     ]

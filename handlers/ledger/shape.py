@@ -53,6 +53,7 @@ class RawLedger(BaseModel):
     title: str | None
     columns: tuple[HeaderColumn, ...]
     items: tuple[RawItem, ...]
+    preamble: tuple[str, ...] = ()  # the lines above the first header (title, 截至/填报 lines)
 
 
 def _find_header(grid: Grid) -> tuple[int, int] | None:
@@ -118,6 +119,9 @@ def read_ledger(source: str, grids: list[Grid]) -> RawLedger:
     items: list[RawItem] = []
     columns: tuple[HeaderColumn, ...] = ()
     title = None
+    first, first_at = found[0][0], found[0][1][1]
+    preamble = [*(line for g in grids[: grids.index(first) + 1] for line in g.leading)]
+    preamble += [c for r in first.rows[:first_at] for c in r.cells if c]
     for grid, (_, at) in found:
         sheet_items, cols = _read_grid(source, grid, at, sheet_category=len(found) > 1)
         columns = columns or cols
@@ -125,7 +129,9 @@ def read_ledger(source: str, grids: list[Grid]) -> RawLedger:
         items.extend(sheet_items)
     if not items:
         raise LedgerFileError(source, texts.I14_NO_ITEMS)
-    return RawLedger(source=source, title=title, columns=columns, items=tuple(items))
+    return RawLedger(
+        source=source, title=title, columns=columns, items=tuple(items), preamble=tuple(preamble)
+    )
 
 
 def _read_grid(

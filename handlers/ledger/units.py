@@ -11,7 +11,7 @@ import re
 from handlers.ledger.table import UNIT_ENDINGS
 
 LEAD_MARKS = ("牵头", "主责", "主办", "负总责", "总牵头", "牵头单位")
-OTHER_MARKS = ("配合", "协办", "参与", "责任单位", "配合单位")
+OTHER_MARKS = ("配合", "协办", "参与")
 _MARK = re.compile(r"[（(【\[]\s*(" + "|".join(LEAD_MARKS + OTHER_MARKS) + r")\s*[)）】\]]")
 _SEPARATORS = "、，,；;\n/／"
 _OPEN, _CLOSE = "（(【[", "）)】]"
