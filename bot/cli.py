@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -112,12 +113,15 @@ def db_current() -> None:
 # ---------------------------------------------------------------- import and report
 @app.command("import")
 def import_cmd(
-    path: Path = typer.Argument(..., help="Ledger file: .docx, .xlsx or the .txt table export."),
+    path: Path = typer.Argument(..., help="Ledger file: .docx .xlsx .xls .doc .wps .csv or the .txt export."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Check and count, change nothing."),
+    period: str | None = typer.Option(
+        None, "--period", help="YYYY-MM, when the file does not say it (default: last month)."
+    ),
 ) -> None:
-    """Import a ledger (台账) from Word, Excel or text; re-importing the same file changes nothing."""
+    """Import a ledger (台账) in any layout; re-importing the same file changes nothing."""
     setup_logging(OPTS.verbose, quiet=True)
-    summary = _run(_import(path, dry_run))
+    summary = _run(_import(path, dry_run, period))
     prefix = "（试运行，未写入）" if dry_run else ""
     typer.echo(
         f"{prefix}已导入《{summary.ledger}》{summary.period}：{summary.categories}个类别、{summary.items}个项目、"
@@ -132,15 +136,24 @@ def import_cmd(
         typer.echo("内容与上次导入相同，没有变化 (nothing changed).")
 
 
-async def _import(path: Path, dry_run: bool):
+async def _import(path: Path, dry_run: bool, period: str | None = None):
+    from datetime import datetime
+
     from rich.progress import Progress
 
+    from bot.core.clock import SHANGHAI
     from handlers.ledger.files import parse_ledger_file
     from handlers.ledger.importer import import_ledger
+    from handlers.ledger.period import previous_month
     from handlers.ledger.reader import LedgerFileError
 
+    if period is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
+        from handlers import texts
+
+        fail(texts.I14_CLI_PERIOD.format(period=period))
+    default = (int(period[:4]), int(period[5:])) if period else previous_month(datetime.now(SHANGHAI).date())
     try:
-        parsed = parse_ledger_file(path)
+        parsed = parse_ledger_file(path, default_period=default)
     except LedgerFileError as exc:
         fail(f"{exc}\n请检查该文件后重试；数据库没有任何改动。")
 

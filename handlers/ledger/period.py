@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from handlers import texts
 from handlers.ledger.reader import LedgerFileError
@@ -15,6 +16,11 @@ _HALF = re.compile(r"上半年|前三季度")
 _PLAN = re.compile(r"(\d{1,2})\s*月份?\s*(?:工作)?计划")
 _QUARTER_MONTH = {"一": 3, "二": 6, "三": 9, "四": 12, "1": 3, "2": 6, "3": 9, "4": 12}
 _YEAR = re.compile(r"(20\d{2})\s*年")
+
+
+def previous_month(today: date) -> tuple[int, int]:
+    """Return (year, month) of the month before ``today``: the period a ledger is usually for."""
+    return (today.year - 1, 12) if today.month == 1 else (today.year, today.month - 1)
 
 
 def _month(text: str) -> int | None:
@@ -53,8 +59,8 @@ def find_period(
     subject = _subject(title or "") or "工作"
     if title:
         try:
-            year, month, plan_month, _ = parse_title(title, plan_header, source)
-            return year, month, plan_month, subject
+            seed_year, seed_month, seed_plan, _ = parse_title(title, plan_header, source)
+            return seed_year, seed_month, seed_plan, subject
         except LedgerFileError:
             pass
     text = " ".join([title or "", *preamble, *headers])
@@ -64,7 +70,7 @@ def find_period(
     if month is None and plan_m:
         month = 12 if int(plan_m.group(1)) == 1 else int(plan_m.group(1)) - 1
     year = int(year_m.group(1)) if year_m else None
-    if (year is None or month is None) and default is not None:
+    if default is not None:
         year, month = year or default[0], month or default[1]
     if year is None or month is None:
         raise LedgerFileError(source, texts.I14_NO_PERIOD.format(title=title or ""))
