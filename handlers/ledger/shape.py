@@ -112,10 +112,7 @@ def read_ledger(source: str, grids: list[Grid]) -> RawLedger:
     """Return the ledger in these grids: every grid with a header row, read by meaning."""
     found = [(g, h) for g in grids if (h := _find_header(g)) is not None]
     if not found:
-        seen = [" / ".join(c for c in r.cells if c) for g in grids for r in g.rows[:1] if r.cells]
-        raise LedgerFileError(
-            source, texts.I14_NO_LEDGER.format(found="；".join(seen[:3]) or texts.I14_NO_LEDGER_NONE)
-        )
+        raise _no_header(source, grids)
     items: list[RawItem] = []
     columns: tuple[HeaderColumn, ...] = ()
     title = None
@@ -192,6 +189,21 @@ def _read_grid(
             )
         )
     return items, columns
+
+
+def _no_header(source: str, grids: list[Grid]) -> LedgerFileError:
+    """Return the error for a file without a header: what the likeliest header row lacks, and its cells."""
+    rows = [r for g in grids for r in g.rows[:_HEADER_SCAN] if len([c for c in r.cells if c]) >= 2]
+    if not rows:
+        return LedgerFileError(source, texts.I14_NO_LEDGER.format(found=texts.I14_NO_LEDGER_NONE))
+    best = max(rows, key=lambda r: len({c.concept for c in map_header(list(r.cells))} - {"other"}))
+    found = " / ".join(c for c in best.cells if c)
+    missing = missing_columns(tuple(map_header(list(best.cells))))
+    if not missing:
+        return LedgerFileError(source, texts.I14_NO_LEDGER.format(found=found), row=best.number)
+    return LedgerFileError(
+        source, texts.I14_MISSING_COLUMN.format(what="、".join(missing), found=found), row=best.number
+    )
 
 
 def missing_columns(columns: tuple[HeaderColumn, ...]) -> list[str]:
