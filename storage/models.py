@@ -33,6 +33,8 @@ class LedgerRow(Base):
     title: Mapped[str] = mapped_column(String(300))
     year: Mapped[int] = mapped_column(Integer)
     subject: Mapped[str] = mapped_column(String(100), default="民生实事")
+    # The file's own columns in order, [[title, concept], ...]; None: the seed's seven (DEFAULT_LAYOUT).
+    columns: Mapped[list | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
@@ -79,6 +81,8 @@ class ItemRow(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     span_start: Mapped[date | None] = mapped_column(Date, nullable=True)
     span_end: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # Cells of the file's other columns (责任领导, 完成时限, 备注 …) by the column's title.
+    extra: Mapped[dict | None] = mapped_column(JSON, nullable=True)
 
 
 class ItemUnitRow(Base):

@@ -10,6 +10,7 @@ from handlers.ledger.period import find_period
 from handlers.ledger.shape import RawLedger, read_ledger
 from handlers.ledger.table import ParsedItem, ParsedLedger, join_lines
 from reports.columns import DEFAULT_LAYOUT, LedgerLayout
+from reports.to_xlsx import STATUS_COLUMNS
 
 
 def parse_ledger_file(
@@ -28,7 +29,19 @@ def parse_ledger_file(
     del layout  # the file's own header says its layout now
     name = Path(path.name) if data is not None else path
     raw = read_ledger(name.name, read_grids(name, data))
-    return to_parsed(raw, default_period)
+    return to_parsed(_without_computed(raw), default_period)
+
+
+def _without_computed(raw: RawLedger) -> RawLedger:
+    """Drop the columns ledgerbot's own Excel export computes (状态, 完成率, 序时进度, 灯) when they end the header."""
+    computed = [title for title, _ in STATUS_COLUMNS]
+    if [c.title for c in raw.columns[-len(computed) :]] != computed:
+        return raw
+    items = tuple(
+        i.model_copy(update={"extra": {k: v for k, v in i.extra.items() if k not in computed}})
+        for i in raw.items
+    )
+    return raw.model_copy(update={"columns": raw.columns[: -len(computed)], "items": items})
 
 
 def to_parsed(raw: RawLedger, default_period: tuple[int, int] | None = None) -> ParsedLedger:
@@ -44,6 +57,8 @@ def to_parsed(raw: RawLedger, default_period: tuple[int, int] | None = None) -> 
         category = join_lines(item.category) if item.category else texts.I14_NO_CATEGORY
         seq = numbers.setdefault(category, len(numbers) + 1)
         extra = dict(item.extra)
+        if "seq" in kept:
+            extra[kept["seq"]] = item.seq or ""
         if "partner" in kept:
             extra[kept["partner"]] = "、".join(item.partners)
         if "deadline" in kept:
@@ -76,5 +91,14 @@ def to_parsed(raw: RawLedger, default_period: tuple[int, int] | None = None) -> 
         plan_month=plan_month,
         header=tuple(titles),
         items=tuple(items),
-        columns=tuple((c.title, c.concept) for c in raw.columns),
+        columns=_columns(raw),
     )
+
+
+def _columns(raw: RawLedger) -> tuple[tuple[str, str], ...]:
+    """Return the file's (title, concept) columns; categories from rows or sheets get a category column."""
+    columns = [(c.title, str(c.concept)) for c in raw.columns]
+    if any(item.category for item in raw.items) and all(c != "category" for _, c in columns):
+        at = 1 if columns and columns[0][1] == "seq" else 0
+        columns.insert(at, (texts.I14_CATEGORY_TITLE, "category"))
+    return tuple(columns)

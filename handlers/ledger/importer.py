@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, cast
 
 from pydantic import BaseModel, ConfigDict
 
+from handlers.ledger.deadlines import deadline_date
 from handlers.ledger.table import ParsedLedger
 from nlp.progress import parse_progress
 from nlp.targets import extract_targets
@@ -15,6 +16,9 @@ from nlp.types import Target
 from nlp.units import short_name
 from storage.schemas import NewSubmission, TargetInfo
 from storage.uow import UnitOfWork
+
+# The seed's seven columns, as concepts: a file in this layout keeps the default rendering.
+SEED_CONCEPTS = ("seq", "category", "content", "unit", "progress", "problems", "plan")
 
 if TYPE_CHECKING:
     from nlp.types import Kind  # storage keeps the kind as a plain string; Target validates it
@@ -64,6 +68,10 @@ async def import_ledger(
     transaction, which the engine commits after saving the conversation state).
     """
     ledger_id, _ = await uow.ledgers.upsert(parsed.name, parsed.title, parsed.year, parsed.subject, now)
+    seed_like = [c for _, c in parsed.columns] == list(SEED_CONCEPTS)
+    await uow.ledgers.set_columns(
+        ledger_id, None if seed_like or not parsed.columns else list(parsed.columns)
+    )
     cat_ids: dict[tuple[int, str], int] = {}
     for seq, name in parsed.categories:
         cat_ids[(seq, name)], _ = await uow.ledgers.upsert_category(ledger_id, seq, name)
@@ -80,7 +88,12 @@ async def import_ledger(
     created = changed = added = 0
     for n, item in enumerate(parsed.items, 1):
         item_id, item_changed = await uow.ledgers.upsert_item(
-            ledger_id, cat_ids[(item.seq, item.category)], item.position, item.content
+            ledger_id,
+            cat_ids[(item.seq, item.category)],
+            item.position,
+            item.content,
+            extra=item.extra,
+            span_end=deadline_date(item.deadline, parsed.year) if item.deadline else None,
         )
         existed = not (item_changed and await _is_new(uow, item_id))
         targets = [
