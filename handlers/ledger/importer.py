@@ -92,7 +92,7 @@ async def import_ledger(
             cat_ids[(item.seq, item.category)],
             item.position,
             item.content,
-            extra=item.extra,
+            extra={} if seed_like else item.extra,  # the seed's seven columns have no other cells
             span_end=deadline_date(item.deadline, parsed.year) if item.deadline else None,
         )
         existed = not (item_changed and await _is_new(uow, item_id))
