@@ -296,3 +296,34 @@ I14_NO_CATEGORY = "全部事项"
 I14_NO_PERIOD = "无法从标题“{title}”或表头读出年份和月份；请在标题中写明，如“2025年1-6月…台账”"
 I14_CLI_PERIOD = "--period 应为 YYYY-MM，实为“{period}”"
 I14_CATEGORY_TITLE = "类别"
+I14_PREVIEW_COLUMN = "  {title} → {meaning}"
+I14_PREVIEW = (
+    "台账文件已读取，尚未导入。\n《{ledger}》{period}：{categories}个类别、{items}个项目、{units}个责任单位。\n"
+    "列的识别：\n{mapping}\n导入后：新增{new}项，修改{changed}项，停用{retired}项。\n"
+    "回复“确认”导入，回复“取消”放弃。"
+)
+I14_PREVIEW_WARNING = (
+    "⚠️ 注意：这个文件会停用现有{before}项中的{retired}项（超过一半）！请核对是否传错了文件。"
+)
+I14_CONFIRM_AGAIN = "请回复“确认”导入这个台账文件，或回复“取消”放弃。"
+I14_CANCELLED = "已取消，台账没有任何改动。"
+I14_GONE = "找不到待确认的台账文件，请重新发送。"
+I14_UNDONE = "已撤销导入《{ledger}》（文件 {filename}）：删除该次导入的进展{removed}条，{restored}。"
+I14_UNDONE_RESTORED = "台账恢复为文件 {filename} 导入后的样子"
+I14_UNDONE_EMPTY = "这是该台账的第一次导入，其项目已全部停用"
+I14_NOTHING_TO_UNDO = "没有可以撤销的导入。"
+I14_CONCEPT_NAMES = {
+    "seq": "序号",
+    "category": "类别",
+    "content": "项目内容",
+    "unit": "责任单位",
+    "partner": "配合单位",
+    "leader": "责任领导",
+    "deadline": "完成时限",
+    "progress": "进展情况",
+    "problems": "存在问题",
+    "plan": "下步计划",
+    "problems_plan": "存在问题及下步计划",
+    "note": "备注",
+    "other": "其他（原样保留）",
+}

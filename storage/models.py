@@ -11,6 +11,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -265,3 +266,19 @@ class StampRow(Base):
     __tablename__ = "stamps"
     name: Mapped[str] = mapped_column(String(50), primary_key=True)
     value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ImportRow(Base):
+    """A ledger file sent to be imported: its bytes, and what became of it (pending, applied, cancelled, undone)."""
+
+    __tablename__ = "ledger_imports"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filename: Mapped[str] = mapped_column(String(300))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    author: Mapped[str] = mapped_column(String(200))
+    state: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    ledger: Mapped[str | None] = mapped_column(String(200), nullable=True, index=True)
+    period: Mapped[str | None] = mapped_column(String(7), nullable=True)
+    submission_ids: Mapped[list | None] = mapped_column(JSON, nullable=True)  # revisions the import added
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    applied_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)

@@ -176,3 +176,18 @@ class StoredConversation(_Frozen):
     data: dict
     expires_at: datetime | None
     version: int
+
+
+class ImportInfo(_Frozen):
+    """A ledger file kept for an import: its bytes and what became of it."""
+
+    id: int
+    filename: str
+    data: bytes
+    author: str
+    state: str  # pending | applied | cancelled | undone
+    ledger: str | None = None
+    period: str | None = None
+    submission_ids: list[int] | None = None
+    created_at: datetime
+    applied_at: datetime | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.chat_repo import ChatRepository
+from storage.import_repo import ImportRepository
 from storage.ledger_repo import LedgerRepository
 from storage.structure_cache import StructureCache
 from storage.submission_repo import SubmissionRepository
@@ -17,6 +18,7 @@ class UnitOfWork:
     ledgers: LedgerRepository
     submissions: SubmissionRepository
     chats: ChatRepository
+    imports: ImportRepository
 
     def __init__(self, sessionmaker: async_sessionmaker, cache: StructureCache | None = None) -> None:
         self._sessionmaker = sessionmaker
@@ -27,6 +29,7 @@ class UnitOfWork:
         self.ledgers = LedgerRepository(self.session, self._cache)
         self.submissions = SubmissionRepository(self.session, self.ledgers)
         self.chats = ChatRepository(self.session)
+        self.imports = ImportRepository(self.session)
         return self
 
     async def __aexit__(self, *exc) -> None:

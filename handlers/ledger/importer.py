@@ -39,6 +39,7 @@ class ImportSummary(BaseModel):
     items_retired: int
     submissions_added: int
     dry_run: bool
+    submission_ids: tuple[int, ...] = ()  # the revisions this import added (undo deletes them)
 
     @property
     def changed(self) -> bool:
@@ -86,6 +87,7 @@ async def import_ledger(
     if period is None:
         period = await uow.ledgers.save_period(ledger_id, parsed.period, state="closed", now=now)
     created = changed = added = 0
+    added_ids: list[int] = []
     for n, item in enumerate(parsed.items, 1):
         item_id, item_changed = await uow.ledgers.upsert_item(
             ledger_id,
@@ -116,7 +118,7 @@ async def import_ledger(
                 result = parse_progress(
                     item.content, item.progress, targets=[_nlp_target(t) for t in targets]
                 )
-                await uow.submissions.add(
+                sub = await uow.submissions.add(
                     NewSubmission(
                         period_id=period.id,
                         item_id=item_id,
@@ -131,6 +133,7 @@ async def import_ledger(
                     ),
                     now,
                 )
+                added_ids.append(sub.id)
                 added += 1
         if on_item:
             on_item(n)
@@ -151,6 +154,7 @@ async def import_ledger(
         items_retired=retired,
         submissions_added=added,
         dry_run=dry_run,
+        submission_ids=tuple(added_ids),
     )
 
 
