@@ -40,3 +40,17 @@ def filing_at(step: FilingStep, data: dict[str, Any]) -> ConversationState:
 def unbind_at(step: UnbindStep, data: dict[str, Any]) -> ConversationState:
     """Return the state of a chat at ``step`` of 解绑 with ``data``."""
     return ConversationState(flow=UNBIND, step=step.value, data=data)
+
+
+UPLOAD = "upload"  # 上传台账: a kept file waiting for 确认/取消
+
+
+class UploadStep(StrEnum):
+    """The one step of 上传台账: the preview has been shown; 确认 imports the kept file, 取消 drops it."""
+
+    CONFIRM = "confirm"
+
+
+def upload_at(step: UploadStep, data: dict[str, Any]) -> ConversationState:
+    """Return the state of a chat at ``step`` of 上传台账 with ``data``."""
+    return ConversationState(flow=UPLOAD, step=step.value, data=data)

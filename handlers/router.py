@@ -17,7 +17,7 @@ from handlers.coordinator import export, groups, invites, listing, periods, quer
 from handlers.deps import Deps
 from handlers.filing import flow as filing
 from handlers.filing import mine
-from handlers.flows import FILING, UNBIND, FilingStep, UnbindStep
+from handlers.flows import FILING, UNBIND, UPLOAD, FilingStep, UnbindStep, UploadStep
 from handlers.turns import say
 from nlp.intents import Vocabulary, parse_query
 
@@ -36,6 +36,7 @@ FILING_FLOW = Flow(
     },
 )
 UNBIND_FLOW = Flow(UNBIND, {UnbindStep.CHOOSE_UNIT: binding.unbind_choose_step})
+UPLOAD_FLOW = Flow(UPLOAD, {UploadStep.CONFIRM: upload.confirm_step})
 
 
 def _cmd(*names: str) -> Matcher:
@@ -104,6 +105,7 @@ def build_router() -> Router:
     # Flows: the chat's stored flow and step pick the step.
     r.flow(UNBIND_FLOW)
     r.flow(FILING_FLOW)
+    r.flow(UPLOAD_FLOW)
     # Entries from an idle chat. Contacts: the unit is checked by the step (a contact of which unit).
     r.entry(_cmd("unbind"), binding.unbind_step)
     r.entry(_cmd("filing"), filing.filing_entry)
@@ -125,6 +127,7 @@ def build_router() -> Router:
     r.entry(_cmd("deadline"), periods.deadline_step, allow=COORDINATORS, command="截止")
     r.entry(_invite_for("coordinator"), invites.invite_step, allow=ADMINS, command="邀请督查室")
     r.entry(_cmd("invite"), invites.invite_step, allow=COORDINATORS, command="邀请")
+    r.entry(upload.is_undo, upload.undo_step, allow=COORDINATORS, command="撤销导入")
     r.entry(_cmd("accept"), review.review_step, allow=COORDINATORS, command="通过")
     r.entry(_cmd("return"), review.review_step, allow=COORDINATORS, command="退回")
     r.fallback = query_or_fallback

@@ -327,3 +327,5 @@ I14_CONCEPT_NAMES = {
     "note": "备注",
     "other": "其他（原样保留）",
 }
+I14_TOO_SLOW = "读取超过{seconds}秒仍未完成，已停止；文件可能过大或结构异常"
+I14_TOO_COMPLEX = "文件结构过于复杂，读取时超出内存上限，已拒绝"

@@ -15,6 +15,14 @@ _log = logging.getLogger(__name__)
 CONVERT_SECONDS = 60
 
 
+def _unlimit_data() -> None:
+    """LibreOffice maps far more than a parser: lift the worker's soft data limit for it (the hard one stays)."""
+    import resource
+
+    _, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    resource.setrlimit(resource.RLIMIT_DATA, (hard, hard))
+
+
 def soffice() -> str | None:
     """Return the LibreOffice program, or None when it is not installed."""
     return shutil.which("soffice") or shutil.which("libreoffice")
@@ -45,7 +53,9 @@ def convert_legacy(source: str, data: bytes, to: str) -> bytes:
             str(src),
         ]
         try:
-            subprocess.run(cmd, capture_output=True, timeout=CONVERT_SECONDS, check=False)
+            subprocess.run(
+                cmd, capture_output=True, timeout=CONVERT_SECONDS, check=False, preexec_fn=_unlimit_data
+            )
         except subprocess.TimeoutExpired as exc:
             raise LedgerFileError(source, texts.I14_CONVERT_FAILED.format(to=to)) from exc
         out = Path(tmp) / f"in.{to}"
