@@ -8,12 +8,10 @@ import before it (or retires the ledger's items when there was none).
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
 from handlers import texts
-from handlers.ledger.files import parse_ledger_file
 from handlers.ledger.importer import ImportSummary, import_ledger
 from handlers.ledger.table import ParsedLedger
 from storage.uow import UnitOfWork
@@ -90,9 +88,9 @@ def preview_text(parsed: ParsedLedger, preview: Preview) -> str:
 
 def parse_kept(filename: str, data: bytes, now: datetime) -> ParsedLedger:
     """Parse a kept file again (the period defaults to the month before ``now``)."""
-    from handlers.ledger.period import previous_month
+    from handlers.ledger.worker import parse_now
 
-    return parse_ledger_file(Path(filename), data, default_period=previous_month(now.date()))
+    return parse_now(filename, data, now)
 
 
 async def apply_import(
