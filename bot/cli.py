@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -111,67 +110,6 @@ def db_current() -> None:
 
 
 # ---------------------------------------------------------------- import and report
-@app.command("import")
-def import_cmd(
-    path: Path = typer.Argument(..., help="Ledger file: .docx .xlsx .xls .doc .wps .csv or the .txt export."),
-    dry_run: bool = typer.Option(False, "--dry-run", help="Check and count, change nothing."),
-    period: str | None = typer.Option(
-        None, "--period", help="YYYY-MM, when the file does not say it (default: last month)."
-    ),
-) -> None:
-    """Import a ledger (台账) in any layout; re-importing the same file changes nothing."""
-    setup_logging(OPTS.verbose, quiet=True)
-    summary = _run(_import(path, dry_run, period))
-    prefix = "（试运行，未写入）" if dry_run else ""
-    typer.echo(
-        f"{prefix}已导入《{summary.ledger}》{summary.period}：{summary.categories}个类别、{summary.items}个项目、"
-        f"{summary.units}个责任单位"
-    )
-    typer.echo(
-        f"categories={summary.categories} items={summary.items} units={summary.units} "
-        f"created={summary.items_created} changed={summary.items_changed} "
-        f"retired={summary.items_retired} submissions={summary.submissions_added}"
-    )
-    if not summary.changed:
-        typer.echo("内容与上次导入相同，没有变化 (nothing changed).")
-
-
-async def _import(path: Path, dry_run: bool, period: str | None = None):
-    from datetime import datetime
-
-    from rich.progress import Progress
-
-    from bot.core.clock import SHANGHAI
-    from handlers.ledger.files import parse_ledger_file
-    from handlers.ledger.importer import import_ledger
-    from handlers.ledger.period import previous_month
-    from handlers.ledger.reader import LedgerFileError
-
-    if period is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
-        from handlers import texts
-
-        fail(texts.I14_CLI_PERIOD.format(period=period))
-    default = (int(period[:4]), int(period[5:])) if period else previous_month(datetime.now(SHANGHAI).date())
-    try:
-        parsed = parse_ledger_file(path, default_period=default)
-    except LedgerFileError as exc:
-        fail(f"{exc}\n请检查该文件后重试；数据库没有任何改动。")
-
-    async def go(application):
-        with Progress(transient=True, disable=not sys.stderr.isatty()) as bar:
-            task = bar.add_task("导入中", total=len(parsed.items))
-            async with application.uow() as uow:
-                return await import_ledger(
-                    uow,
-                    parsed,
-                    application.clock.now(),
-                    dry_run=dry_run,
-                    on_item=lambda n: bar.update(task, completed=n),
-                )
-
-    return await _with_app(go)
-
-
 @app.command("report")
 def report_cmd(
     period: str | None = typer.Option(None, "--period", help="YYYY-MM (default: latest)."),
@@ -354,8 +292,9 @@ def _finish(result) -> None:
 
 
 def _register_more() -> None:
-    from bot import cli_run
+    from bot import cli_import, cli_run
 
+    cli_import.register(app, OPTS, _with_app, fail, _run)
     cli_run.register(app, OPTS, _with_app, fail)
     try:
         from bot import cli_jobs

@@ -309,7 +309,7 @@ I14_CONFIRM_AGAIN = "请回复“确认”导入这个台账文件，或回复�
 I14_CANCELLED = "已取消，台账没有任何改动。"
 I14_GONE = "找不到待确认的台账文件，请重新发送。"
 I14_UNDONE = "已撤销导入《{ledger}》（文件 {filename}）：删除该次导入的进展{removed}条，{restored}。"
-I14_UNDONE_RESTORED = "台账恢复为文件 {filename} 导入后的样子"
+I14_UNDONE_RESTORED = "台账的项目、单位和各列已恢复为导入前的样子"
 I14_UNDONE_EMPTY = "这是该台账的第一次导入，其项目已全部停用"
 I14_NOTHING_TO_UNDO = "没有可以撤销的导入。"
 I14_CONCEPT_NAMES = {
@@ -329,3 +329,4 @@ I14_CONCEPT_NAMES = {
 }
 I14_TOO_SLOW = "读取超过{seconds}秒仍未完成，已停止；文件可能过大或结构异常"
 I14_TOO_COMPLEX = "文件结构过于复杂，读取时超出内存上限，已拒绝"
+I14_CLI_NO_FILE = "请给出台账文件，或用 --undo 撤销上次导入"

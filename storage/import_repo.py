@@ -30,11 +30,18 @@ class ImportRepository:
         return ImportInfo.model_validate(row) if row else None
 
     async def applied(
-        self, import_id: int, ledger: str, period: str, submission_ids: list[int], now: datetime
+        self,
+        import_id: int,
+        ledger: str,
+        period: str,
+        submission_ids: list[int],
+        now: datetime,
+        before: dict | None = None,
     ) -> None:
-        """Record that a kept file was imported into ``ledger`` and which revisions it added."""
+        """Record that a kept file was imported into ``ledger``, which revisions it added, what was before."""
         row = await self.s.get(ImportRow, import_id)
         assert row is not None  # the caller has just read or added it
+        row.before = before
         row.state, row.ledger, row.period, row.submission_ids, row.applied_at = (
             "applied",
             ledger,

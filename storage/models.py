@@ -280,5 +280,6 @@ class ImportRow(Base):
     ledger: Mapped[str | None] = mapped_column(String(200), nullable=True, index=True)
     period: Mapped[str | None] = mapped_column(String(7), nullable=True)
     submission_ids: Mapped[list | None] = mapped_column(JSON, nullable=True)  # revisions the import added
+    before: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # the ledger's structure before it
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     applied_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)

@@ -189,5 +189,6 @@ class ImportInfo(_Frozen):
     ledger: str | None = None
     period: str | None = None
     submission_ids: list[int] | None = None
+    before: dict | None = None  # the ledger's structure before the import (see handlers/ledger/imports.py)
     created_at: datetime
     applied_at: datetime | None = None

@@ -88,11 +88,7 @@ async def undo_step(msg: IncomingMessage, state: ConversationState, deps: Deps) 
     result = await undo_last_import(deps.uow, deps.now(), commit=False)
     if result is None:
         return say(texts.I14_NOTHING_TO_UNDO, state)
-    restored = (
-        texts.I14_UNDONE_RESTORED.format(filename=result.restored_from)
-        if result.restored_from
-        else texts.I14_UNDONE_EMPTY
-    )
+    restored = texts.I14_UNDONE_RESTORED if result.restored else texts.I14_UNDONE_EMPTY
     return say(
         texts.I14_UNDONE.format(
             ledger=result.ledger,

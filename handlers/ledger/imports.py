@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict
 
 from handlers import texts
 from handlers.ledger.importer import ImportSummary, import_ledger
-from handlers.ledger.table import ParsedLedger
+from handlers.ledger.table import ParsedItem, ParsedLedger
 from storage.uow import UnitOfWork
 
 
@@ -93,12 +93,70 @@ def parse_kept(filename: str, data: bytes, now: datetime) -> ParsedLedger:
     return parse_now(filename, data, now)
 
 
+async def snapshot(uow: UnitOfWork, name: str) -> dict | None:
+    """Return the ledger's structure as it is now (title, columns, items), or None when there is no such ledger."""
+    ledger = await uow.ledgers.get(name)
+    if ledger is None:
+        return None
+    items = await uow.ledgers.items(ledger.id)
+    return {
+        "title": ledger.title,
+        "year": ledger.year,
+        "subject": ledger.subject,
+        "columns": [list(c) for c in ledger.columns or ()],
+        "items": [
+            {
+                "seq": i.seq,
+                "category": i.category,
+                "content": i.content,
+                "units": list(i.units),
+                "extra": i.extra,
+            }
+            for i in items
+        ],
+    }
+
+
+def _from_snapshot(name: str, period: str, before: dict) -> ParsedLedger:
+    items = tuple(
+        ParsedItem(
+            position=n,
+            row=0,
+            seq=i["seq"],
+            category=i["category"],
+            content=i["content"],
+            units=tuple(i["units"]),
+            progress="",
+            problems="",
+            plan="",
+            extra=i["extra"],
+        )
+        for n, i in enumerate(before["items"], 1)
+    )
+    month = int(period[5:])
+    return ParsedLedger(
+        source="",
+        title=before["title"],
+        name=name,
+        subject=before["subject"],
+        year=before["year"],
+        month=month,
+        plan_month=month % 12 + 1,
+        header=(),
+        items=items,
+        columns=tuple((t, c) for t, c in before["columns"]),
+    )
+
+
 async def apply_import(
     uow: UnitOfWork, import_id: int, parsed: ParsedLedger, now: datetime, *, author: str, commit: bool
 ) -> ImportSummary:
-    """Import a kept file and record what it added; the caller (or ``commit``) makes it durable."""
+    """Import a kept file and record what it added and what was before; ``commit`` or the caller saves it."""
+    before = await snapshot(uow, parsed.name)
     summary = await import_ledger(uow, parsed, now, author=author, commit=False)
-    await uow.imports.applied(import_id, parsed.name, parsed.period, list(summary.submission_ids), now)
+    await uow.imports.applied(
+        import_id, parsed.name, parsed.period, list(summary.submission_ids), now, before=before
+    )
     if commit:
         await uow.commit()
     return summary
@@ -112,19 +170,19 @@ class UndoResult(BaseModel):
     filename: str
     ledger: str
     removed_submissions: int
-    restored_from: str | None  # the earlier file whose structure is back, or None (items retired)
+    restored: bool  # False: the import created the ledger, whose items are now retired
 
 
 async def undo_last_import(uow: UnitOfWork, now: datetime, *, commit: bool) -> UndoResult | None:
-    """Undo the latest applied import; None when there is none."""
+    """Undo the latest applied import: delete the revisions it added and put back the structure before it."""
     last = await uow.imports.last_applied()
     if last is None or last.ledger is None:
         return None
     removed = await uow.imports.delete_submissions(list(last.submission_ids or []))
-    earlier = await uow.imports.last_applied(last.ledger, before=last.id)
-    if earlier is not None:
-        parsed = parse_kept(earlier.filename, earlier.data, earlier.applied_at or now)
-        await import_ledger(uow, parsed, now, author=earlier.author, commit=False)
+    if last.before is not None:
+        await import_ledger(
+            uow, _from_snapshot(last.ledger, last.period or "", last.before), now, commit=False
+        )
     else:
         ledger = await uow.ledgers.get(last.ledger)
         if ledger is not None:
@@ -136,5 +194,5 @@ async def undo_last_import(uow: UnitOfWork, now: datetime, *, commit: bool) -> U
         filename=last.filename,
         ledger=last.ledger,
         removed_submissions=removed,
-        restored_from=earlier.filename if earlier else None,
+        restored=last.before is not None,
     )

@@ -28,6 +28,7 @@ def upgrade() -> None:
         sa.Column('ledger', sa.String(length=200), nullable=True),
         sa.Column('period', sa.String(length=7), nullable=True),
         sa.Column('submission_ids', sa.JSON(), nullable=True),
+        sa.Column('before', sa.JSON(), nullable=True),
         sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
         sa.Column('applied_at', sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint('id'),
