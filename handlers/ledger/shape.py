@@ -147,8 +147,10 @@ def _read_grid(
     seq: str | None = None
     units: tuple[str, ...] = ()
     header_cells = tuple(header.cells)
+    titled = {c for c in (*header_cells, *titles) if c}
     for row in grid.rows[at + 1 + (1 if two_rows else 0) :]:
-        if row.cells == header_cells or (row.cells and header_score(list(row.cells)) >= 3):
+        shared = len(set(row.cells) & titled) >= 2  # a cheap test before the full header reading
+        if row.cells == header_cells or (shared and header_score(list(row.cells)) >= 3):
             continue  # a header repeated at a page break
         padded = list(row.cells) + [""] * (len(columns) - len(row.cells))
         cells: dict[str, str] = {c.concept: padded[c.index] for c in columns if c.concept in by}
