@@ -330,3 +330,7 @@ I14_CONCEPT_NAMES = {
 I14_TOO_SLOW = "读取超过{seconds}秒仍未完成，已停止；文件可能过大或结构异常"
 I14_TOO_COMPLEX = "文件结构过于复杂，读取时超出内存上限，已拒绝"
 I14_CLI_NO_FILE = "请给出台账文件，或用 --undo 撤销上次导入"
+I14_CHOICES = ("确认", "取消")
+I14_YES_WORDS = ("确认", "确定", "是", "导入", "/confirm", "confirm")
+I14_NO_WORDS = ("取消", "不导入", "放弃", "否", "/cancel", "cancel")
+I14_UNDO_WORDS = ("撤销导入", "/undo_import", "undo_import")

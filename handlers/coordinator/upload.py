@@ -15,9 +15,6 @@ from handlers.ledger.worker import parse_in_worker
 from handlers.turns import say
 
 _log = logging.getLogger(__name__)
-_YES = ("确认", "确定", "是", "导入", "/confirm", "confirm")
-_NO = ("取消", "不导入", "放弃", "否", "/cancel", "cancel")
-_UNDO = ("撤销导入", "/undo_import", "undo_import")
 
 
 async def upload_step(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:
@@ -38,7 +35,7 @@ async def upload_step(msg: IncomingMessage, state: ConversationState, deps: Deps
     return say(
         preview_text(parsed, preview),
         upload_at(UploadStep.CONFIRM, {"import_id": import_id}),
-        choices=("确认", "取消"),
+        choices=texts.I14_CHOICES,
     )
 
 
@@ -46,11 +43,11 @@ async def confirm_step(msg: IncomingMessage, state: ConversationState, deps: Dep
     """确认 imports the kept file; 取消 drops it; anything else asks again."""
     answer = msg.text.strip()
     import_id = int(state.data.get("import_id", 0))
-    if answer in _NO:
+    if answer in texts.I14_NO_WORDS:
         await deps.uow.imports.set_state(import_id, "cancelled")
         return say(texts.I14_CANCELLED, IDLE)
-    if answer not in _YES:
-        return say(texts.I14_CONFIRM_AGAIN, state, choices=("确认", "取消"))
+    if answer not in texts.I14_YES_WORDS:
+        return say(texts.I14_CONFIRM_AGAIN, state, choices=texts.I14_CHOICES)
     kept = await deps.uow.imports.get(import_id)
     if kept is None or kept.state != "pending":
         return say(texts.I14_GONE, IDLE)
@@ -80,7 +77,7 @@ async def confirm_step(msg: IncomingMessage, state: ConversationState, deps: Dep
 
 def is_undo(msg: IncomingMessage, state: ConversationState, deps: Deps) -> bool:
     """Return True for 撤销导入."""
-    return msg.text.strip() in _UNDO
+    return msg.text.strip() in texts.I14_UNDO_WORDS
 
 
 async def undo_step(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:
