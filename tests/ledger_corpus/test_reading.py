@@ -126,3 +126,53 @@ def test_a_legacy_file_it_cannot_convert_says_how_to_save_it(monkeypatch):
     with pytest.raises(LedgerFileError) as err:
         parse_ledger_file(Path("old.doc"), b"\xd0\xcf\x11\xe0 not really")
     assert ".docx" in str(err.value) and "另存为" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("cell", "end"),
+    [
+        ("6月底前", "2025-06-30"),
+        ("2025年12月", "2025-12-31"),
+        ("2025-11-30", "2025-11-30"),
+        ("年底", "2025-12-31"),
+        ("三季度末", "2025-09-30"),
+        ("6月底前开工，12月底前完工", "2025-12-31"),
+        ("2026年6月", "2026-06-30"),
+        ("随时", None),
+    ],
+)
+def test_a_deadline_cell_reads_as_the_last_day_it_allows(cell, end):
+    from handlers.ledger.deadlines import deadline_date
+
+    got = deadline_date(cell, 2025)
+    assert (got.isoformat() if got else None) == end
+
+
+async def test_an_imported_deadline_moves_the_items_schedule_share(seeded_app):
+    """完成时限 6月底前 makes 序时进度 of a March report 3/6 of the way, not 3/12."""
+    from handlers.ledger.compile import compile_ledger
+    from handlers.ledger.importer import import_ledger
+
+    data = xlsx(
+        [
+            ["2025年3月重点工作进展情况台账"],
+            HEADER,
+            [1, "建设学校", "区教育局", "", "6月底前", "已开工"],
+            [2, "新建公园", "区住建局", "", "", "已开工"],
+        ]
+    )
+    parsed = parse_ledger_file(Path("own.xlsx"), data)
+    async with seeded_app.uow() as uow:
+        await import_ledger(uow, parsed, seeded_app.clock.now())
+    async with seeded_app.uow() as uow:
+        ledger = await uow.ledgers.get(parsed.name)
+        assert ledger is not None and ledger.columns is not None
+        items = await uow.ledgers.items(ledger.id)
+        assert items[0].span_end is not None and items[0].span_end.isoformat() == "2025-06-30"
+        assert items[0].extra["完成时限"] == "6月底前" and items[1].span_end is None
+        period = await uow.ledgers.period(ledger.id, "2025-03")
+        assert period is not None
+        compiled = await compile_ledger(uow, ledger, period)
+    shares = [row.schedule for row in compiled.rows]
+    assert shares[0] > shares[1]
+    assert [c.name for c in compiled.layout.columns][:4] == ["序号", "工作任务", "牵头单位", "配合单位"]
