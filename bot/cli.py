@@ -112,62 +112,6 @@ def db_current() -> None:
 
 
 # ---------------------------------------------------------------- import and report
-@app.command("import")
-def import_cmd(
-    path: Path = typer.Argument(..., help="Ledger file: .docx, .xlsx or the .txt table export."),
-    dry_run: bool = typer.Option(False, "--dry-run", help="Check and count, change nothing."),
-) -> None:
-    """Import a ledger (台账) from Word, Excel or text; re-importing the same file changes nothing."""
-    setup_logging(OPTS.verbose, quiet=True)
-    summary = _run(_import(path, dry_run))
-    prefix = "（试运行，未写入）" if dry_run else ""
-    typer.echo(
-        f"{prefix}已导入《{summary.ledger}》{summary.period}：{summary.categories}个类别、{summary.items}个项目、"
-        f"{summary.units}个责任单位"
-    )
-    typer.echo(
-        f"categories={summary.categories} items={summary.items} units={summary.units} "
-        f"created={summary.items_created} changed={summary.items_changed} "
-        f"retired={summary.items_retired} submissions={summary.submissions_added}"
-    )
-    if not summary.changed:
-        typer.echo("内容与上次导入相同，没有变化 (nothing changed).")
-
-
-async def _import(path: Path, dry_run: bool):
-    from rich.progress import Progress
-
-    from handlers.ledger.files import parse_ledger_file
-    from handlers.ledger.importer import import_ledger
-    from handlers.ledger.reader import LedgerFileError
-
-    try:
-        parsed = parse_ledger_file(path)
-    except LedgerFileError as exc:
-        fail(f"{exc}\n请检查该文件后重试；数据库没有任何改动。")
-
-    async def go(application):
-        with Progress(transient=True, disable=not sys.stderr.isatty()) as bar:
-            task = bar.add_task("导入中", total=len(parsed.items))
-            async with application.uow() as uow:
-                summary = await import_ledger(
-                    uow,
-                    parsed,
-                    application.clock.now(),
-                    dry_run=dry_run,
-                    on_item=lambda n: bar.update(task, completed=n),
-                )
-        if not dry_run:
-            async with application.uow() as uow:
-                await uow.admin.audit(
-                    application.clock.now(), "cli", "import", f"{path.name} {summary.period}"
-                )
-                await uow.commit()
-        return summary
-
-    return await _with_app(go)
-
-
 @app.command("report")
 def report_cmd(
     period: str | None = typer.Option(None, "--period", help="YYYY-MM (default: latest)."),
@@ -338,8 +282,9 @@ def _finish(result) -> None:
 
 
 def _register_more() -> None:
-    from bot import cli_board, cli_run
+    from bot import cli_board, cli_import, cli_run
 
+    cli_import.register(app, OPTS, _with_app, fail, _run)
     cli_run.register(app, OPTS, _with_app, fail)
     from bot import cli_admin
 

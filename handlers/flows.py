@@ -54,3 +54,17 @@ class QueryStep(StrEnum):
 def query_at(step: QueryStep, data: dict[str, Any]) -> ConversationState:
     """Return the state of a chat that may ask a follow-up to the question in ``data``."""
     return ConversationState(flow=QUERY, step=step.value, data=data)
+
+
+UPLOAD = "upload"  # 上传台账: a kept file waiting for 确认/取消
+
+
+class UploadStep(StrEnum):
+    """The one step of 上传台账: the preview has been shown; 确认 imports the kept file, 取消 drops it."""
+
+    CONFIRM = "confirm"
+
+
+def upload_at(step: UploadStep, data: dict[str, Any]) -> ConversationState:
+    """Return the state of a chat at ``step`` of 上传台账 with ``data``."""
+    return ConversationState(flow=UPLOAD, step=step.value, data=data)

@@ -28,7 +28,7 @@ from handlers.coordinator import (
 from handlers.deps import Deps
 from handlers.filing import flow as filing
 from handlers.filing import mine
-from handlers.flows import FILING, QUERY, UNBIND, FilingStep, QueryStep, UnbindStep
+from handlers.flows import FILING, QUERY, UNBIND, UPLOAD, FilingStep, QueryStep, UnbindStep, UploadStep
 from handlers.turns import say
 from nlp.intents import Vocabulary, parse_query
 
@@ -47,6 +47,7 @@ FILING_FLOW = Flow(
     },
 )
 UNBIND_FLOW = Flow(UNBIND, {UnbindStep.CHOOSE_UNIT: binding.unbind_choose_step})
+UPLOAD_FLOW = Flow(UPLOAD, {UploadStep.CONFIRM: upload.confirm_step})
 
 
 def _cmd(*names: str) -> Matcher:
@@ -115,6 +116,7 @@ def build_router() -> Router:
     # Flows: the chat's stored flow and step pick the step.
     r.flow(UNBIND_FLOW)
     r.flow(FILING_FLOW)
+    r.flow(UPLOAD_FLOW)
 
     async def follow_step(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:
         """The message after an answer: a follow-up to it, or else what it would be from an idle chat."""
@@ -152,6 +154,7 @@ def build_router() -> Router:
     r.entry(_cmd("deadline"), periods.deadline_step, allow=COORDINATORS, command="截止")
     r.entry(_invite_for("coordinator"), invites.invite_step, allow=ADMINS, command="邀请督查室")
     r.entry(_cmd("invite"), invites.invite_step, allow=COORDINATORS, command="邀请")
+    r.entry(upload.is_undo, upload.undo_step, allow=COORDINATORS, command="撤销导入")
     r.entry(_cmd("accept"), review.review_step, allow=COORDINATORS, command="通过")
     r.entry(_cmd("return"), review.review_step, allow=COORDINATORS, command="退回")
     r.entry(_cmd("people"), people.people_step, allow=COORDINATORS, command="人员")

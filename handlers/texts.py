@@ -370,3 +370,67 @@ COUNT_FILED = "{code}已报送的单位：{count}个（共{total}个，其中部
 COUNT_LAGGING = "{code}落后于序时进度（{schedule}）的项目：{count}项（🔴{red} 🟡{yellow}）。{names}"
 COUNT_NAMES = "\n{names}"
 LEDGER_HINT = "{code}台账：发送“导出 word”或“导出 excel”获取整张表；问“概况”看汇总。"
+# ---- issue 14: importing any ledger layout
+I14_TABLE_NAME = "第{n}个表格"
+I14_TOO_WIDE = "表格有{got}列，超过上限{most}列，这不像一份台账"
+I14_TOO_LONG = "表格超过{most}行，超过上限；请分成几个文件上传"
+I14_TOO_BIG = "文件有{mb}MB，超过上限{most}MB"
+I14_UNZIPPED = "文件解压后有{mb}MB，超过上限，已拒绝"
+I14_RATIO = "文件中的“{name}”压缩比异常（疑似压缩炸弹），已拒绝"
+I14_MERGES = "表格有{got}个合并区域，超过上限{most}个"
+I14_MERGE_RANGE = "合并区域 {ref} 超出表格范围上限，已拒绝"
+I14_SPAN = "单元格横跨{got}列，超过上限{most}列，已拒绝"
+I14_BAD_CSV = "CSV 文件格式有误：{error}"
+I14_FORMAT = "不支持的格式“{suffix}”，请使用 .docx、.xlsx、.xls、.doc、.wps、.csv 或 .txt"
+I14_BAD_XLS = "无法打开旧版 Excel 文件（文件损坏或不是 .xls）"
+I14_NO_SOFFICE = "本机未安装 LibreOffice，无法读取旧版文件；请用 WPS 或 Office 另存为 .{to} 后再上传"
+I14_CONVERT_FAILED = "无法转换这个旧版文件；请用 WPS 或 Office 另存为 .{to} 后再上传"
+I14_NO_LEDGER = "找不到台账表格：需要一行表头，含项目内容列（如“具体项目内容”“项目名称”“工作任务”）和责任单位列（如“责任单位”“牵头单位”）。找到的表头：{found}"
+I14_NO_LEDGER_NONE = "（没有像表头的行）"
+I14_MISSING_COLUMN = "表头缺少{what}列；找到的表头：{found}"
+I14_WHAT_CONTENT = "项目内容（如“具体项目内容”“项目名称”“工作任务”）"
+I14_WHAT_UNIT = "责任单位（如“责任单位”“牵头单位”“主责单位”）"
+I14_NO_UNIT = "责任单位为空，且上方没有可沿用的单位"
+I14_NO_ITEMS = "表头下面没有项目行"
+I14_NO_CATEGORY = "全部事项"
+I14_NO_PERIOD = "无法从标题“{title}”或表头读出年份和月份；请在标题中写明，如“2025年1-6月…台账”"
+I14_CLI_PERIOD = "--period 应为 YYYY-MM，实为“{period}”"
+I14_CATEGORY_TITLE = "类别"
+I14_PREVIEW_COLUMN = "  {title} → {meaning}"
+I14_PREVIEW = (
+    "台账文件已读取，尚未导入。\n《{ledger}》{period}：{categories}个类别、{items}个项目、{units}个责任单位。\n"
+    "列的识别：\n{mapping}\n导入后：新增{new}项，修改{changed}项，停用{retired}项。\n"
+    "回复“确认”导入，回复“取消”放弃。"
+)
+I14_PREVIEW_WARNING = (
+    "⚠️ 注意：这个文件会停用现有{before}项中的{retired}项（超过一半）！请核对是否传错了文件。"
+)
+I14_CONFIRM_AGAIN = "请回复“确认”导入这个台账文件，或回复“取消”放弃。"
+I14_CANCELLED = "已取消，台账没有任何改动。"
+I14_GONE = "找不到待确认的台账文件，请重新发送。"
+I14_UNDONE = "已撤销导入《{ledger}》（文件 {filename}）：删除该次导入的进展{removed}条，{restored}。"
+I14_UNDONE_RESTORED = "台账的项目、单位和各列已恢复为导入前的样子"
+I14_UNDONE_EMPTY = "这是该台账的第一次导入，其项目已全部停用"
+I14_NOTHING_TO_UNDO = "没有可以撤销的导入。"
+I14_CONCEPT_NAMES = {
+    "seq": "序号",
+    "category": "类别",
+    "content": "项目内容",
+    "unit": "责任单位",
+    "partner": "配合单位",
+    "leader": "责任领导",
+    "deadline": "完成时限",
+    "progress": "进展情况",
+    "problems": "存在问题",
+    "plan": "下步计划",
+    "problems_plan": "存在问题及下步计划",
+    "note": "备注",
+    "other": "其他（原样保留）",
+}
+I14_TOO_SLOW = "读取超过{seconds}秒仍未完成，已停止；文件可能过大或结构异常"
+I14_TOO_COMPLEX = "文件结构过于复杂，读取时超出内存上限，已拒绝"
+I14_CLI_NO_FILE = "请给出台账文件，或用 --undo 撤销上次导入"
+I14_CHOICES = ("确认", "取消")
+I14_YES_WORDS = ("确认", "确定", "是", "导入", "/confirm", "confirm")
+I14_NO_WORDS = ("取消", "不导入", "放弃", "否", "/cancel", "cancel")
+I14_UNDO_WORDS = ("撤销导入", "/undo_import", "undo_import")

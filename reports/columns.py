@@ -11,8 +11,9 @@ from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-# The keys the ledger's structure is built from: a layout must have all of them.
+# The keys the ledger's structure is built from (row fields); a layout must have the REQUIRED_KEYS.
 CORE_KEYS = ("seq", "category", "content", "units", "progress", "problems", "plan")
+REQUIRED_KEYS = ("content", "units")
 # Keys the JSON rendering already uses for computed values: no column may take them.
 RESERVED_KEYS = ("status", "light", "completion", "targets", "extra")
 
@@ -62,10 +63,10 @@ class LedgerLayout(BaseModel):
     @model_validator(mode="after")
     def _has_each_core_column_once(self) -> LedgerLayout:
         keys = [c.key for c in self.columns]
-        missing = [k for k in CORE_KEYS if k not in keys]
+        missing = [k for k in REQUIRED_KEYS if k not in keys]
         if missing or len(set(keys)) != len(keys) or set(keys) & set(RESERVED_KEYS):
             raise ValueError(
-                f"a layout needs each of {CORE_KEYS} once and none of {RESERVED_KEYS}; got {keys}"
+                f"a layout needs {REQUIRED_KEYS}, each key once and none of {RESERVED_KEYS}; got {keys}"
             )
         return self
 
@@ -220,3 +221,49 @@ DEFAULT_LAYOUT = LedgerLayout(
         ),
     )
 )
+
+
+# How a file's column is rendered, by the concept it was read as (handlers/ledger/concepts.py):
+# (row key or None for a cell kept in ``extra`` under the column's title, kind, merge, align, Word and Excel widths).
+_OWN: dict[str, tuple[str | None, Kind, Merge, Align, int, int]] = {
+    "seq": (None, "text", "none", "center", 700, 8),
+    "category": ("category", "text", "category", "center", 1300, 14),
+    "content": ("content", "text", "none", "justify", 2800, 30),
+    "unit": ("units", "units", "runs", "center", 1500, 16),
+    "progress": ("progress", "text", "none", "justify", 4000, 44),
+    "problems": ("problems", "text", "none", "justify", 1800, 20),
+    "problems_plan": ("problems", "text", "none", "justify", 2400, 26),
+    "plan": ("plan", "text", "none", "justify", 2400, 26),
+}
+_OWN_OTHER: tuple[str | None, Kind, Merge, Align, int, int] = (None, "text", "none", "center", 1200, 14)
+_TEXT_ROLE: dict[str, TextRole] = {"category": "heading", "content": "title"}
+
+
+def own_layout(columns: tuple[tuple[str, str], ...]) -> LedgerLayout:
+    """Return the layout of a ledger read from a file: its columns in its order, under its own titles.
+
+    ``columns`` are (title, concept) pairs; a column without a row field (序号 as written, 配合单位,
+    完成时限, 责任领导, 备注 …) shows the item's ``extra`` cell kept under its title.
+    """
+    out = []
+    for title, concept in columns:
+        key, kind, merge, align, docx_width, xlsx_width = _OWN.get(concept, _OWN_OTHER)
+        label = title.replace("{", "{{").replace("}", "}}")
+        out.append(
+            Column(
+                key=key or title,
+                name=title,
+                label=label,
+                aliases=(title,),
+                meaning=f"the file's column {title} ({concept})",
+                required=concept in ("content", "unit"),
+                kind=kind,
+                merge=merge,
+                align=align,
+                docx_width=docx_width,
+                xlsx_width=xlsx_width,
+                text=_TEXT_ROLE.get(concept, "line"),
+                text_empty=DEFAULT_LAYOUT.column(key).text_empty if key in ("units", "progress") else None,
+            )
+        )
+    return LedgerLayout(columns=tuple(out))

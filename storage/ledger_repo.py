@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -120,10 +120,27 @@ class LedgerRepository:
         row.name = name
         return row.id, changed
 
+    async def set_columns(self, ledger_id: int, columns: list[tuple[str, str]] | None) -> bool:
+        """Keep the ledger's own columns (title, concept) in file order, None for the seed's; True if changed."""
+        row = await self.s.get(LedgerRow, ledger_id)
+        value = [list(c) for c in columns] if columns is not None else None
+        if row is None or row.columns == value:
+            return False
+        await self._changed()
+        row.columns = value
+        return True
+
     async def upsert_item(
-        self, ledger_id: int, category_id: int, position: int, content: str
+        self,
+        ledger_id: int,
+        category_id: int,
+        position: int,
+        content: str,
+        extra: dict[str, str] | None = None,
+        span_end: date | None = None,
     ) -> tuple[int, bool]:
-        """Create or update the item at ``position``; return its id and whether anything changed."""
+        """Create or update the item at ``position`` (``extra``: other columns by title; ``span_end``: its
+        deadline, when given); return its id and whether anything changed."""
         await self._changed()
         row = (
             await self.s.execute(
@@ -131,14 +148,16 @@ class LedgerRepository:
             )
         ).scalar_one_or_none()
         if row is None:
-            row = ItemRow(
-                ledger_id=ledger_id, category_id=category_id, position=position, content=content, active=True
-            )
+            row = ItemRow(ledger_id=ledger_id, category_id=category_id, position=position, content=content)
+            row.active, row.extra, row.span_end = True, extra or None, span_end
             self.s.add(row)
             await self.s.flush()
             return row.id, True
-        changed = (row.category_id, row.content, row.active) != (category_id, content, True)
-        row.category_id, row.content, row.active = category_id, content, True
+        want = (category_id, content, True, extra or None)
+        changed = (row.category_id, row.content, row.active, row.extra or None) != want
+        row.category_id, row.content, row.active, row.extra = want
+        if span_end is not None and row.span_end != span_end:
+            row.span_end, changed = span_end, True
         return row.id, changed
 
     async def deactivate_items_after(self, ledger_id: int, last_position: int) -> int:
@@ -258,20 +277,10 @@ class LedgerRepository:
         for item, cat in rows:
             if unit and unit not in units[item.id]:
                 continue
-            out.append(
-                ItemInfo(
-                    id=item.id,
-                    ledger_id=item.ledger_id,
-                    position=item.position,
-                    seq=cat.seq,
-                    category=cat.name,
-                    content=item.content,
-                    units=tuple(units[item.id]),
-                    targets=tuple(targets[item.id]),
-                    span_start=item.span_start,
-                    span_end=item.span_end,
-                )
-            )
+            cells = {"seq": cat.seq, "category": cat.name, "units": tuple(units[item.id])}
+            cells |= {"targets": tuple(targets[item.id]), "extra": item.extra or {}}
+            fields = ("id", "ledger_id", "position", "content", "span_start", "span_end")
+            out.append(ItemInfo(**{f: getattr(item, f) for f in fields}, **cells))
         return out
 
     # units
@@ -338,16 +347,8 @@ class LedgerRepository:
         return list(await self._remember(("periods", ledger_id), lambda: self._periods(ledger_id)))
 
     async def _periods(self, ledger_id: int) -> list[PeriodInfo]:
-        rows = (
-            (
-                await self.s.execute(
-                    select(PeriodRow).where(PeriodRow.ledger_id == ledger_id).order_by(PeriodRow.code)
-                )
-            )
-            .scalars()
-            .all()
-        )
-        return [PeriodInfo.model_validate(r) for r in rows]
+        q = select(PeriodRow).where(PeriodRow.ledger_id == ledger_id).order_by(PeriodRow.code)
+        return [PeriodInfo.model_validate(r) for r in (await self.s.execute(q)).scalars().all()]
 
     async def save_period(
         self,

@@ -11,6 +11,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -33,6 +34,8 @@ class LedgerRow(Base):
     title: Mapped[str] = mapped_column(String(300))
     year: Mapped[int] = mapped_column(Integer)
     subject: Mapped[str] = mapped_column(String(100), default="民生实事")
+    # The file's own columns in order, [[title, concept], ...]; None: the seed's seven (DEFAULT_LAYOUT).
+    columns: Mapped[list | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
@@ -79,6 +82,8 @@ class ItemRow(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     span_start: Mapped[date | None] = mapped_column(Date, nullable=True)
     span_end: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # Cells of the file's other columns (责任领导, 完成时限, 备注 …) by the column's title.
+    extra: Mapped[dict | None] = mapped_column(JSON, nullable=True)
 
 
 class ItemUnitRow(Base):
@@ -283,3 +288,20 @@ class AuditRow(Base):
     actor: Mapped[str] = mapped_column(String(200))
     action: Mapped[str] = mapped_column(String(50))
     detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class ImportRow(Base):
+    """A ledger file sent to be imported: its bytes, and what became of it (pending, applied, cancelled, undone)."""
+
+    __tablename__ = "ledger_imports"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filename: Mapped[str] = mapped_column(String(300))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    author: Mapped[str] = mapped_column(String(200))
+    state: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    ledger: Mapped[str | None] = mapped_column(String(200), nullable=True, index=True)
+    period: Mapped[str | None] = mapped_column(String(7), nullable=True)
+    submission_ids: Mapped[list | None] = mapped_column(JSON, nullable=True)  # revisions the import added
+    before: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # the ledger's structure before it
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    applied_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class _Frozen(BaseModel):
@@ -19,6 +19,14 @@ class LedgerInfo(_Frozen):
     title: str
     year: int
     subject: str
+    columns: tuple[tuple[str, str], ...] | None = (
+        None  # the file's (title, concept) in order; None: the seed's
+    )
+
+    @field_validator("columns", mode="before")
+    @classmethod
+    def _columns(cls, value: object) -> object:
+        return None if value is None else tuple(tuple(c) for c in value)  # type: ignore[attr-defined]
 
 
 class UnitInfo(_Frozen):
@@ -52,6 +60,7 @@ class ItemInfo(_Frozen):
     targets: tuple[TargetInfo, ...] = ()
     span_start: date | None = None
     span_end: date | None = None
+    extra: dict[str, str] = Field(default_factory=dict)  # the file's other columns by title
 
     @property
     def number(self) -> int:
@@ -177,3 +186,19 @@ class AuditEntry(_Frozen):
     actor: str
     action: str
     detail: str
+
+
+class ImportInfo(_Frozen):
+    """A ledger file kept for an import: its bytes and what became of it."""
+
+    id: int
+    filename: str
+    data: bytes
+    author: str
+    state: str  # pending | applied | cancelled | undone
+    ledger: str | None = None
+    period: str | None = None
+    submission_ids: list[int] | None = None
+    before: dict | None = None  # the ledger's structure before the import (see handlers/ledger/imports.py)
+    created_at: datetime
+    applied_at: datetime | None = None

@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.admin_repo import AdminRepository
 from storage.chat_repo import ChatRepository
+from storage.import_repo import ImportRepository
 from storage.ledger_repo import LedgerRepository
 from storage.report_reads import ReportReads
 from storage.structure_cache import StructureCache
@@ -21,6 +22,7 @@ class UnitOfWork:
     chats: ChatRepository
     admin: AdminRepository
     reports: ReportReads
+    imports: ImportRepository
 
     def __init__(self, sessionmaker: async_sessionmaker, cache: StructureCache | None = None) -> None:
         self._sessionmaker = sessionmaker
@@ -33,6 +35,7 @@ class UnitOfWork:
         self.chats = ChatRepository(self.session)
         self.admin = AdminRepository(self.session)
         self.reports = ReportReads(self.session, self._cache)
+        self.imports = ImportRepository(self.session)
         return self
 
     async def __aexit__(self, *exc) -> None:

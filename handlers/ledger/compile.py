@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, cast
 
 from handlers.ledger.reads import LedgerReads
+from reports.columns import DEFAULT_LAYOUT, own_layout
 from reports.ledger import ItemInput, Ledger, TargetInput, UnitPart, build_ledger, period_title
 from reports.lights import Thresholds
 from storage.schemas import ItemInfo, LedgerInfo, PeriodInfo, SubmissionInfo
@@ -73,6 +74,7 @@ async def compile_ledger(
         all_units=tuple(u.name for u in units),
         reported_units=tuple(u.name for u in units if u.name in reported_units),
         thresholds=thresholds,
+        layout=own_layout(ledger.columns) if ledger.columns else DEFAULT_LAYOUT,
     )
 
 
@@ -122,4 +124,5 @@ def _item_input(
         status=cast("Status | None", status),
         span_start=item.span_start,
         span_end=item.span_end,
+        extra=item.extra,
     )

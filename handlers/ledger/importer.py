@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, cast
 
 from pydantic import BaseModel, ConfigDict
 
+from handlers.ledger.deadlines import deadline_date
 from handlers.ledger.table import ParsedLedger
 from nlp.progress import parse_progress
 from nlp.targets import extract_targets
@@ -15,6 +16,9 @@ from nlp.types import Target
 from nlp.units import short_name
 from storage.schemas import NewSubmission, TargetInfo
 from storage.uow import UnitOfWork
+
+# The seed's seven columns, as concepts: a file in this layout keeps the default rendering.
+SEED_CONCEPTS = ("seq", "category", "content", "unit", "progress", "problems", "plan")
 
 if TYPE_CHECKING:
     from nlp.types import Kind  # storage keeps the kind as a plain string; Target validates it
@@ -35,6 +39,7 @@ class ImportSummary(BaseModel):
     items_retired: int
     submissions_added: int
     dry_run: bool
+    submission_ids: tuple[int, ...] = ()  # the revisions this import added (undo deletes them)
 
     @property
     def changed(self) -> bool:
@@ -64,6 +69,10 @@ async def import_ledger(
     transaction, which the engine commits after saving the conversation state).
     """
     ledger_id, _ = await uow.ledgers.upsert(parsed.name, parsed.title, parsed.year, parsed.subject, now)
+    seed_like = [c for _, c in parsed.columns] == list(SEED_CONCEPTS)
+    await uow.ledgers.set_columns(
+        ledger_id, None if seed_like or not parsed.columns else list(parsed.columns)
+    )
     cat_ids: dict[tuple[int, str], int] = {}
     for seq, name in parsed.categories:
         cat_ids[(seq, name)], _ = await uow.ledgers.upsert_category(ledger_id, seq, name)
@@ -78,9 +87,15 @@ async def import_ledger(
     if period is None:
         period = await uow.ledgers.save_period(ledger_id, parsed.period, state="closed", now=now)
     created = changed = added = 0
+    added_ids: list[int] = []
     for n, item in enumerate(parsed.items, 1):
         item_id, item_changed = await uow.ledgers.upsert_item(
-            ledger_id, cat_ids[(item.seq, item.category)], item.position, item.content
+            ledger_id,
+            cat_ids[(item.seq, item.category)],
+            item.position,
+            item.content,
+            extra={} if seed_like else item.extra,  # the seed's seven columns have no other cells
+            span_end=deadline_date(item.deadline, parsed.year) if item.deadline else None,
         )
         existed = not (item_changed and await _is_new(uow, item_id))
         targets = [
@@ -103,7 +118,7 @@ async def import_ledger(
                 result = parse_progress(
                     item.content, item.progress, targets=[_nlp_target(t) for t in targets]
                 )
-                await uow.submissions.add(
+                sub = await uow.submissions.add(
                     NewSubmission(
                         period_id=period.id,
                         item_id=item_id,
@@ -118,6 +133,7 @@ async def import_ledger(
                     ),
                     now,
                 )
+                added_ids.append(sub.id)
                 added += 1
         if on_item:
             on_item(n)
@@ -138,6 +154,7 @@ async def import_ledger(
         items_retired=retired,
         submissions_added=added,
         dry_run=dry_run,
+        submission_ids=tuple(added_ids),
     )
 
 

@@ -27,7 +27,15 @@ class LedgerFileError(ValueError):
         if column:
             where.append(texts.FILE_WHERE_COLUMN.format(column=column))
         super().__init__(f"{'，'.join(where)}：{message}")
-        self.source, self.row, self.column = source, row, column
+        self.source, self.row, self.column, self.message = source, row, column, message
+
+    def __reduce__(self) -> tuple:
+        """Pickle by the constructor's arguments (the error crosses from the worker process)."""
+        return (_file_error, (self.source, self.message, self.row, self.column))
+
+
+def _file_error(source: str, message: str, row: int | None, column: str | None) -> LedgerFileError:
+    return LedgerFileError(source, message, row=row, column=column)
 
 
 class TableRow(BaseModel):

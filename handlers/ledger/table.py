@@ -73,6 +73,9 @@ class ParsedItem(BaseModel):
     problems: str
     plan: str
     extra: dict[str, str] = Field(default_factory=dict)  # cells of the layout's non-core columns, by key
+    number: str = ""  # the item's own 序号/编号 as written, when the file numbers items
+    partners: tuple[str, ...] = ()
+    deadline: str = ""
 
 
 class ParsedLedger(BaseModel):
@@ -90,6 +93,7 @@ class ParsedLedger(BaseModel):
     header: tuple[str, ...]
     items: tuple[ParsedItem, ...]
     notes: tuple[str, ...] = ()
+    columns: tuple[tuple[str, str], ...] = ()  # (title as in the file, concept) in file order
 
     @property
     def period(self) -> str:

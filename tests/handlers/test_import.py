@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -283,3 +284,183 @@ def test_a_ledger_with_an_extra_column_reads_back_from_our_word_file_through_its
         LedgerFileError, match="表头有7列，应为8列：序号、目标任务、具体项目内容、责任单位、责任领导、"
     ):
         parse_table(read_ledger_file(seed_path(), layout=WITH_LEAD), WITH_LEAD)
+
+
+# ---- issue 14: preview, confirmation, undo, and a slow import that does not hold up other chats
+def _one_item_ledger(tmp_path: Path) -> Path:
+    """The seed's layout with only its first row: importing it would retire 32 of the 33 items."""
+    title, header, rows = read_seed_rows(seed_path())
+    path = tmp_path / "one.xlsx"
+    path.write_bytes(make_xlsx(title, header, rows[:1]))
+    return path
+
+
+def _active_items(db: str) -> int:
+    data = json.loads(invoke(db, "report", "--format", "json").output)
+    return len(data["rows"])
+
+
+def test_cli_dry_run_previews_a_file_that_retires_most_items_loudly_and_undo_restores(db, tmp_path):
+    invoke(db, "import", str(seed_path()))
+    before = invoke(db, "report", "--format", "json").output
+    one = _one_item_ledger(tmp_path)
+    preview = invoke(db, "import", "--dry-run", str(one)).output
+    assert "停用32项" in preview and "超过一半" in preview and "具体项目内容 → 项目内容" in preview
+    assert invoke(db, "report", "--format", "json").output == before
+    invoke(db, "import", str(one))
+    assert _active_items(db) == 1
+    undone = invoke(db, "import", "--undo")
+    assert undone.exit_code == 0 and "已撤销导入" in undone.output, undone.output
+    assert invoke(db, "report", "--format", "json").output == before
+    assert "没有可以撤销的导入" not in invoke(db, "import", "--undo").output  # the seed's own import
+    assert "没有可以撤销的导入" in invoke(db, "import", "--undo").output
+
+
+def _file_message(name: str, data: bytes, n: int):
+    from datetime import UTC, datetime
+
+    from bot.core.messages import Attachment, ChatRef, IncomingMessage
+
+    return IncomingMessage(
+        message_id=f"file-{n}",
+        chat=ChatRef(platform="console", chat_id="admin"),
+        user_id="admin",
+        text="",
+        attachments=(Attachment(filename=name, content=data),),
+        sent_at=datetime.now(UTC),
+        kind="file",
+    )
+
+
+async def _active(app) -> int:
+    async with app.uow() as uow:
+        ledger = await uow.ledgers.get()
+        return len(await uow.ledgers.items(ledger.id))
+
+
+async def test_chat_upload_waits_for_confirmation_then_undo_restores(seeded_app, chat, tmp_path):
+    from tests.transcript import expect
+
+    one = _one_item_ledger(tmp_path)
+    chat.switch("admin")
+    outs = await chat.deliver(_file_message("one.xlsx", one.read_bytes(), 1))
+    shown = "\n".join(r.text for o in outs for r in o.replies)  # type: ignore[union-attr]
+    assert "尚未导入" in shown and "停用32项" in shown and "超过一半" in shown
+    assert await _active(seeded_app) == 33  # nothing changes before 确认
+    expect(await chat.say("随便说点什么"), "确认")
+    expect(await chat.say("确认"), "停用32项")
+    assert await _active(seeded_app) == 1
+    expect(await chat.say("撤销导入"), "已撤销导入", "恢复")
+    assert await _active(seeded_app) == 33
+    outs = await chat.deliver(_file_message("one.xlsx", one.read_bytes(), 2))
+    expect(await chat.say("取消"))
+    assert await _active(seeded_app) == 33
+
+
+def _big_ledger(rows: int = 4000) -> bytes:
+    """A legitimate but long ledger: reading it takes the worker seconds."""
+    import io
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["2025年1-6月重点工作进展情况台账"])
+    ws.append(
+        ["序号", "类别", "工作任务", "牵头单位", "配合单位", "完成时限", "进展情况", "存在问题", "下步计划"]
+    )
+    for n in range(1, rows + 1):
+        ws.append(
+            [
+                n,
+                f"类别{n // 100}",
+                f"第{n}项任务，建设道路{n}公里",
+                "区住建局",
+                "区交运局",
+                "12月底",
+                "推进中",
+                "",
+                "",
+            ]
+        )
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+async def test_another_chat_is_answered_while_a_slow_file_is_read(
+    db_url, backend, tmp_path, clock, segmenter
+):
+    """The file is read in the worker process: the event loop stays free while it is read.
+
+    On PostgreSQL another chat's whole turn completes meanwhile. On SQLite the upload's transaction
+    (its inbox claim) holds the single writer lock, so another chat's turn queues behind it; what is
+    shown there is that the loop keeps running (a ticker advances) while the file is read.
+    """
+    import asyncio
+    import time
+
+    from bot.adapters.console import ConsoleChat
+    from bot.app import build_app
+    from bot.settings import Settings
+    from tests.conftest import import_seed
+
+    settings = Settings(
+        database_url=db_url, files_dir=tmp_path / "f", outbox_dir=tmp_path / "o", _env_file=None
+    )
+    app = await build_app(settings, clock=clock, segmenter=segmenter, migrate=True)
+    try:
+        await import_seed(app)
+
+        def console() -> ConsoleChat:
+            return ConsoleChat(
+                app.engine,
+                io.StringIO(),
+                files_dir=settings.files_dir,
+                outbox_dir=settings.outbox_dir,
+                now=clock.now,
+            )
+
+        boss, other = console(), console()
+        boss.switch("admin")
+        other.switch("visitor")
+        warm = await boss.deliver(_file_message("seed.txt", seed_path().read_bytes(), 4))  # starts the worker
+        assert warm and "尚未导入" in warm[0].replies[0].text, (warm, boss.transcript)  # type: ignore[union-attr]
+        await boss.say("取消")
+        big = _big_ledger()
+        done: dict[str, float] = {}
+        ticks: list[float] = []
+
+        async def upload() -> None:
+            outs = await boss.deliver(_file_message("big.xlsx", big, 5))
+            assert "尚未导入" in outs[0].replies[0].text  # type: ignore[union-attr]
+            done["upload"] = time.perf_counter()
+
+        async def ask() -> None:
+            await asyncio.sleep(0.3)
+            asked = _file_message("", b"", 6).model_copy(
+                update={
+                    "message_id": "visitor-1",
+                    "user_id": "visitor",
+                    "text": "帮助",
+                    "attachments": (),
+                    "kind": "text",
+                }
+            )
+            asked = asked.model_copy(update={"chat": asked.chat.model_copy(update={"chat_id": "visitor"})})
+            assert await other.deliver(asked)  # answered
+            done["other"] = time.perf_counter()
+
+        async def ticker() -> None:
+            while "upload" not in done:
+                ticks.append(time.perf_counter())
+                await asyncio.sleep(0.05)
+
+        await asyncio.gather(upload(), ask(), ticker())
+        reading = [t for t in ticks if t < done["upload"] - 0.5]
+        assert len(reading) >= 10  # the loop ran throughout the read
+        if backend == "postgres":
+            assert done["other"] < done["upload"]
+    finally:
+        await app.close()

@@ -91,12 +91,18 @@ async def test_coordinator_queries_and_a_report_file(tg):
 async def test_a_coordinator_uploads_a_ledger_file_and_a_contact_may_not(tg):
     boss = await coordinator(tg)
     seed = seed_path().read_bytes()
-    text = expect(await boss.send_file("台账.txt", seed, "text/plain"))
+    expect(
+        await boss.send_file("台账.txt", seed, "text/plain"), "尚未导入", "新增0项，修改0项，停用0项", "确认"
+    )
+    text = expect(await boss.say("确认"))
     assert "与已有内容一致" in text and "33个项目" in text  # the seed is already in
     changed = seed.decode("utf-8").replace("新增停车泊位256个", "新增停车泊位300个").encode("utf-8")
-    text = expect(await boss.send_file("台账（修订）.txt", changed, "text/plain"))
+    expect(await boss.send_file("台账（修订）.txt", changed, "text/plain"), "修改1项")
+    assert await tg.scalar("SELECT count(*) FROM items WHERE content LIKE '%新增停车泊位300个%'") == 0
+    text = expect(await boss.press("确认"))
     assert UPLOAD_DONE.split("《")[0] in text and "修改1项" in text, text
     assert await tg.scalar("SELECT count(*) FROM items WHERE content LIKE '%新增停车泊位300个%'") == 1
+    assert await tg.scalar("SELECT count(*) FROM ledger_imports WHERE state = 'applied'") == 2
     expect(await boss.send_file("说明.pdf", b"%PDF-1.4 ..."), "不支持的格式")
     expect(await boss.send_file("乱码.txt", "随便写的一段话\n没有表格".encode()), "台账文件没有导入")
     contact = await bound_contact(tg, chat_id=CONTACT)
