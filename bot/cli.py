@@ -126,14 +126,14 @@ def report_cmd(
         fail(f"不支持的格式“{fmt}”，可选：{' | '.join(FORMATS)}")
 
     async def go(application):
-        from handlers import texts
+        from handlers import operator_texts
         from handlers.ledger.compile import compile_ledger
         from handlers.manage.periods import PeriodError, parse_code
 
         async with application.uow() as uow:
             ledger = await uow.ledgers.get()
             if ledger is None:
-                fail(texts.CLI_NO_LEDGER)
+                fail(operator_texts.CLI_NO_LEDGER)
             try:
                 code = parse_code(period) if period else None
             except PeriodError as exc:
@@ -302,7 +302,7 @@ _register_more()
 
 def _explain(exc: BaseException) -> str:
     """Return the operator's one line for a failure: a known cause in words, else the error's first line."""
-    from handlers import texts
+    from handlers import operator_texts
 
     names = set()
     cause: BaseException | None = exc
@@ -310,8 +310,8 @@ def _explain(exc: BaseException) -> str:
         names.add(type(cause).__name__)
         cause = cause.__cause__
     if "InvalidToken" in names:
-        return texts.CLI_TELEGRAM_TOKEN_REJECTED
-    return texts.CLI_FAILED.format(error=failure_line(exc))
+        return operator_texts.CLI_TELEGRAM_TOKEN_REJECTED
+    return operator_texts.CLI_FAILED.format(error=failure_line(exc))
 
 
 def main() -> None:

@@ -16,7 +16,7 @@ def register(app: typer.Typer, admin_app: typer.Typer, opts, settings, with_app,
     def backup_cmd(path: Path = typer.Argument(..., help="The backup file to write.")) -> None:
         """Write a consistent snapshot of the whole database (SQLite: a database file; PostgreSQL: a JSON dump)."""
         setup_logging(opts.verbose, quiet=True)
-        from handlers import texts
+        from handlers import operator_texts
         from storage import db
         from storage.backup import BackupError, backup
 
@@ -31,7 +31,9 @@ def register(app: typer.Typer, admin_app: typer.Typer, opts, settings, with_app,
                 await engine.dispose()
 
         counts = run(go())
-        typer.echo(texts.CLI_BACKUP_DONE.format(path=path, rows=sum(counts.values()), tables=len(counts)))
+        typer.echo(
+            operator_texts.CLI_BACKUP_DONE.format(path=path, rows=sum(counts.values()), tables=len(counts))
+        )
 
     @app.command("restore")
     def restore_cmd(
@@ -40,7 +42,7 @@ def register(app: typer.Typer, admin_app: typer.Typer, opts, settings, with_app,
     ) -> None:
         """Load a backup into an empty database (a database with data only with --force)."""
         setup_logging(opts.verbose, quiet=True)
-        from handlers import texts
+        from handlers import operator_texts
         from storage import db
         from storage.backup import BackupError, restore
 
@@ -54,7 +56,9 @@ def register(app: typer.Typer, admin_app: typer.Typer, opts, settings, with_app,
                 await engine.dispose()
 
         counts = run(go())
-        typer.echo(texts.CLI_RESTORE_DONE.format(path=path, rows=sum(counts.values()), tables=len(counts)))
+        typer.echo(
+            operator_texts.CLI_RESTORE_DONE.format(path=path, rows=sum(counts.values()), tables=len(counts))
+        )
 
     @app.command("audit")
     def audit_cmd(

@@ -25,18 +25,18 @@ def register(app: typer.Typer, opts, settings, fail) -> None:
         from bot.app import board_url
         from bot.core.clock import SystemClock
         from bot.web_board.routes import CLI_PLATFORM
-        from handlers import texts
+        from handlers import operator_texts, texts
         from handlers.board.tokens import ROLES, issue
         from handlers.coordinator.board_link import link
 
         s = settings()
         hours = s.web.link_hours if hours is None else hours
         if role not in ROLES:
-            fail(texts.CLI_BOARD_ROLES)
+            fail(operator_texts.CLI_BOARD_ROLES)
         if not 1 <= hours <= 720:
-            fail(texts.CLI_BOARD_HOURS)
+            fail(operator_texts.CLI_BOARD_HOURS)
         if s.web.secret is None or not s.web.secret.get_secret_value():
-            fail(texts.CLI_BOARD_OFF)
+            fail(operator_texts.CLI_BOARD_OFF)
         token = issue(
             s.web.secret.get_secret_value(),
             platform=CLI_PLATFORM,
@@ -46,5 +46,5 @@ def register(app: typer.Typer, opts, settings, fail) -> None:
             now=SystemClock().now(),
             hours=hours,
         )
-        typer.echo(texts.CLI_BOARD_LINK.format(role=texts.ROLE_NAMES.get(role, role), hours=hours))
+        typer.echo(operator_texts.CLI_BOARD_LINK.format(role=texts.ROLE_NAMES.get(role, role), hours=hours))
         typer.echo(link(board_url(s), token))

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from bot.app import App
-from handlers import texts
+from handlers import operator_texts, texts
 from handlers.manage.invites import InviteError, invite
 from handlers.manage.periods import PeriodError, close_by_code, open_and_prompt
 from handlers.manage.roles import RoleError, add_group, add_role
@@ -35,7 +35,7 @@ async def cli_open_period(app: App, code: str, deadline: str | None) -> tuple[bo
     period, prompts = opened
     sent = await app.deliver(prompts)
     due = f"，截止 {period.deadline.astimezone(app.tz):%Y-%m-%d %H:%M}" if period.deadline else ""
-    return True, texts.CLI_PERIOD_OPENED.format(code=period.code, due=due, sent=sent)
+    return True, operator_texts.CLI_PERIOD_OPENED.format(code=period.code, due=due, sent=sent)
 
 
 async def cli_close_period(app: App, code: str) -> tuple[bool, str]:
@@ -43,7 +43,7 @@ async def cli_close_period(app: App, code: str) -> tuple[bool, str]:
     closed = await _in_uow(app, lambda uow: close_by_code(uow, code, app.clock.now()))
     if isinstance(closed, str):
         return False, closed
-    return True, texts.CLI_PERIOD_CLOSED.format(code=closed.code)
+    return True, operator_texts.CLI_PERIOD_CLOSED.format(code=closed.code)
 
 
 async def cli_invite(app: App, unit: str, role: str) -> tuple[bool, str]:
@@ -53,7 +53,7 @@ async def cli_invite(app: App, unit: str, role: str) -> tuple[bool, str]:
     if isinstance(made, str):
         return False, made
     who, code = made
-    return True, texts.CLI_INVITE.format(who=who, hours=hours, code=code)
+    return True, operator_texts.CLI_INVITE.format(who=who, hours=hours, code=code)
 
 
 async def cli_add_role(app: App, who: str, role: str) -> tuple[bool, str]:
@@ -61,8 +61,8 @@ async def cli_add_role(app: App, who: str, role: str) -> tuple[bool, str]:
     created = await _in_uow(app, lambda uow: add_role(uow, who, role, app.clock.now()))
     if isinstance(created, str):
         return False, created
-    return True, texts.CLI_ROLE_ADDED.format(who=who, role=texts.ROLE_NAMES[role]) + (
-        "" if created else texts.CLI_ALREADY
+    return True, operator_texts.CLI_ROLE_ADDED.format(who=who, role=texts.ROLE_NAMES[role]) + (
+        "" if created else operator_texts.CLI_ALREADY
     )
 
 
@@ -72,4 +72,6 @@ async def cli_add_group(app: App, where: str, name: str) -> tuple[bool, str]:
     if isinstance(added, str):
         return False, added
     group, created = added
-    return True, texts.CLI_GROUP_ADDED.format(group=group) + ("" if created else texts.CLI_GROUP_ALREADY)
+    return True, operator_texts.CLI_GROUP_ADDED.format(group=group) + (
+        "" if created else operator_texts.CLI_GROUP_ALREADY
+    )

@@ -253,27 +253,11 @@ UPLOAD_UNCHANGED = (
     "台账《{ledger}》（{period}）与已有内容一致，没有变化：共{categories}类、{items}个项目、{units}个单位。"
 )
 
-# ------------------------------------------------------------------ the CLI (ledgerbot …), for operators
-CLI_NO_LEDGER = "还没有导入台账。先运行：ledgerbot import 台账文件"
-CLI_ROLE_CHOICES = "角色应为 {roles}"
-CLI_ADMIN_ROLES = "角色应为 admin | coordinator | viewer"
-CLI_WHO_FORMAT = "格式应为 PLATFORM:USER_ID，例如 telegram:123456789 或 wecom:zhangsan"
-CLI_GROUP_FORMAT = "格式应为 PLATFORM:CHAT_ID，例如 telegram:-1001234567890"
-CLI_PERIOD_OPENED = "已开启 {code} 报送期{due}；已向 {sent} 位联络员发送填报提醒。"
-CLI_PERIOD_CLOSED = "已关闭 {code} 报送期。"
-CLI_INVITE = "【{who}】绑定码，{hours}小时内有效，只能使用一次；请联络员私聊机器人发送“绑定 {code}”。\n{code}"
-CLI_ROLE_ADDED = "{who} 已是{role}"
-CLI_ALREADY = "（原已设置）"
-CLI_GROUP_ADDED = "已登记汇总群 {group}"
-CLI_GROUP_ALREADY = "（原已登记）"
+# (the CLI's texts for operators are in handlers/operator_texts.py; the dashboard's pages in handlers/board/page_texts.py)
 
 # ---- issue 17: hardening (binding lock, admin/invite/backup/audit commands, job posts)
 BIND_REFUSED = "绑定码“{code}”无效：可能输错、已被使用或已过期。请核对后重发，或向督查室重新索取。"
 BIND_LOCKED = "绑定码错误次数过多，已暂停绑定，请{minutes}分钟后再试，或联系督查室。"
-CLI_FAILED = "没有完成：{error}（加 --verbose 查看详细信息）"
-CLI_TELEGRAM_TOKEN_REJECTED = (
-    "Telegram 拒绝了机器人令牌：请核对 LEDGERBOT_TELEGRAM__TOKEN（在 @BotFather 处查看或重新生成）"
-)
 ADMIN_NOBODY = "{who} 没有任何角色。"
 ADMIN_LIST_EMPTY = "还没有任何人绑定角色。"
 ADMIN_REMOVED = "已移除：{what}"
@@ -283,8 +267,6 @@ INVITE_REVOKED = "绑定码 {code} 已作废。"
 INVITE_NOT_LIVE = "绑定码 {code} 不存在、已用过或已过期，无需作废。"
 UNIT_UNBOUND = "已解除【{unit}】联络员的绑定：{who}"
 UNIT_NO_CONTACT = "【{unit}】没有绑定的联络员。"
-CLI_BACKUP_DONE = "已备份到 {path}：{tables}张表，共{rows}行。"
-CLI_RESTORE_DONE = "已从 {path} 恢复：{tables}张表，共{rows}行。"
 PEOPLE_HEAD = "共{count}人有角色："
 PEOPLE_TAIL = "移除某人：移除 平台:用户ID；解除某单位联络员：移除 单位名称"
 REMOVE_USAGE = "请发送“移除 平台:用户ID”（先发“人员”查看），或“移除 单位名称”解除该单位联络员的绑定。"
@@ -305,24 +287,6 @@ NO_SENDER = (
 BOARD_LINK = "您的看板链接（{hours}小时内有效，只供本人使用，请勿转发）：\n{url}"
 BOARD_LINK_GROUP = "看板链接是个人的，请私聊我发送“看板”获取。"
 BOARD_OFF = "看板尚未开启：请管理员设置 LEDGERBOT_WEB__SECRET 后重启服务。"
-BOARD_TIME = "{m}月{d}日 {hh:02d}:{mm:02d}"
-BOARD_TIME_YEAR = "{y}年{m}月{d}日 {hh:02d}:{mm:02d}"
-BOARD_NO_LEDGER = "还没有导入台账。"
-BOARD_NO_PERIOD = "没有这个报送期。"
-BOARD_NO_UNIT = "没有这个单位。"
-BOARD_NO_ITEM = "没有这个项目。"
-BOARD_NO_FORMAT = "只能下载 Word 或 Excel 台账。"
-BOARD_IMPORTED = "导入"
-BOARD_SKIPPED = "（本期跳过）"
-BOARD_REVIEWS = {"submitted": "待审核", "accepted": "已通过", "returned": "已退回"}
-BOARD_TARGET_KINDS = {"increment": "新增", "total": "总数", "percent": "比例"}
-BOARD_UNAUTHORIZED = "请在聊天中向机器人发送“看板”，用收到的链接打开看板。"
-BOARD_FORBIDDEN = "链接无效或已过期。请在聊天中向机器人发送“看板”获取新链接。"
-BOARD_REVOKED = "您已没有查看看板的权限。"
-CLI_BOARD_ROLES = "角色应为 coordinator | viewer"
-CLI_BOARD_HOURS = "有效小时数应为 1 到 720 之间的整数"
-CLI_BOARD_OFF = "没有设置 LEDGERBOT_WEB__SECRET（看板链接的签名密钥），无法生成看板链接。"
-CLI_BOARD_LINK = "看板链接（{role}，{hours}小时内有效）："
 # ---- issue 16: figures the reply names that no target took
 UNDERSTOOD_UNMATCHED = (
     "· 回复里的“{figures}”没有对应到上面的目标。如果是某个目标的完成数，请回复“重填”，写明目标名称和数量"

@@ -18,9 +18,8 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.web_board.rows import fixed, item_rows, pct
-from handlers import texts
 from handlers.access import READERS, has_role
-from handlers.board import pages
+from handlers.board import page_texts, pages
 from handlers.board.tokens import Grant, TokenError, verify
 
 if TYPE_CHECKING:
@@ -121,7 +120,7 @@ class BoardPart:
                 grant = verify(token, secret, now)
             except TokenError as exc:
                 _log.warning("dashboard: refused a link (%s)", exc)
-                return self._refuse(403, texts.BOARD_FORBIDDEN)
+                return self._refuse(403, page_texts.BOARD_FORBIDDEN)
             rest = [(k, v) for k, v in request.query_params.multi_items() if k != "t"]
             clean = quote(request.url.path) + (f"?{urlencode(rest)}" if rest else "")
             response = RedirectResponse(clean, status_code=303, headers=SECURITY_HEADERS)
@@ -138,12 +137,12 @@ class BoardPart:
             return response
         cookie = request.cookies.get(COOKIE)
         if not cookie:
-            return self._refuse(401, texts.BOARD_UNAUTHORIZED)
+            return self._refuse(401, page_texts.BOARD_UNAUTHORIZED)
         try:
             grant = verify(cookie, secret, now)
         except TokenError as exc:
             _log.info("dashboard: refused a session (%s)", exc)
-            return self._refuse(403, texts.BOARD_FORBIDDEN)
+            return self._refuse(403, page_texts.BOARD_FORBIDDEN)
         if (
             grant.platform != CLI_PLATFORM
         ):  # a revoked role closes the board at once, not when the link expires
@@ -151,7 +150,7 @@ class BoardPart:
                 roles = await uow.chats.roles(grant.platform, grant.user_id)
             if not has_role(roles, *READERS):
                 _log.warning("dashboard: %s:%s no longer holds a role", grant.platform, grant.user_id)
-                return self._refuse(403, texts.BOARD_REVOKED)
+                return self._refuse(403, page_texts.BOARD_REVOKED)
         return grant
 
     async def _page(self, request: Request, template: str, build) -> Response:

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from bot.core.clock import SHANGHAI
 from handlers import texts
+from handlers.board import page_texts
 from handlers.ledger.compile import compile_ledger
 from handlers.ledger.reads import LedgerReads
 from handlers.ledger.renderers import render
@@ -48,7 +49,7 @@ def show_time(when: datetime | None, now: datetime) -> str:
     if when is None:
         return ""
     local, today = when.astimezone(SHANGHAI), now.astimezone(SHANGHAI)
-    fmt = texts.BOARD_TIME if local.year == today.year else texts.BOARD_TIME_YEAR
+    fmt = page_texts.BOARD_TIME if local.year == today.year else page_texts.BOARD_TIME_YEAR
     return fmt.format(y=local.year, m=local.month, d=local.day, hh=local.hour, mm=local.minute)
 
 
@@ -88,14 +89,14 @@ class _Context:
 async def _context(uow: UnitOfWork, period_code: str | None) -> _Context:
     ledger = await uow.ledgers.get()
     if ledger is None:
-        raise NotFoundError(texts.BOARD_NO_LEDGER)
+        raise NotFoundError(page_texts.BOARD_NO_LEDGER)
     periods = await uow.ledgers.periods(ledger.id)
     if period_code:
         chosen = [p for p in periods if p.code == period_code]
     else:
         chosen = [p for p in periods if p.state == "open"] or periods
     if not chosen:
-        raise NotFoundError(texts.BOARD_NO_PERIOD)
+        raise NotFoundError(page_texts.BOARD_NO_PERIOD)
     items = await uow.ledgers.items(ledger.id)
     units = await uow.ledgers.units(ledger.id)
     return _Context(ledger, chosen[-1], periods, items, units)
@@ -171,7 +172,7 @@ async def unit_page(
     ctx = await _context(uow, period_code)
     names = {v: k for k, v in ctx.unit_ids.items()}
     if unit_id not in names:
-        raise NotFoundError(texts.BOARD_NO_UNIT)
+        raise NotFoundError(page_texts.BOARD_NO_UNIT)
     name = names[unit_id]
     compiled, updated = await _compiled(uow, ctx, thresholds)
     lines = [_line(ctx, r, updated.get(r.item_id), now) for r in compiled.rows if name in r.units]
@@ -225,7 +226,7 @@ async def item_page(
     ctx = await _context(uow, period_code)
     item = ctx.items.get(item_id)
     if item is None:
-        raise NotFoundError(texts.BOARD_NO_ITEM)
+        raise NotFoundError(page_texts.BOARD_NO_ITEM)
     reads: LedgerReads = _OneItem(uow, item)
     chart: list[ChartPoint] = []
     row: LedgerRow | None = None
@@ -239,7 +240,7 @@ async def item_page(
         )
         compiled, row = one, one.rows[0]
     if row is None or compiled is None:  # the chosen period is among the periods: never reached
-        raise NotFoundError(texts.BOARD_NO_PERIOD)
+        raise NotFoundError(page_texts.BOARD_NO_PERIOD)
     history = await uow.submissions.history(item.id)
     updated = max((s.created_at for s in history if s.period_id == ctx.period.id), default=None)
     revisions = tuple(
@@ -247,13 +248,13 @@ async def item_page(
             period=s.period_code,
             unit=s.unit or "、".join(item.units),
             revision=s.revision,
-            author=texts.BOARD_IMPORTED if s.source == "import" or not s.author else s.author,
+            author=page_texts.BOARD_IMPORTED if s.source == "import" or not s.author else s.author,
             when=show_time(s.created_at, now),
             status_label=texts.STATUS_LABELS.get(s.status, s.status),
-            progress=texts.BOARD_SKIPPED if s.skipped else s.progress,
+            progress=page_texts.BOARD_SKIPPED if s.skipped else s.progress,
             problems=s.problems,
             plan=s.plan,
-            review_label=texts.BOARD_REVIEWS.get(s.review, s.review),
+            review_label=page_texts.BOARD_REVIEWS.get(s.review, s.review),
         )
         for s in reversed(history)
     )
@@ -262,7 +263,7 @@ async def item_page(
             name=t.name,
             value=t.value,
             unit=t.unit,
-            kind_label=texts.BOARD_TARGET_KINDS.get(t.kind, t.kind),
+            kind_label=page_texts.BOARD_TARGET_KINDS.get(t.kind, t.kind),
             achieved=t.achieved,
             completion=t.completion,
         )
@@ -300,7 +301,7 @@ async def ledger_download(
 ) -> tuple[bytes, str]:
     """Return the period's ledger as a Word or Excel file and its name."""
     if fmt not in DOWNLOADS:
-        raise NotFoundError(texts.BOARD_NO_FORMAT)
+        raise NotFoundError(page_texts.BOARD_NO_FORMAT)
     ctx = await _context(uow, period_code)
     compiled = await compile_ledger(ctx.reads(uow), ctx.ledger, ctx.period, thresholds)
     data, filename = render(compiled, fmt)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from handlers import texts
+from handlers import operator_texts, texts
 from handlers.manage.roles import ROLES, RoleError, find_unit, split_who
 from storage.schemas import ContactInfo, InviteInfo
 from storage.uow import UnitOfWork
@@ -35,10 +35,10 @@ async def remove_person(
     """Remove PLATFORM:USER_ID's roles (only ``role`` when given); return what was removed."""
     parts = split_who(who)
     if parts is None:
-        raise RoleError(texts.CLI_WHO_FORMAT)
+        raise RoleError(operator_texts.CLI_WHO_FORMAT)
     platform, user_id = parts
     if role is not None and role not in ROLES:
-        raise RoleError(texts.CLI_ROLE_CHOICES.format(roles=" | ".join(ROLES)))
+        raise RoleError(operator_texts.CLI_ROLE_CHOICES.format(roles=" | ".join(ROLES)))
     mine = [
         c
         for c in await uow.chats.contacts()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from handlers import texts
+from handlers import operator_texts, texts
 from handlers.manage.roles import ROLES, find_unit
 from storage.uow import UnitOfWork
 
@@ -33,7 +33,7 @@ async def invite(
 ) -> tuple[str, str]:
     """Create a code for ``role`` (a contact of the unit called ``unit``); return (who it is for, code)."""
     if role not in ROLES:
-        raise InviteError(texts.CLI_ROLE_CHOICES.format(roles=" | ".join(ROLES)))
+        raise InviteError(operator_texts.CLI_ROLE_CHOICES.format(roles=" | ".join(ROLES)))
     name = ""
     if role == "contact":
         ledger = await uow.ledgers.get()

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from bot.core.clock import SHANGHAI
 from bot.core.replies import Outbound
-from handlers import texts
+from handlers import operator_texts
 from handlers.manage.prompts import period_prompts
 from storage.schemas import LedgerInfo, PeriodInfo
 from storage.uow import UnitOfWork
@@ -94,7 +94,7 @@ async def open_and_prompt(
     """Open a period by its code and deadline text and return it with the prompts for bound contacts."""
     ledger = await uow.ledgers.get()
     if ledger is None:
-        raise PeriodError(texts.CLI_NO_LEDGER)
+        raise PeriodError(operator_texts.CLI_NO_LEDGER)
     code = parse_code(code)
     period = await open_period(uow, ledger, code, parse_deadline(deadline, code) if deadline else None, now)
     return period, await period_prompts(uow, ledger, period)
@@ -104,5 +104,5 @@ async def close_by_code(uow: UnitOfWork, code: str, now: datetime) -> PeriodInfo
     """Close the period with this code of the current ledger."""
     ledger = await uow.ledgers.get()
     if ledger is None:
-        raise PeriodError(texts.CLI_NO_LEDGER)
+        raise PeriodError(operator_texts.CLI_NO_LEDGER)
     return await close_period(uow, ledger, parse_code(code), now)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from handlers import texts
+from handlers import operator_texts
 from storage.schemas import UnitInfo
 from storage.uow import UnitOfWork
 
@@ -49,9 +49,9 @@ async def add_role(uow: UnitOfWork, who: str, role: str, now: datetime, by: str 
     """Give PLATFORM:USER_ID a role; return True when it is new."""
     parts = split_who(who)
     if parts is None:
-        raise RoleError(texts.CLI_WHO_FORMAT)
+        raise RoleError(operator_texts.CLI_WHO_FORMAT)
     if role not in ("admin", "coordinator", "viewer"):
-        raise RoleError(texts.CLI_ADMIN_ROLES)
+        raise RoleError(operator_texts.CLI_ADMIN_ROLES)
     _, created = await uow.chats.add_role(parts[0], parts[1], role, now, chat_id=parts[1])
     if created:
         await uow.admin.audit(now, by, "role.add", f"{parts[0]}:{parts[1]} {role}")
@@ -62,7 +62,7 @@ async def add_group(uow: UnitOfWork, where: str, name: str, now: datetime) -> tu
     """Register PLATFORM:CHAT_ID as a group for summaries; return its reference and whether it is new."""
     parts = split_who(where)
     if parts is None:
-        raise RoleError(texts.CLI_GROUP_FORMAT)
+        raise RoleError(operator_texts.CLI_GROUP_FORMAT)
     group, created = await uow.chats.add_group(parts[0], parts[1], name, now)
     if created:
         await uow.admin.audit(now, "cli", "group.add", f"{group.platform}:{group.chat_id}")
