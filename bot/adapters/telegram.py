@@ -143,7 +143,9 @@ class TelegramAdapter:
 
         PTB's own updater confirms a batch with its next getUpdates before the batch is processed, so a
         crash would lose what was fetched; here the offset moves past an update only once the engine has
-        recorded and handled it (a re-fetched update is then dropped or finished by the inbox). A batch's
+        recorded and handled it (a re-fetched update is then dropped or finished by the inbox). When the
+        engine raises (the database is unreachable: per-message failures are kept by the engine itself),
+        the offset stays and the same updates are fetched again after a back-off. A batch's
         replies go out while the next batch is fetched and handled; that batch's replies wait for them.
         """
         offset: int | None = None
@@ -180,13 +182,22 @@ class TelegramAdapter:
                     continue
                 try:
                     replies = await self._handle(updates)
+                    failures = 0
                 except (
                     Exception
-                ):  # a bad batch must not stop the bot; raw texts already recorded stay in the inbox
-                    log.exception(
-                        "telegram: updates %s..%s failed", updates[0].update_id, updates[-1].update_id
+                ) as exc:  # the database is away: keep the offset, fetch the same updates again
+                    failures += 1
+                    delay = min(30.0, 2.0 ** min(failures - 1, 5))
+                    log.warning(
+                        "telegram: updates %s..%s not recorded (%s); fetching them again in %.0f s",
+                        updates[0].update_id,
+                        updates[-1].update_id,
+                        type(exc).__name__,
+                        delay,
+                        exc_info=log.isEnabledFor(logging.DEBUG),
                     )
-                    replies = {}
+                    await asyncio.sleep(delay)
+                    continue
                 offset = updates[-1].update_id + 1
                 if sending is not None:
                     await self._sent(sending)
