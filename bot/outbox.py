@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -14,6 +15,8 @@ _log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)
 # With a retry every minute, about a day of trying before a message is given up.
 MAX_ATTEMPTS = 1440
+# Sent replies are marked in one transaction this long after the first of them (fewer commits under load).
+SENT_WRITE_DELAY = 0.05
 
 
 class StorageOutbox:
@@ -23,6 +26,8 @@ class StorageOutbox:
         self._uow = uow
         self._now = now
         self._held: set[int] = set()  # claimed by this worker's last round and not sent
+        self._sent: list[int] = []  # queued replies that went out, not yet written down
+        self._writing: asyncio.Task[None] | None = None
 
     async def record_failed(self, outbound: Outbound, error: str) -> int:
         """Store a failed delivery and return its id."""
@@ -53,4 +58,39 @@ class StorageOutbox:
         self._held.discard(outbox_id)
         async with self._uow() as uow:
             await uow.chats.outbox_sent(outbox_id, self._now())
+            await uow.commit()
+
+    async def sent(self, outbox_id: int) -> None:
+        """Note that a queued reply went out; written down with others a moment later (one transaction)."""
+        self._sent.append(outbox_id)
+        if self._writing is None or self._writing.done():
+            self._writing = asyncio.get_running_loop().create_task(self._write_sent())
+
+    async def _write_sent(self) -> None:
+        await asyncio.sleep(SENT_WRITE_DELAY)
+        while self._sent:
+            ids, self._sent = self._sent, []
+            try:
+                async with self._uow() as uow:
+                    await uow.chats.outbox_sent_many(ids, self._now())
+                    await uow.commit()
+            except Exception:  # not written: those replies may be sent again after the hold, never lost
+                _log.warning("could not mark %d sent outbox row(s)", len(ids), exc_info=True)
+                return
+
+    async def flush(self) -> None:
+        """Write down the replies noted as sent."""
+        task = self._writing
+        if task is not None:
+            await asyncio.gather(task, return_exceptions=True)
+        if self._sent:
+            self._writing = None
+            await self._write_sent()
+
+    async def release(self, outbox_ids: list[int]) -> None:
+        """Give queued replies this process will not send to the next retry round, here or in another process."""
+        if not outbox_ids:
+            return
+        async with self._uow() as uow:
+            await uow.chats.release_outbox(sorted(outbox_ids))
             await uow.commit()

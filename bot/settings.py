@@ -76,6 +76,8 @@ class Settings(BaseSettings):
     wecom: WeComSettings = Field(default_factory=WeComSettings)
     schedule: Schedule = Field(default_factory=Schedule)
     lights: LightSettings = Field(default_factory=LightSettings)
+    # issue 18: seconds a stopping process keeps sending queued replies; the rest wait in the outbox
+    shutdown_grace: float = 10.0
 
 
 def load_settings(**overrides) -> Settings:

@@ -53,6 +53,45 @@ class DeliveryRepository:
         await self.s.flush()
         return row.id
 
+    async def add_pending_outbox(
+        self, rows: list[tuple[str, str, dict]], now: datetime, held_until: datetime
+    ) -> list[int]:
+        """Queue replies (platform, chat id, payload) about to be sent, held by their writer until ``held_until``.
+
+        Written in the transaction that handled their messages; the writer marks them sent, or releases them
+        when it stops, and a retry round takes them over once the hold runs out (the writer died).
+        """
+        if not rows:
+            return []
+        objs = [
+            OutboxRow(
+                platform=platform,
+                chat_id=chat_id,
+                payload=payload,
+                error="",
+                attempts=0,
+                created_at=now,
+                claimed_until=held_until,
+            )
+            for platform, chat_id, payload in rows
+        ]
+        self.s.add_all(objs)
+        await self.s.flush()
+        return [o.id for o in objs]
+
+    async def outbox_sent_many(self, ids: list[int], now: datetime) -> None:
+        """Mark several outbox messages delivered."""
+        if ids:
+            await self.s.execute(update(OutboxRow).where(OutboxRow.id.in_(ids)).values(sent_at=now))
+
+    async def keep_outbox(self, outbox_id: int, payload: dict, error: str) -> None:
+        """A queued reply failed: keep what is left of it for the retry rounds (no longer held)."""
+        await self.s.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == outbox_id)
+            .values(payload=payload, error=error[:2000], claimed_until=None)
+        )
+
     async def due_outbox(self, platform: str, limit: int = 50) -> list[tuple[int, dict]]:
         """Return undelivered messages of a platform, oldest first (read only; see claim_outbox)."""
         rows = (

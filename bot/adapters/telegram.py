@@ -218,11 +218,17 @@ class TelegramAdapter:
             log.error("telegram: replies of a batch failed", exc_info=task.exception())
 
     async def drain(self, grace: float) -> int:
-        """Send what is queued for up to ``grace`` seconds; return how many outbounds were left unsent."""
-        left = await self._queue().join(grace) if self._sends is not None else 0
+        """Send what is queued for up to ``grace`` seconds; release the rest in the outbox, return its count.
+
+        A reply cut off mid-send may have gone out: it is released too, so it may repeat but is never lost.
+        """
+        left = await self._queue().join(grace) if self._sends is not None else []
         if self._batches:
             await asyncio.gather(*list(self._batches), return_exceptions=True)
-        return left
+        if self._outbox is not None:
+            await self._outbox.flush()
+            await self._outbox.release([o.outbox_id for o in left if o.outbox_id is not None])
+        return len(left)
 
     async def start_webhook(self, set_webhook: bool = True) -> None:
         """Connect and, when a webhook URL is configured, register it with the secret token."""
@@ -243,7 +249,7 @@ class TelegramAdapter:
                 await task
         left = await self.drain(grace)
         if left:
-            log.warning("telegram: %d queued repl(ies) not sent before stopping", left)
+            log.warning("telegram: %d queued reply(ies) left in the outbox for the next start", left)
         if self.app.updater is not None and self.app.updater.running:
             await self.app.updater.stop()
         if self.app.running:

@@ -167,11 +167,11 @@ class ChatSendQueue:
             self._sent_one.clear()
             await self._sent_one.wait()
 
-    async def join(self, timeout: float) -> int:
-        """Wait up to ``timeout`` seconds for everything queued; cancel the rest and return its count."""
+    async def join(self, timeout: float) -> list[Outbound]:
+        """Wait up to ``timeout`` seconds for everything queued; cancel the rest and return it (unsent)."""
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._idle.wait(), timeout)
-        left = self.pending
+        left = [out for queue in self._queues.values() for out, _ in queue]
         workers = list(self._workers.values())
         for task in workers:
             task.cancel()

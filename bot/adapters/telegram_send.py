@@ -195,7 +195,11 @@ class TelegramSender:
         self._redact = redact
 
     async def send(self, outbound: Outbound) -> None:
-        """Deliver ``outbound``; record what fails to the outbox (or raise without one)."""
+        """Deliver ``outbound``; record what fails to the outbox (or raise without one).
+
+        An outbound already queued in the outbox (``outbox_id``) is noted sent there once it went out.
+        """
+        queued = outbound.outbox_id if self._outbox is not None else None
         try:
             await self.deliver(outbound)
         except DeliveryError as exc:
@@ -203,11 +207,18 @@ class TelegramSender:
             if exc.permanent:
                 # Retrying a refused message (blocked bot, bad chat) can never succeed.
                 log.error("telegram: dropping undeliverable reply to %s: %s", outbound.chat.key, reason)
+                if queued is not None and self._outbox is not None:
+                    await self._outbox.sent(queued)
                 return
             if self._outbox is None:
                 raise
             outbox_id = await self._outbox.record_failed(exc.remaining, reason)
+            if queued is not None:  # what is left lives on in the new row
+                await self._outbox.mark_sent(queued)
             log.warning("telegram: reply to %s kept in outbox #%s: %s", outbound.chat.key, outbox_id, reason)
+            return
+        if queued is not None and self._outbox is not None:
+            await self._outbox.sent(queued)
 
     async def retry_failed(self, limit: int = 50) -> int:
         """Try the outbox's due Telegram deliveries again; return how many went out."""

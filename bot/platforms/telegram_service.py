@@ -31,7 +31,7 @@ def make_adapter(app: App, **options: Any) -> TelegramAdapter:
             "没有配置 Telegram 机器人令牌 (LEDGERBOT_TELEGRAM__TOKEN is not set)"
         )
     options.setdefault("now", app.clock.now)
-    return TelegramAdapter(settings, app.handler_for(PLATFORM), app.outbox(), **options)
+    return TelegramAdapter(settings, app.handler_for(PLATFORM, durable=True), app.outbox(), **options)
 
 
 class _TelegramService:
@@ -62,7 +62,7 @@ class _TelegramService:
         await self._retries.stop()
         if self.app.senders.get(PLATFORM) is self.adapter.sender:
             self.app.senders.pop(PLATFORM, None)
-        await self.adapter.stop()
+        await self.adapter.stop(grace=self.app.settings.shutdown_grace)
 
 
 class TelegramPolling(_TelegramService):
