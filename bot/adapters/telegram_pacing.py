@@ -148,6 +148,9 @@ class ChatSendQueue:
                 except Exception as exc:  # the sender logs; one chat's failure stops no other
                     if not done.done():
                         done.set_exception(exc)
+                except BaseException:  # cancelled (stopping): whoever waits for it is told
+                    done.cancel()
+                    raise
                 else:
                     if not done.done():
                         done.set_result(None)

@@ -16,6 +16,7 @@ from bot.platforms.outbox_retry import RETRY_INTERVAL, OutboxRetryLoop, RetryRou
 
 _log = logging.getLogger(__name__)
 WEBHOOK_PATH = "/telegram/webhook"
+RETRY_BATCH = 50  # outbox rows claimed per retry round
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
@@ -51,8 +52,11 @@ class _TelegramService:
         self._retries.start()
 
     async def retry_outbox(self) -> int:
-        """Send what the outbox kept from failed deliveries (this run's or an earlier one's)."""
-        return await self.adapter.retry_failed()
+        """Send what the outbox kept (failed deliveries, replies a stopped process left), round after round."""
+        total = 0
+        while (sent := await self.adapter.retry_failed(RETRY_BATCH)) == RETRY_BATCH:
+            total += sent  # a full round: more may be waiting (a restart after a busy stop)
+        return total + sent
 
     async def _retry_round(self) -> RetryRound:
         return RetryRound(sent=await self.retry_outbox())
