@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import DispatchRow, OutboxRow
@@ -150,3 +150,21 @@ class DeliveryRepository:
     async def outbox_sent(self, outbox_id: int, now: datetime) -> None:
         """Mark an outbox message delivered."""
         await self.s.execute(update(OutboxRow).where(OutboxRow.id == outbox_id).values(sent_at=now))
+
+    # send rate shared by processes (PostgreSQL)
+    async def take_send_slot(self, name: str, interval: float) -> float:
+        """Take the next send slot of ``name`` (slots ``interval`` s apart); return it, in epoch seconds.
+
+        One row per name, updated under its row lock with the server's clock, so every process on the
+        database draws from the same sequence of slots. PostgreSQL only.
+        """
+        now = "extract(epoch from clock_timestamp())"
+        slot = await self.s.execute(
+            text(
+                f"INSERT INTO send_rates (name, next_at) VALUES (:name, {now} + :interval) "
+                f"ON CONFLICT (name) DO UPDATE SET next_at = GREATEST(send_rates.next_at, {now}) + :interval "
+                "RETURNING next_at - :interval"
+            ),
+            {"name": name, "interval": interval},
+        )
+        return float(slot.scalar_one())

@@ -261,3 +261,11 @@ class StampRow(Base):
     __tablename__ = "stamps"
     name: Mapped[str] = mapped_column(String(50), primary_key=True)
     value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SendRateRow(Base):
+    """The next free send slot of a platform (seconds since the epoch, the database server's clock)."""
+
+    __tablename__ = "send_rates"
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    next_at: Mapped[float] = mapped_column(Float)

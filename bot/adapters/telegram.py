@@ -19,7 +19,7 @@ from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot.adapters.telegram_http import AiohttpRequest
 from bot.adapters.telegram_mapping import update_to_message
-from bot.adapters.telegram_pacing import ChatSendQueue
+from bot.adapters.telegram_pacing import ChatSendQueue, GlobalRate
 from bot.adapters.telegram_redact import keep_token_out_of_logs, plain_secret
 from bot.adapters.telegram_send import (
     CHOICE_PREFIX,
@@ -79,6 +79,7 @@ class TelegramAdapter:
         request_timeout: float = 10.0,
         max_attempts: int = 5,
         limiter: FloodLimiter | None = None,
+        rate: GlobalRate | None = None,
     ) -> None:
         self._token = plain_secret(config.token)
         keep_token_out_of_logs(self._token)
@@ -87,7 +88,8 @@ class TelegramAdapter:
         self._handler, self._outbox = handler, outbox
         self._sleep, self._now = sleep, now or (lambda: datetime.now(UTC))
         self._poll_timeout, self._max_attempts = poll_timeout, max_attempts
-        self._limiter = limiter or FloodLimiter(monotonic=monotonic, sleep=sleep)
+        # ``rate``: the global slots, when shared with other processes (else this process's own).
+        self._limiter = limiter or FloodLimiter(monotonic=monotonic, sleep=sleep, rate=rate)
         self._monotonic = monotonic
         self.app: Application = (
             Application.builder()

@@ -10,9 +10,11 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from bot.adapters.telegram import TelegramAdapter
+from bot.adapters.telegram_pacing import GLOBAL_PER_SECOND
 from bot.adapters.telegram_send import PLATFORM
 from bot.app import App
 from bot.platforms.outbox_retry import RETRY_INTERVAL, OutboxRetryLoop, RetryRound
+from bot.platforms.shared_rate import shared_rate
 
 _log = logging.getLogger(__name__)
 WEBHOOK_PATH = "/telegram/webhook"
@@ -42,7 +44,11 @@ class _TelegramService:
 
     def __init__(self, app: App, *, retry_interval: float = RETRY_INTERVAL, **adapter_options: Any) -> None:
         self.app = app
-        self.adapter = make_adapter(app, **adapter_options)
+        # Several processes (webhook workers, a scheduler) draw from one global rate; None: this process's own.
+        self._rate = (
+            shared_rate(app, PLATFORM, GLOBAL_PER_SECOND) if "limiter" not in adapter_options else None
+        )
+        self.adapter = make_adapter(app, rate=self._rate, **adapter_options)
         # The first round at once: messages left over from before a restart go out first.
         self._retries = OutboxRetryLoop(PLATFORM, self._retry_round, interval=retry_interval)
 
@@ -67,6 +73,8 @@ class _TelegramService:
         if self.app.senders.get(PLATFORM) is self.adapter.sender:
             self.app.senders.pop(PLATFORM, None)
         await self.adapter.stop(grace=self.app.settings.shutdown_grace)
+        if self._rate is not None:
+            await self._rate.aclose()
 
 
 class TelegramPolling(_TelegramService):
