@@ -90,11 +90,19 @@ async def _serve_web(application, host: str | None, port: int | None, sock: sock
 
 def _web_worker(sock: socket.socket, db: str | None, verbose: bool) -> None:
     """One worker process of `ledgerbot web --workers N`: the app and its web parts on the shared socket."""
-    from bot import cli
+    from bot.app import build_app
+    from bot.settings import load_settings
 
-    cli.OPTS.db, cli.OPTS.verbose = db, verbose
     setup_logging(verbose)
-    asyncio.run(cli._with_app(lambda application: _serve_web(application, None, None, sock)))
+
+    async def serve() -> None:
+        application = await build_app(load_settings(database_url=db))
+        try:
+            await _serve_web(application, None, None, sock)
+        finally:
+            await application.close()
+
+    asyncio.run(serve())
 
 
 def _serve_workers(workers: int, host: str | None, port: int | None, opts) -> None:

@@ -17,6 +17,8 @@ LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 1440
 # Sent replies are marked in one transaction this long after the first of them (fewer commits under load).
 SENT_WRITE_DELAY = 0.05
+SENT_FLUSH_WAIT = 5.0  # seconds a stopping process waits for that
+SENT_WRITE_TRIES = 10  # about five minutes of retrying while the database is away
 
 
 class StorageOutbox:
@@ -68,21 +70,38 @@ class StorageOutbox:
 
     async def _write_sent(self) -> None:
         await asyncio.sleep(SENT_WRITE_DELAY)
+        failures = 0
         while self._sent:
             ids, self._sent = self._sent, []
             try:
                 async with self._uow() as uow:
                     await uow.chats.outbox_sent_many(ids, self._now())
                     await uow.commit()
-            except Exception:  # not written: those replies may be sent again after the hold, never lost
-                _log.warning("could not mark %d sent outbox row(s)", len(ids), exc_info=True)
-                return
+                failures = 0
+            except (
+                Exception
+            ) as exc:  # the database is away: try again; unwritten, they may repeat, never lost
+                failures += 1
+                self._sent[:0] = ids
+                if failures > SENT_WRITE_TRIES:
+                    _log.warning("gave up marking %d sent outbox row(s): they may be sent again", len(ids))
+                    self._sent.clear()
+                    return
+                _log.warning(
+                    "could not mark %d sent outbox row(s) (%s); trying again", len(ids), type(exc).__name__
+                )
+                await asyncio.sleep(min(30.0, 2.0 ** (failures - 1)))
 
     async def flush(self) -> None:
         """Write down the replies noted as sent."""
         task = self._writing
-        if task is not None:
-            await asyncio.gather(task, return_exceptions=True)
+        if task is not None:  # bounded: a stop while the database is away must not hang
+            await asyncio.wait([task], timeout=SENT_FLUSH_WAIT)
+            if not task.done():
+                task.cancel()
+                _log.warning("%d sent outbox row(s) not marked: they may be sent again", len(self._sent))
+                self._sent.clear()
+                return
         if self._sent:
             self._writing = None
             await self._write_sent()
