@@ -15,8 +15,9 @@ _log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)
 # With a retry every minute, about a day of trying before a message is given up.
 MAX_ATTEMPTS = 1440
-# Sent replies are marked in one transaction this long after the first of them (fewer commits under load).
-SENT_WRITE_DELAY = 0.05
+# Sent replies are marked in one transaction this long after the first of them (few commits under load; a kill -9
+# within it may repeat those replies).
+SENT_WRITE_DELAY = 0.5
 SENT_FLUSH_WAIT = 5.0  # seconds a stopping process waits for that
 SENT_WRITE_TRIES = 10  # about five minutes of retrying while the database is away
 
