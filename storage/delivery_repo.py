@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from sqlalchemy import insert as sa_insert
 from sqlalchemy import or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -63,21 +64,21 @@ class DeliveryRepository:
         """
         if not rows:
             return []
-        objs = [
-            OutboxRow(
-                platform=platform,
-                chat_id=chat_id,
-                payload=payload,
-                error="",
-                attempts=0,
-                created_at=now,
-                claimed_until=held_until,
-            )
+        values = [
+            {
+                "platform": platform,
+                "chat_id": chat_id,
+                "payload": payload,
+                "error": "",
+                "attempts": 0,
+                "created_at": now,
+                "claimed_until": held_until,
+            }
             for platform, chat_id, payload in rows
         ]
-        self.s.add_all(objs)
-        await self.s.flush()
-        return [o.id for o in objs]
+        # One multi-row INSERT … RETURNING (no ORM objects): this runs in every batch's transaction.
+        stmt = sa_insert(OutboxRow).returning(OutboxRow.id, sort_by_parameter_order=True)
+        return list((await self.s.execute(stmt, values)).scalars())
 
     async def outbox_sent_many(self, ids: list[int], now: datetime) -> None:
         """Mark several outbox messages delivered."""
