@@ -7,8 +7,12 @@ bench/telegram_echo.py. Each measurement runs in its own process so CPU and peak
 Flood limits are switched off (they would cap both at Telegram's 30 messages/s); the PostgreSQL server's
 CPU is not counted (another process).
 
+A paced run (``--paced``) keeps the flood limiter on, as shipped: 100 contacts send three dialogue messages
+each at once and the replies per second are reported as a share of Telegram's 30 messages/s.
+
 Run: .venv/bin/python bench/telegram_pipeline.py [--n 3000] [--contacts 300] [--backends sqlite,postgres]
      [--profile]   (cProfile of each pipeline run, top functions printed)
+     [--paced]     (also the paced run: --paced-contacts 100 × 3 messages, limiter on)
 """
 
 from __future__ import annotations
@@ -158,7 +162,9 @@ def _prepare_sync(url: str, files: Path, contacts: int):
     return asyncio.run(_prepare(url, files, contacts))
 
 
-async def run_pipeline(n: int, contacts: int, backend: str, profile: bool = False) -> dict[str, Any]:
+async def run_pipeline(
+    n: int, contacts: int, backend: str, profile: bool = False, paced: bool = False
+) -> dict[str, Any]:
     """Push ``n`` updates through the full pipeline; return throughput, CPU per update and peak RSS."""
     import psutil
     from sqlalchemy import event
@@ -190,7 +196,8 @@ async def run_pipeline(n: int, contacts: int, backend: str, profile: bool = Fals
             migrate=True,
         )
         app.segmenter.cut("预热分词器")  # jieba's one-off start-up is not per-update work
-        service = TelegramPolling(app, limiter=NoFloodLimit(), poll_timeout=1.0)
+        # Paced: the FloodLimiter as shipped (30/s overall, 1/s per chat); else none.
+        service = TelegramPolling(app, limiter=None if paced else NoFloodLimit(), poll_timeout=1.0)
         done = asyncio.Event()
         handled = 0
 
@@ -232,7 +239,9 @@ async def run_pipeline(n: int, contacts: int, backend: str, profile: bool = Fals
         pipe.send("stop")
         server = pipe.recv() if pipe.poll(60) else {}
         result = {
-            "bot": f"pipeline/{backend}",
+            "bot": f"pipeline/{backend}" + (" paced" if paced else ""),
+            "replies_per_s": round(server.get("sendMessage", 0) / wall, 1),
+            "share_of_limit": round(server.get("sendMessage", 0) / wall / 30, 2),
             "updates": n,
             "contacts": contacts,
             "seconds": round(wall, 3),
@@ -345,16 +354,41 @@ def main() -> None:
     parser.add_argument("--contacts", type=int, default=300)
     parser.add_argument("--backends", default="sqlite,postgres")
     parser.add_argument("--profile", action="store_true", help="cProfile the pipeline runs")
+    parser.add_argument("--paced", action="store_true", help="also run with the flood limiter on")
+    parser.add_argument("--paced-contacts", type=int, default=100)
+    parser.add_argument("--only-paced", action="store_true", help="only the paced runs")
     parser.add_argument("--worker", choices=["sqlite", "postgres"], help=argparse.SUPPRESS)
+    parser.add_argument("--worker-paced", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        print(
-            json.dumps(
-                asyncio.run(run_pipeline(args.n, args.contacts, args.worker, args.profile)),
-                ensure_ascii=False,
-            )
-        )
+        result = run_pipeline(args.n, args.contacts, args.worker, args.profile, args.worker_paced)
+        print(json.dumps(asyncio.run(result), ensure_ascii=False))
         return
+    if args.paced or args.only_paced:
+        paced = [
+            _child(
+                [
+                    "bench/telegram_pipeline.py",
+                    "--worker",
+                    backend,
+                    "--worker-paced",
+                    "--n",
+                    str(3 * args.paced_contacts),
+                    "--contacts",
+                    str(args.paced_contacts),
+                ]
+            )
+            for backend in [b for b in args.backends.split(",") if b]
+        ]
+        print(f"{'paced run (limiter on)':<28}{'messages':>9}{'replies':>9}{'replies/s':>10}{'× 30/s':>8}")
+        for r in paced:
+            print(
+                f"{r['bot']:<28}{r['updates']:>9}{r['server_saw'].get('sendMessage', 0):>9}"
+                f"{r['replies_per_s']:>10}{r['share_of_limit']:>8.2f}"
+            )
+        print(json.dumps({"paced": paced}, ensure_ascii=False))
+        if args.only_paced:
+            return
     echo = _child(["bench/telegram_echo.py", str(args.n)])
     echo["bot"] = "PTB echo"
     echo_aiohttp = _child(["bench/telegram_echo.py", str(args.n), "--http", "aiohttp"])

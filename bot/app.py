@@ -71,7 +71,10 @@ class App:
                 await sender.send(out)
             except Exception as exc:  # kept for a retry by the platform's process, never dropped
                 _log.info("queued a message for %s in the outbox (%s)", out.chat.platform, type(exc).__name__)
-                await self.outbox().record_failed(out, f"{type(exc).__name__}: {exc}")
+                if out.outbox_id is not None:  # already there: free it for the next retry round
+                    await self.outbox().release([out.outbox_id])
+                else:
+                    await self.outbox().record_failed(out, f"{type(exc).__name__}: {exc}")
             count += 1
         return count
 
@@ -88,9 +91,13 @@ class App:
             board_hours=s.web.link_hours,
         )
 
-    def handler_for(self, platform: str) -> PlatformHandler:
-        """Return the engine as one platform's adapter sees it (messages for other platforms go via deliver)."""
-        return PlatformHandler(self, platform)
+    def handler_for(self, platform: str, *, durable: bool = False) -> PlatformHandler:
+        """Return the engine as one platform's adapter sees it (messages for other platforms go via deliver).
+
+        ``durable``: replies are queued in the outbox with their messages' transaction; the adapter's sender
+        notes each one sent (``OutboxStore.sent``) and releases what it did not send when it stops.
+        """
+        return PlatformHandler(self, platform, durable=durable)
 
     def outbox(self) -> StorageOutbox:
         """Return the database-backed store of undelivered messages."""
@@ -116,9 +123,10 @@ class App:
 class PlatformHandler:
     """The engine for one adapter: replies to its own platform come back, others are delivered by the app."""
 
-    def __init__(self, app: App, platform: str) -> None:
+    def __init__(self, app: App, platform: str, *, durable: bool = False) -> None:
         self._app = app
         self.platform = platform
+        self.durable = durable
 
     async def handle(self, msg: IncomingMessage) -> tuple[Outbound, ...]:
         """Handle one message; hand back what this platform must send."""
@@ -126,7 +134,7 @@ class PlatformHandler:
 
     async def handle_many(self, msgs: list[IncomingMessage]) -> list[tuple[Outbound, ...]]:
         """Handle messages in order (one transaction when they all succeed); hand back each one's replies here."""
-        results = await self._app.engine.handle_many(msgs)
+        results = await self._app.engine.handle_many(msgs, durable=self.durable)
         others = [o for outbound in results for o in outbound if o.chat.platform != self.platform]
         if others:
             await self._app.deliver(others)

@@ -101,6 +101,10 @@ class Settings(BaseSettings):
     schedule: Schedule = Field(default_factory=Schedule)
     lights: LightSettings = Field(default_factory=LightSettings)
     web: WebSettings = Field(default_factory=WebSettings)
+    # issue 18: seconds a stopping process keeps sending queued replies; the rest wait in the outbox
+    shutdown_grace: float = 10.0
+    # processes share each platform's send rate through this Redis (else PostgreSQL; SQLite: one process)
+    redis_url: str = ""
 
 
 def load_settings(**overrides) -> Settings:

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 from bot.core.conversation import IDLE, ConversationState
 from bot.core.messages import IncomingMessage
 from bot.core.ports import Transaction
+from bot.core.replies import Outbound
+from bot.outbox import LEASE
 from handlers.deps import Deps
 from storage.uow import UnitOfWork
 
@@ -104,6 +106,13 @@ class StorageTransaction:
     async def fail_inbox(self, inbox_id: int, error: str) -> None:
         """Note a failure; the raw text stays."""
         await self._uow.chats.fail_inbox(inbox_id, error)
+
+    async def queue_outbox(self, outbound: list[Outbound]) -> list[int]:
+        """Queue replies in the outbox with this transaction, held by this process to send; return their ids."""
+        now = self._now()
+        return await self._uow.chats.add_pending_outbox(
+            [(o.chat.platform, o.chat.chat_id, o.to_payload()) for o in outbound], now, now + LEASE
+        )
 
     async def load_state(self, msg: IncomingMessage) -> tuple[ConversationState, int | None]:
         """Return the chat's state and version."""

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import insert as sa_insert
+from sqlalchemy import or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import DispatchRow, OutboxRow
@@ -52,6 +53,45 @@ class DeliveryRepository:
         self.s.add(row)
         await self.s.flush()
         return row.id
+
+    async def add_pending_outbox(
+        self, rows: list[tuple[str, str, dict]], now: datetime, held_until: datetime
+    ) -> list[int]:
+        """Queue replies (platform, chat id, payload) about to be sent, held by their writer until ``held_until``.
+
+        Written in the transaction that handled their messages; the writer marks them sent, or releases them
+        when it stops, and a retry round takes them over once the hold runs out (the writer died).
+        """
+        if not rows:
+            return []
+        values = [
+            {
+                "platform": platform,
+                "chat_id": chat_id,
+                "payload": payload,
+                "error": "",
+                "attempts": 0,
+                "created_at": now,
+                "claimed_until": held_until,
+            }
+            for platform, chat_id, payload in rows
+        ]
+        # One multi-row INSERT … RETURNING (no ORM objects): this runs in every batch's transaction.
+        stmt = sa_insert(OutboxRow).returning(OutboxRow.id, sort_by_parameter_order=True)
+        return list((await self.s.execute(stmt, values)).scalars())
+
+    async def outbox_sent_many(self, ids: list[int], now: datetime) -> None:
+        """Mark several outbox messages delivered."""
+        if ids:
+            await self.s.execute(update(OutboxRow).where(OutboxRow.id.in_(ids)).values(sent_at=now))
+
+    async def keep_outbox(self, outbox_id: int, payload: dict, error: str) -> None:
+        """A queued reply failed: keep what is left of it for the retry rounds (no longer held)."""
+        await self.s.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == outbox_id)
+            .values(payload=payload, error=error[:2000], claimed_until=None)
+        )
 
     async def due_outbox(self, platform: str, limit: int = 50) -> list[tuple[int, dict]]:
         """Return undelivered messages of a platform, oldest first (read only; see claim_outbox)."""
@@ -111,3 +151,21 @@ class DeliveryRepository:
     async def outbox_sent(self, outbox_id: int, now: datetime) -> None:
         """Mark an outbox message delivered."""
         await self.s.execute(update(OutboxRow).where(OutboxRow.id == outbox_id).values(sent_at=now))
+
+    # send rate shared by processes (PostgreSQL)
+    async def take_send_slot(self, name: str, interval: float) -> float:
+        """Take the next send slot of ``name`` (slots ``interval`` s apart); return it, in epoch seconds.
+
+        One row per name, updated under its row lock with the server's clock, so every process on the
+        database draws from the same sequence of slots. PostgreSQL only.
+        """
+        now = "extract(epoch from clock_timestamp())"
+        slot = await self.s.execute(
+            text(
+                f"INSERT INTO send_rates (name, next_at) VALUES (:name, {now} + :interval) "
+                f"ON CONFLICT (name) DO UPDATE SET next_at = GREATEST(send_rates.next_at, {now}) + :interval "
+                "RETURNING next_at - :interval"
+            ),
+            {"name": name, "interval": interval},
+        )
+        return float(slot.scalar_one())

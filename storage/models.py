@@ -305,3 +305,11 @@ class ImportRow(Base):
     before: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # the ledger's structure before it
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     applied_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+
+class SendRateRow(Base):
+    """The next free send slot of a platform (seconds since the epoch, the database server's clock)."""
+
+    __tablename__ = "send_rates"
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    next_at: Mapped[float] = mapped_column(Float)

@@ -19,6 +19,7 @@ from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot.adapters.telegram_http import AiohttpRequest
 from bot.adapters.telegram_mapping import update_to_message
+from bot.adapters.telegram_pacing import ChatSendQueue, GlobalRate
 from bot.adapters.telegram_redact import keep_token_out_of_logs, plain_secret
 from bot.adapters.telegram_send import (
     CHOICE_PREFIX,
@@ -56,8 +57,10 @@ def _seconds(value: Any) -> float:
     return value.total_seconds() if hasattr(value, "total_seconds") else float(value)
 
 
-# Chats whose replies go out at the same time; more only makes httpx's pool bookkeeping slower.
-SEND_LANES = 2
+# Connections for sending: the flood limits allow 30 sends a second, each a few milliseconds.
+SEND_CONNECTIONS = 10
+# Replies queued for sending beyond which polling waits before fetching more updates.
+MAX_QUEUED_REPLIES = 2000
 
 
 class TelegramAdapter:
@@ -76,6 +79,7 @@ class TelegramAdapter:
         request_timeout: float = 10.0,
         max_attempts: int = 5,
         limiter: FloodLimiter | None = None,
+        rate: GlobalRate | None = None,
     ) -> None:
         self._token = plain_secret(config.token)
         keep_token_out_of_logs(self._token)
@@ -84,7 +88,8 @@ class TelegramAdapter:
         self._handler, self._outbox = handler, outbox
         self._sleep, self._now = sleep, now or (lambda: datetime.now(UTC))
         self._poll_timeout, self._max_attempts = poll_timeout, max_attempts
-        self._limiter = limiter or FloodLimiter(monotonic=monotonic, sleep=sleep)
+        # ``rate``: the global slots, when shared with other processes (else this process's own).
+        self._limiter = limiter or FloodLimiter(monotonic=monotonic, sleep=sleep, rate=rate)
         self._monotonic = monotonic
         self.app: Application = (
             Application.builder()
@@ -93,7 +98,7 @@ class TelegramAdapter:
             .base_file_url(getattr(config, "base_file_url", None) or TelegramConfig.base_file_url)
             .request(
                 AiohttpRequest(
-                    connection_pool_size=SEND_LANES + 8,
+                    connection_pool_size=SEND_CONNECTIONS,
                     read_timeout=request_timeout,
                     write_timeout=request_timeout,
                 )
@@ -114,6 +119,8 @@ class TelegramAdapter:
         self.bot_username = ""
         self._start_lock = asyncio.Lock()
         self._poll_task: asyncio.Task | None = None
+        self._sends: ChatSendQueue | None = None  # made on the running loop
+        self._batches: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
         """Connect (getMe) without receiving updates: enough for sending and for webhooks."""
@@ -147,66 +154,87 @@ class TelegramAdapter:
 
         PTB's own updater confirms a batch with its next getUpdates before the batch is processed, so a
         crash would lose what was fetched; here the offset moves past an update only once the engine has
-        recorded and handled it (a re-fetched update is then dropped or finished by the inbox). A batch's
+        recorded and handled it (a re-fetched update is then dropped or finished by the inbox). When the
+        engine raises (the database is unreachable: per-message failures are kept by the engine itself),
+        the offset stays and the same updates are fetched again after a back-off. A batch's
         replies go out while the next batch is fetched and handled; that batch's replies wait for them.
         """
         offset: int | None = None
         failures = 0
-        sending: asyncio.Task[None] | None = None
-        try:
-            while True:
-                try:
-                    updates = await self.app.bot.get_updates(
-                        offset=offset,
-                        timeout=int(self._poll_timeout),
-                        allowed_updates=list(ALLOWED_UPDATES),
-                        read_timeout=self._poll_timeout + 10,
-                    )
-                    failures = 0
-                except asyncio.CancelledError:
-                    raise
-                except telegram.error.Conflict:
-                    log.error("telegram: another process is polling this token (409); retrying in 30 s")
-                    await asyncio.sleep(30)
-                    continue
-                except telegram.error.RetryAfter as exc:
-                    await asyncio.sleep(_seconds(exc.retry_after))
-                    continue
-                except TelegramError as exc:  # network errors, timeouts, 5xx: back off and poll again
-                    failures += 1
-                    delay = min(30.0, 2.0 ** min(failures, 5))
-                    log.warning(
-                        "telegram: getUpdates failed (%s); retrying in %.0f s", type(exc).__name__, delay
-                    )
-                    await asyncio.sleep(delay)
-                    continue
-                if not updates:
-                    continue
-                try:
-                    replies = await self._handle(updates)
-                except (
-                    Exception
-                ):  # a bad batch must not stop the bot; raw texts already recorded stay in the inbox
-                    log.exception(
-                        "telegram: updates %s..%s failed", updates[0].update_id, updates[-1].update_id
-                    )
-                    replies = {}
-                offset = updates[-1].update_id + 1
-                if sending is not None:
-                    await self._sent(sending)
-                sending = asyncio.create_task(self._send(updates, replies), name="telegram-replies")
-        finally:
-            if sending is not None:  # stopping: the committed replies still go out
-                await asyncio.wait([sending], timeout=60)
-                if sending.done():
-                    await self._sent(sending)
+        while True:
+            try:
+                updates = await self.app.bot.get_updates(
+                    offset=offset,
+                    timeout=int(self._poll_timeout),
+                    allowed_updates=list(ALLOWED_UPDATES),
+                    read_timeout=self._poll_timeout + 10,
+                )
+                failures = 0
+            except asyncio.CancelledError:
+                raise
+            except telegram.error.Conflict:
+                log.error("telegram: another process is polling this token (409); retrying in 30 s")
+                await asyncio.sleep(30)
+                continue
+            except telegram.error.RetryAfter as exc:
+                await asyncio.sleep(_seconds(exc.retry_after))
+                continue
+            except TelegramError as exc:  # network errors, timeouts, 5xx: back off and poll again
+                failures += 1
+                delay = min(30.0, 2.0 ** min(failures, 5))
+                log.warning("telegram: getUpdates failed (%s); retrying in %.0f s", type(exc).__name__, delay)
+                await asyncio.sleep(delay)
+                continue
+            if not updates:
+                continue
+            try:
+                replies = await self._handle(updates)
+                failures = 0
+            except Exception as exc:  # the database is away: keep the offset, fetch the same updates again
+                failures += 1
+                delay = min(30.0, 2.0 ** min(failures - 1, 5))
+                log.warning(
+                    "telegram: updates %s..%s not recorded (%s); fetching them again in %.0f s",
+                    updates[0].update_id,
+                    updates[-1].update_id,
+                    type(exc).__name__,
+                    delay,
+                    exc_info=log.isEnabledFor(logging.DEBUG),
+                )
+                await asyncio.sleep(delay)
+                continue
+            offset = updates[-1].update_id + 1
+            # The replies go out in the background, each chat in order, while the next batch is fetched.
+            self._send_later(updates, replies)
+            await self._queue().wait_room(MAX_QUEUED_REPLIES)
 
-    async def _sent(self, sending: asyncio.Task[None]) -> None:
-        """Wait for a batch's replies; a failure is logged (the outbox keeps what can be retried)."""
-        try:
-            await sending
-        except Exception:
-            log.exception("telegram: replies of a batch failed")
+    def _queue(self) -> ChatSendQueue:
+        if self._sends is None:
+            self._sends = ChatSendQueue(self._send_one)
+        return self._sends
+
+    def _send_later(self, updates: list[telegram.Update], per_chat: dict[str, list[Outbound]]) -> None:
+        task = asyncio.create_task(self._send(updates, per_chat), name="telegram-replies")
+        self._batches.add(task)
+        task.add_done_callback(self._batch_done)
+
+    def _batch_done(self, task: asyncio.Task[None]) -> None:
+        self._batches.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("telegram: replies of a batch failed", exc_info=task.exception())
+
+    async def drain(self, grace: float) -> int:
+        """Send what is queued for up to ``grace`` seconds; release the rest in the outbox, return its count.
+
+        A reply cut off mid-send may have gone out: it is released too, so it may repeat but is never lost.
+        """
+        left = await self._queue().join(grace) if self._sends is not None else []
+        if self._batches:
+            await asyncio.gather(*list(self._batches), return_exceptions=True)
+        if self._outbox is not None:
+            await self._outbox.flush()
+            await self._outbox.release([o.outbox_id for o in left if o.outbox_id is not None])
+        return len(left)
 
     async def start_webhook(self, set_webhook: bool = True) -> None:
         """Connect and, when a webhook URL is configured, register it with the secret token."""
@@ -218,13 +246,16 @@ class TelegramAdapter:
                 self._webhook_url, secret_token=self._webhook_secret, allowed_updates=list(ALLOWED_UPDATES)
             )
 
-    async def stop(self) -> None:
-        """Stop polling and processing, then close the HTTP connections."""
+    async def stop(self, grace: float = 60.0) -> None:
+        """Stop polling, send what is queued (up to ``grace`` seconds), then close the HTTP connections."""
         task, self._poll_task = self._poll_task, None
         if task is not None:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        left = await self.drain(grace)
+        if left:
+            log.warning("telegram: %d queued reply(ies) left in the outbox for the next start", left)
         if self.app.updater is not None and self.app.updater.running:
             await self.app.updater.stop()
         if self.app.running:
@@ -292,16 +323,15 @@ class TelegramAdapter:
         return per_chat
 
     async def _send(self, updates: list[telegram.Update], per_chat: dict[str, list[Outbound]]) -> None:
-        """Send a batch's replies: chats concurrently, each chat's in order (the flood limiter spaces them).
+        """Send a batch's replies through the chat queue: chats at once, each chat's in order.
 
         The batch is finished (``after_batch``) when every reply went out or was kept in the outbox.
         """
         try:
-            lanes = asyncio.Semaphore(SEND_LANES)
-            failed = await asyncio.gather(
-                *(self._send_in_order(outs, lanes) for outs in per_chat.values()), return_exceptions=True
-            )
-            errors = [e for e in failed if isinstance(e, BaseException)]
+            queue = self._queue()
+            done = [queue.put(out) for outs in per_chat.values() for out in outs]
+            failed = await asyncio.gather(*done, return_exceptions=True)
+            errors = [e for e in failed if isinstance(e, Exception)]
             if errors:
                 raise errors[0]
         finally:
@@ -316,11 +346,9 @@ class TelegramAdapter:
             msg = await self._with_download(msg, update.message.document)
         return msg
 
-    async def _send_in_order(self, outbound: list[Outbound], lanes: asyncio.Semaphore) -> None:
+    async def _send_one(self, outbound: Outbound) -> None:
         assert self.sender is not None
-        async with lanes:
-            for out in outbound:
-                await self.sender.send(out)
+        await self.sender.send(outbound)
 
     async def _on_update(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         if isinstance(update, telegram.Update):

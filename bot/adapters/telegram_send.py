@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import bisect
 import html
 import logging
 import re
 import time
 import warnings
-from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -27,6 +25,7 @@ from telegram.error import (
 )
 from telegram.warnings import PTBDeprecationWarning
 
+from bot.adapters.telegram_pacing import FloodLimiter, Monotonic, Sleep
 from bot.core.messages import ChatRef
 from bot.core.ports import OutboxStore
 from bot.core.replies import FileReply, ImageReply, MarkdownReply, Outbound, Reply, TextReply
@@ -40,9 +39,6 @@ CALLBACK_DATA_LIMIT = 64  # bytes
 PHOTO_BYTES_LIMIT = 10 * 1024 * 1024
 CHOICE_PREFIX = "c:"
 SHORT_LABEL = 8  # labels up to this width share a keyboard row
-
-Monotonic = Callable[[], float]
-Sleep = Callable[[float], Awaitable[None]]
 
 
 # ---------------------------------------------------------------- text splitting
@@ -155,60 +151,6 @@ def choice_keyboard(choices: Sequence[str]) -> telegram.InlineKeyboardMarkup:
     return telegram.InlineKeyboardMarkup([buttons[i : i + per_row] for i in range(0, len(buttons), per_row)])
 
 
-# ---------------------------------------------------------------- flood limits
-
-
-class FloodLimiter:
-    """Space sends out under Telegram's flood limits: per chat, per group and overall."""
-
-    def __init__(
-        self,
-        *,
-        monotonic: Monotonic = time.monotonic,
-        sleep: Sleep = asyncio.sleep,
-        chat_interval: float = 1.0,
-        group_per_minute: int = 20,
-        global_per_second: int = 30,
-    ) -> None:
-        self._monotonic, self._sleep = monotonic, sleep
-        self._chat_interval = chat_interval
-        self._group_max, self._global_max = group_per_minute, global_per_second
-        self._chat_next: dict[str, float] = {}
-        self._group_slots: dict[str, deque[float]] = {}
-        self._global_slots: list[float] = []  # sorted reserved send times
-
-    async def acquire(self, chat: ChatRef) -> float:
-        """Wait until a message to ``chat`` may go out; return the seconds waited."""
-        # Reserve the slot before sleeping so concurrent senders queue behind it.
-        now = self._monotonic()
-        at = max(now, self._chat_next.get(chat.chat_id, now))
-        slots = self._group_slots.setdefault(chat.chat_id, deque()) if chat.is_group else None
-        if slots is not None:
-            while slots and slots[0] <= now - 60.0:
-                slots.popleft()
-            if len(slots) >= self._group_max:
-                at = max(at, slots[-self._group_max] + 60.0)
-        at = self._global_slot(now, at)
-        self._chat_next[chat.chat_id] = at + self._chat_interval
-        if slots is not None:
-            slots.append(at)
-        bisect.insort(self._global_slots, at)
-        wait = at - now
-        if wait > 0:
-            await self._sleep(wait)
-        return max(wait, 0.0)
-
-    def _global_slot(self, now: float, at: float) -> float:
-        slots = self._global_slots
-        del slots[: bisect.bisect_right(slots, now - 1.0)]
-        while True:
-            lo, hi = bisect.bisect_right(slots, at - 1.0), bisect.bisect_left(slots, at + 1.0)
-            # Fewer than the maximum within a second either side keeps every 1 s window legal.
-            if hi - lo < self._global_max:
-                return at
-            at = slots[lo] + 1.0
-
-
 # ---------------------------------------------------------------- sending
 
 
@@ -253,7 +195,11 @@ class TelegramSender:
         self._redact = redact
 
     async def send(self, outbound: Outbound) -> None:
-        """Deliver ``outbound``; record what fails to the outbox (or raise without one)."""
+        """Deliver ``outbound``; record what fails to the outbox (or raise without one).
+
+        An outbound already queued in the outbox (``outbox_id``) is noted sent there once it went out.
+        """
+        queued = outbound.outbox_id if self._outbox is not None else None
         try:
             await self.deliver(outbound)
         except DeliveryError as exc:
@@ -261,11 +207,18 @@ class TelegramSender:
             if exc.permanent:
                 # Retrying a refused message (blocked bot, bad chat) can never succeed.
                 log.error("telegram: dropping undeliverable reply to %s: %s", outbound.chat.key, reason)
+                if queued is not None and self._outbox is not None:
+                    await self._outbox.sent(queued)
                 return
             if self._outbox is None:
                 raise
             outbox_id = await self._outbox.record_failed(exc.remaining, reason)
+            if queued is not None:  # what is left lives on in the new row
+                await self._outbox.mark_sent(queued)
             log.warning("telegram: reply to %s kept in outbox #%s: %s", outbound.chat.key, outbox_id, reason)
+            return
+        if queued is not None and self._outbox is not None:
+            await self._outbox.sent(queued)
 
     async def retry_failed(self, limit: int = 50) -> int:
         """Try the outbox's due Telegram deliveries again; return how many went out."""

@@ -42,7 +42,9 @@ class Engine:
         """Record, route and answer one message; return what to send (already committed)."""
         return (await self.handle_many([msg]))[0]
 
-    async def handle_many(self, msgs: list[IncomingMessage]) -> list[tuple[Outbound, ...]]:
+    async def handle_many(
+        self, msgs: list[IncomingMessage], *, durable: bool = False
+    ) -> list[tuple[Outbound, ...]]:
         """Record, route and answer messages in order; return what to send for each (already committed).
 
         All raw texts are committed first, then the messages are handled in one transaction per lane (one
@@ -50,6 +52,9 @@ class Engine:
         trips overlap; the messages of one lane key (the sender's unit, else the chat) share a lane and keep
         their order, so two lanes never file the same unit's items. If a message fails or meets a changed
         conversation, its lane is rolled back and that lane's messages are handled one by one.
+
+        ``durable``: the replies are queued in the outbox in the transaction that handles their messages
+        (each returned Outbound carries its ``outbox_id``), so a stop before they are sent loses none.
         """
         lanes = min(self._lanes, len(msgs))
         async with self._transactions() as tx:
@@ -63,10 +68,10 @@ class Engine:
 
         async def lane(indexes: list[int]) -> None:
             mine, seen = [msgs[i] for i in indexes], [recorded[i] for i in indexes]
-            together = await self._run_together(mine, seen) if len(mine) > 1 else None
+            together = await self._run_together(mine, seen, durable) if len(mine) > 1 else None
             if together is None:
                 together = [
-                    await self._handle_recorded(m, inbox_id, state)
+                    await self._handle_recorded(m, inbox_id, state, durable)
                     for m, (inbox_id, state) in zip(mine, seen, strict=True)
                 ]
             for i, outbound in zip(indexes, together, strict=True):
@@ -76,7 +81,7 @@ class Engine:
         return results
 
     async def _run_together(
-        self, msgs: list[IncomingMessage], recorded: list[tuple[int, str]]
+        self, msgs: list[IncomingMessage], recorded: list[tuple[int, str]], durable: bool
     ) -> list[tuple[Outbound, ...]] | None:
         try:
             async with self._transactions() as tx:
@@ -102,6 +107,8 @@ class Engine:
                     last[key] = (msg, saved, version)
                 if not await tx.save_states(list(last.values())):  # each chat's last state, in one go
                     return None
+                if durable:
+                    results = await _queued(tx, results)
                 await tx.commit()
             return results
         except Exception:  # the messages are handled again one by one, where a failure stays with its message
@@ -110,13 +117,15 @@ class Engine:
             )
             return None
 
-    async def _handle_recorded(self, msg: IncomingMessage, inbox_id: int, seen: str) -> tuple[Outbound, ...]:
+    async def _handle_recorded(
+        self, msg: IncomingMessage, inbox_id: int, seen: str, durable: bool = False
+    ) -> tuple[Outbound, ...]:
         if seen == "handled":
             _log.info("duplicate delivery %s:%s dropped", msg.chat.platform, msg.message_id)
             return ()
         try:
             for attempt in range(2):
-                result = await self._run_once(msg, inbox_id)
+                result = await self._run_once(msg, inbox_id, durable)
                 if result is not None:
                     return result
                 _log.info(
@@ -127,15 +136,24 @@ class Engine:
             Exception
         ) as exc:  # a handler bug must not lose the message or leave the user without an answer
             _log.exception("handling message %s failed", msg.message_id)
+            sorry: tuple[Outbound, ...] = (
+                Outbound(chat=msg.chat, replies=(TextReply(text=self._error_text),)),
+            )
             async with self._transactions() as tx:
                 await tx.fail_inbox(inbox_id, f"{type(exc).__name__}: {exc}")
+                if durable:
+                    sorry = (await _queued(tx, [sorry]))[0]
                 await tx.commit()
-            return (Outbound(chat=msg.chat, replies=(TextReply(text=self._error_text),)),)
+            return sorry
 
-    async def _run_once(self, msg: IncomingMessage, inbox_id: int) -> tuple[Outbound, ...] | None:
+    async def _run_once(
+        self, msg: IncomingMessage, inbox_id: int, durable: bool = False
+    ) -> tuple[Outbound, ...] | None:
         async with self._transactions() as tx:
             result = await self._turn(tx, msg, inbox_id)
             if result is not None:
+                if durable:
+                    result = (await _queued(tx, [result]))[0]
                 await tx.commit()
         return result
 
@@ -178,6 +196,12 @@ class Engine:
             out.append(Outbound(chat=msg.chat, replies=turn.replies))
         out.extend(turn.outbound)
         return tuple(out), remember_choices(turn)
+
+
+async def _queued(tx: Transaction, results: list[tuple[Outbound, ...]]) -> list[tuple[Outbound, ...]]:
+    """Queue every reply in the outbox within ``tx``; return the results carrying their outbox ids."""
+    ids = iter(await tx.queue_outbox([o for outbound in results for o in outbound]))
+    return [tuple(o.model_copy(update={"outbox_id": next(ids)}) for o in outbound) for outbound in results]
 
 
 def _deal(keys: list[str], lanes: int, count: int) -> list[list[int]]:

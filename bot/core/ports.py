@@ -45,6 +45,18 @@ class OutboxStore(Protocol):
         """Forget a delivery that has now gone out."""
         ...
 
+    async def sent(self, outbox_id: int) -> None:
+        """Note that a queued reply went out (it may be written down a moment later; see ``flush``)."""
+        ...
+
+    async def flush(self) -> None:
+        """Write down the replies noted as sent."""
+        ...
+
+    async def release(self, outbox_ids: list[int]) -> None:
+        """Give queued replies this process will not send to the next retry round (at once, not after a hold)."""
+        ...
+
 
 class Sender(Protocol):
     """An adapter's way to deliver replies to a chat on its platform."""
@@ -94,6 +106,10 @@ class Transaction(Protocol):
 
     async def fail_inbox(self, inbox_id: int, error: str) -> None:
         """Note that handling failed (the raw text stays)."""
+        ...
+
+    async def queue_outbox(self, outbound: list[Outbound]) -> list[int]:
+        """Queue replies in the outbox with this transaction, held by this process to send; return their ids."""
         ...
 
     async def load_state(self, msg: IncomingMessage) -> tuple[ConversationState, int | None]:

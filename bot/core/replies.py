@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from bot.core.messages import ChatRef
 
@@ -64,6 +64,8 @@ class Outbound(BaseModel):
 
     chat: ChatRef
     replies: tuple[Reply, ...]
+    # Its row in the outbox when it was queued there with its message's transaction (never stored itself).
+    outbox_id: int | None = Field(default=None, exclude=True)
 
     def to_payload(self) -> dict:
         """Return a JSON-safe dict (file bytes as base64) for storing."""

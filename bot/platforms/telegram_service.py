@@ -10,13 +10,16 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from bot.adapters.telegram import TelegramAdapter
+from bot.adapters.telegram_pacing import GLOBAL_PER_SECOND
 from bot.adapters.telegram_send import PLATFORM
 from bot.app import App
 from bot.platforms.outbox_retry import RETRY_INTERVAL, OutboxRetryLoop, RetryRound
 from bot.platforms.registry import PlatformConfigError
+from bot.platforms.shared_rate import shared_rate
 
 _log = logging.getLogger(__name__)
 WEBHOOK_PATH = "/telegram/webhook"
+RETRY_BATCH = 50  # outbox rows claimed per retry round
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
@@ -32,7 +35,7 @@ def make_adapter(app: App, **options: Any) -> TelegramAdapter:
             "没有配置 Telegram 机器人令牌 (LEDGERBOT_TELEGRAM__TOKEN is not set)"
         )
     options.setdefault("now", app.clock.now)
-    return TelegramAdapter(settings, app.handler_for(PLATFORM), app.outbox(), **options)
+    return TelegramAdapter(settings, app.handler_for(PLATFORM, durable=True), app.outbox(), **options)
 
 
 class _TelegramService:
@@ -42,7 +45,11 @@ class _TelegramService:
 
     def __init__(self, app: App, *, retry_interval: float = RETRY_INTERVAL, **adapter_options: Any) -> None:
         self.app = app
-        self.adapter = make_adapter(app, **adapter_options)
+        # Several processes (webhook workers, a scheduler) draw from one global rate; None: this process's own.
+        self._rate = (
+            shared_rate(app, PLATFORM, GLOBAL_PER_SECOND) if "limiter" not in adapter_options else None
+        )
+        self.adapter = make_adapter(app, rate=self._rate, **adapter_options)
         # The first round at once: messages left over from before a restart go out first.
         self._retries = OutboxRetryLoop(PLATFORM, self._retry_round, interval=retry_interval)
 
@@ -52,8 +59,11 @@ class _TelegramService:
         self._retries.start()
 
     async def retry_outbox(self) -> int:
-        """Send what the outbox kept from failed deliveries (this run's or an earlier one's)."""
-        return await self.adapter.retry_failed()
+        """Send what the outbox kept (failed deliveries, replies a stopped process left), round after round."""
+        total = 0
+        while (sent := await self.adapter.retry_failed(RETRY_BATCH)) == RETRY_BATCH:
+            total += sent  # a full round: more may be waiting (a restart after a busy stop)
+        return total + sent
 
     async def _retry_round(self) -> RetryRound:
         return RetryRound(sent=await self.retry_outbox())
@@ -63,7 +73,9 @@ class _TelegramService:
         await self._retries.stop()
         if self.app.senders.get(PLATFORM) is self.adapter.sender:
             self.app.senders.pop(PLATFORM, None)
-        await self.adapter.stop()
+        await self.adapter.stop(grace=self.app.settings.shutdown_grace)
+        if self._rate is not None:
+            await self._rate.aclose()
 
 
 class TelegramPolling(_TelegramService):

@@ -53,6 +53,15 @@ class MemoryOutbox:
     async def mark_sent(self, outbox_id: int) -> None:
         del self.rows[outbox_id]
 
+    async def sent(self, outbox_id: int) -> None:
+        self.rows.pop(outbox_id, None)
+
+    async def flush(self) -> None:
+        return None
+
+    async def release(self, outbox_ids: list[int]) -> None:
+        return None
+
 
 MakeAdapter = Callable[..., TelegramAdapter]
 
