@@ -29,6 +29,7 @@ from bot.adapters.telegram_send import (
     Sleep,
     TelegramSender,
     escape,
+    retry_after_seconds,
     utf16_len,
 )
 from bot.core.messages import Attachment, IncomingMessage
@@ -50,11 +51,6 @@ class TelegramConfig:
     base_file_url: str = "https://api.telegram.org/file/bot"
     webhook_secret: str = ""
     webhook_url: str = ""
-
-
-def _seconds(value: Any) -> float:
-    """Return a retry_after (int seconds, or a timedelta in newer PTB) as seconds."""
-    return value.total_seconds() if hasattr(value, "total_seconds") else float(value)
 
 
 # Connections for sending: the flood limits allow 30 sends a second, each a few milliseconds.
@@ -177,7 +173,7 @@ class TelegramAdapter:
                 await asyncio.sleep(30)
                 continue
             except telegram.error.RetryAfter as exc:
-                await asyncio.sleep(_seconds(exc.retry_after))
+                await asyncio.sleep(retry_after_seconds(exc))
                 continue
             except TelegramError as exc:  # network errors, timeouts, 5xx: back off and poll again
                 failures += 1
