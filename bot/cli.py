@@ -176,7 +176,11 @@ def parse_cmd(
         return
     if content is None or progress is None:
         fail('用法：ledgerbot parse --jsonl IN  或  ledgerbot parse --content "目标" "进展文本"')
-    typer.echo(format_readable(content, progress))
+    from handlers import texts
+
+    typer.echo(
+        format_readable(content, progress, status_labels=texts.STATUS_LABELS, kind_labels=texts.KIND_LABELS)
+    )
 
 
 # ---------------------------------------------------------------- chat on the console

@@ -4,18 +4,11 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from typing import Any, TextIO
 
 from nlp.progress import parse_progress
 from nlp.types import ParseResult
-
-_KIND_ZH = {"increment": "新增", "total": "总量", "percent": "比例"}
-_STATUS_ZH = {
-    "not_started": "未启动",
-    "preparing": "前期准备",
-    "in_progress": "推进中",
-    "completed": "已完成",
-}
 
 
 def _num(value: float) -> float | int:
@@ -63,14 +56,16 @@ def run_jsonl(inp: TextIO, out: TextIO) -> int:
     return errors
 
 
-def format_readable(content: str, progress: str) -> str:
-    """Describe for a person what the parser read from one item."""
+def format_readable(
+    content: str, progress: str, *, status_labels: Mapping[str, str], kind_labels: Mapping[str, str]
+) -> str:
+    """Describe for a person what the parser read from one item (labels: the chat's, handlers/texts.py)."""
     result = parse_progress(content, progress)
-    lines = [f"状态: {_STATUS_ZH[result.status]} ({result.status})"]
+    lines = [f"状态: {status_labels.get(result.status, result.status)} ({result.status})"]
     if not result.targets:
         lines.append("目标: (无量化目标)")
     for i, t in enumerate(result.targets):
-        lines.append(f"目标[{i}] {t.name}: {_num(t.value)} {t.unit} ({_KIND_ZH[t.kind]})")
+        lines.append(f"目标[{i}] {t.name}: {_num(t.value)} {t.unit} ({kind_labels.get(t.kind, t.kind)})")
     for ln in result.links:
         t = result.targets[ln.target]
         ratio = f"{ln.value / t.value:.0%}" if t.value else "-"

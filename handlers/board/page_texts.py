@@ -10,7 +10,6 @@ BOARD_NO_FORMAT = "只能下载 Word 或 Excel 台账。"
 BOARD_IMPORTED = "导入"
 BOARD_SKIPPED = "（本期跳过）"
 BOARD_REVIEWS = {"submitted": "待审核", "accepted": "已通过", "returned": "已退回"}
-BOARD_TARGET_KINDS = {"increment": "新增", "total": "总数", "percent": "比例"}
 BOARD_UNAUTHORIZED = "请在聊天中向机器人发送“看板”，用收到的链接打开看板。"
 BOARD_FORBIDDEN = "链接无效或已过期。请在聊天中向机器人发送“看板”获取新链接。"
 BOARD_REVOKED = "您已没有查看看板的权限。"

@@ -263,7 +263,7 @@ async def item_page(
             name=t.name,
             value=t.value,
             unit=t.unit,
-            kind_label=page_texts.BOARD_TARGET_KINDS.get(t.kind, t.kind),
+            kind_label=texts.KIND_LABELS.get(t.kind, t.kind),
             achieved=t.achieved,
             completion=t.completion,
         )

@@ -59,7 +59,14 @@ def test_bad_lines_get_error_objects_and_the_run_goes_on() -> None:
 
 
 def test_format_readable_names_targets_and_links() -> None:
-    text = format_readable("新增停车泊位256个，公共充电桩总数达到400个。", "累计建成公共充电桩399个")
+    from handlers import texts
+
+    text = format_readable(
+        "新增停车泊位256个，公共充电桩总数达到400个。",
+        "累计建成公共充电桩399个",
+        status_labels=texts.STATUS_LABELS,
+        kind_labels=texts.KIND_LABELS,
+    )
     assert "公共充电桩" in text and "399" in text and "推进中" in text
 
 
