@@ -7,10 +7,10 @@ Text and markdown longer than DingTalk takes are cut at line breaks; choices bec
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
 from bot.adapters.dingtalk import PLATFORM, SessionWebhook
 from bot.adapters.dingtalk_api import MARKDOWN_LIMIT, TEXT_LIMIT, DingTalkApi, DingTalkError
+from bot.adapters.outbox_delivery import RetryReport, UndeliveredError, retry_due, send_or_queue
 from bot.adapters.wecom import DEFAULT_CHOICE_HINT, render_choices
 from bot.adapters.wecom_text import split_utf8
 from bot.core.messages import ChatRef
@@ -20,18 +20,8 @@ from bot.core.replies import FileReply, ImageReply, MarkdownReply, Outbound, Rep
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class RetryReport:
-    """What one ``retry_failed`` round did."""
-
-    sent: int = 0
-    failed: int = 0
-
-
-class _UndeliveredError(Exception):
-    def __init__(self, index: int, cause: DingTalkError) -> None:
-        super().__init__(str(cause))
-        self.index, self.cause = index, cause
+def _retryable(exc: Exception) -> bool:
+    return isinstance(exc, DingTalkError) and exc.retryable
 
 
 def markdown_title(markdown: str) -> str:
@@ -87,39 +77,18 @@ class DingTalkSender:
         await self._send(outbound, by_webhook=True)
 
     async def _send(self, outbound: Outbound, *, by_webhook: bool) -> None:
-        try:
-            await self._deliver(outbound, by_webhook=by_webhook)
-        except _UndeliveredError as failure:
-            rest = Outbound(chat=outbound.chat, replies=outbound.replies[failure.index :])
-            if self._outbox is None or not failure.cause.retryable:
-                raise failure.cause from None
-            outbox_id = await self._outbox.record_failed(rest, str(failure.cause))
-            log.warning(
-                "dingtalk: delivery to %s queued as outbox #%s: %s",
-                outbound.chat.key,
-                outbox_id,
-                failure.cause,
-            )
+        async def deliver(out: Outbound) -> None:
+            await self._deliver(out, by_webhook=by_webhook)
+
+        await send_or_queue(PLATFORM, outbound, deliver, self._outbox, _retryable)
 
     async def retry_failed(self, limit: int = 50) -> RetryReport:
         """Try the outbox's due DingTalk deliveries again; what went out of a partial one is not resent."""
-        if self._outbox is None:
-            return RetryReport()
-        sent = failed = 0
-        for outbox_id, outbound in await self._outbox.due(PLATFORM, limit):
-            try:
-                await self._deliver(outbound, by_webhook=False)
-            except _UndeliveredError as failure:
-                failed += 1
-                log.warning("dingtalk: retry of outbox #%s failed: %s", outbox_id, failure.cause)
-                if failure.index > 0:
-                    rest = Outbound(chat=outbound.chat, replies=outbound.replies[failure.index :])
-                    await self._outbox.record_failed(rest, str(failure.cause))
-                    await self._outbox.mark_sent(outbox_id)
-                continue
-            await self._outbox.mark_sent(outbox_id)
-            sent += 1
-        return RetryReport(sent=sent, failed=failed)
+
+        async def deliver(out: Outbound) -> None:
+            await self._deliver(out, by_webhook=False)
+
+        return await retry_due(PLATFORM, deliver, self._outbox, limit)
 
     async def _deliver(self, outbound: Outbound, *, by_webhook: bool) -> None:
         if outbound.chat.platform != PLATFORM:
@@ -129,7 +98,7 @@ class DingTalkSender:
             try:
                 await self._one(outbound.chat, reply, hook)
             except DingTalkError as exc:
-                raise _UndeliveredError(index, exc) from exc
+                raise UndeliveredError(index, exc) from exc
 
     async def _one(self, chat: ChatRef, reply: Reply, hook: SessionWebhook | None) -> None:
         if isinstance(reply, TextReply):

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from xml.etree.ElementTree import ParseError
 from xml.sax.saxutils import escape
@@ -18,6 +17,7 @@ from xml.sax.saxutils import escape
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
+from bot.adapters.outbox_delivery import RetryReport, UndeliveredError, retry_due, send_or_queue
 from bot.adapters.wecom_api import IMAGE_LIMIT, WeComAppClient, WeComError, WeComRobotClient
 from bot.adapters.wecom_crypto import (
     StaleTimestampError,
@@ -145,22 +145,6 @@ class WeComCallback:
         )
 
 
-@dataclass(frozen=True)
-class RetryReport:
-    """What one ``retry_failed`` round did."""
-
-    sent: int = 0
-    failed: int = 0
-
-
-class _UndeliveredError(Exception):
-    """Internal: reply ``index`` of an outbound failed with ``cause``."""
-
-    def __init__(self, index: int, cause: Exception) -> None:
-        super().__init__(str(cause))
-        self.index, self.cause = index, cause
-
-
 def render_choices(text: str, choices: tuple[str, ...], hint: str) -> str:
     """Render choices as a numbered list under the text, with a hint to reply with a number."""
     if not choices:
@@ -196,37 +180,11 @@ class WeComSender:
         Raises WeComError for a permanent failure (bad user, unknown group, oversized file) or
         when there is no outbox to queue a transient one in.
         """
-        try:
-            await self._deliver(outbound)
-        except _UndeliveredError as failure:
-            rest = Outbound(chat=outbound.chat, replies=outbound.replies[failure.index :])
-            if self._outbox is None or not _retryable(failure.cause):
-                raise failure.cause from None
-            outbox_id = await self._outbox.record_failed(rest, str(failure.cause))
-            log.warning(
-                "wecom: delivery to %s queued as outbox #%s: %s", outbound.chat.key, outbox_id, failure.cause
-            )
+        await send_or_queue(PLATFORM, outbound, self._deliver, self._outbox, _retryable)
 
     async def retry_failed(self, limit: int = 50) -> RetryReport:
         """Try the outbox's due WeCom deliveries again; partial progress is re-queued as the rest."""
-        if self._outbox is None:
-            return RetryReport()
-        sent = failed = 0
-        for outbox_id, outbound in await self._outbox.due(PLATFORM, limit):
-            try:
-                await self._deliver(outbound)
-            except _UndeliveredError as failure:
-                failed += 1
-                log.warning("wecom: retry of outbox #%s failed: %s", outbox_id, failure.cause)
-                if failure.index > 0:
-                    # Replies before the failing one went out: keep only the rest, never resend them.
-                    rest = Outbound(chat=outbound.chat, replies=outbound.replies[failure.index :])
-                    await self._outbox.record_failed(rest, str(failure.cause))
-                    await self._outbox.mark_sent(outbox_id)
-                continue
-            await self._outbox.mark_sent(outbox_id)
-            sent += 1
-        return RetryReport(sent=sent, failed=failed)
+        return await retry_due(PLATFORM, self._deliver, self._outbox, limit)
 
     async def _deliver(self, outbound: Outbound) -> None:
         chat = outbound.chat
@@ -239,7 +197,7 @@ class WeComSender:
                 else:
                     await self._to_member(chat.chat_id, reply)
             except WeComError as exc:
-                raise _UndeliveredError(index, exc) from exc
+                raise UndeliveredError(index, exc) from exc
 
     def _robot_key(self, chat: ChatRef) -> str:
         try:

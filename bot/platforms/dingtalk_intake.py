@@ -26,6 +26,7 @@ from bot.platforms.chat_queue import ChatQueue
 from bot.platforms.inbox_recovery import recover_inbox
 from bot.platforms.outbox_retry import RETRY_INTERVAL, OutboxRetryLoop, RetryRound
 from bot.platforms.registry import PlatformConfigError
+from bot.platforms.reply_delivery import deliver_in_order
 
 log = logging.getLogger(__name__)
 
@@ -134,15 +135,7 @@ class DingTalkIntake:
     async def _process(self, msg: IncomingMessage) -> None:
         async with self._db_turn:
             outbound = await self._handler.handle(msg)
-        pending = list(outbound)
-        try:
-            while pending:
-                await self._send(pending[0])
-                pending.pop(0)
-        except asyncio.CancelledError:
-            # Shutdown overtook delivery: the state is committed, so keep the answer for the retries.
-            await asyncio.shield(self._keep(pending, "shutdown before delivery"))
-            raise
+        await deliver_in_order(outbound, self._send, self.app.outbox)
 
     async def _send(self, out: Outbound) -> None:
         if self.sender is None:
@@ -152,11 +145,6 @@ class DingTalkIntake:
             await self.sender.reply(out)  # transient failures go to the outbox inside the sender
         except Exception as exc:
             log.error("dingtalk: delivery to %s failed for good: %s", out.chat.key, exc)
-
-    async def _keep(self, outbound: list[Outbound], reason: str) -> None:
-        outbox = self.app.outbox()
-        for out in outbound:
-            await outbox.record_failed(out, reason)
 
     async def _retry_round(self) -> RetryRound:
         if self.sender is None:
