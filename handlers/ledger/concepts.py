@@ -41,7 +41,7 @@ SINGLE: tuple[Concept, ...] = (
     "problems_plan",
 )
 # Words that make a column a figure (投资, 完成率) whatever else it says: kept as an extra column.
-_FIGURE = re.compile(r"投资|资金|金额|万元|亿元|比例|率|数量|个数|任务数|面积|电话|手机")
+_FIGURE = re.compile(r"投资|资金|金额|万元|亿元|比例|率|数量|个数|任务数|面积|电话|手机|%|％|百分")
 _NOT_CONTENT = re.compile(r"会议|类别|分类|领域|板块|建设内容|规模|状态|时间|时限|单位|部门|领导")
 
 # (concept, pattern, rank): the lower the rank, the surer the match. Checked per header cell.
@@ -54,13 +54,13 @@ SYNONYMS: tuple[tuple[Concept, str, int], ...] = (
     ("deadline", r"时限|时间节点|完成时间|截止时间|期限|办结时间|完成时间节点", 0),
     ("progress", r"进展|进度|完成情况|推进情况|落实情况|执行情况|办理情况|实施情况|工作情况", 0),
     ("problems", r"问题|困难|短板", 0),
-    ("plan", r"计划|打算|下步|下一步|措施|举措", 0),
+    ("plan", r"计划|打算|下步|下一步|措施|举措|工作安排|安排", 0),
     ("note", r"^备注", 0),
-    ("category", r"会议名称|类别|分类|领域|板块|类型", 0),
+    ("category", r"会议名称|类别|分类|领域|板块|类型|来源", 0),
     ("category", r"重点任务|目标任务|主要任务|专项|方面", 1),
     ("content", r"具体内容|具体项目|项目内容|工作内容|任务内容|事项内容|具体任务|及具体内容|项目及目标", 0),
     ("content", r"议定事项|任务名称|项目名称|事项名称|实事项目|工作任务|重点工作|工作事项|内容|事项", 1),
-    ("content", r"项目|任务|工作", 2),
+    ("content", r"项目|任务|工作|实事|名称", 2),
     ("content", r"目标", 3),
 )
 

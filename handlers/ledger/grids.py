@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from collections.abc import Iterable
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -32,6 +33,7 @@ class GridRow(BaseModel):
 
     number: int
     cells: tuple[str, ...]
+    merged: frozenset[int] = frozenset()  # columns whose cell continues a merge from the row above
 
 
 class Grid(BaseModel):
@@ -42,6 +44,7 @@ class Grid(BaseModel):
     name: str
     leading: tuple[str, ...]
     rows: tuple[GridRow, ...]
+    named: bool = True  # the name is the user's (a sheet's), not one made up for an unnamed table
 
 
 def cell_text(value: object) -> str:
@@ -59,12 +62,12 @@ def cell_text(value: object) -> str:
     return _clean(str(value))
 
 
-def _grid_row(number: int, cells: list[str], source: str) -> GridRow:
+def _grid_row(number: int, cells: list[str], source: str, merged: frozenset[int] = frozenset()) -> GridRow:
     while cells and cells[-1] == "":
         cells.pop()
     if len(cells) > MAX_COLUMNS:
         raise LedgerFileError(source, texts.I14_TOO_WIDE.format(got=len(cells), most=MAX_COLUMNS), row=number)
-    return GridRow(number=number, cells=tuple(cells))
+    return GridRow(number=number, cells=tuple(cells), merged=frozenset(c for c in merged if c < len(cells)))
 
 
 def read_docx_grids(source: str, data: bytes) -> list[Grid]:
@@ -90,6 +93,7 @@ def read_docx_grids(source: str, data: bytes) -> list[Grid]:
                 if number > MAX_ROWS:
                     raise LedgerFileError(source, texts.I14_TOO_LONG.format(most=MAX_ROWS))
                 cells: list[str] = []
+                merged: set[int] = set()
                 for tc in tr.findall(_W + "tc"):
                     tcpr = tc.find(_W + "tcPr")
                     span, vmerge = 1, None
@@ -111,19 +115,31 @@ def read_docx_grids(source: str, data: bytes) -> list[Grid]:
                         if vmerge == "continue"
                         else _clean("\n".join(_para_text(p) for p in tc.findall(_W + "p")))
                     )
+                    if vmerge == "continue":
+                        merged.add(len(cells))
                     cells.extend([text] + [""] * (span - 1))
-                rows.append(_grid_row(number, cells, source))
+                rows.append(_grid_row(number, cells, source, frozenset(merged)))
             grids.append(
                 Grid(
                     name=texts.I14_TABLE_NAME.format(n=len(grids) + 1),
                     leading=tuple(leading),
                     rows=tuple(rows),
+                    named=False,
                 )
             )
             leading = []
     if not grids:
         raise LedgerFileError(source, texts.FILE_NO_TABLE)
     return grids
+
+
+def _merge_continuations(ranges: Iterable[tuple[int, int, int, int]]) -> dict[int, frozenset[int]]:
+    """Return row number → the columns a vertical merge continues into (rows 1-based, inclusive)."""
+    out: dict[int, set[int]] = {}
+    for first, last, left, right in ranges:
+        for r in range(first + 1, min(last, MAX_ROWS) + 1):
+            out.setdefault(r, set()).update(range(left, min(right, MAX_COLUMNS) + 1))
+    return {r: frozenset(cols) for r, cols in out.items()}
 
 
 def read_xlsx_grids(source: str, data: bytes) -> list[Grid]:
@@ -140,9 +156,12 @@ def read_xlsx_grids(source: str, data: bytes) -> list[Grid]:
         if ws.max_row > MAX_ROWS:
             raise LedgerFileError(source, texts.I14_TOO_LONG.format(most=MAX_ROWS))
         rows = []
+        below = _merge_continuations(
+            (m.min_row, m.max_row, m.min_col - 1, m.max_col - 1) for m in ws.merged_cells.ranges
+        )
         for r_idx, row in enumerate(ws.iter_rows(max_col=min(ws.max_column, MAX_COLUMNS + 1)), 1):
             cells = ["" if type(c).__name__ == "MergedCell" else cell_text(c.value) for c in row]
-            grid_row = _grid_row(r_idx, cells, f"{source}「{ws.title}」")
+            grid_row = _grid_row(r_idx, cells, f"{source}「{ws.title}」", below.get(r_idx, frozenset()))
             if grid_row.cells:
                 rows.append(grid_row)
         grids.append(Grid(name=ws.title, leading=(), rows=tuple(rows)))
@@ -173,6 +192,7 @@ def read_xls_grids(source: str, data: bytes) -> list[Grid]:
             for c in range(c1, min(c2, sheet.ncols, MAX_COLUMNS + 1))
             if (r, c) != (r1, c1)
         }
+        below = _merge_continuations((r1 + 1, r2, c1, c2 - 1) for r1, r2, c1, c2 in sheet.merged_cells)
         rows = []
         for r in range(sheet.nrows):
             cells = []
@@ -186,7 +206,7 @@ def read_xls_grids(source: str, data: bytes) -> list[Grid]:
                 elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
                     value = None
                 cells.append(cell_text(value))
-            grid_row = _grid_row(r + 1, cells, source)
+            grid_row = _grid_row(r + 1, cells, source, below.get(r + 1, frozenset()))
             if grid_row.cells:
                 rows.append(grid_row)
         grids.append(Grid(name=sheet.name, leading=(), rows=tuple(rows)))

@@ -4,7 +4,8 @@ The header row is the row that names a content column and a unit column (handler
 a second header row under merged parents (投资情况 over 总投资/年度计划投资) gives the leaf titles. Below
 it: repeated header rows are skipped, a row with only a category name (一、社会事业项目, or （一） and a
 name) starts a category, 注/说明 rows and trailing notes are ignored, and blank category, 序号 and unit
-cells are filled down from the row above (merged cells keep their text in the first row only).
+cells are filled down from the row above (merged cells keep their text in the first row only); an extra
+column's cell that a vertical merge continues takes the merged text. Total rows (合计) are skipped.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from handlers.ledger.units import split_marked_units
 _ORDINAL = re.compile(r"^[（(]?[一二三四五六七八九十百]+[)）]?[、.．]?$")
 _NOTE_ROW = re.compile(r"^(注|备注|说明|填报|制表|审核|联系人|附注|资料来源)[\s:：0-9一二三、.．]")
 _HEADER_SCAN = 30
+# A total row under the header (合计 / 总计 / 小计) sums the items; it is not one.
+_SUMMARY_ROW = re.compile(r"^(合\s*计|总\s*计|小\s*计)[:：]?$")
 
 
 class RawItem(BaseModel):
@@ -142,10 +145,11 @@ def _read_grid(
     where = f"{source}「{grid.name}」" if grid.name != source else source
     has_category = "category" in by
     items: list[RawItem] = []
-    category: str | None = grid.name if sheet_category and not has_category else None
+    category: str | None = grid.name if sheet_category and grid.named and not has_category else None
     pending: str | None = None
     seq: str | None = None
     units: tuple[str, ...] = ()
+    above: dict[str, str] = {}  # the previous item's extra columns, for cells a merge continues
     header_cells = tuple(header.cells)
     titled = {c for c in (*header_cells, *titles) if c}
     for row in grid.rows[at + 1 + (1 if two_rows else 0) :]:
@@ -157,6 +161,8 @@ def _read_grid(
         started = _is_category_row(cells, row)
         if started is not None or not any(row.cells):
             pending = started or pending
+            continue
+        if any(_SUMMARY_ROW.match(c) for c in row.cells[:3] if c):
             continue
         if pending is not None:
             category, pending, units = pending, None, ()
@@ -174,6 +180,11 @@ def _read_grid(
         if not units:
             raise LedgerFileError(where, texts.I14_NO_UNIT, row=row.number, column=by["unit"].title)
         combined = "problems_plan" in by
+        extra = {
+            c.title: padded[c.index] or (above.get(c.title, "") if c.index in row.merged else "")
+            for c in extras
+        }
+        above = extra
         items.append(
             RawItem(
                 row=row.number,
@@ -187,7 +198,7 @@ def _read_grid(
                 problems=cells["problems_plan"] if combined else cells.get("problems"),
                 plan=None if combined else cells.get("plan"),
                 deadline=cells["deadline"] if "deadline" in by else None,
-                extra={c.title: padded[c.index] for c in extras},
+                extra=extra,
             )
         )
     return items, columns

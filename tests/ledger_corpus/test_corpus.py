@@ -15,7 +15,11 @@ from handlers.ledger.grids import read_grids
 from handlers.ledger.shape import RawLedger, read_ledger
 
 HERE = Path(__file__).parent
-FILES = sorted((HERE / "files").iterdir())
+# files/: written with the corpus (make_corpus.py); blind/files/: written by an author who had not read the
+# reader (blind/README.md), scored before the reader was fixed for them (467 of 670 fields, 2026-12-02).
+WRITTEN = sorted((HERE / "files").iterdir())
+BLIND = sorted((HERE / "blind" / "files").iterdir())
+FILES = WRITTEN + BLIND
 FIELDS = (
     "seq",
     "category",
@@ -31,7 +35,7 @@ FIELDS = (
 
 
 def expected(path: Path) -> dict:
-    return json.loads((HERE / "expected" / f"{path.stem}.json").read_text(encoding="utf-8"))
+    return json.loads((path.parent.parent / "expected" / f"{path.stem}.json").read_text(encoding="utf-8"))
 
 
 def read(path: Path) -> RawLedger:
@@ -48,12 +52,12 @@ def as_json(raw: RawLedger) -> list[dict]:
 
 
 def test_the_corpus_has_at_least_12_ledgers_with_xls_doc_gbk_csv():
-    suffixes = {p.suffix for p in FILES}
-    assert len(FILES) >= 12
+    suffixes = {p.suffix for p in WRITTEN}
+    assert len(WRITTEN) >= 12 and len(BLIND) >= 6
     assert {".xls", ".doc", ".csv", ".docx", ".xlsx"} <= suffixes
 
 
-@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem[:2])
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem[:3])
 def test_each_corpus_ledger_reads_cell_by_cell(path):
     want = expected(path)
     raw = read(path)

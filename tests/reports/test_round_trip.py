@@ -26,7 +26,7 @@ def _items(path: Path):
     return parsed, [i.model_dump(exclude={"row"}) for i in parsed.items]
 
 
-@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem[:2])
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem[:3])
 def test_import_export_import_gives_the_same_ledger_in_the_files_own_columns(path, tmp_path):
     db = f"sqlite:///{tmp_path / 'rt.db'}"
     original, want = _items(path)
