@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TextIO
 
 import typer
 
+from bot.adapters.console import PLATFORM, ConsoleChat
 from bot.logs import same_place, setup_logging
 from storage.schemas import ContactInfo
 
@@ -59,8 +61,27 @@ def register(app: typer.Typer, opts, with_app, run) -> None:
         run(_console(with_app, "admin", sample=True, logs=target))
 
 
+def make_chat(application, out: TextIO, user: str = "admin") -> ConsoleChat:
+    """Return the console chat on ``application`` printing to ``out``, its prompt naming the current user."""
+    from handlers import operator_texts
+
+    async def who(name: str) -> str:
+        async with application.uow() as uow:
+            return console_label(await uow.chats.roles(PLATFORM, name), name)
+
+    return ConsoleChat(
+        application.engine,
+        out,
+        files_dir=application.settings.files_dir,
+        outbox_dir=application.settings.outbox_dir,
+        now=application.clock.now,
+        user=user,
+        who=who,
+        bot_label=operator_texts.CONSOLE_BOT,
+    )
+
+
 async def _console(with_app, user: str, sample: bool, logs: Path | None) -> None:
-    from bot.adapters.console import ConsoleChat
     from handlers import operator_texts
 
     async def go(application):
@@ -76,21 +97,7 @@ async def _console(with_app, user: str, sample: bool, logs: Path | None) -> None
                 typer.echo(f"已导入示例台账《{s.ledger}》：{s.categories}类、{s.items}项、{s.units}个单位。")
         async with application.uow() as uow:
             await ensure_console_admin(uow, application.clock.now())
-
-        async def who(name: str) -> str:
-            async with application.uow() as uow:
-                return console_label(await uow.chats.roles("console", name), name)
-
-        chat = ConsoleChat(
-            application.engine,
-            sys.stdout,
-            files_dir=application.settings.files_dir,
-            outbox_dir=application.settings.outbox_dir,
-            now=application.clock.now,
-            user=user,
-            who=who,
-            bot_label=operator_texts.CONSOLE_BOT,
-        )
+        chat = make_chat(application, sys.stdout, user)
         interactive = sys.stdin.isatty()
         if interactive:
             typer.echo(operator_texts.CONSOLE_WELCOME)
