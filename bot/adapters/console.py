@@ -52,7 +52,7 @@ class ConsoleChat:
         now: Callable[[], datetime],
         user: str = "admin",
         who: Callable[[str], Awaitable[str]] | None = None,
-        bot_label: str = "bot",
+        bot_label: str = "机器人",  # as handlers/operator_texts.CONSOLE_BOT (an adapter imports no handlers)
     ) -> None:
         self._handler = handler
         self._out = out
