@@ -22,7 +22,6 @@ app.add_typer(period_app, name="period")
 app.add_typer(admin_app, name="admin")
 app.add_typer(group_app, name="group")
 _log = logging.getLogger("ledgerbot")
-SAMPLE = Path(__file__).with_name("sample") / "ledger_2025q1.txt"
 
 
 class _Options:
@@ -183,54 +182,6 @@ def parse_cmd(
     )
 
 
-# ---------------------------------------------------------------- chat on the console
-@app.command("console")
-def console_cmd(user: str = typer.Option("admin", "--as", help="Start as this user.")) -> None:
-    """Chat with the bot on stdin/stdout (`/as NAME` switches user; `admin` is the local coordinator)."""
-    setup_logging(OPTS.verbose, quiet=True)
-    _run(_console(user, sample=False))
-
-
-@app.command("demo")
-def demo_cmd() -> None:
-    """The embedded default: ./ledgerbot.db, the sample ledger imported if empty, and the console."""
-    setup_logging(OPTS.verbose, quiet=True)
-    _run(_console("admin", sample=True))
-
-
-async def _console(user: str, sample: bool) -> None:
-    from bot.adapters.console import ConsoleChat
-
-    async def go(application):
-        from handlers.manage.roles import ensure_console_admin
-
-        async with application.uow() as uow:
-            if sample and await uow.ledgers.get() is None:
-                from handlers.ledger.files import parse_ledger_file
-                from handlers.ledger.importer import import_ledger
-
-                parsed = parse_ledger_file(SAMPLE)
-                s = await import_ledger(uow, parsed, application.clock.now())
-                typer.echo(f"已导入示例台账《{s.ledger}》：{s.categories}类、{s.items}项、{s.units}个单位。")
-        async with application.uow() as uow:
-            await ensure_console_admin(uow, application.clock.now())
-        chat = ConsoleChat(
-            application.engine,
-            sys.stdout,
-            files_dir=application.settings.files_dir,
-            outbox_dir=application.settings.outbox_dir,
-            now=application.clock.now,
-            user=user,
-        )
-        if sys.stdin.isatty():
-            typer.echo(
-                "本地对话：输入消息回车发送；/as 名字 切换用户（admin 为督查室）；Ctrl-D 退出。发送“帮助”开始。"
-            )
-        await chat.run(sys.stdin)
-
-    await _with_app(go)
-
-
 # ---------------------------------------------------------------- periods, invites, roles, groups
 @period_app.command("open")
 def period_open(
@@ -286,8 +237,9 @@ def _finish(result) -> None:
 
 
 def _register_more() -> None:
-    from bot import cli_board, cli_import, cli_run
+    from bot import cli_board, cli_console, cli_import, cli_run
 
+    cli_console.register(app, OPTS, _with_app, _run)
     cli_import.register(app, OPTS, _with_app, fail, _run)
     cli_run.register(app, OPTS, _with_app, fail)
     from bot import cli_admin

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 import sys
 import traceback
 from collections.abc import Iterable
+from pathlib import Path
 
 from pydantic import BaseModel, SecretStr
 
@@ -59,10 +61,13 @@ class RedactingFormatter(logging.Formatter):
         return redact(super().format(record))
 
 
-def setup_logging(verbose: bool = False, quiet: bool = False) -> None:
-    """Send logs to stderr: DEBUG with --verbose, WARNING for interactive commands, INFO otherwise."""
+def setup_logging(verbose: bool = False, quiet: bool = False, file: Path | None = None) -> None:
+    """Send logs to stderr (or append them to ``file``): DEBUG with --verbose, WARNING for interactive
+    commands, INFO otherwise."""
     level = logging.DEBUG if verbose else (logging.WARNING if quiet else logging.INFO)
-    handler = logging.StreamHandler(sys.stderr)
+    handler: logging.Handler = (
+        logging.FileHandler(file, encoding="utf-8") if file is not None else logging.StreamHandler(sys.stderr)
+    )
     handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
@@ -71,6 +76,22 @@ def setup_logging(verbose: bool = False, quiet: bool = False) -> None:
     for noisy in ("httpx", "httpcore", "telegram", "apscheduler", "jieba", "aiosqlite", "asyncio", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING if not verbose else logging.INFO)
     logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+def same_place(a: object, b: object) -> bool:
+    """Return True when two streams end up in the same place (one terminal, one file or pipe).
+
+    Streams without a file descriptor (a test runner's capture) count as the same place unless they are
+    known to differ: they are usually shown together.
+    """
+    try:
+        fa, fb = a.fileno(), b.fileno()  # type: ignore[attr-defined]
+        sa, sb = os.fstat(fa), os.fstat(fb)
+    except (AttributeError, OSError, ValueError):
+        return True
+    if os.isatty(fa) and os.isatty(fb):
+        return os.ttyname(fa) == os.ttyname(fb)
+    return (sa.st_dev, sa.st_ino) == (sb.st_dev, sb.st_ino)
 
 
 def failure_line(exc: BaseException) -> str:

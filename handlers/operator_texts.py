@@ -16,6 +16,15 @@ CLI_FAILED = "没有完成：{error}（加 --verbose 查看详细信息）"
 CLI_TELEGRAM_TOKEN_REJECTED = (
     "Telegram 拒绝了机器人令牌：请核对 LEDGERBOT_TELEGRAM__TOKEN（在 @BotFather 处查看或重新生成）"
 )
+# The console chat: who speaks before ">" (the bot, a coordinator, a unit's contact, a viewer).
+CONSOLE_BOT = "机器人"
+CONSOLE_COORDINATOR = "督查室"
+CONSOLE_CONTACT = "联络员（{unit}）"
+CONSOLE_VIEWER = "查阅"
+CONSOLE_WELCOME = (
+    "本地对话：输入消息回车发送；/as 名字 切换用户（admin 为督查室）；/file 路径 上传文件；Ctrl-D 退出。"
+)
+CONSOLE_LOG_FILE = "日志写入 {path}（加 --verbose 记录更详细的信息）。发送“帮助”开始。"
 CLI_BACKUP_DONE = "已备份到 {path}：{tables}张表，共{rows}行。"
 CLI_RESTORE_DONE = "已从 {path} 恢复：{tables}张表，共{rows}行。"
 CLI_BOARD_ROLES = "角色应为 coordinator | viewer"

@@ -41,7 +41,9 @@ def test_as_switches_user_choices_are_numbered_and_answerable_by_number(tmp_path
     script = f"/as fgw\n绑定 {code}\n填报\n累计建成公共充电桩400个\n1\n无\n继续推进\n"
     result = runner.invoke(cli, ["--db", db, "console"], input=script)
     assert "（当前用户：fgw）" in result.output
-    assert "  1. 确认\n  2. 重填\n  3. 跳过" in result.output
+    # the prompt follows binding: the name before, the role and unit after
+    assert "fgw> 绑定" in result.output and "联络员（发改局）> 填报" in result.output
+    assert "  1. 确认\n          2. 重填\n          3. 跳过" in result.output
     assert "存在什么问题" in result.output  # "1" chose 确认
     assert "本次填报结束" in result.output
 
@@ -50,9 +52,9 @@ def test_files_go_to_a_folder_and_their_paths_are_printed(tmp_path, monkeypatch)
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(cli, ["demo"], input="导出 json\n")
     assert result.exit_code == 0
-    printed = [line for line in result.output.splitlines() if line.startswith("[文件] ")]
+    printed = [line for line in result.output.splitlines() if line.startswith("机器人> [文件] ")]
     assert printed, result.output
-    assert Path(printed[0].split()[1]).exists()
+    assert Path(printed[0].split()[2]).exists()
 
 
 def test_python_dash_m_bot_is_the_same_cli(tmp_path):

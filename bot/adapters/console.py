@@ -1,21 +1,42 @@
-"""The local console chat: stdin lines are messages, replies are printed, files land in a folder."""
+"""The local console chat: stdin lines are messages, replies are printed, files land in a folder.
+
+What it prints reads like the README: ``督查室> 台账`` for what the current user sent (echoed when stdin is not
+a terminal; a terminal echoes it already after the prompt), ``机器人> …`` for the bot, and continuation lines
+indented under the first. Labels come from the caller (``who``): the console adapter knows no roles.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import re
 import time
-from collections.abc import Callable
+import unicodedata
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
-from bot.core.messages import ChatRef, IncomingMessage, MessageKind
+from bot.core.messages import Attachment, ChatRef, IncomingMessage, MessageKind
 from bot.core.ports import MessageHandler
 from bot.core.replies import FileReply, ImageReply, MarkdownReply, Outbound, TextReply
 
 PLATFORM = "console"
 _SAFE = re.compile(r"[^\w.\-\u4e00-\u9fff]+")
+
+
+def width(text: str) -> int:
+    """Return the columns ``text`` takes on a terminal (a Chinese character takes two)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def labelled(label: str, text: str) -> str:
+    """Return ``text`` after ``label> `` with every further line indented under the first."""
+    head = f"{label}> "
+    pad = " " * width(head)
+    lines = text.split("\n")
+    rest = [(pad + line).rstrip() for line in lines[1:]]
+    return "\n".join([(head + lines[0]).rstrip(), *rest])
 
 
 class ConsoleChat:
@@ -30,6 +51,8 @@ class ConsoleChat:
         outbox_dir: Path,
         now: Callable[[], datetime],
         user: str = "admin",
+        who: Callable[[str], Awaitable[str]] | None = None,
+        bot_label: str = "机器人",  # as handlers/operator_texts.CONSOLE_BOT (an adapter imports no handlers)
     ) -> None:
         self._handler = handler
         self._out = out
@@ -37,6 +60,8 @@ class ConsoleChat:
         self._outbox_dir = outbox_dir
         self._now = now
         self.user = user
+        self._who = who
+        self._bot_label = bot_label
         self._ids = itertools.count(1)
         self._session = f"{int(time.time() * 1000):x}"
         self._choices: dict[str, tuple[str, ...]] = {}
@@ -53,13 +78,17 @@ class ConsoleChat:
         self.user = user.strip() or "admin"
         self._print(f"（当前用户：{self.user}）")
 
-    async def say(self, text: str, *, group: str | None = None) -> list[str]:
+    async def say(
+        self, text: str, *, group: str | None = None, attachments: tuple[Attachment, ...] = ()
+    ) -> list[str]:
         """Send ``text`` as the current user (in a group when named); return the texts shown to this user."""
         chat = ChatRef(platform=PLATFORM, chat_id=group or self.user, is_group=group is not None)
         kind: MessageKind = "text"
         choices = self._choices.get(chat.key, ())
         stripped = text.strip()
-        if stripped.isdigit() and choices and 1 <= int(stripped) <= len(choices):
+        if attachments:
+            kind = "file"
+        elif stripped.isdigit() and choices and 1 <= int(stripped) <= len(choices):
             text, kind = choices[int(stripped) - 1], "choice"
         elif stripped.startswith("/"):
             kind = "command"
@@ -69,6 +98,7 @@ class ConsoleChat:
             user_id=self.user,
             user_name=self.user,
             text=text,
+            attachments=attachments,
             sent_at=self._now(),
             kind=kind,
         )
@@ -106,7 +136,7 @@ class ConsoleChat:
                 lines.append(f"[文件] {path}" + (f"  {reply.caption}" if reply.caption else ""))
         text = "\n".join(lines)
         self.transcript.append((chat.key, text))
-        self._print((header + "\n" if header else "") + text)
+        self._print(labelled(self._bot_label, (header + "\n" if header else "") + text))
         if chat.is_group:
             stamp = self._now().strftime("%Y%m%d-%H%M%S")
             self._write(self._outbox_dir / _SAFE.sub("_", chat.chat_id), f"{stamp}.txt", text.encode("utf-8"))
@@ -124,13 +154,30 @@ class ConsoleChat:
         return path
 
     def _print(self, text: str) -> None:
-        self._out.write(text.rstrip("\n") + "\n\n")
+        self._out.write(text.rstrip("\n") + "\n")
         self._out.flush()
 
-    async def run(self, inp: TextIO) -> None:
-        """Read messages until end of input; `/as NAME` switches user, a trailing backslash continues a line."""
+    async def label(self) -> str:
+        """Return the prompt's label for the current user (the caller's ``who``, else the user's name)."""
+        return await self._who(self.user) if self._who is not None else self.user
+
+    async def run(self, inp: TextIO, *, interactive: bool = False) -> None:
+        """Read messages until end of input; `/as NAME` switches user, a trailing backslash continues a line.
+
+        ``interactive`` (a terminal) prints the prompt before each line; otherwise each message read is
+        echoed after its prompt, so that the output is the whole conversation.
+        """
         pending = ""
-        for raw in inp:
+        while True:
+            if interactive:
+                head = f"{await self.label()}> "
+                self._out.write(" " * width(head) if pending else head)
+                self._out.flush()
+            raw = inp.readline()
+            if not raw:
+                if interactive:
+                    self._out.write("\n")
+                break
             line = raw.rstrip("\n")
             if line.endswith("\\"):
                 pending += line[:-1] + "\n"
@@ -138,6 +185,8 @@ class ConsoleChat:
             text, pending = pending + line, ""
             if not text.strip():
                 continue
+            if not interactive:
+                self._print(labelled(await self.label(), text))
             if text.startswith("/as ") or text.strip() == "/as":
                 self.switch(text[4:])
                 continue
@@ -145,4 +194,16 @@ class ConsoleChat:
                 name, _, rest = text[7:].partition(" ")
                 await self.say(rest, group=name)
                 continue
+            if text.startswith("/file "):
+                await self.send_file(Path(text[6:].strip()))
+                continue
             await self.say(text)
+
+    async def send_file(self, path: Path) -> list[str]:
+        """Send the file at ``path`` as the current user, as a chat upload would (`/file PATH` on the console)."""
+        try:
+            content = await asyncio.to_thread(path.read_bytes)
+        except OSError as exc:
+            self._print(f"（读不到文件 {path}：{exc.strerror or exc}）")
+            return []
+        return await self.say("", attachments=(Attachment(filename=path.name, content=content),))
