@@ -61,9 +61,8 @@ async def cli_add_role(app: App, who: str, role: str) -> tuple[bool, str]:
     created = await _in_uow(app, lambda uow: add_role(uow, who, role, app.clock.now()))
     if isinstance(created, str):
         return False, created
-    return True, operator_texts.CLI_ROLE_ADDED.format(who=who, role=texts.ROLE_NAMES[role]) + (
-        "" if created else operator_texts.CLI_ALREADY
-    )
+    template = operator_texts.CLI_ROLE_ADDED if created else operator_texts.CLI_ROLE_ALREADY
+    return True, template.format(who=who, role=texts.ROLE_NAMES[role])
 
 
 async def cli_add_group(app: App, where: str, name: str) -> tuple[bool, str]:
