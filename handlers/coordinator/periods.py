@@ -28,7 +28,7 @@ from handlers.turns import say
 
 # A period code (2025-04, 2025年4月) that is not the start of a date (2025-04-25, 2025年4月25日).
 _CODE = re.compile(
-    r"(?<!\d)\d{4}\s*(?:-|年|/|\.)\s*\d{1,2}(?!\d|\s*[-/.]\s*\d|\s*月\s*\d|\s*月?\s*\d{1,2}\s*[日号])\s*月?"
+    r"(?<!\d)\d{4}\s*(?:-|年|/|\.)\s*\d{1,2}(?!\d|\s*[-/.]\s*\d|\s*月?\s*\d{1,2}\s*[日号])(?:\s*月)?"
 )
 _NOISE = re.compile(r"截止时间|截止|时间")
 

@@ -72,8 +72,10 @@ async def open_period(
 ) -> PeriodInfo:
     """Open (or re-open) a period with a deadline; while another period is open, only with ``force``."""
     _refuse_past(deadline, now)
-    others = [p.code for p in await uow.ledgers.periods(ledger.id) if p.state == "open" and p.code != code]
-    if others and not force:
+    periods = {p.code: p for p in await uow.ledgers.periods(ledger.id)}
+    others = [c for c, p in periods.items() if p.state == "open" and c != code]
+    already = code in periods and periods[code].state == "open"  # re-opened: no more periods open than before
+    if others and not already and not force:
         raise OtherPeriodOpenError(code, others)
     await uow.admin.audit(
         now, by, "period.open", f"{code} {deadline.isoformat() if deadline else ''}".strip()
