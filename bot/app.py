@@ -89,6 +89,7 @@ class App:
             board_secret=s.web.secret.get_secret_value() if s.web.secret else "",
             board_url=board_url(s),
             board_hours=s.web.link_hours,
+            deadline_time=s.schedule.deadline_time,
         )
 
     def handler_for(self, platform: str, *, durable: bool = False) -> PlatformHandler:

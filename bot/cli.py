@@ -134,7 +134,7 @@ def report_cmd(
             if ledger is None:
                 fail(operator_texts.CLI_NO_LEDGER)
             try:
-                code = parse_code(period) if period else None
+                code = parse_code(period, application.clock.now()) if period else None
             except PeriodError as exc:
                 fail(str(exc))
             periods = await uow.ledgers.periods(ledger.id)
@@ -186,14 +186,26 @@ def parse_cmd(
 @period_app.command("open")
 def period_open(
     code: str = typer.Argument(..., help="YYYY-MM"),
-    deadline: str | None = typer.Option(None, "--deadline", help='"YYYY-MM-DD HH:MM" (Asia/Shanghai)'),
+    deadline: str | None = typer.Option(
+        None, "--deadline", help='"YYYY-MM-DD HH:MM", "4月25日17:00" or "4月25日" (Asia/Shanghai)'
+    ),
+    force: bool = typer.Option(False, "--force", help="Open it although another period is open."),
 ) -> None:
     """Open a reporting period; bound contacts get their prompts."""
     setup_logging(OPTS.verbose, quiet=True)
     from bot import operations as admin
 
-    result = _run(_with_app(lambda a: admin.cli_open_period(a, code, deadline)))
+    result = _run(_with_app(lambda a: admin.cli_open_period(a, code, deadline, force=force)))
     _finish(result)
+
+
+@period_app.command("list")
+def period_list() -> None:
+    """Every period: open or closed, its deadline, items filed of all."""
+    setup_logging(OPTS.verbose, quiet=True)
+    from bot import operations as admin
+
+    _finish(_run(_with_app(admin.cli_list_periods)))
 
 
 @period_app.command("close")
@@ -227,6 +239,24 @@ def group_add(
     from bot import operations as admin
 
     _finish(_run(_with_app(lambda a: admin.cli_add_group(a, where, name))))
+
+
+@group_app.command("list")
+def group_list() -> None:
+    """The group chats that receive summaries."""
+    setup_logging(OPTS.verbose, quiet=True)
+    from bot import operations as admin
+
+    _finish(_run(_with_app(admin.cli_list_groups)))
+
+
+@group_app.command("remove")
+def group_remove(where: str = typer.Argument(..., help="PLATFORM:CHAT_ID")) -> None:
+    """Stop sending summaries to a group chat."""
+    setup_logging(OPTS.verbose, quiet=True)
+    from bot import operations as admin
+
+    _finish(_run(_with_app(lambda a: admin.cli_remove_group(a, where))))
 
 
 def _finish(result) -> None:

@@ -27,9 +27,9 @@ def parse_at(text: str, tz) -> datetime:
 def format_when(when: datetime, tz) -> str:
     """Return '2025-05-20 09:00 (周二)' in ``tz``."""
     from handlers import texts
+    from handlers.dates import moment_stamp
 
-    local = when.astimezone(tz)
-    return f"{local:%Y-%m-%d %H:%M} ({texts.WEEKDAYS[local.weekday()]})"
+    return f"{moment_stamp(when, tz)} ({texts.WEEKDAYS[when.astimezone(tz).weekday()]})"
 
 
 async def list_lines(app) -> list[str]:

@@ -8,9 +8,10 @@ from typing import TypeVar
 
 from bot.app import App
 from handlers import operator_texts, texts
+from handlers.dates import moment_stamp
 from handlers.manage.invites import InviteError, invite
-from handlers.manage.periods import PeriodError, close_by_code, open_and_prompt
-from handlers.manage.roles import RoleError, add_group, add_role
+from handlers.manage.periods import PeriodError, close_by_code, open_and_prompt, period_rows
+from handlers.manage.roles import RoleError, add_group, add_role, remove_group
 from storage.uow import UnitOfWork
 
 T = TypeVar("T")
@@ -27,14 +28,21 @@ async def _in_uow(app: App, work: Callable[[UnitOfWork], Awaitable[T]]) -> T | s
     return result
 
 
-async def cli_open_period(app: App, code: str, deadline: str | None) -> tuple[bool, str]:
-    """Open a period and deliver the prompts the opening produced."""
-    opened = await _in_uow(app, lambda uow: open_and_prompt(uow, code, deadline, app.clock.now()))
+async def cli_open_period(
+    app: App, code: str, deadline: str | None, *, force: bool = False
+) -> tuple[bool, str]:
+    """Open a period and deliver the prompts the opening produced (while another is open, only with force)."""
+    time = app.settings.schedule.deadline_time
+    opened = await _in_uow(
+        app, lambda uow: open_and_prompt(uow, code, deadline, app.clock.now(), force=force, default_time=time)
+    )
     if isinstance(opened, str):
         return False, opened
-    period, prompts = opened
+    period, written, prompts = opened
     sent = await app.deliver(prompts)
-    due = f"，截止 {period.deadline.astimezone(app.tz):%Y-%m-%d %H:%M}" if period.deadline else ""
+    due = f"，截止 {moment_stamp(period.deadline, app.tz)}" if period.deadline else ""
+    if written is not None and written.default_time:
+        due += operator_texts.CLI_DEFAULT_TIME.format(time=time)
     return True, operator_texts.CLI_PERIOD_OPENED.format(code=period.code, due=due, sent=sent)
 
 
@@ -61,9 +69,8 @@ async def cli_add_role(app: App, who: str, role: str) -> tuple[bool, str]:
     created = await _in_uow(app, lambda uow: add_role(uow, who, role, app.clock.now()))
     if isinstance(created, str):
         return False, created
-    return True, operator_texts.CLI_ROLE_ADDED.format(who=who, role=texts.ROLE_NAMES[role]) + (
-        "" if created else operator_texts.CLI_ALREADY
-    )
+    template = operator_texts.CLI_ROLE_ADDED if created else operator_texts.CLI_ROLE_ALREADY
+    return True, template.format(who=who, role=texts.ROLE_NAMES[role])
 
 
 async def cli_add_group(app: App, where: str, name: str) -> tuple[bool, str]:
@@ -75,3 +82,44 @@ async def cli_add_group(app: App, where: str, name: str) -> tuple[bool, str]:
     return True, operator_texts.CLI_GROUP_ADDED.format(group=group) + (
         "" if created else operator_texts.CLI_GROUP_ALREADY
     )
+
+
+async def cli_list_periods(app: App) -> tuple[bool, str]:
+    """Every period: open or closed, deadline (YYYY-MM-DD HH:MM), items filed of all."""
+    rows = await _in_uow(app, period_rows)
+    if isinstance(rows, str):
+        return False, rows
+    lines = [
+        operator_texts.CLI_PERIOD_LINE.format(
+            code=r.code,
+            state=texts.PERIOD_STATES.get(r.state, r.state),
+            deadline=moment_stamp(r.deadline, app.tz)
+            if r.deadline
+            else operator_texts.CLI_PERIOD_NO_DEADLINE,
+            filed=r.filed,
+            total=r.total,
+        )
+        for r in rows
+    ]
+    return True, "\n".join(lines) or operator_texts.CLI_PERIOD_NONE
+
+
+async def cli_list_groups(app: App) -> tuple[bool, str]:
+    """The group chats that receive summaries."""
+    async with app.uow() as uow:
+        groups = await uow.chats.groups()
+    lines = [
+        operator_texts.CLI_GROUP_LINE.format(group=f"{g.platform}:{g.chat_id}", name=g.name) for g in groups
+    ]
+    return True, "\n".join(line.rstrip() for line in lines) or operator_texts.CLI_GROUP_NONE
+
+
+async def cli_remove_group(app: App, where: str) -> tuple[bool, str]:
+    """Stop sending summaries to PLATFORM:CHAT_ID."""
+    async with app.uow() as uow:
+        try:
+            removed = await remove_group(uow, where, app.clock.now())
+        except RoleError as exc:
+            return False, str(exc)
+        await uow.commit()
+    return True, operator_texts.CLI_GROUP_REMOVED.format(group=removed)

@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.core.ports import Clock
+from handlers.jobs.schedule import Schedule
 from nlp.segment import Segmenter
 from reports.lights import Thresholds
 from storage.uow import UnitOfWork
@@ -23,6 +24,8 @@ class HandlerConfig:
     board_secret: str = field(default="", repr=False)
     board_url: str = ""
     board_hours: int = 24
+    # A deadline written without a time (截止 4月25日) takes the schedule's deadline time.
+    deadline_time: str = Schedule().deadline_time
 
 
 @dataclass(frozen=True)

@@ -68,3 +68,17 @@ class UploadStep(StrEnum):
 def upload_at(step: UploadStep, data: dict[str, Any]) -> ConversationState:
     """Return the state of a chat at ``step`` of 上传台账 with ``data``."""
     return ConversationState(flow=UPLOAD, step=step.value, data=data)
+
+
+OPEN_PERIOD = "open_period"  # 开启报送 while another period is open: waiting for 确认/取消
+
+
+class OpenPeriodStep(StrEnum):
+    """The one step of 开启报送 while another period is open: 确认 opens it too, 取消 leaves it."""
+
+    CONFIRM = "confirm"
+
+
+def open_period_at(step: OpenPeriodStep, data: dict[str, Any]) -> ConversationState:
+    """Return the state of a chat asked to confirm opening a second period, with ``data``."""
+    return ConversationState(flow=OPEN_PERIOD, step=step.value, data=data)

@@ -28,7 +28,18 @@ from handlers.coordinator import (
 from handlers.deps import Deps
 from handlers.filing import flow as filing
 from handlers.filing import mine
-from handlers.flows import FILING, QUERY, UNBIND, UPLOAD, FilingStep, QueryStep, UnbindStep, UploadStep
+from handlers.flows import (
+    FILING,
+    OPEN_PERIOD,
+    QUERY,
+    UNBIND,
+    UPLOAD,
+    FilingStep,
+    OpenPeriodStep,
+    QueryStep,
+    UnbindStep,
+    UploadStep,
+)
 from handlers.turns import say
 from nlp.intents import Vocabulary, parse_query
 
@@ -48,6 +59,7 @@ FILING_FLOW = Flow(
 )
 UNBIND_FLOW = Flow(UNBIND, {UnbindStep.CHOOSE_UNIT: binding.unbind_choose_step})
 UPLOAD_FLOW = Flow(UPLOAD, {UploadStep.CONFIRM: upload.confirm_step})
+OPEN_PERIOD_FLOW = Flow(OPEN_PERIOD, {OpenPeriodStep.CONFIRM: periods.open_confirm_step}, allow=COORDINATORS)
 
 
 def _cmd(*names: str) -> Matcher:
@@ -117,6 +129,7 @@ def build_router() -> Router:
     r.flow(UNBIND_FLOW)
     r.flow(FILING_FLOW)
     r.flow(UPLOAD_FLOW)
+    r.flow(OPEN_PERIOD_FLOW)
 
     async def follow_step(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:
         """The message after an answer: a follow-up to it, or else what it would be from an idle chat."""

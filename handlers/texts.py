@@ -37,8 +37,8 @@ HELP_COORDINATOR = (
     "督查室可用指令：\n"
     "  台账 —— 列出全部类别和项目（/items）\n"
     "  概况 / 哪些项目滞后 / 谁还没报 / 卫健局怎么样 / 充电桩进展 / 充电桩历史\n"
-    "  开启报送 2025-04 截止 4月25日17:00 —— 开启报送期（/open）\n"
-    "  关闭报送 2025-04（/close）   截止 2025-04 4月28日17:00 —— 改截止时间\n"
+    "  开启报送 {code} 截止 {deadline} —— 开启报送期（/open）\n"
+    "  关闭报送 {code}（/close）   截止 {code} {moved} —— 改截止时间\n"
     "  邀请 区卫健局 —— 生成单位绑定码（/invite）\n"
     "  通过 N / 退回 N 原因 —— 审核第N项（/accept /return）\n"
     "  导出 word / excel / 图表 —— 生成台账文件（/export）\n"
@@ -114,7 +114,6 @@ REDO = "好的，请重新回复本月进展。"
 FINISHED = "本次填报结束：已填报{filed}项{skipped}。截止前发送“修改 N”可修改，发送“我的”可查看。谢谢！"
 FINISHED_SKIPPED = "，跳过{count}项（{numbers}）"
 STATUS_LABELS = _ledger.STATUS_LABELS  # one definition: the compiled ledger renders them too
-NONE_VALUES = ("无", "暂无", "没有", "无问题", "没问题")
 
 # clarifying questions
 ASK_INCREMENT_OR_TOTAL = (
@@ -130,7 +129,6 @@ CHOICES_CONFIRM_VALUE = ("确认无误", "重填")
 # several items in one message
 MULTI_FILED = "已按编号分别记录{count}项："
 MULTI_LINE = "[{number}] {summary}"
-MULTI_UNKNOWN = "编号{numbers}不是贵单位的项目，已忽略。贵单位的项目编号：{valid}"
 MULTI_NEEDS_CHECK = "[{number}] 需要确认，稍后单独问您。"
 
 # revise and review what was filed
@@ -161,12 +159,6 @@ QUERY_HELP = (
     "可以这样问我：\n  概况 —— 本期总体情况\n  哪些项目滞后 —— 落后于序时进度的项目\n  谁还没报 —— 未报送的单位\n"
     "  卫健局怎么样 —— 某单位的项目\n  充电桩进展 —— 某项目的最新进展\n  充电桩历史 —— 某项目的历次填报"
 )
-OVERVIEW = (
-    "【{title}】\n报送期{code}（{state}），序时进度{schedule}。\n"
-    "单位：{units}个，已报送{reported}个，未报送{missing}个{missing_names}\n"
-    "项目：{items}项，已完成{completed}、推进中{in_progress}、前期准备{preparing}、未启动{not_started}\n"
-    "亮灯：🟢{green} 🟡{yellow} 🔴{red}{plan_flags}"
-)
 OVERVIEW_PLAN_FLAGS = "\n上月计划在本月进展中未体现：{count}项（问“某项目进展”可看详情）"
 PERIOD_STATES = {"open": "填报中", "closed": "已关闭"}
 LAGGING_HEAD = "{code}落后于序时进度（{schedule}）的项目共{count}项，按差距排序："
@@ -182,8 +174,6 @@ ITEM_BLOCK = (
     "  目标：{targets}\n  进展：{progress}\n  问题：{problems}\n  {plan_month}月计划：{plan}"
 )
 ITEM_PLAN_FLAG = "  ⚠ 上月计划“{plan}”在本月进展中未体现"
-ITEM_NOT_FOUND = "没有找到与“{keyword}”有关的项目。可以换个说法，或发送“台账”查看全部项目。"
-ITEM_TOO_MANY = "与“{keyword}”有关的项目有{count}个，请说得更具体些：\n{items}"
 HISTORY_HEAD = "[{number}] {content} 历次填报："
 HISTORY_LINE = "{code} 第{revision}版｜{who}｜{when}｜{status}{review}\n  {progress}"
 HISTORY_NONE = "[{number}] 还没有任何填报记录。"
@@ -191,11 +181,22 @@ IMPORTED = "导入"
 NOT_REPORTED = "未报"
 
 # coordinator commands
-OPEN_USAGE = "请写成：开启报送 2025-04 截止 4月25日17:00"
+OPEN_USAGE = "请写成：开启报送 {code} 截止 {deadline}"
 PERIOD_OPENED = "已开启{code}报送期{deadline}，已向{count}位联络员发出填报提醒。"
 PERIOD_CLOSED = "已关闭{code}报送期。"
-DEADLINE_USAGE = "请写成：截止 2025-04 4月28日17:00（不写报送期则改当前报送期）"
+DEADLINE_USAGE = "请写成：截止 {code} {moved}（不写报送期则改当前报送期）"
 DEADLINE_SET = "{code}报送期的截止时间已改为{deadline}。"
+OPEN_OTHER_OPEN = "{others}报送期还在填报中。确定再开启{code}报送期{deadline}吗？开启后两期同时接受填报。"
+OPEN_CONFIRM_AGAIN = "请回复“确认”开启{code}报送期，或回复“取消”。"
+OPEN_CANCELLED = "已取消，没有开启{code}报送期。"
+PERIOD_BAD_CODE = "报送期“{text}”格式不对，应为 YYYY-MM，例如 {example}。"
+# dates: handlers/dates.py shows (with the year only when not this year) and reads them
+DATE_MONTH_DAY = "{month}月{day}日{time}"
+DATE_WITH_YEAR = "{year}年{month}月{day}日{time}"
+DATE_INVALID = "“{text}”不是有效的日期或时间。"
+DEADLINE_UNREADABLE = "看不懂截止时间“{text}”。可以写成：{iso}、{full}、{month_day}或{day}（按{time}）"
+DEADLINE_PAST = "截止时间{when}已经过去了，请设一个将来的时间。"
+DEADLINE_DEFAULT_TIME = "（没写时间，按{time}）"
 INVITE_USAGE = "请写成：邀请 单位名称（如：邀请 卫健局），或 邀请 查阅 / 邀请 督查室"
 REVIEW_USAGE = "请写成：通过 N，或 退回 N 原因（N为项目编号，如：退回 24 数据与上月不符）"
 REVIEW_NEED_REASON = "退回时请写明原因，例如：退回 {number} 累计数与上月不符，请核实"
@@ -333,7 +334,6 @@ COUNT_MISSING = "{code}还有项目未报送的单位：{count}个（共{total}�
 COUNT_FILED = "{code}已报送的单位：{count}个（共{total}个，其中部分报送{partly}个）。{names}"
 COUNT_LAGGING = "{code}落后于序时进度（{schedule}）的项目：{count}项（🔴{red} 🟡{yellow}）。{names}"
 COUNT_NAMES = "\n{names}"
-LEDGER_HINT = "{code}台账：发送“导出 word”或“导出 excel”获取整张表；问“概况”看汇总。"
 # ---- issue 14: importing any ledger layout
 I14_TABLE_NAME = "第{n}个表格"
 I14_TOO_WIDE = "表格有{got}列，超过上限{most}列，这不像一份台账"

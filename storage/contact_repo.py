@@ -175,3 +175,10 @@ class ContactRepository:
             GroupInfo(id=r.id, platform=r.platform, chat_id=r.chat_id, name=r.name)
             for r in (await self.s.execute(q)).scalars()
         ]
+
+    async def remove_group(self, platform: str, chat_id: str) -> bool:
+        """Stop sending summaries to a group chat; return whether it was registered."""
+        res = await self.s.execute(
+            delete(GroupRow).where(GroupRow.platform == platform, GroupRow.chat_id == chat_id)
+        )
+        return bool(affected(res))

@@ -59,3 +59,10 @@ def test_invite_list_and_revoke_are_audited(run):
         assert action in audit
     created = next(line for line in audit.splitlines() if "invite.create" in line)
     assert code not in created and code[:3] in created  # a live code is named by its head only
+
+
+def test_admin_add_says_set_the_first_time_and_already_the_second(run):
+    first = run("admin", "add", "telegram:77")
+    assert "已把 telegram:77 设为管理员" in first and "已是" not in first
+    again = run("admin", "add", "telegram:77")
+    assert "telegram:77 已是管理员" in again and "原已设置" in again

@@ -11,6 +11,7 @@ from bot.core.messages import IncomingMessage
 from handlers import texts
 from handlers.access import contact_units, has_role, roles_of
 from handlers.commands import parse_command
+from handlers.dates import examples
 from handlers.deps import Deps
 from handlers.flows import UnbindStep, unbind_at
 from handlers.turns import say
@@ -44,7 +45,8 @@ async def help_step(msg: IncomingMessage, state: ConversationState, deps: Deps) 
     roles = await roles_of(deps, msg)
     parts = []
     if has_role(roles, "coordinator"):
-        parts.append(texts.HELP_COORDINATOR + texts.HELP_COORDINATOR_ADMIN)
+        example = examples(deps.now(), deps.config.deadline_time)  # valid today, as the help is read
+        parts.append(texts.HELP_COORDINATOR.format(**example) + texts.HELP_COORDINATOR_ADMIN)
     if contact_units(roles):
         parts.append(texts.HELP_CONTACT)
     if has_role(roles, "viewer") and not has_role(roles, "coordinator"):

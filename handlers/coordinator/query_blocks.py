@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.core.clock import SHANGHAI
 from handlers import texts
 from handlers.coordinator.query_reads import compile_all, earlier_filings
+from handlers.dates import moment_text
 from handlers.deps import Deps
 from handlers.filing.view import pair
 from nlp.intents import Query, Vocabulary, plan_terms
@@ -117,7 +117,7 @@ async def history_text(deps: Deps, item: ItemInfo) -> str:
                 code=s.period_code,
                 revision=s.revision,
                 who=who,
-                when=f"{s.created_at.astimezone(SHANGHAI):%m-%d %H:%M}",
+                when=moment_text(s.created_at, deps.now()),
                 status=texts.STATUS_LABELS.get(s.status, s.status),
                 review=review,
                 progress=s.progress or "—",

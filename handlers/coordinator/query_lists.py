@@ -138,7 +138,9 @@ async def answer_missing(q: Question) -> str:
     if not missing:
         return texts.MISSING_NONE.format(code=q.period.code)
     lines = [
-        texts.MISSING_HEAD.format(code=q.period.code, count=len(missing), deadline=deadline_text(q.period))
+        texts.MISSING_HEAD.format(
+            code=q.period.code, count=len(missing), deadline=deadline_text(q.period, q.deps.now())
+        )
     ]
     lines += [
         texts.MISSING_LINE.format(unit=u, numbers="、".join(f"[{n}]" for n in nums))

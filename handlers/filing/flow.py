@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from bot.core.conversation import IDLE, ConversationState, Turn
 from bot.core.messages import IncomingMessage
@@ -10,6 +11,7 @@ from bot.core.replies import TextReply
 from handlers import texts
 from handlers.commands import clean_text, normalize, parse_command
 from handlers.current import current_ledger, flow_ledger, open_period
+from handlers.dates import moment_text
 from handlers.deps import Deps
 from handlers.filing.answers import file_many, numbered_answers
 from handlers.filing.mine import mine_for_unit
@@ -19,7 +21,6 @@ from handlers.filing.units import unit_for
 from handlers.filing.view import item_prompt, understood
 from handlers.flows import FilingStep, filing_at
 from handlers.ledger.compile import achieved_before
-from handlers.manage.prompts import deadline_text
 from handlers.turns import say
 from nlp.progress import parse_progress
 from nlp.reply import is_none, split_parts
@@ -49,10 +50,9 @@ async def _returned(deps: Deps, period: PeriodInfo, item_id: int, unit: str) -> 
     return bool(latest) and latest[0].review == "returned"
 
 
-def _past_deadline_text(period: PeriodInfo) -> str:
-    return texts.PAST_DEADLINE.format(
-        code=period.code, deadline=deadline_text(period).lstrip("，").replace("截止", "")
-    )
+def _past_deadline_text(period: PeriodInfo, now: datetime) -> str:
+    assert period.deadline is not None  # only asked once the deadline has passed
+    return texts.PAST_DEADLINE.format(code=period.code, deadline=moment_text(period.deadline, now))
 
 
 # ------------------------------------------------------------------ entries
@@ -78,7 +78,7 @@ async def _begin_filing(deps: Deps, unit: str) -> Turn:
     returned = [i.id for i in items if i.id in filed and await _returned(deps, period, i.id, unit)]
     if _past_deadline(deps, period):
         if not returned:
-            return say(_past_deadline_text(period))
+            return say(_past_deadline_text(period, deps.now()))
         queue = returned
     else:
         queue = [i.id for i in items if i.id not in filed] + returned
@@ -116,7 +116,7 @@ async def _begin_edit(msg: IncomingMessage, deps: Deps, unit: str) -> Turn:
         return say(writable)
     _, period = writable
     if _past_deadline(deps, period) and not await _returned(deps, period, item.id, unit):
-        return say(_past_deadline_text(period))
+        return say(_past_deadline_text(period, deps.now()))
     data = {"unit": unit, "period": period.code, "queue": [item.id], "pos": 0, "filed": [], "skipped": []}
     return await _prompt(deps, data)
 

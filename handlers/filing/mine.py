@@ -40,7 +40,7 @@ async def mine_for_unit(deps: Deps, unit: str) -> Turn:
     if not latest:
         return say(texts.MINE_NONE.format(unit=unit, code=period.code))
     lines = [texts.MINE_HEAD.format(unit=unit, code=period.code)]
-    lines += [mine_line(i, latest[i.id]) for i in items if i.id in latest]
+    lines += [mine_line(i, latest[i.id], deps.now()) for i in items if i.id in latest]
     missing = [str(i.number) for i in items if i.id not in latest]
     if missing:
         lines.append(texts.MINE_MISSING.format(numbers="、".join(missing)))

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
-from bot.core.clock import SHANGHAI
 from handlers import texts
+from handlers.dates import moment_text
 from storage.schemas import ItemInfo, SubmissionInfo, TargetInfo
 
 
@@ -102,13 +103,13 @@ def short_summary(item: ItemInfo, achieved: dict[int, float], status: str) -> st
     return "；".join(parts)
 
 
-def mine_line(item: ItemInfo, sub: SubmissionInfo) -> str:
+def mine_line(item: ItemInfo, sub: SubmissionInfo, now: datetime) -> str:
     """Return how one filed item shows in 我的."""
     review = texts.REVIEW_LABELS.get(sub.review, "").format(reason=sub.review_reason)
     return texts.MINE_LINE.format(
         number=item.number,
         revision=sub.revision,
-        when=f"{sub.created_at.astimezone(SHANGHAI):%m-%d %H:%M}",
+        when=moment_text(sub.created_at, now),
         status=texts.STATUS_LABELS.get(sub.status, sub.status),
         review=review,
         progress=sub.progress or "—",

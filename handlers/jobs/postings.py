@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from bot.core.messages import ChatRef
 from bot.core.replies import FileReply, ImageReply, MarkdownReply, Outbound, TextReply
 from handlers import texts
+from handlers.dates import moment_text
 from handlers.jobs.as_of import LedgerAsOf
 from handlers.jobs.times import (
     ESCALATE,
@@ -39,10 +40,9 @@ class NoAudienceError(Exception):
     """A job found nobody to post to (no group registered): its slot stays free for a later run."""
 
 
-def when_text(when: datetime, cfg: JobConfig) -> str:
-    """Return '4月25日17:00' in the schedule's time zone."""
-    d = when.astimezone(cfg.tz)
-    return f"{d.month}月{d.day}日{d:%H:%M}"
+def when_text(when: datetime, fire: datetime, cfg: JobConfig) -> str:
+    """Return '4月25日17:00' in the schedule's time zone, with the year when it is not the fire time's."""
+    return moment_text(when, fire, cfg.tz)
 
 
 # ---------------------------------------------------------------- who has not filed
@@ -112,7 +112,7 @@ async def open_period_job(
         ledger.id, code, state="open", now=now, deadline=open_deadline(fire, cfg, cal)
     )
     await uow.admin.audit(now, "scheduler", "period.open", code)
-    return await period_prompts(uow, ledger, period)
+    return await period_prompts(uow, ledger, period, now)
 
 
 async def remind_job(uow: UnitOfWork, fire: datetime, cfg: JobConfig, cal: WorkCalendar) -> list[Outbound]:
@@ -134,7 +134,7 @@ async def remind_job(uow: UnitOfWork, fire: datetime, cfg: JobConfig, cal: WorkC
                 unit=contact.unit,
                 code=period.code,
                 count=len(items),
-                deadline=texts.REMIND_DEADLINE.format(deadline=when_text(period.deadline, cfg)),
+                deadline=texts.REMIND_DEADLINE.format(deadline=when_text(period.deadline, fire, cfg)),
                 items="\n".join(f"[{i.number}] {i.content}" for i in items),
             )
             out.append(
@@ -161,7 +161,7 @@ async def escalate_job(uow: UnitOfWork, fire: datetime, cfg: JobConfig, cal: Wor
             continue
         lines = [
             texts.ESCALATE_HEAD.format(
-                code=period.code, deadline=when_text(period.deadline, cfg), count=len(missing)
+                code=period.code, deadline=when_text(period.deadline, fire, cfg), count=len(missing)
             )
         ]
         lines += [

@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
-from bot.core.clock import SHANGHAI
+from datetime import datetime
+
 from bot.core.messages import ChatRef
 from bot.core.replies import Outbound, TextReply
 from handlers import texts
+from handlers.dates import moment_text
 from storage.schemas import LedgerInfo, PeriodInfo
 from storage.uow import UnitOfWork
 
 
-def deadline_text(period: PeriodInfo) -> str:
-    """Return '，截止4月25日17:00' or ''."""
+def deadline_text(period: PeriodInfo, now: datetime) -> str:
+    """Return '，截止4月25日17:00' (with the year when it is not this year's) or ''."""
     if period.deadline is None:
         return ""
-    d = period.deadline.astimezone(SHANGHAI)
-    return texts.DEADLINE_PART.format(deadline=f"{d.month}月{d.day}日{d:%H:%M}")
+    return texts.DEADLINE_PART.format(deadline=moment_text(period.deadline, now))
 
 
 async def period_prompts(
-    uow: UnitOfWork, ledger: LedgerInfo, period: PeriodInfo, *, units: set[str] | None = None
+    uow: UnitOfWork,
+    ledger: LedgerInfo,
+    period: PeriodInfo,
+    now: datetime,
+    *,
+    units: set[str] | None = None,
 ) -> list[Outbound]:
     """Return one prompt per bound contact and unit (only the given units when named)."""
     out = []
@@ -31,7 +37,7 @@ async def period_prompts(
         text = texts.PERIOD_PROMPT.format(
             unit=contact.unit,
             code=period.code,
-            deadline=deadline_text(period),
+            deadline=deadline_text(period, now),
             count=len(items),
             items=listing,
         )

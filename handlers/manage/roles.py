@@ -67,3 +67,16 @@ async def add_group(uow: UnitOfWork, where: str, name: str, now: datetime) -> tu
     if created:
         await uow.admin.audit(now, "cli", "group.add", f"{group.platform}:{group.chat_id}")
     return f"{group.platform}:{group.chat_id}", created
+
+
+async def remove_group(uow: UnitOfWork, where: str, now: datetime, by: str = "cli") -> str:
+    """Stop sending summaries to PLATFORM:CHAT_ID; return its reference."""
+    parts = split_who(where)
+    if parts is None:
+        raise RoleError(operator_texts.CLI_GROUP_FORMAT)
+    group = f"{parts[0]}:{parts[1]}"
+    if not await uow.chats.remove_group(*parts):
+        known = "、".join(f"{g.platform}:{g.chat_id}" for g in await uow.chats.groups()) or "无"
+        raise RoleError(operator_texts.CLI_GROUP_UNKNOWN.format(group=group, groups=known))
+    await uow.admin.audit(now, by, "group.remove", group)
+    return group

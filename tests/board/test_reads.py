@@ -13,7 +13,7 @@ from storage.schemas import NewSubmission
 async def test_prefetched_reads_compile_the_same_ledger(seeded_app):
     app = seeded_app
     for code in ("2025-04", "2025-05"):
-        ok, message = await cli_open_period(app, code, None)
+        ok, message = await cli_open_period(app, code, None, force=True)
         assert ok, message
     async with app.uow() as uow:
         ledger = await uow.ledgers.get()
