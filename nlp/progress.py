@@ -240,7 +240,7 @@ def parse_progress(
 ) -> ParseResult:
     """Link the achieved values in ``progress`` to the targets of ``content`` and classify the status
     (a reply with no news keeps ``previous_status``)."""
-    infos = infos_for(tuple(targets)) if targets is not None else target_infos(content or "")
+    infos = infos_for(tuple(targets), content or "") if targets is not None else target_infos(content or "")
     text = mask_markers(normalize(progress or ""))
     mentions = find_mentions(text) if infos else []
     inherit(mentions)

@@ -132,7 +132,7 @@ def parser_score(rows: list[dict], score: Score) -> None:
         score.add(_links_match(got, gold), len(result.links), len(gold), result.status == row["status"])
 
 
-def _ledger(rows: list[dict]) -> ParsedLedger:
+def ledger_of(rows: list[dict]) -> ParsedLedger:
     """Another unit's items come first, so that a reply numbered "1. … 2. …" names none of ours (a real
     unit's items are numbered [24], [25] …): the numbered-reply shortcut does not file it to other rows."""
     others = [("占位事项", OTHER_UNIT)] * len(rows)
@@ -165,7 +165,7 @@ def _ledger(rows: list[dict]) -> ParsedLedger:
 
 async def _setup(app, rows: list[dict]) -> ConsoleChat:
     async with app.uow() as uow:
-        await import_ledger(uow, _ledger(rows), app.clock.now())
+        await import_ledger(uow, ledger_of(rows), app.clock.now())
     async with app.uow() as uow:
         ledger = await uow.ledgers.get()
         for item, row in zip(await uow.ledgers.items(ledger.id, unit=UNIT), rows, strict=True):

@@ -14,14 +14,13 @@ from handlers.deps import Deps
 from handlers.filing.answers import file_many, numbered_answers
 from handlers.filing.mine import mine_for_unit
 from handlers.filing.questions import clarifying_question, is_choice, pick_choice
-from handlers.filing.store import file_revision, load_item, load_period, nlp_target, status_before
+from handlers.filing.store import file_revision, load_item, load_period, read_progress, status_before
 from handlers.filing.units import unit_for
 from handlers.filing.view import item_prompt, understood
 from handlers.flows import FilingStep, filing_at
 from handlers.ledger.compile import achieved_before
 from handlers.manage.prompts import deadline_text
 from handlers.turns import say
-from nlp.progress import parse_progress
 from nlp.reply import is_none, split_parts
 from storage.schemas import ItemInfo, LedgerInfo, PeriodInfo
 
@@ -194,12 +193,8 @@ async def _understand(deps: Deps, data: dict, item: ItemInfo, text: str) -> Turn
     parts = split_parts(text)
     progress = parts.progress or text
     previous = await achieved_before(deps.uow, item.ledger_id, data["period"], item.id)
-    result = parse_progress(
-        item.content,
-        progress,
-        targets=[nlp_target(t) for t in item.targets],
-        previous=previous or None,
-        previous_status=await status_before(deps, item, data["period"], data["unit"]),
+    result = read_progress(
+        item, progress, previous, await status_before(deps, item, data["period"], data["unit"])
     )
     achieved = {link.target: link.value for link in result.links}
     pending = [a.model_dump() for a in result.ambiguities]
