@@ -163,12 +163,15 @@ def ledger_of(rows: list[dict]) -> ParsedLedger:
     )
 
 
-async def _setup(app, rows: list[dict]) -> ConsoleChat:
+async def setup_chat(app, rows: list[dict]) -> ConsoleChat:
+    """Import the rows as one unit's items (their gold targets when given), open April, bind the contact."""
     async with app.uow() as uow:
         await import_ledger(uow, ledger_of(rows), app.clock.now())
     async with app.uow() as uow:
         ledger = await uow.ledgers.get()
         for item, row in zip(await uow.ledgers.items(ledger.id, unit=UNIT), rows, strict=True):
+            if "targets" not in row:
+                continue  # the targets the import read from the content
             gold = [
                 TargetInfo(idx=i, name=t["name"], value=float(t["value"]), unit=t["unit"], kind=t["kind"])
                 for i, t in enumerate(row["targets"])
@@ -211,12 +214,10 @@ def _answer(amb: dict, choices: tuple[str, ...], gold: dict[int, float], targets
         target = amb.get("target")
         right = target in gold and value is not None and _close(gold[target], float(value))
         return choices[0] if right else choices[-1]
-    options = amb.get("options") or []  # the questions that offer values: the one the contact meant
-    for option, label in zip(options, choices, strict=False):
-        if option is None:
-            if amb.get("target") not in gold:
-                return label
-        elif amb.get("target") in gold and _close(gold[amb["target"]], float(option)):
+    # the questions that offer figures, then 不记数 and 重填: the figure the contact meant, else 不记数
+    meant = gold.get(amb["target"])
+    for option, label in zip([*amb.get("options", ()), None], choices, strict=False):
+        if (option is None and meant is None) or (None not in (option, meant) and _close(meant, option)):
             return label
     return choices[-1]
 
@@ -234,7 +235,7 @@ def _plain(v: float) -> str:
 
 async def file_rows(app, rows: list[dict], report: Report) -> None:
     """File every row through the console dialogue and score what was stored."""
-    chat = await _setup(app, rows)
+    chat = await setup_chat(app, rows)
     for n, row in enumerate(rows, len(rows) + 1):
         await chat.say(f"修改 {n}")  # item by item, so a reply that went astray cannot shift the rest
         await _file_one(app, chat, row, _gold_links(row), report)
@@ -255,6 +256,12 @@ async def file_rows(app, rows: list[dict], report: Report) -> None:
                 )
 
 
+async def _retype_now(chat: ConsoleChat, row: dict, gold: dict[int, float], report: Report) -> None:
+    await chat.say(_retype(gold, row["targets"]) or row["progress"])
+    report.messages += 1
+    report.retypes += 1
+
+
 async def _file_one(app, chat: ConsoleChat, row: dict, gold: dict[int, float], report: Report) -> None:
     await chat.say(row["progress"])
     report.messages += 1
@@ -270,6 +277,14 @@ async def _file_one(app, chat: ConsoleChat, row: dict, gold: dict[int, float], r
             assert pick in choices, (chat.last_text, pick, amb)
             await chat.say(str(choices.index(pick) + 1))  # a contact answers by the choice's number
             report.messages += 1
+            if pick == "重填" and not retyped:  # the question's 重填: write the figures as the bot asks
+                if first:
+                    report.first_echo.add(
+                        0, 0, len(gold), False
+                    )  # confirming alone would have stored nothing
+                    first = False
+                await _retype_now(chat, row, gold, report)
+                retyped = True
             continue
         if step != "confirm":
             break  # a numbered reply filed at once, or the dialogue moved on
@@ -285,9 +300,7 @@ async def _file_one(app, chat: ConsoleChat, row: dict, gold: dict[int, float], r
             await chat.say("确认")
             break
         await chat.say("重填")
-        await chat.say(_retype(gold, row["targets"]) or row["progress"])
-        report.messages += 1
-        report.retypes += 1
+        await _retype_now(chat, row, gold, report)
         retyped = True
     step, _ = await _draft(app)
     if step == "problems":

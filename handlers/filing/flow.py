@@ -13,10 +13,10 @@ from handlers.current import current_ledger, flow_ledger, open_period
 from handlers.deps import Deps
 from handlers.filing.answers import file_many, numbered_answers
 from handlers.filing.mine import mine_for_unit
-from handlers.filing.questions import clarifying_question, is_choice, pick_choice
+from handlers.filing.questions import FIGURE_KINDS, clarifying_question, is_choice, pick_choice, recorded
 from handlers.filing.store import file_revision, load_item, load_period, read_progress, status_before
 from handlers.filing.units import unit_for
-from handlers.filing.view import item_prompt, understood
+from handlers.filing.view import item_prompt, redo_text, understood
 from handlers.flows import FilingStep, filing_at
 from handlers.ledger.compile import achieved_before
 from handlers.manage.prompts import deadline_text
@@ -198,10 +198,9 @@ async def _understand(deps: Deps, data: dict, item: ItemInfo, text: str) -> Turn
     )
     achieved = {link.target: link.value for link in result.links}
     pending = [a.model_dump() for a in result.ambiguities]
-    bare = None
-    if item.targets and not achieved:
-        m = _BARE.search(progress)
-        bare = m.group(1) if m else None
+    unmatched = [u.text for u in result.unmatched]
+    if item.targets and not achieved and (m := _BARE.search(progress)):
+        unmatched.append(m.group(1))  # a number with no measure word that no target took
     draft = {
         "item": item.id,
         "progress": progress,
@@ -212,8 +211,7 @@ async def _understand(deps: Deps, data: dict, item: ItemInfo, text: str) -> Turn
         "pending": pending,
         "previous": {str(k): v for k, v in previous.items()},
         "inbox": deps.inbox_id,
-        "bare": bare,
-        "unmatched": [u.text for u in result.unmatched],
+        "unmatched": unmatched,
     }
     return await _next_question(deps, {**data, "draft": draft}, item)
 
@@ -226,7 +224,7 @@ async def _next_question(deps: Deps, data: dict, item: ItemInfo) -> Turn:
         question, choices = clarifying_question(item, amb, draft)
         return say(question, filing_at(FilingStep.CLARIFY, data), choices=choices)
     achieved = {int(k): v for k, v in draft["achieved"].items()}
-    echo = understood(item, achieved, draft["status"], draft.get("bare"), draft.get("unmatched", ()))
+    echo = understood(item, achieved, draft["status"], draft.get("unmatched", ()))
     return say(echo, filing_at(FilingStep.CONFIRM, data), choices=texts.CONFIRM_CHOICES)
 
 
@@ -243,7 +241,15 @@ async def clarify_step(msg: IncomingMessage, state: ConversationState, deps: Dep
     achieved = dict(draft["achieved"])
     key = str(amb.get("target"))
     pending = draft["pending"][1:]
-    if amb["kind"] == "increment_or_total":
+    if answer == "重填":
+        return _redo(data, item)
+    if amb["kind"] in FIGURE_KINDS:
+        value = recorded(amb, answer, choices)
+        achieved.pop(key, None)
+        achieved.update({} if value is None else {key: value})
+        # the contact named the figure: the checks on the one read from the reply no longer apply
+        pending = [p for p in pending if str(p.get("target")) != key or p["kind"] == "which_target"]
+    elif amb["kind"] == "increment_or_total":
         base = draft["previous"].get(key, 0.0) if answer == texts.CHOICES_INCREMENT_OR_TOTAL[0] else 0.0
         achieved[key] = base + float(amb["value"])
         # the checks on the raw figure no longer apply once it is known to be an increment
@@ -254,8 +260,6 @@ async def clarify_step(msg: IncomingMessage, state: ConversationState, deps: Dep
             if achieved.get(str(i)) == amb["value"]:
                 achieved.pop(str(i))
         achieved[str(chosen)] = float(amb["value"])
-    elif answer == "重填":
-        return say(texts.REDO, filing_at(FilingStep.PROGRESS, {**data, "draft": None}))
     draft.update(achieved=achieved, pending=pending)
     return await _next_question(deps, data, item)
 
@@ -271,9 +275,9 @@ async def confirm_step(msg: IncomingMessage, state: ConversationState, deps: Dep
             choices=texts.CONFIRM_CHOICES,
         )
     draft = data["draft"]
-    if answer == "重填":
-        return say(texts.REDO, filing_at(FilingStep.PROGRESS, {**data, "draft": None}))
     item = await load_item(deps, draft["item"])
+    if answer == "重填":
+        return _redo(data, item)
     if answer == "跳过":
         return await _skip(deps, data, item)
     if draft.get("problems") is None:
@@ -281,6 +285,12 @@ async def confirm_step(msg: IncomingMessage, state: ConversationState, deps: Dep
     if draft.get("plan") is None:
         return await _ask_plan(deps, data)
     return await _file_and_next(deps, data, item, msg)
+
+
+def _redo(data: dict, item: ItemInfo) -> Turn:
+    """Go back to the progress question, saying what was not understood and how to write it."""
+    text = redo_text(item, data["draft"].get("unmatched", ()))
+    return say(text, filing_at(FilingStep.PROGRESS, {**data, "draft": None}))
 
 
 async def _ask_plan(deps: Deps, data: dict) -> Turn:
