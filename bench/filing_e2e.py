@@ -3,6 +3,13 @@
 Prints stored-vs-expected links and status, messages per item and questions asked, beside the parser alone
 on the same texts (see tests/e2e_filing.py for what the simulated contact does).
 usage: .venv/bin/python bench/filing_e2e.py [SET.jsonl ...] [--all-sources] [--show-wrong]
+
+Measured (issue 22), links right / gold links:
+  set                               before: first echo  parser   after: first echo  stored  parser
+  dev chat rows (100)                       76/78       76/78           77/78       78/78   76/78
+  all dev rows (500)                        440/465     444/466         449/466     465/466 444/466
+  blind_chat_e2e.jsonl (90, run once)       62/83       65/85           72/85       85/85   65/85
+"first echo" is what a contact who only confirms stores (questions answered); "stored" lets it retype once.
 """
 
 from __future__ import annotations
