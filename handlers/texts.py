@@ -101,9 +101,6 @@ UNDERSTOOD_TARGET = "· {name}：{pair}（完成{completion}）"
 UNDERSTOOD_TARGET_NONE = "· {name}：未提到（目标{amount}）"
 UNDERSTOOD_STATUS = "状态：{status}"
 UNDERSTOOD_NO_NUMBER = "（没有识别到与目标对应的数量）"
-BARE_NUMBER_HINT = (
-    "提示：“{number}”后面没有单位，没法判断是哪个目标。如需计入，请写成“{number}个”等带单位的说法。"
-)
 CONFIRM_CHOICES = ("确认", "重填", "跳过")
 CHOOSE_ONE = "请选择：{choices}（也可以直接回复序号）。如需重写进展，请选“重填”。"
 ASK_PROBLEMS = "存在什么问题？没有请回复“无”。"
@@ -125,6 +122,14 @@ ASK_DECREASE = "{name}累计{value}{unit}，比上期的{previous}{unit}还少�
 ASK_OVER_TARGET = "{name}填的是{value}{unit}，远超目标{target}{unit}，确认无误吗？"
 ASK_CLAIM_BELOW = "您写了“完成”，但{name}只有{value}{unit}，低于目标{target}{unit}。确认无误吗？"
 CHOICES_CONFIRM_VALUE = ("确认无误", "重填")
+ASK_FIGURE = "“{evidence}”是指{name}的完成数吗？（目标{target}{unit}）"  # no measure word, 座 for 处, 八成
+ASK_TWO_FIGURES = "{name}写了{evidence}，应记哪个数？（目标{target}{unit}）"
+CHOICE_RECORD = "记为{value}{unit}"
+CHOICES_NOT_RECORDED = ("不记数", "重填")
+UNDERSTOOD_UNMATCHED = "· 未对应的数字：{figures}。如是某个目标的完成数，请回复“重填”；不是请回复“确认”。"
+REDO_HINT = "好的，请重新回复本月进展。{why}请写成：{example}（数字换成实际完成数）。"
+REDO_WHY = "上次没看懂的数字：{figures}。"
+EXAMPLE_FMT = "{name}累计{value}{unit}"
 
 # several items in one message
 MULTI_FILED = "已按编号分别记录{count}项："
@@ -288,11 +293,6 @@ NO_SENDER = (
 BOARD_LINK = "您的看板链接（{hours}小时内有效，只供本人使用，请勿转发）：\n{url}"
 BOARD_LINK_GROUP = "看板链接是个人的，请私聊我发送“看板”获取。"
 BOARD_OFF = "看板尚未开启：请管理员设置 LEDGERBOT_WEB__SECRET 后重启服务。"
-# ---- issue 16: figures the reply names that no target took
-UNDERSTOOD_UNMATCHED = (
-    "· 回复里的“{figures}”没有对应到上面的目标。如果是某个目标的完成数，请回复“重填”，写明目标名称和数量"
-    "（例如“停车泊位累计35个”）；不是的话回复“确认”。"
-)
 # ---- issue 15: questions in coordinators' own words (filters, counts, months, follow-ups)
 QUERY_PERIOD_HEAD = "【{code}】"
 QUERY_UNKNOWN_PERIOD = "没有{code}报送期，无法按该月回答。已有：{codes}"

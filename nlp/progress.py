@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from functools import cache
 
 from nlp.clauses import mask_markers
+from nlp.doubts import bare_doubts, other_measure, share_doubts, two_figures
 from nlp.link_rules import by_period, names_target_task, restate_pick, restated, unmatched
 from nlp.measures import convert, is_count_unit
 from nlp.mentions import ACHIEVE, BLOCK_POST, BLOCK_PRE, Mention, find_mentions, inherit
@@ -240,7 +241,7 @@ def parse_progress(
 ) -> ParseResult:
     """Link the achieved values in ``progress`` to the targets of ``content`` and classify the status
     (a reply with no news keeps ``previous_status``)."""
-    infos = infos_for(tuple(targets)) if targets is not None else target_infos(content or "")
+    infos = infos_for(tuple(targets), content or "") if targets is not None else target_infos(content or "")
     text = mask_markers(normalize(progress or ""))
     mentions = find_mentions(text) if infos else []
     inherit(mentions)
@@ -272,7 +273,9 @@ def parse_progress(
     links: list[Link] = []
     for idx in range(len(infos)):
         if idx in per_target:
-            value, basis, evidence = _combine(_named(per_target[idx]))
+            named = _named(per_target[idx])
+            value, basis, evidence = _combine(named)
+            amb.extend(a for a in [two_figures(idx, named, infos)] if a is not None)
         elif idx in shares:
             value, basis, evidence = shares[idx][1], "share", shares[idx][0].q.text
         else:
@@ -286,6 +289,8 @@ def parse_progress(
             if basis != "increment" and value < prev:
                 amb.append(Ambiguity(kind="decrease", target=idx, value=value, evidence=evidence))
         links.append(Link(target=idx, value=value, basis=basis, evidence=evidence))
+    amb.extend(bare_doubts(links, {i: [m for m, _, _ in ms] for i, ms in per_target.items()}))
+    amb.extend([*other_measure(unplaced, infos, links), *share_doubts(text, infos, links)])
     result = _finish(infos, links, amb, progress, content, previous_status)
     if not unplaced or len(links) == len(infos):
         return result

@@ -180,9 +180,21 @@ def with_words(info: TargetInfo) -> TargetInfo:
     )
 
 
-def infos_for(targets: tuple[Target, ...]) -> tuple[TargetInfo, ...]:
-    """Wrap caller-supplied targets so the linker can treat them like extracted ones."""
-    return tuple(TargetInfo(t, frozenset(), _bigrams(t.name), frozenset(), i) for i, t in enumerate(targets))
+def infos_for(targets: tuple[Target, ...], content: str = "") -> tuple[TargetInfo, ...]:
+    """Wrap caller-supplied targets (stored ones) so the linker treats them like the ones it extracts from
+    ``content``: a target found there (same value and unit, its name preferred) keeps the words around it
+    and the stage it is counted at; one the content does not size gets its name alone."""
+    found = list(target_infos(content)) if content else []
+    out = []
+    for i, t in enumerate(targets):
+        same = [f for f in found if f.target.value == t.value and f.target.unit == t.unit]
+        match = next((f for f in same if f.target.name == t.name), same[0] if same else None)
+        if match is None:
+            out.append(TargetInfo(t, frozenset(), _bigrams(t.name), frozenset(), i))
+            continue
+        found.remove(match)
+        out.append(TargetInfo(t, frozenset(), _bigrams(t.name), match.stage, match.start, match.context))
+    return tuple(out)
 
 
 def extract_targets(content: str) -> list[Target]:

@@ -9,7 +9,17 @@ from pydantic import BaseModel, ConfigDict
 Kind = Literal["increment", "total", "percent"]
 Status = Literal["not_started", "preparing", "in_progress", "completed"]
 Basis = Literal["cumulative", "increment", "share", "unknown"]
-AmbiguityKind = Literal["increment_or_total", "which_target", "decrease", "over_target", "claim_below_target"]
+AmbiguityKind = Literal[
+    "increment_or_total",
+    "which_target",
+    "decrease",
+    "over_target",
+    "claim_below_target",
+    "bare_number",  # 充电桩400: no measure word
+    "other_measure",  # 3座 for a 处 target
+    "two_figures",  # 充电桩380个，充电桩390个
+    "share",  # 八成 / 一半 / 过半 of a target
+]
 
 
 class _Frozen(BaseModel):
@@ -42,6 +52,7 @@ class Ambiguity(_Frozen):
     value: float | None
     candidates: tuple[int, ...] = ()
     evidence: str = ""
+    options: tuple[float, ...] = ()  # the values a contact may pick (two figures: each and their sum)
 
 
 class Unmatched(_Frozen):

@@ -8,10 +8,9 @@ from bot.core.messages import IncomingMessage
 from handlers import texts
 from handlers.current import flow_ledger
 from handlers.deps import Deps
-from handlers.filing.store import file_revision, load_item, nlp_target, status_before
+from handlers.filing.store import file_revision, load_item, read_progress, status_before
 from handlers.filing.view import short_summary
 from handlers.ledger.compile import achieved_before
-from nlp.progress import parse_progress
 from nlp.reply import is_none, split_items, split_parts
 
 _ITEM_MARK = re.compile(r"(?:^|\n)\s*[\[【(（]?(\d{1,3})[\]】)）]?\s*[.、．:：]?\s*(?=\S)")
@@ -53,12 +52,8 @@ async def file_many(msg: IncomingMessage, deps: Deps, data: dict, parts: dict[in
         split = split_parts(text)
         progress = split.progress or text
         previous = await achieved_before(deps.uow, item.ledger_id, data["period"], item.id)
-        result = parse_progress(
-            item.content,
-            progress,
-            targets=[nlp_target(t) for t in item.targets],
-            previous=previous or None,
-            previous_status=await status_before(deps, item, data["period"], data["unit"]),
+        result = read_progress(
+            item, progress, previous, await status_before(deps, item, data["period"], data["unit"])
         )
         if result.ambiguities or any(not u.reason for u in result.unmatched):
             # a figure nothing explains (not a phase, a start, a plan …) is shown in the echo, never dropped

@@ -15,14 +15,13 @@ from handlers.dates import moment_text
 from handlers.deps import Deps
 from handlers.filing.answers import file_many, numbered_answers
 from handlers.filing.mine import mine_for_unit
-from handlers.filing.questions import clarifying_question, is_choice, pick_choice
-from handlers.filing.store import file_revision, load_item, load_period, nlp_target, status_before
+from handlers.filing.questions import FIGURE_KINDS, clarifying_question, is_choice, pick_choice, recorded
+from handlers.filing.store import file_revision, load_item, load_period, read_progress, status_before
 from handlers.filing.units import unit_for
-from handlers.filing.view import item_prompt, understood
+from handlers.filing.view import item_prompt, redo_text, understood
 from handlers.flows import FilingStep, filing_at
 from handlers.ledger.compile import achieved_before
 from handlers.turns import say
-from nlp.progress import parse_progress
 from nlp.reply import is_none, split_parts
 from storage.schemas import ItemInfo, LedgerInfo, PeriodInfo
 
@@ -194,19 +193,14 @@ async def _understand(deps: Deps, data: dict, item: ItemInfo, text: str) -> Turn
     parts = split_parts(text)
     progress = parts.progress or text
     previous = await achieved_before(deps.uow, item.ledger_id, data["period"], item.id)
-    result = parse_progress(
-        item.content,
-        progress,
-        targets=[nlp_target(t) for t in item.targets],
-        previous=previous or None,
-        previous_status=await status_before(deps, item, data["period"], data["unit"]),
+    result = read_progress(
+        item, progress, previous, await status_before(deps, item, data["period"], data["unit"])
     )
     achieved = {link.target: link.value for link in result.links}
     pending = [a.model_dump() for a in result.ambiguities]
-    bare = None
-    if item.targets and not achieved:
-        m = _BARE.search(progress)
-        bare = m.group(1) if m else None
+    unmatched = [u.text for u in result.unmatched]
+    if item.targets and not achieved and (m := _BARE.search(progress)):
+        unmatched.append(m.group(1))  # a number with no measure word that no target took
     draft = {
         "item": item.id,
         "progress": progress,
@@ -217,8 +211,7 @@ async def _understand(deps: Deps, data: dict, item: ItemInfo, text: str) -> Turn
         "pending": pending,
         "previous": {str(k): v for k, v in previous.items()},
         "inbox": deps.inbox_id,
-        "bare": bare,
-        "unmatched": [u.text for u in result.unmatched],
+        "unmatched": unmatched,
     }
     return await _next_question(deps, {**data, "draft": draft}, item)
 
@@ -231,7 +224,7 @@ async def _next_question(deps: Deps, data: dict, item: ItemInfo) -> Turn:
         question, choices = clarifying_question(item, amb, draft)
         return say(question, filing_at(FilingStep.CLARIFY, data), choices=choices)
     achieved = {int(k): v for k, v in draft["achieved"].items()}
-    echo = understood(item, achieved, draft["status"], draft.get("bare"), draft.get("unmatched", ()))
+    echo = understood(item, achieved, draft["status"], draft.get("unmatched", ()))
     return say(echo, filing_at(FilingStep.CONFIRM, data), choices=texts.CONFIRM_CHOICES)
 
 
@@ -248,7 +241,15 @@ async def clarify_step(msg: IncomingMessage, state: ConversationState, deps: Dep
     achieved = dict(draft["achieved"])
     key = str(amb.get("target"))
     pending = draft["pending"][1:]
-    if amb["kind"] == "increment_or_total":
+    if answer == "重填":
+        return _redo(data, item)
+    if amb["kind"] in FIGURE_KINDS:
+        value = recorded(amb, answer, choices)
+        achieved.pop(key, None)
+        achieved.update({} if value is None else {key: value})
+        # the contact named the figure: the checks on the one read from the reply no longer apply
+        pending = [p for p in pending if str(p.get("target")) != key or p["kind"] == "which_target"]
+    elif amb["kind"] == "increment_or_total":
         base = draft["previous"].get(key, 0.0) if answer == texts.CHOICES_INCREMENT_OR_TOTAL[0] else 0.0
         achieved[key] = base + float(amb["value"])
         # the checks on the raw figure no longer apply once it is known to be an increment
@@ -259,8 +260,6 @@ async def clarify_step(msg: IncomingMessage, state: ConversationState, deps: Dep
             if achieved.get(str(i)) == amb["value"]:
                 achieved.pop(str(i))
         achieved[str(chosen)] = float(amb["value"])
-    elif answer == "重填":
-        return say(texts.REDO, filing_at(FilingStep.PROGRESS, {**data, "draft": None}))
     draft.update(achieved=achieved, pending=pending)
     return await _next_question(deps, data, item)
 
@@ -276,9 +275,9 @@ async def confirm_step(msg: IncomingMessage, state: ConversationState, deps: Dep
             choices=texts.CONFIRM_CHOICES,
         )
     draft = data["draft"]
-    if answer == "重填":
-        return say(texts.REDO, filing_at(FilingStep.PROGRESS, {**data, "draft": None}))
     item = await load_item(deps, draft["item"])
+    if answer == "重填":
+        return _redo(data, item)
     if answer == "跳过":
         return await _skip(deps, data, item)
     if draft.get("problems") is None:
@@ -286,6 +285,12 @@ async def confirm_step(msg: IncomingMessage, state: ConversationState, deps: Dep
     if draft.get("plan") is None:
         return await _ask_plan(deps, data)
     return await _file_and_next(deps, data, item, msg)
+
+
+def _redo(data: dict, item: ItemInfo) -> Turn:
+    """Go back to the progress question, saying what was not understood and how to write it."""
+    text = redo_text(item, data["draft"].get("unmatched", ()))
+    return say(text, filing_at(FilingStep.PROGRESS, {**data, "draft": None}))
 
 
 async def _ask_plan(deps: Deps, data: dict) -> Turn:

@@ -6,6 +6,8 @@ from handlers import texts
 from handlers.filing.view import scaled
 from storage.schemas import ItemInfo
 
+FIGURE_KINDS = frozenset(["bare_number", "other_measure", "two_figures", "share"])  # answered by a figure
+
 
 def clarifying_question(item: ItemInfo, amb: dict, draft: dict) -> tuple[str, tuple[str, ...]]:
     """Return the question for the first open doubt about a reply, and the choices that answer it."""
@@ -16,6 +18,14 @@ def clarifying_question(item: ItemInfo, amb: dict, draft: dict) -> tuple[str, tu
         unit = targets[amb["candidates"][0]].unit
     value = scaled(amb.get("value"), unit)
     kind = amb["kind"]
+    if kind in FIGURE_KINDS:
+        ask = texts.ASK_TWO_FIGURES if kind == "two_figures" else texts.ASK_FIGURE
+        target = scaled(t.value if t else None, unit)
+        question = ask.format(evidence=amb.get("evidence", ""), name=name, target=target, unit=unit)
+        offers = tuple(
+            texts.CHOICE_RECORD.format(value=scaled(v, unit), unit=unit) for v in amb.get("options", ())
+        )
+        return question, (*offers, *texts.CHOICES_NOT_RECORDED)
     if kind == "increment_or_total":
         previous = draft["previous"].get(str(amb.get("target")))
         return (
@@ -46,6 +56,13 @@ def clarifying_question(item: ItemInfo, amb: dict, draft: dict) -> tuple[str, tu
         ),
         texts.CHOICES_CONFIRM_VALUE,
     )
+
+
+def recorded(amb: dict, answer: str, choices: tuple[str, ...]) -> float | None:
+    """Return the figure a choice of a FIGURE_KINDS question records (None for 不记数)."""
+    options = list(amb.get("options", ()))
+    at = choices.index(answer)
+    return float(options[at]) if at < len(options) else None
 
 
 def pick_choice(text: str, choices: tuple[str, ...]) -> str | None:

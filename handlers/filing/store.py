@@ -7,7 +7,8 @@ from typing import cast
 from bot.core.messages import IncomingMessage
 from handlers.current import current_ledger
 from handlers.deps import Deps
-from nlp.types import Status, Target
+from nlp.progress import parse_progress
+from nlp.types import ParseResult, Status, Target
 from storage.schemas import ItemInfo, NewSubmission, PeriodInfo, SubmissionInfo, TargetInfo
 
 
@@ -64,6 +65,23 @@ async def file_revision(
 def nlp_target(t: TargetInfo) -> Target:
     """Return a stored target as the parser takes it."""
     return Target.model_validate({"name": t.name, "value": t.value, "unit": t.unit, "kind": t.kind})
+
+
+def read_progress(
+    item: ItemInfo,
+    progress: str,
+    previous: dict[int, float] | None = None,
+    previous_status: Status | None = None,
+) -> ParseResult:
+    """Read a reply about ``item`` the way ``ledgerbot parse`` reads its content and progress: the stored
+    targets keep the words around them in the content (one path for the dialogue and the parser)."""
+    return parse_progress(
+        item.content,
+        progress,
+        targets=[nlp_target(t) for t in item.targets],
+        previous=previous or None,
+        previous_status=previous_status,
+    )
 
 
 STATUSES = frozenset(["not_started", "preparing", "in_progress", "completed"])

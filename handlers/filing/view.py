@@ -67,13 +67,7 @@ def item_prompt(
     return "\n".join(lines)
 
 
-def understood(
-    item: ItemInfo,
-    achieved: dict[int, float],
-    status: str,
-    bare_number: str | None = None,
-    unmatched: Sequence[str] = (),
-) -> str:
+def understood(item: ItemInfo, achieved: dict[int, float], status: str, unmatched: Sequence[str] = ()) -> str:
     """Return the echo of what the bot understood from a progress text; figures of the reply that no
     target took are shown, never dropped, so the contact can correct them."""
     lines = [texts.UNDERSTOOD]
@@ -91,9 +85,19 @@ def understood(
     elif item.targets and not achieved:
         lines.append(texts.UNDERSTOOD_NO_NUMBER)
     lines.append(texts.UNDERSTOOD_STATUS.format(status=texts.STATUS_LABELS.get(status, status)))
-    if bare_number and not achieved:
-        lines.append(texts.BARE_NUMBER_HINT.format(number=bare_number))
     return "\n".join(lines)
+
+
+def redo_text(item: ItemInfo, unmatched: Sequence[str] = ()) -> str:
+    """Return what 重填 says: the figures not understood last time, and how to write the item's own targets."""
+    shown = [t for t in item.targets if t.unit != "%"] or list(item.targets)
+    if not shown:
+        return texts.REDO
+    why = texts.REDO_WHY.format(figures="、".join(unmatched)) if unmatched else ""
+    example = "，".join(
+        texts.EXAMPLE_FMT.format(name=t.name, value=scaled(t.value, t.unit), unit=t.unit) for t in shown
+    )
+    return texts.REDO_HINT.format(why=why, example=example)
 
 
 def short_summary(item: ItemInfo, achieved: dict[int, float], status: str) -> str:

@@ -294,11 +294,11 @@ async def test_a_figure_no_target_took_is_shown_in_the_echo_not_dropped(app, cha
         await chat.say("停车位又新增了20个。首批设备60个已通电"),
         "55/256个",
         "公共充电桩：未提到",
-        "“60个”没有对应到上面的目标",
+        "未对应的数字：60个",
         absent=("没有识别到与目标对应的数量",),
     )
     expect(await chat.say("重填"), "重新回复")
-    expect(await chat.say("停车位又新增了20个，充电桩累计建成400个"), "400/400个", absent=("没有对应到",))
+    expect(await chat.say("停车位又新增了20个，充电桩累计建成400个"), "400/400个", absent=("未对应",))
 
 
 async def test_a_numbered_reply_with_an_unplaced_figure_is_not_filed_silently(app, chat):

@@ -1,0 +1,46 @@
+"""End-to-end filing: a JSONL set's chat replies filed through the console dialogue, scored against the gold.
+
+Prints stored-vs-expected links and status, messages per item and questions asked, beside the parser alone
+on the same texts (see tests/e2e_filing.py for what the simulated contact does).
+usage: .venv/bin/python bench/filing_e2e.py [SET.jsonl ...] [--all-sources] [--show-wrong]
+
+Measured (issue 22), links right / gold links:
+  set                               before: first echo  parser   after: first echo  stored  parser
+  dev chat rows (100)                       76/78       76/78           77/78       78/78   76/78
+  all dev rows (500)                        440/465     444/466         449/466     465/466 444/466
+  blind_chat_e2e.jsonl (90, run once)       62/83       65/85           72/85       85/85   65/85
+"first echo" is what a contact who only confirms stores (questions answered); "stored" lets it retype once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.e2e_filing import load_rows, run  # noqa: E402
+
+DEV = sorted((ROOT / "tests" / "nlp" / "data").glob("*.jsonl"))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("sets", nargs="*", type=Path, default=DEV)
+    ap.add_argument("--all-sources", action="store_true", help="file the gov rows too, not only chat")
+    ap.add_argument("--show-wrong", action="store_true")
+    a = ap.parse_args()
+    rows = load_rows(a.sets, None if a.all_sources else "chat")
+    with tempfile.TemporaryDirectory() as tmp:
+        report = asyncio.run(run(rows, Path(tmp)))
+    print(report.text())
+    if a.show_wrong:
+        print("\n".join(report.wrong))
+
+
+if __name__ == "__main__":
+    main()
