@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
+from reports.figures import points_between
 from reports.ledger import Ledger, LedgerRow, Status
 from reports.lights import Light
 
@@ -49,7 +50,7 @@ class ItemChange(BaseModel):
         """Return the completion change in percentage points, when both weeks have a number."""
         if self.completion_before is None or self.completion_after is None:
             return None
-        return round((self.completion_after - self.completion_before) * 100.0, 1)
+        return points_between(self.completion_after, self.completion_before)
 
 
 class WeeklySummary(BaseModel):

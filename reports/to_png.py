@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from reports.figures import pct
 from reports.ledger import STATUS_LABELS, Ledger, LedgerRow
 from reports.lights import LIGHT_LABELS
 
@@ -82,7 +83,11 @@ def items_chart(ledger: Ledger, *, top: int | None = None) -> bytes:
     )
     ax.axvline(ledger.schedule * 100, linestyle="--", linewidth=1, color="#666666", zorder=2)
     for yi, row, value in zip(y, rows, values, strict=True):
-        note = f"{value:.1f}%" if row.completion is not None else f"{STATUS_LABELS[row.status]}（无量化指标）"
+        note = (
+            pct(row.completion)
+            if row.completion is not None
+            else f"{STATUS_LABELS[row.status]}（无量化指标）"
+        )
         colour = "#333333"
         if value < 1:
             # No bar to carry the light's colour: a coloured dot and note carry it instead.
@@ -123,7 +128,7 @@ def items_chart(ledger: Ledger, *, top: int | None = None) -> bytes:
             color="#222222",
             label="本项序时进度",
         ),
-        Line2D([], [], linestyle="--", color="#666666", label=f"全年序时进度 {ledger.schedule * 100:.1f}%"),
+        Line2D([], [], linestyle="--", color="#666666", label=f"全年序时进度 {pct(ledger.schedule)}"),
     ]
     fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), prop=font, frameon=False)
     return _png(fig)
@@ -172,7 +177,7 @@ def categories_chart(ledger: Ledger) -> bytes:
         average = (
             "无量化指标"
             if group[3] is None
-            else f"平均完成率 {group[3] * 100:.1f}%（{group[4]}/{group[5]} 项有量化指标）"
+            else f"平均完成率 {pct(group[3])}（{group[4]}/{group[5]} 项有量化指标）"
         )
         ax.text(
             total + widest * 0.02, yi, average, va="center", fontproperties=font, fontsize=9, color="#333333"

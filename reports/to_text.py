@@ -7,6 +7,7 @@ import re
 from typing import Literal
 
 from reports.columns import cell_text
+from reports.figures import pct, points
 from reports.ledger import STATUS_LABELS, Ledger, LedgerRow
 from reports.lights import LIGHT_EMOJI, LIGHT_LABELS
 from reports.splitting import split_message
@@ -70,10 +71,6 @@ class _Markup:
         return f"{LIGHT_EMOJI[light]}{label}"
 
 
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%"
-
-
 def _short(text: str, limit: int = SHORT) -> str:
     text = text.replace("\n", "").rstrip("。；;，, ")
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -93,8 +90,8 @@ def _row_block(m: _Markup, ledger: Ledger, row: LedgerRow, number: str, heading:
     title = "、".join(cell_text(c, row) for c in ledger.layout.columns if c.text == "title")
     lines.append(m.bold(f"{number} {m.esc(title)}"))
     lines.append(
-        f"{m.light(row.light)} · {STATUS_LABELS[row.status]} · 完成率 {_pct(row.completion)}"
-        f" · 序时进度 {_pct(row.schedule)}"
+        f"{m.light(row.light)} · {STATUS_LABELS[row.status]} · 完成率 {pct(row.completion)}"
+        f" · 序时进度 {pct(row.schedule)}"
     )
     for column in ledger.layout.columns:
         if column.text != "line":
@@ -120,7 +117,7 @@ def ledger_text(ledger: Ledger, flavor: Flavor) -> str:
         "\n".join(
             [
                 m.heading(m.esc(ledger.title)),
-                f"报送期：{_period_label(ledger.period)} · 序时进度 {_pct(ledger.schedule)}",
+                f"报送期：{_period_label(ledger.period)} · 序时进度 {pct(ledger.schedule)}",
                 f"共 {len(ledger.rows)} 项：{_light_counts(m, counts.items())}",
             ]
         )
@@ -138,17 +135,17 @@ def ledger_text(ledger: Ledger, flavor: Flavor) -> str:
 def _change_line(m: _Markup, change: ItemChange) -> str:
     name = m.esc(_short(change.content))
     if change.kind == "added":
-        return f"· 新增：{name}（完成率 {_pct(change.completion_after)}）"
+        return f"· 新增：{name}（完成率 {pct(change.completion_after)}）"
     if change.kind == "removed":
         return f"· 移除：{name}"
     facts = []
     if change.delta_points is not None and change.delta_points != 0:
         facts.append(
-            f"完成率 {_pct(change.completion_before)} → {_pct(change.completion_after)}"
-            f"（{change.delta_points:+.1f}）"
+            f"完成率 {pct(change.completion_before)} → {pct(change.completion_after)}"
+            f"（{'+' if change.delta_points > 0 else ''}{points(change.delta_points)}）"
         )
     elif (change.completion_before is None) != (change.completion_after is None):
-        facts.append(f"完成率 {_pct(change.completion_before)} → {_pct(change.completion_after)}")
+        facts.append(f"完成率 {pct(change.completion_before)} → {pct(change.completion_after)}")
     # A changed item has both weeks' status and light.
     status_before, status_after = change.status_before, change.status_after
     if status_before is not None and status_after is not None and status_before != status_after:
@@ -165,7 +162,7 @@ def summary_from(summary: WeeklySummary, flavor: Flavor) -> str:
     reported, missing = summary.reported_units, summary.missing_units
     head = [
         m.heading(f"{m.esc(summary.title)} · 周报"),
-        f"报送期：{_period_label(summary.period)} · 序时进度 {_pct(summary.schedule)}",
+        f"报送期：{_period_label(summary.period)} · 序时进度 {pct(summary.schedule)}",
     ]
     if missing:
         head.append(
@@ -179,7 +176,7 @@ def summary_from(summary: WeeklySummary, flavor: Flavor) -> str:
     for i, item in enumerate(summary.lagging, 1):
         lagging.append(
             f"{i}. {m.light(item.light)} {m.esc(_short(item.content))}（{m.esc('、'.join(item.units))}）"
-            f"完成率 {_pct(item.completion)}，序时进度 {_pct(item.schedule)}，落后 {item.gap:.1f} 个百分点"
+            f"完成率 {pct(item.completion)}，序时进度 {pct(item.schedule)}，落后 {points(item.gap)} 个百分点"
         )
     if not summary.lagging:
         lagging.append("无滞后项目。")

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from reports.cells import as_text_cell
 from reports.columns import Column, LedgerLayout, cell_text, cell_value
+from reports.figures import share_value
 from reports.ledger import Ledger, LedgerRow
 from reports.lights import LIGHT_LABELS
 
@@ -180,8 +181,10 @@ def to_xlsx(ledger: Ledger) -> bytes:
                         for c in columns
                     ),
                     cell(row.status_label, "ledger_center"),
-                    cell(round(row.completion, 4) if row.completion is not None else None, "ledger_percent"),
-                    cell(round(row.schedule, 4), "ledger_percent"),
+                    cell(
+                        share_value(row.completion) if row.completion is not None else None, "ledger_percent"
+                    ),
+                    cell(share_value(row.schedule), "ledger_percent"),
                     cell(LIGHT_LABELS[row.light], f"ledger_{row.light}"),
                 ]
             )

@@ -12,13 +12,9 @@ from html import escape
 from markupsafe import Markup
 
 from handlers.board.views import ItemLine
+from reports.figures import pct
 
 NOT_REPORTED = "本期未报"
-
-
-def pct(value: float | None) -> str:
-    """Return a share as a whole percentage, or a dash when unknown."""
-    return "—" if value is None else f"{value * 100:.0f}%"
 
 
 def fixed(value: float | None) -> str:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from bot.core.clock import SHANGHAI
 from handlers import texts
+from reports.figures import pct
 from storage.schemas import ItemInfo, SubmissionInfo, TargetInfo
 
 
@@ -81,9 +82,11 @@ def understood(
         if value is None:
             lines.append(texts.UNDERSTOOD_TARGET_NONE.format(name=t.name, amount=amount(t.value, t.unit)))
         else:
-            pct = f"{value / t.value * 100:.1f}%" if t.value else "—"
+            completion = pct(value / t.value) if t.value else "—"
             lines.append(
-                texts.UNDERSTOOD_TARGET.format(name=t.name, pair=pair(value, t.value, t.unit), completion=pct)
+                texts.UNDERSTOOD_TARGET.format(
+                    name=t.name, pair=pair(value, t.value, t.unit), completion=completion
+                )
             )
     if unmatched:
         lines.append(texts.UNDERSTOOD_UNMATCHED.format(figures="、".join(unmatched)))

@@ -6,6 +6,7 @@ import io
 
 from openpyxl import load_workbook
 
+from reports.figures import share_value
 from reports.lights import LIGHT_LABELS
 from reports.to_xlsx import LIGHT_FILLS, to_xlsx
 from tests.reports.sample import HEADER, SEED_ROWS, TITLE, generated_ledger, unit_tuple
@@ -32,8 +33,9 @@ def test_title_header_and_every_cell(seed):
         assert values[3] == ("\n".join(unit_tuple(unit_cell)) if unit_cell else None)
         assert values[4:7] == [progress, problems or None, plan or None]
         assert values[7] == row.status_label
-        assert values[8] == (None if row.completion is None else round(row.completion, 4))
-        assert values[9] == round(row.schedule, 4)
+        # Stored as shown (one decimal of a percent, half-up), so Excel's own rounding cannot differ.
+        assert values[8] == (None if row.completion is None else share_value(row.completion))
+        assert values[9] == share_value(row.schedule)
         assert values[10] == LIGHT_LABELS[row.light]
 
 
