@@ -9,6 +9,7 @@ One rule each, so chat, the reports, the chart, the spreadsheet and the dashboar
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 PLACES = 1  # decimals of every percentage shown
@@ -19,6 +20,14 @@ ITEM_REF_PREFIX = re.compile(r"^\[(\d+)\]\s*")
 def item_ref(number: int) -> str:
     """Return an item's number as every output shows it: '[24]'."""
     return f"[{number}]"
+
+
+def without_item_refs(contents: Sequence[str]) -> list[str]:
+    """Return item contents without the "[N] " ledgerbot's Word export writes before each, when every one has it
+    (a file of our own read back); otherwise unchanged."""
+    if contents and all(ITEM_REF_PREFIX.match(c) for c in contents):
+        return [ITEM_REF_PREFIX.sub("", c, count=1) for c in contents]
+    return list(contents)
 
 
 def half_up(value: float, places: int = PLACES) -> Decimal:

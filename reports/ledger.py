@@ -50,6 +50,7 @@ class ItemInput(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     item_id: int = 0
+    number: int = 0  # the item's number as a coordinator types it (退回 24); 0: its place in ledger order
     seq: int
     category: str
     content: str
@@ -81,6 +82,7 @@ class LedgerRow(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     item_id: int
+    number: int  # shown as item_ref(number), "[24]", in every output
     seq: int
     category: str
     content: str
@@ -181,7 +183,7 @@ def build_ledger(
     thresholds = thresholds or Thresholds()
     plan_month = plan_month_of(month)
     rows: list[LedgerRow] = []
-    for item in sorted(items, key=lambda i: (i.seq, i.item_id)):
+    for place, item in enumerate(sorted(items, key=lambda i: (i.seq, i.item_id)), 1):
         share = schedule_share(year, month, item.span_start, item.span_end)
         cells = tuple(
             TargetCell(
@@ -203,6 +205,7 @@ def build_ledger(
         rows.append(
             LedgerRow(
                 item_id=item.item_id,
+                number=item.number or place,
                 seq=item.seq,
                 category=item.category,
                 content=item.content,

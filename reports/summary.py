@@ -19,6 +19,7 @@ class LaggingItem(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     item_id: int
+    number: int
     seq: int
     category: str
     content: str
@@ -36,6 +37,7 @@ class ItemChange(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     item_id: int
+    number: int
     content: str
     kind: str = "changed"
     completion_before: float | None = None
@@ -74,6 +76,7 @@ class WeeklySummary(BaseModel):
 def _lagging(row: LedgerRow) -> LaggingItem:
     return LaggingItem(
         item_id=row.item_id,
+        number=row.number,
         seq=row.seq,
         category=row.category,
         content=row.content,
@@ -96,6 +99,7 @@ def _changes(ledger: Ledger, previous: Ledger) -> list[ItemChange]:
             out.append(
                 ItemChange(
                     item_id=row.item_id,
+                    number=row.number,
                     content=row.content,
                     kind="added",
                     completion_after=row.completion,
@@ -113,6 +117,7 @@ def _changes(ledger: Ledger, previous: Ledger) -> list[ItemChange]:
             out.append(
                 ItemChange(
                     item_id=row.item_id,
+                    number=row.number,
                     content=row.content,
                     completion_before=old.completion,
                     completion_after=row.completion,
@@ -125,6 +130,7 @@ def _changes(ledger: Ledger, previous: Ledger) -> list[ItemChange]:
     out.extend(
         ItemChange(
             item_id=r.item_id,
+            number=r.number,
             content=r.content,
             kind="removed",
             completion_before=r.completion,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from reports.figures import pct
+from reports.figures import item_ref, pct
 from reports.ledger import STATUS_LABELS, Ledger, LedgerRow
 from reports.lights import LIGHT_LABELS
 
@@ -45,19 +45,17 @@ def _png(fig) -> bytes:
     return out.getvalue()
 
 
-def _numbers(ledger: Ledger) -> dict[int, str]:
-    """Return each row's on-ledger number '类.项' (e.g. 7.5) by item_id."""
-    return {
-        row.item_id: f"{seq}.{k}" for seq, _, rows in ledger.categories() for k, row in enumerate(rows, 1)
-    }
-
-
 def _lagging_first(rows: list[LedgerRow]) -> list[LedgerRow]:
     return sorted(rows, key=lambda r: (r.status == "completed", -(r.gap or 0.0), r.seq, r.item_id))
 
 
 def items_chart(ledger: Ledger, *, top: int | None = None) -> bytes:
     """Draw completion per item as bars in the light's colour, with each item's 序时进度 marked."""
+    return _png(items_figure(ledger, top=top))
+
+
+def items_figure(ledger: Ledger, *, top: int | None = None):
+    """Return the Figure ``items_chart`` draws (each bar labelled "[N] content", N as in chat)."""
     from matplotlib.artist import Artist
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
@@ -72,7 +70,6 @@ def items_chart(ledger: Ledger, *, top: int | None = None) -> bytes:
     if top is not None:
         title = f"{ledger.title}：滞后最多的 {min(top, len(rows))} 项（共 {len(rows)} 项）"
         rows = _lagging_first(rows)[:top]
-    numbers = _numbers(ledger)
     fig = _figure(len(rows))
     ax = fig.add_subplot()
     y = list(range(len(rows)))
@@ -103,7 +100,7 @@ def items_chart(ledger: Ledger, *, top: int | None = None) -> bytes:
         )
     ax.set_yticks(
         y,
-        [f"{numbers.get(r.item_id, '')} {_label(r.content)}" for r in rows],
+        [f"{item_ref(r.number)} {_label(r.content)}" for r in rows],
         fontproperties=font,
         fontsize=9,
     )
@@ -131,7 +128,7 @@ def items_chart(ledger: Ledger, *, top: int | None = None) -> bytes:
         Line2D([], [], linestyle="--", color="#666666", label=f"全年序时进度 {pct(ledger.schedule)}"),
     ]
     fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), prop=font, frameon=False)
-    return _png(fig)
+    return fig
 
 
 def categories_chart(ledger: Ledger) -> bytes:

@@ -7,7 +7,7 @@ import re
 from typing import Literal
 
 from reports.columns import cell_text
-from reports.figures import pct, points
+from reports.figures import item_ref, pct, points
 from reports.ledger import STATUS_LABELS, Ledger, LedgerRow
 from reports.lights import LIGHT_EMOJI, LIGHT_LABELS
 from reports.splitting import split_message
@@ -85,10 +85,10 @@ def _light_counts(m: _Markup, counts) -> str:
     return " · ".join(f"{m.light(light)} {n} 项" for light, n in counts)
 
 
-def _row_block(m: _Markup, ledger: Ledger, row: LedgerRow, number: str, heading: str | None) -> str:
+def _row_block(m: _Markup, ledger: Ledger, row: LedgerRow, heading: str | None) -> str:
     lines = [m.heading(heading)] if heading else []
     title = "、".join(cell_text(c, row) for c in ledger.layout.columns if c.text == "title")
-    lines.append(m.bold(f"{number} {m.esc(title)}"))
+    lines.append(m.bold(f"{item_ref(row.number)} {m.esc(title)}"))
     lines.append(
         f"{m.light(row.light)} · {STATUS_LABELS[row.status]} · 完成率 {pct(row.completion)}"
         f" · 序时进度 {pct(row.schedule)}"
@@ -128,12 +128,12 @@ def ledger_text(ledger: Ledger, flavor: Flavor) -> str:
             # The category heading travels with its first item so a split never leaves it alone.
             label = "、".join(m.esc(cell_text(c, row).replace("\n", "")) for c in headings)
             heading = f"{seq}、{label}" if k == 1 else None
-            blocks.append(_row_block(m, ledger, row, f"{seq}.{k}", heading))
+            blocks.append(_row_block(m, ledger, row, heading))
     return "\n\n".join(blocks)
 
 
 def _change_line(m: _Markup, change: ItemChange) -> str:
-    name = m.esc(_short(change.content))
+    name = f"{item_ref(change.number)} {m.esc(_short(change.content))}"
     if change.kind == "added":
         return f"· 新增：{name}（完成率 {pct(change.completion_after)}）"
     if change.kind == "removed":
@@ -175,7 +175,7 @@ def summary_from(summary: WeeklySummary, flavor: Flavor) -> str:
     lagging = [m.bold("滞后最多的项目")]
     for i, item in enumerate(summary.lagging, 1):
         lagging.append(
-            f"{i}. {m.light(item.light)} {m.esc(_short(item.content))}（{m.esc('、'.join(item.units))}）"
+            f"{i}. {m.light(item.light)} {item_ref(item.number)} {m.esc(_short(item.content))}（{m.esc('、'.join(item.units))}）"
             f"完成率 {pct(item.completion)}，序时进度 {pct(item.schedule)}，落后 {points(item.gap)} 个百分点"
         )
     if not summary.lagging:

@@ -38,6 +38,7 @@ def ledger_json(ledger: Ledger) -> dict:
         "rows": [
             {
                 **{c.key: _json_value(cell_value(c, r)) for c in ledger.layout.columns},
+                "number": r.number,
                 "status": r.status,
                 "light": r.light,
                 "completion": r.completion,

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from reports.figures import ITEM_REF_PREFIX, half_up, item_ref, pct, points, points_between, share_value
+from reports.figures import (
+    ITEM_REF_PREFIX,
+    half_up,
+    item_ref,
+    pct,
+    points,
+    points_between,
+    share_value,
+    without_item_refs,
+)
 from reports.lights import Thresholds, item_light
 
 
@@ -45,3 +54,9 @@ def test_an_item_reference_reads_and_is_recognised():
     match = ITEM_REF_PREFIX.match(item_ref(24) + " 新增公共充电桩")
     assert match is not None and match.group(1) == "24"
     assert ITEM_REF_PREFIX.match("新增[24]") is None
+
+
+def test_numbers_read_off_only_when_every_content_has_one():
+    assert without_item_refs(["[1] 甲", "[2] 乙"]) == ["甲", "乙"]
+    assert without_item_refs(["[1] 甲", "乙"]) == ["[1] 甲", "乙"]  # someone's own text: kept
+    assert without_item_refs([]) == []

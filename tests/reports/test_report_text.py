@@ -118,7 +118,7 @@ def test_ledger_text_lists_every_item_with_light_and_plan(seed):
     assert _light_line(seed) in text
     for row in seed.rows:
         assert row.content in text
-    assert "7.5 新增停车泊位256个，公共充电桩总数达到400个。\n🟢绿灯 · 推进中 · 完成率 56.7%" in text
+    assert "[24] 新增停车泊位256个，公共充电桩总数达到400个。\n🟢绿灯 · 推进中 · 完成率 56.7%" in text
     assert text.count("4月份计划：") == 32  # the completed item has no plan
     assert "6、和美乡村建设提升工程" in text
 
@@ -130,13 +130,13 @@ def test_summary_reports_units_lights_lagging_and_changes(seed, last_week):
     assert _light_line(seed) in text
     lagging = text.split("滞后最多的项目\n")[1].split("\n\n")[0].split("\n")
     assert len(lagging) == 5
-    assert lagging[0].startswith("1. 🔴红灯 完成桑村镇") and lagging[0].endswith("落后 49.7 个百分点")
+    assert lagging[0].startswith("1. 🔴红灯 [19] 完成桑村镇") and lagging[0].endswith("落后 49.7 个百分点")
     gaps = [float(re.search(r"落后 ([\d.]+)", line).group(1)) for line in lagging]
     assert gaps == sorted(gaps, reverse=True)
     changes = text.split("与上周相比\n")[1].split("\n")
     assert (
         changes[0]
-        == "· 推进全区20家定点医疗机构实现就医购药报销“刷脸办”：完成率 60.0% → 100.0%（+40.0），推进中 → 已完成"
+        == "· [3] 推进全区20家定点医疗机构实现就医购药报销“刷脸办”：完成率 60.0% → 100.0%（+40.0），推进中 → 已完成"
     )
     assert any("举办全民健身赛事" in c and "🟡黄灯 → 🟢绿灯" in c for c in changes)
     assert any("实施43所公办学校" in c and "未启动 → 前期准备" in c for c in changes)
@@ -162,7 +162,7 @@ def test_summary_added_and_removed_items(seed):
     now = build_ledger(2025, 3, [item])
     text = summary_text(now, seed, "markdown")
     _wecom_markup_ok(text)
-    assert "· 新增：新项目（完成率 50.0%）" in text
+    assert "· 新增：[1] 新项目（完成率 50.0%）" in text
     # Changed items first, then added, then removed; 34 changes, 30 listed.
     assert text.count("· 移除：") == 29 and "……另有 4 项有变化" in text
     assert "报送情况" not in text  # no unit list given, nothing to say
