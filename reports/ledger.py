@@ -57,7 +57,7 @@ class ItemInput(BaseModel):
     units: tuple[str, ...]
     targets: tuple[TargetInput, ...] = ()
     parts: tuple[UnitPart, ...] = ()
-    status: Status | None = None
+    status: Status | None = None  # the status when no part says it (carried from an earlier period's filing)
     span_start: date | None = None
     span_end: date | None = None
     extra: dict[str, str] = Field(default_factory=dict)  # cells of the layout's non-core columns, by key
@@ -97,6 +97,9 @@ class LedgerRow(BaseModel):
     gap: float | None
     light: Light
     reported: bool
+    # Some filing stands behind the row (this period's parts, or a status carried from an earlier period);
+    # False: its status and completion are the defaults of an item nobody has filed on yet.
+    revised: bool = True
     extra: dict[str, str] = Field(default_factory=dict)
 
     @property
@@ -220,6 +223,7 @@ def build_ledger(
                 gap=gap,
                 light=light,
                 reported=any(p.progress.strip() for p in item.parts),
+                revised=bool(item.parts) or item.status is not None,
                 extra={k: v for k, v in item.extra.items() if k in layout.extra_keys},
             )
         )

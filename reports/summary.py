@@ -71,6 +71,7 @@ class WeeklySummary(BaseModel):
     compared: bool
     changes: tuple[ItemChange, ...]
     more_changes: int = 0
+    first_filed: int = 0  # items with no filing a week before and one now: new, not changed
 
 
 def _lagging(row: LedgerRow) -> LaggingItem:
@@ -108,6 +109,8 @@ def _changes(ledger: Ledger, previous: Ledger) -> list[ItemChange]:
                 )
             )
             continue
+        if not old.revised:
+            continue  # nothing was filed on it a week before: its "before" is a default, not a state
         moved = (old.completion is None) != (row.completion is None) or (
             old.completion is not None
             and row.completion is not None
@@ -153,6 +156,10 @@ def build_summary(
     behind = [r for r in ledger.rows if r.light != "green" and r.status != "completed"]
     behind.sort(key=lambda r: (-(r.gap or 0.0), r.seq, r.item_id))
     changes = _changes(ledger, previous) if previous is not None else []
+    first_filed = 0
+    if previous is not None:
+        before = {r.item_id: r.revised for r in previous.rows}
+        first_filed = sum(1 for r in ledger.rows if r.revised and before.get(r.item_id) is False)
     # The biggest moves first, so a long list cut at max_changes keeps what matters.
     kinds = {"changed": 0, "added": 1, "removed": 2}
     changes.sort(key=lambda c: (kinds[c.kind], -abs(c.delta_points or 0.0), c.item_id))
@@ -168,4 +175,5 @@ def build_summary(
         compared=previous is not None,
         changes=tuple(changes[:max_changes]),
         more_changes=max(0, len(changes) - max_changes),
+        first_filed=first_filed,
     )

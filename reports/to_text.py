@@ -182,9 +182,11 @@ def summary_from(summary: WeeklySummary, flavor: Flavor) -> str:
         lagging.append("无滞后项目。")
     blocks.append("\n".join(lagging))
     changes = [m.bold("与上周相比")]
+    if summary.first_filed:
+        changes.append(f"{summary.first_filed} 项上周还没有任何填报，不作比较。")
     if not summary.compared:
         changes.append("（无上周数据）")
-    elif not summary.changes:
+    elif not summary.changes and not summary.first_filed:
         changes.append("无变化。")
     changes.extend(_change_line(m, c) for c in summary.changes)
     if summary.more_changes:
