@@ -119,9 +119,16 @@ class Ledger(BaseModel):
     header: tuple[str, ...]
     rows: tuple[LedgerRow, ...]
     schedule: float
-    reported_units: tuple[str, ...] = ()
-    missing_units: tuple[str, ...] = ()
+    reported_units: tuple[str, ...] = ()  # units that filed something: all their items, or part of them
+    missing_units: tuple[str, ...] = ()  # units that filed nothing
+    partly_units: tuple[str, ...] = ()  # reported units with items still not filed
     layout: LedgerLayout = DEFAULT_LAYOUT
+
+    @property
+    def filed_units(self) -> tuple[str, ...]:
+        """Return the units that filed every item of theirs (filed + partly + missing = every unit)."""
+        partly = set(self.partly_units)
+        return tuple(u for u in self.reported_units if u not in partly)
 
     def categories(self) -> list[tuple[int, str, list[LedgerRow]]]:
         """Return rows grouped by category in ledger order."""
@@ -228,6 +235,8 @@ def build_ledger(
             )
         )
     missing = tuple(u for u in all_units if u not in set(reported_units))
+    # A part without a unit (imported, or filed by the coordinator) counts for every unit of its item.
+    unfiled = {u for item in items for u in item.units if not ({u, ""} & {p.unit for p in item.parts})}
     return Ledger(
         title=title or period_title(year, month),
         period=f"{year:04d}-{month:02d}",
@@ -237,5 +246,6 @@ def build_ledger(
         schedule=schedule_share(year, month, None, None),
         reported_units=tuple(reported_units),
         missing_units=missing,
+        partly_units=tuple(u for u in reported_units if u in unfiled),
         layout=layout,
     )

@@ -66,6 +66,7 @@ class WeeklySummary(BaseModel):
     item_count: int
     reported_units: tuple[str, ...]
     missing_units: tuple[str, ...]
+    partly_units: tuple[str, ...]
     light_counts: tuple[tuple[Light, int], ...]
     lagging: tuple[LaggingItem, ...]
     compared: bool
@@ -170,6 +171,7 @@ def build_summary(
         item_count=len(ledger.rows),
         reported_units=ledger.reported_units,
         missing_units=ledger.missing_units,
+        partly_units=ledger.partly_units,
         light_counts=tuple(counts.items()),
         lagging=tuple(_lagging(r) for r in behind[:top]),
         compared=previous is not None,

@@ -159,14 +159,17 @@ def _change_line(m: _Markup, change: ItemChange) -> str:
 def summary_from(summary: WeeklySummary, flavor: Flavor) -> str:
     """Render a computed weekly summary for chat."""
     m = _Markup(flavor)
-    reported, missing = summary.reported_units, summary.missing_units
+    reported, missing, partly = summary.reported_units, summary.missing_units, summary.partly_units
     head = [
         m.heading(f"{m.esc(summary.title)} · 周报"),
         f"报送期：{_period_label(summary.period)} · 序时进度 {pct(summary.schedule)}",
     ]
-    if missing:
+    if missing or partly:
+        # Each unit counted once, as 概况 counts them: filed everything, filed part, filed nothing.
+        names = f"：{m.esc('、'.join(missing))}" if missing else ""
         head.append(
-            f"报送情况：已报 {len(reported)} 个单位，未报 {len(missing)} 个：{m.esc('、'.join(missing))}"
+            f"报送情况：共 {len(reported) + len(missing)} 个单位，已报送 {len(reported) - len(partly)} 个，"
+            f"部分报送 {len(partly)} 个，未报送 {len(missing)} 个{names}"
         )
     elif reported:
         head.append(f"报送情况：{len(reported)} 个单位全部已报")

@@ -6,6 +6,7 @@ import pytest
 
 from bot.operations import cli_add_role
 from tests.handlers.dialogue_helpers import at, bind, open_april
+from tests.jobs.helpers import file_all
 from tests.transcript import expect
 
 pytestmark = pytest.mark.usefixtures("seeded_app")
@@ -58,6 +59,18 @@ async def test_who_has_not_reported_follows_the_filings(app, chat):
 
 async def test_overview_counts(chat):
     expect(await chat.say("概况"), "序时进度24.7%", "项目：33项", "已完成1")
+
+
+async def test_overview_counts_each_unit_once(app, chat):
+    """Issue 19: a unit that filed part of its items was counted as filed and as not filed."""
+    await open_april(app)
+    assert await file_all(app, "区卫健局", "2025-04") > 0
+    assert await file_all(app, "区医保局", "2025-04", skip={4}) > 0  # [4] not filed: partly
+    expect(
+        await chat.say("2025-04概况"),
+        "单位：21个，已报送1个，部分报送1个，未报送19个：",
+        absent=("区卫健局、", "区医保局、"),
+    )
 
 
 async def test_unknown_questions_get_the_list_of_what_can_be_asked(chat):

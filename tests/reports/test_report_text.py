@@ -146,7 +146,7 @@ def test_summary_reports_units_lights_lagging_and_changes(seed, last_week):
 def test_summary_without_previous_week_and_with_missing_units(last_week):
     text = summary_text(last_week, None, "html")
     _balanced_html(text)
-    assert "未报 2 个：区残联、山兴集团" in text
+    assert "共 21 个单位，已报送 19 个，部分报送 0 个，未报送 2 个：区残联、山兴集团" in text
     assert "（无上周数据）" in text
 
 
@@ -236,3 +236,32 @@ def test_large_ledger_splits_within_limits():
     assert "\n\n".join(chunks) == text
     summary = summary_text(ledger, None, "html")
     assert len(summary) < TELEGRAM_LIMIT  # the weekly summary stays one message however big the ledger
+
+
+def test_a_unit_that_filed_part_of_its_items_is_counted_once():
+    """Issue 19: filed + partly filed + not filed = every unit (a partly filed unit was counted twice)."""
+
+    def item(n, units, parts):
+        return ItemInput(item_id=n, seq=1, category="类", content=f"项目{n}", units=units, parts=parts)
+
+    items = [
+        item(
+            1,
+            ("区甲局", "区乙局"),
+            (UnitPart(unit="区甲局", progress="进展"), UnitPart(unit="区乙局", progress="进展")),
+        ),
+        item(2, ("区乙局",), ()),  # 区乙局 has not filed this one
+        item(3, ("区丙局",), ()),
+        item(4, ("区丁局",), (UnitPart(progress="导入的进展"),)),  # a joint text counts for its units
+    ]
+    ledger = build_ledger(
+        2025,
+        3,
+        items,
+        all_units=("区甲局", "区乙局", "区丙局", "区丁局"),
+        reported_units=("区甲局", "区乙局", "区丁局"),
+    )
+    assert ledger.filed_units == ("区甲局", "区丁局")
+    assert ledger.partly_units == ("区乙局",) and ledger.missing_units == ("区丙局",)
+    text = summary_text(ledger, None, "plain")
+    assert "报送情况：共 4 个单位，已报送 2 个，部分报送 1 个，未报送 1 个：区丙局" in text
