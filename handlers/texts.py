@@ -302,7 +302,7 @@ QUERY_CHOOSE = "有{count}个项目符合，先列出如下；回复“第N个�
 QUERY_ITEM_UNKNOWN = "台账中没有第{number}项（共{count}项）。"
 OVERVIEW_UNITS = (
     "【{title}】\n报送期{code}（{state}），序时进度{schedule}。\n"
-    "单位：{units}个，已报送{reported}个（其中部分报送{partly}个），未报送{missing}个{missing_names}\n"
+    "单位：{units}个，已报送{filed}个，部分报送{partly}个，未报送{missing}个{missing_names}\n"
     "项目：{items}项，已完成{completed}、推进中{in_progress}、前期准备{preparing}、未启动{not_started}\n"
     "亮灯：🟢{green} 🟡{yellow} 🔴{red}{plan_flags}"
 )

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, model_validator
 CORE_KEYS = ("seq", "category", "content", "units", "progress", "problems", "plan")
 REQUIRED_KEYS = ("content", "units")
 # Keys the JSON rendering already uses for computed values: no column may take them.
-RESERVED_KEYS = ("status", "light", "completion", "targets", "extra")
+RESERVED_KEYS = ("number", "status", "light", "completion", "targets", "extra")
 
 Merge = Literal["category", "runs", "none"]
 Align = Literal["center", "justify"]

@@ -50,13 +50,14 @@ class ItemInput(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     item_id: int = 0
+    number: int = 0  # the item's number as a coordinator types it (退回 24); 0: its place in ledger order
     seq: int
     category: str
     content: str
     units: tuple[str, ...]
     targets: tuple[TargetInput, ...] = ()
     parts: tuple[UnitPart, ...] = ()
-    status: Status | None = None
+    status: Status | None = None  # the status when no part says it (carried from an earlier period's filing)
     span_start: date | None = None
     span_end: date | None = None
     extra: dict[str, str] = Field(default_factory=dict)  # cells of the layout's non-core columns, by key
@@ -81,6 +82,7 @@ class LedgerRow(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     item_id: int
+    number: int  # shown as item_ref(number), "[24]", in every output
     seq: int
     category: str
     content: str
@@ -95,6 +97,9 @@ class LedgerRow(BaseModel):
     gap: float | None
     light: Light
     reported: bool
+    # Some filing stands behind the row (this period's parts, or a status carried from an earlier period);
+    # False: its status and completion are the defaults of an item nobody has filed on yet.
+    revised: bool = True
     extra: dict[str, str] = Field(default_factory=dict)
 
     @property
@@ -114,9 +119,16 @@ class Ledger(BaseModel):
     header: tuple[str, ...]
     rows: tuple[LedgerRow, ...]
     schedule: float
-    reported_units: tuple[str, ...] = ()
-    missing_units: tuple[str, ...] = ()
+    reported_units: tuple[str, ...] = ()  # units that filed something: all their items, or part of them
+    missing_units: tuple[str, ...] = ()  # units that filed nothing
+    partly_units: tuple[str, ...] = ()  # reported units with items still not filed
     layout: LedgerLayout = DEFAULT_LAYOUT
+
+    @property
+    def filed_units(self) -> tuple[str, ...]:
+        """Return the units that filed every item of theirs (filed + partly + missing = every unit)."""
+        partly = set(self.partly_units)
+        return tuple(u for u in self.reported_units if u not in partly)
 
     def categories(self) -> list[tuple[int, str, list[LedgerRow]]]:
         """Return rows grouped by category in ledger order."""
@@ -181,7 +193,7 @@ def build_ledger(
     thresholds = thresholds or Thresholds()
     plan_month = plan_month_of(month)
     rows: list[LedgerRow] = []
-    for item in sorted(items, key=lambda i: (i.seq, i.item_id)):
+    for place, item in enumerate(sorted(items, key=lambda i: (i.seq, i.item_id)), 1):
         share = schedule_share(year, month, item.span_start, item.span_end)
         cells = tuple(
             TargetCell(
@@ -203,6 +215,7 @@ def build_ledger(
         rows.append(
             LedgerRow(
                 item_id=item.item_id,
+                number=item.number or place,
                 seq=item.seq,
                 category=item.category,
                 content=item.content,
@@ -217,10 +230,13 @@ def build_ledger(
                 gap=gap,
                 light=light,
                 reported=any(p.progress.strip() for p in item.parts),
+                revised=bool(item.parts) or item.status is not None,
                 extra={k: v for k, v in item.extra.items() if k in layout.extra_keys},
             )
         )
     missing = tuple(u for u in all_units if u not in set(reported_units))
+    # A part without a unit (imported, or filed by the coordinator) counts for every unit of its item.
+    unfiled = {u for item in items for u in item.units if not ({u, ""} & {p.unit for p in item.parts})}
     return Ledger(
         title=title or period_title(year, month),
         period=f"{year:04d}-{month:02d}",
@@ -230,5 +246,6 @@ def build_ledger(
         schedule=schedule_share(year, month, None, None),
         reported_units=tuple(reported_units),
         missing_units=missing,
+        partly_units=tuple(u for u in reported_units if u in unfiled),
         layout=layout,
     )

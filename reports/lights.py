@@ -8,6 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from reports.figures import percent_value, points_between
+
 Light = Literal["green", "yellow", "red"]
 LIGHT_LABELS: dict[str, str] = {"green": "绿灯", "yellow": "黄灯", "red": "红灯"}
 LIGHT_EMOJI: dict[str, str] = {"green": "🟢", "yellow": "🟡", "red": "🔴"}
@@ -52,13 +54,13 @@ def item_light(
         return "green", 0.0
     if completion is None:
         if status in ("not_started", "preparing"):
-            gap = round(schedule * 100.0, 1)
+            gap = percent_value(schedule)
             if schedule >= NO_NUMBER_RED - 1e-9:
                 return "red", gap
             return ("yellow" if schedule >= NO_NUMBER_YELLOW - 1e-9 else "green"), gap
         # Delivery under way with no number: taken as on schedule until the last fifth of the span.
         completion = min(schedule, 0.8)
-    gap = round((schedule - completion) * 100.0, 1)
+    gap = points_between(schedule, completion)
     if gap > thresholds.red:
         return "red", gap
     if gap >= thresholds.yellow:

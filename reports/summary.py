@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
+from reports.figures import points_between
 from reports.ledger import Ledger, LedgerRow, Status
 from reports.lights import Light
 
@@ -18,6 +19,7 @@ class LaggingItem(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     item_id: int
+    number: int
     seq: int
     category: str
     content: str
@@ -35,6 +37,7 @@ class ItemChange(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     item_id: int
+    number: int
     content: str
     kind: str = "changed"
     completion_before: float | None = None
@@ -49,7 +52,7 @@ class ItemChange(BaseModel):
         """Return the completion change in percentage points, when both weeks have a number."""
         if self.completion_before is None or self.completion_after is None:
             return None
-        return round((self.completion_after - self.completion_before) * 100.0, 1)
+        return points_between(self.completion_after, self.completion_before)
 
 
 class WeeklySummary(BaseModel):
@@ -63,16 +66,19 @@ class WeeklySummary(BaseModel):
     item_count: int
     reported_units: tuple[str, ...]
     missing_units: tuple[str, ...]
+    partly_units: tuple[str, ...]
     light_counts: tuple[tuple[Light, int], ...]
     lagging: tuple[LaggingItem, ...]
     compared: bool
     changes: tuple[ItemChange, ...]
     more_changes: int = 0
+    first_filed: int = 0  # items with no filing a week before and one now: new, not changed
 
 
 def _lagging(row: LedgerRow) -> LaggingItem:
     return LaggingItem(
         item_id=row.item_id,
+        number=row.number,
         seq=row.seq,
         category=row.category,
         content=row.content,
@@ -95,6 +101,7 @@ def _changes(ledger: Ledger, previous: Ledger) -> list[ItemChange]:
             out.append(
                 ItemChange(
                     item_id=row.item_id,
+                    number=row.number,
                     content=row.content,
                     kind="added",
                     completion_after=row.completion,
@@ -103,6 +110,8 @@ def _changes(ledger: Ledger, previous: Ledger) -> list[ItemChange]:
                 )
             )
             continue
+        if not old.revised:
+            continue  # nothing was filed on it a week before: its "before" is a default, not a state
         moved = (old.completion is None) != (row.completion is None) or (
             old.completion is not None
             and row.completion is not None
@@ -112,6 +121,7 @@ def _changes(ledger: Ledger, previous: Ledger) -> list[ItemChange]:
             out.append(
                 ItemChange(
                     item_id=row.item_id,
+                    number=row.number,
                     content=row.content,
                     completion_before=old.completion,
                     completion_after=row.completion,
@@ -124,6 +134,7 @@ def _changes(ledger: Ledger, previous: Ledger) -> list[ItemChange]:
     out.extend(
         ItemChange(
             item_id=r.item_id,
+            number=r.number,
             content=r.content,
             kind="removed",
             completion_before=r.completion,
@@ -146,6 +157,10 @@ def build_summary(
     behind = [r for r in ledger.rows if r.light != "green" and r.status != "completed"]
     behind.sort(key=lambda r: (-(r.gap or 0.0), r.seq, r.item_id))
     changes = _changes(ledger, previous) if previous is not None else []
+    first_filed = 0
+    if previous is not None:
+        before = {r.item_id: r.revised for r in previous.rows}
+        first_filed = sum(1 for r in ledger.rows if r.revised and before.get(r.item_id) is False)
     # The biggest moves first, so a long list cut at max_changes keeps what matters.
     kinds = {"changed": 0, "added": 1, "removed": 2}
     changes.sort(key=lambda c: (kinds[c.kind], -abs(c.delta_points or 0.0), c.item_id))
@@ -156,9 +171,11 @@ def build_summary(
         item_count=len(ledger.rows),
         reported_units=ledger.reported_units,
         missing_units=ledger.missing_units,
+        partly_units=ledger.partly_units,
         light_counts=tuple(counts.items()),
         lagging=tuple(_lagging(r) for r in behind[:top]),
         compared=previous is not None,
         changes=tuple(changes[:max_changes]),
         more_changes=max(0, len(changes) - max_changes),
+        first_filed=first_filed,
     )

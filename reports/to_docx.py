@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from xml.sax.saxutils import escape
 
 from reports.columns import Column, LedgerLayout, cell_text
+from reports.figures import item_ref
 from reports.ledger import Ledger, LedgerRow
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -85,6 +86,13 @@ def _merge_states(rows: list[LedgerRow], key: Callable[[LedgerRow], object]) -> 
     return states
 
 
+def _docx_text(column: Column, row: LedgerRow) -> str:
+    """Return a cell's text; the content cell starts with the item's number ("[24] 新增…"), the one a coordinator
+    types in chat, so the official columns stay as they are (an import of this file reads the number back off)."""
+    text = cell_text(column, row)
+    return f"{item_ref(row.number)} {text}" if column.key == "content" else text
+
+
 def _table_parts(ledger: Ledger) -> Iterator[str]:
     """Yield the table's XML: its properties and header row, then one string per ledger row."""
     header_props = f'<w:rPr><w:rFonts w:eastAsia="{TITLE_FONT}"/><w:b/><w:bCs/></w:rPr>'
@@ -114,7 +122,7 @@ def _table_parts(ledger: Ledger) -> Iterator[str]:
         merges = {c.key: _merge_states(rows, _merge_key(c)) for c in columns if c.merge != "none"}
         for i, row in enumerate(rows):
             cells = (
-                _cell(c, w, cell_text(c, row), merges[c.key][i] if c.key in merges else None)
+                _cell(c, w, _docx_text(c, row), merges[c.key][i] if c.key in merges else None)
                 for c, w in zip(columns, widths, strict=True)
             )
             yield "<w:tr><w:trPr><w:cantSplit/></w:trPr>" + "".join(cells) + "</w:tr>"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from reports.figures import item_ref, pct
 from reports.ledger import STATUS_LABELS, Ledger, LedgerRow
 from reports.lights import LIGHT_LABELS
 
@@ -44,19 +45,17 @@ def _png(fig) -> bytes:
     return out.getvalue()
 
 
-def _numbers(ledger: Ledger) -> dict[int, str]:
-    """Return each row's on-ledger number '类.项' (e.g. 7.5) by item_id."""
-    return {
-        row.item_id: f"{seq}.{k}" for seq, _, rows in ledger.categories() for k, row in enumerate(rows, 1)
-    }
-
-
 def _lagging_first(rows: list[LedgerRow]) -> list[LedgerRow]:
     return sorted(rows, key=lambda r: (r.status == "completed", -(r.gap or 0.0), r.seq, r.item_id))
 
 
 def items_chart(ledger: Ledger, *, top: int | None = None) -> bytes:
     """Draw completion per item as bars in the light's colour, with each item's 序时进度 marked."""
+    return _png(items_figure(ledger, top=top))
+
+
+def items_figure(ledger: Ledger, *, top: int | None = None):
+    """Return the Figure ``items_chart`` draws (each bar labelled "[N] content", N as in chat)."""
     from matplotlib.artist import Artist
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
@@ -71,7 +70,6 @@ def items_chart(ledger: Ledger, *, top: int | None = None) -> bytes:
     if top is not None:
         title = f"{ledger.title}：滞后最多的 {min(top, len(rows))} 项（共 {len(rows)} 项）"
         rows = _lagging_first(rows)[:top]
-    numbers = _numbers(ledger)
     fig = _figure(len(rows))
     ax = fig.add_subplot()
     y = list(range(len(rows)))
@@ -82,7 +80,11 @@ def items_chart(ledger: Ledger, *, top: int | None = None) -> bytes:
     )
     ax.axvline(ledger.schedule * 100, linestyle="--", linewidth=1, color="#666666", zorder=2)
     for yi, row, value in zip(y, rows, values, strict=True):
-        note = f"{value:.1f}%" if row.completion is not None else f"{STATUS_LABELS[row.status]}（无量化指标）"
+        note = (
+            pct(row.completion)
+            if row.completion is not None
+            else f"{STATUS_LABELS[row.status]}（无量化指标）"
+        )
         colour = "#333333"
         if value < 1:
             # No bar to carry the light's colour: a coloured dot and note carry it instead.
@@ -98,7 +100,7 @@ def items_chart(ledger: Ledger, *, top: int | None = None) -> bytes:
         )
     ax.set_yticks(
         y,
-        [f"{numbers.get(r.item_id, '')} {_label(r.content)}" for r in rows],
+        [f"{item_ref(r.number)} {_label(r.content)}" for r in rows],
         fontproperties=font,
         fontsize=9,
     )
@@ -123,10 +125,10 @@ def items_chart(ledger: Ledger, *, top: int | None = None) -> bytes:
             color="#222222",
             label="本项序时进度",
         ),
-        Line2D([], [], linestyle="--", color="#666666", label=f"全年序时进度 {ledger.schedule * 100:.1f}%"),
+        Line2D([], [], linestyle="--", color="#666666", label=f"全年序时进度 {pct(ledger.schedule)}"),
     ]
     fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), prop=font, frameon=False)
-    return _png(fig)
+    return fig
 
 
 def categories_chart(ledger: Ledger) -> bytes:
@@ -172,7 +174,7 @@ def categories_chart(ledger: Ledger) -> bytes:
         average = (
             "无量化指标"
             if group[3] is None
-            else f"平均完成率 {group[3] * 100:.1f}%（{group[4]}/{group[5]} 项有量化指标）"
+            else f"平均完成率 {pct(group[3])}（{group[4]}/{group[5]} 项有量化指标）"
         )
         ax.text(
             total + widest * 0.02, yi, average, va="center", fontproperties=font, fontsize=9, color="#333333"

@@ -7,6 +7,7 @@ import re
 from typing import Literal
 
 from reports.columns import cell_text
+from reports.figures import item_ref, pct, points
 from reports.ledger import STATUS_LABELS, Ledger, LedgerRow
 from reports.lights import LIGHT_EMOJI, LIGHT_LABELS
 from reports.splitting import split_message
@@ -70,10 +71,6 @@ class _Markup:
         return f"{LIGHT_EMOJI[light]}{label}"
 
 
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%"
-
-
 def _short(text: str, limit: int = SHORT) -> str:
     text = text.replace("\n", "").rstrip("。；;，, ")
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -88,13 +85,13 @@ def _light_counts(m: _Markup, counts) -> str:
     return " · ".join(f"{m.light(light)} {n} 项" for light, n in counts)
 
 
-def _row_block(m: _Markup, ledger: Ledger, row: LedgerRow, number: str, heading: str | None) -> str:
+def _row_block(m: _Markup, ledger: Ledger, row: LedgerRow, heading: str | None) -> str:
     lines = [m.heading(heading)] if heading else []
     title = "、".join(cell_text(c, row) for c in ledger.layout.columns if c.text == "title")
-    lines.append(m.bold(f"{number} {m.esc(title)}"))
+    lines.append(m.bold(f"{item_ref(row.number)} {m.esc(title)}"))
     lines.append(
-        f"{m.light(row.light)} · {STATUS_LABELS[row.status]} · 完成率 {_pct(row.completion)}"
-        f" · 序时进度 {_pct(row.schedule)}"
+        f"{m.light(row.light)} · {STATUS_LABELS[row.status]} · 完成率 {pct(row.completion)}"
+        f" · 序时进度 {pct(row.schedule)}"
     )
     for column in ledger.layout.columns:
         if column.text != "line":
@@ -120,7 +117,7 @@ def ledger_text(ledger: Ledger, flavor: Flavor) -> str:
         "\n".join(
             [
                 m.heading(m.esc(ledger.title)),
-                f"报送期：{_period_label(ledger.period)} · 序时进度 {_pct(ledger.schedule)}",
+                f"报送期：{_period_label(ledger.period)} · 序时进度 {pct(ledger.schedule)}",
                 f"共 {len(ledger.rows)} 项：{_light_counts(m, counts.items())}",
             ]
         )
@@ -131,24 +128,24 @@ def ledger_text(ledger: Ledger, flavor: Flavor) -> str:
             # The category heading travels with its first item so a split never leaves it alone.
             label = "、".join(m.esc(cell_text(c, row).replace("\n", "")) for c in headings)
             heading = f"{seq}、{label}" if k == 1 else None
-            blocks.append(_row_block(m, ledger, row, f"{seq}.{k}", heading))
+            blocks.append(_row_block(m, ledger, row, heading))
     return "\n\n".join(blocks)
 
 
 def _change_line(m: _Markup, change: ItemChange) -> str:
-    name = m.esc(_short(change.content))
+    name = f"{item_ref(change.number)} {m.esc(_short(change.content))}"
     if change.kind == "added":
-        return f"· 新增：{name}（完成率 {_pct(change.completion_after)}）"
+        return f"· 新增：{name}（完成率 {pct(change.completion_after)}）"
     if change.kind == "removed":
         return f"· 移除：{name}"
     facts = []
     if change.delta_points is not None and change.delta_points != 0:
         facts.append(
-            f"完成率 {_pct(change.completion_before)} → {_pct(change.completion_after)}"
-            f"（{change.delta_points:+.1f}）"
+            f"完成率 {pct(change.completion_before)} → {pct(change.completion_after)}"
+            f"（{'+' if change.delta_points > 0 else ''}{points(change.delta_points)}）"
         )
     elif (change.completion_before is None) != (change.completion_after is None):
-        facts.append(f"完成率 {_pct(change.completion_before)} → {_pct(change.completion_after)}")
+        facts.append(f"完成率 {pct(change.completion_before)} → {pct(change.completion_after)}")
     # A changed item has both weeks' status and light.
     status_before, status_after = change.status_before, change.status_after
     if status_before is not None and status_after is not None and status_before != status_after:
@@ -162,14 +159,17 @@ def _change_line(m: _Markup, change: ItemChange) -> str:
 def summary_from(summary: WeeklySummary, flavor: Flavor) -> str:
     """Render a computed weekly summary for chat."""
     m = _Markup(flavor)
-    reported, missing = summary.reported_units, summary.missing_units
+    reported, missing, partly = summary.reported_units, summary.missing_units, summary.partly_units
     head = [
         m.heading(f"{m.esc(summary.title)} · 周报"),
-        f"报送期：{_period_label(summary.period)} · 序时进度 {_pct(summary.schedule)}",
+        f"报送期：{_period_label(summary.period)} · 序时进度 {pct(summary.schedule)}",
     ]
-    if missing:
+    if missing or partly:
+        # Each unit counted once, as 概况 counts them: filed everything, filed part, filed nothing.
+        names = f"：{m.esc('、'.join(missing))}" if missing else ""
         head.append(
-            f"报送情况：已报 {len(reported)} 个单位，未报 {len(missing)} 个：{m.esc('、'.join(missing))}"
+            f"报送情况：共 {len(reported) + len(missing)} 个单位，已报送 {len(reported) - len(partly)} 个，"
+            f"部分报送 {len(partly)} 个，未报送 {len(missing)} 个{names}"
         )
     elif reported:
         head.append(f"报送情况：{len(reported)} 个单位全部已报")
@@ -178,16 +178,18 @@ def summary_from(summary: WeeklySummary, flavor: Flavor) -> str:
     lagging = [m.bold("滞后最多的项目")]
     for i, item in enumerate(summary.lagging, 1):
         lagging.append(
-            f"{i}. {m.light(item.light)} {m.esc(_short(item.content))}（{m.esc('、'.join(item.units))}）"
-            f"完成率 {_pct(item.completion)}，序时进度 {_pct(item.schedule)}，落后 {item.gap:.1f} 个百分点"
+            f"{i}. {m.light(item.light)} {item_ref(item.number)} {m.esc(_short(item.content))}（{m.esc('、'.join(item.units))}）"
+            f"完成率 {pct(item.completion)}，序时进度 {pct(item.schedule)}，落后 {points(item.gap)} 个百分点"
         )
     if not summary.lagging:
         lagging.append("无滞后项目。")
     blocks.append("\n".join(lagging))
     changes = [m.bold("与上周相比")]
+    if summary.first_filed:
+        changes.append(f"{summary.first_filed} 项上周还没有任何填报，不作比较。")
     if not summary.compared:
         changes.append("（无上周数据）")
-    elif not summary.changes:
+    elif not summary.changes and not summary.first_filed:
         changes.append("无变化。")
     changes.extend(_change_line(m, c) for c in summary.changes)
     if summary.more_changes:

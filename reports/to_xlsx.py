@@ -12,14 +12,15 @@ from typing import TYPE_CHECKING
 
 from reports.cells import as_text_cell
 from reports.columns import Column, LedgerLayout, cell_text, cell_value
+from reports.figures import item_ref, share_value
 from reports.ledger import Ledger, LedgerRow
 from reports.lights import LIGHT_LABELS
 
 if TYPE_CHECKING:
     from openpyxl.cell.cell import Cell
 
-# The computed columns after the ledger's own: (header, Excel width).
-STATUS_COLUMNS = (("状态", 9), ("完成率", 9), ("序时进度", 9), ("灯", 7))
+# The computed columns after the ledger's own: (header, Excel width). 编号 is the item's "[N]", as in chat.
+STATUS_COLUMNS = (("编号", 7), ("状态", 9), ("完成率", 9), ("序时进度", 9), ("灯", 7))
 LIGHT_FILLS = {"green": "C6EFCE", "yellow": "FFEB9C", "red": "FFC7CE"}  # Excel's own good/neutral/bad fills
 LIGHT_FONTS = {"green": "006100", "yellow": "9C5700", "red": "9C0006"}
 BODY_FONT, TITLE_FONT = "仿宋", "宋体"
@@ -179,9 +180,12 @@ def to_xlsx(ledger: Ledger) -> bytes:
                         )
                         for c in columns
                     ),
+                    cell(item_ref(row.number), "ledger_center"),
                     cell(row.status_label, "ledger_center"),
-                    cell(round(row.completion, 4) if row.completion is not None else None, "ledger_percent"),
-                    cell(round(row.schedule, 4), "ledger_percent"),
+                    cell(
+                        share_value(row.completion) if row.completion is not None else None, "ledger_percent"
+                    ),
+                    cell(share_value(row.schedule), "ledger_percent"),
                     cell(LIGHT_LABELS[row.light], f"ledger_{row.light}"),
                 ]
             )

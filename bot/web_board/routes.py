@@ -21,6 +21,7 @@ from bot.web_board.rows import fixed, item_rows, pct
 from handlers.access import READERS, has_role
 from handlers.board import page_texts, pages
 from handlers.board.tokens import Grant, TokenError, verify
+from reports.figures import item_ref
 
 if TYPE_CHECKING:
     import jinja2
@@ -92,6 +93,7 @@ class BoardPart:
                 lstrip_blocks=True,
             )
             env.filters["pct"] = pct
+            env.filters["ref"] = item_ref
             env.filters["num"] = _num
             env.filters["fixed"] = fixed
             env.globals["item_rows"] = item_rows

@@ -12,13 +12,9 @@ from html import escape
 from markupsafe import Markup
 
 from handlers.board.views import ItemLine
+from reports.figures import item_ref, pct
 
 NOT_REPORTED = "本期未报"
-
-
-def pct(value: float | None) -> str:
-    """Return a share as a whole percentage, or a dash when unknown."""
-    return "—" if value is None else f"{value * 100:.0f}%"
 
 
 def fixed(value: float | None) -> str:
@@ -39,7 +35,7 @@ def item_rows(items: Iterable[ItemLine], period: str) -> Markup:
         out.append(
             f'<tr class="item {light}" data-item="{i.item_id}" data-number="{i.number}" data-light="{light}" '
             f'data-completion="{fixed(i.completion)}" data-status="{escape(i.status)}">'
-            f'<td data-label="编号">{i.number}</td>'
+            f'<td data-label="编号">{item_ref(i.number)}</td>'
             f'<td data-label="项目"><a class="item-link" href="/dashboard/item/{i.item_id}{q}">{escape(i.content)}</a>'
             f'<div class="category">{escape(i.category)}</div></td>'
             f'<td data-label="责任单位">{units}</td>'

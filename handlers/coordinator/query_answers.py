@@ -40,25 +40,22 @@ async def answer_overview(q: Question) -> str:
         counts[row.status] += 1
         lights[row.light] += 1
 
-    async def load() -> tuple[dict[str, list[int]], int]:
-        missing = await missing_by_unit(q.deps, q.period, list(q.by_id.values()))
+    async def load() -> int:
         earlier = await q.earlier()
-        flags = sum(
+        return sum(
             1 for row in compiled.rows if plan_not_mentioned(q.deps, row, earlier.get(row.item_id, []))
         )
-        return missing, flags
 
-    missing, flags = await q.deps.uow.reports.memo(q.ledger.id, ("overview", q.period.id), load)
-    all_units = list(compiled.reported_units) + list(compiled.missing_units)
-    not_filed = [u for u in all_units if u not in compiled.reported_units]
-    partly = [u for u in compiled.reported_units if u in missing]
+    flags = await q.deps.uow.reports.memo(q.ledger.id, ("overview", q.period.id), load)
+    # Each unit counted once: filed everything, filed part, or filed nothing.
+    filed, partly, not_filed = compiled.filed_units, compiled.partly_units, compiled.missing_units
     return texts.OVERVIEW_UNITS.format(
         title=compiled.title,
         code=q.period.code,
         state=texts.PERIOD_STATES.get(q.period.state, q.period.state),
         schedule=pct(compiled.schedule),
-        units=len(all_units),
-        reported=len(compiled.reported_units),
+        units=len(filed) + len(partly) + len(not_filed),
+        filed=len(filed),
         partly=len(partly),
         missing=len(not_filed),
         missing_names=("：" + "、".join(not_filed)) if not_filed else "",

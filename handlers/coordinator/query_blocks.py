@@ -10,6 +10,7 @@ from handlers.dates import moment_text
 from handlers.deps import Deps
 from handlers.filing.view import pair
 from nlp.intents import Query, Vocabulary, plan_terms
+from reports.figures import pct
 from reports.ledger import Ledger, LedgerRow
 from reports.lights import LIGHT_EMOJI
 from storage.schemas import ItemInfo, LedgerInfo, PeriodInfo, SubmissionInfo
@@ -47,11 +48,6 @@ class Question:
         if self._whole is None:
             self._earlier, self._whole = await self._both()
         return self._whole
-
-
-def pct(value: float | None) -> str:
-    """Return a share as a whole percentage, or — when unknown."""
-    return "—" if value is None else f"{value * 100:.0f}%"
 
 
 def _targets(row: LedgerRow) -> str:

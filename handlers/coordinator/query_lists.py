@@ -5,8 +5,8 @@ from __future__ import annotations
 from handlers import texts
 from handlers.coordinator.query_blocks import Question, pct
 from handlers.deps import Deps
-from handlers.filing.view import num
 from handlers.manage.prompts import deadline_text
+from reports.figures import points
 from reports.ledger import LedgerRow
 from reports.lights import LIGHT_EMOJI
 from storage.schemas import ItemInfo, PeriodInfo
@@ -61,7 +61,7 @@ async def answer_lagging(q: Question) -> str:
                 content=r.content,
                 units="、".join(r.units),
                 completion=pct(r.completion),
-                gap=num(round(r.gap or 0)),
+                gap=points(r.gap or 0.0),
                 status=texts.STATUS_LABELS[r.status],
             )
         )

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from handlers import texts
 from handlers.dates import moment_text
+from reports.figures import pct
 from storage.schemas import ItemInfo, SubmissionInfo, TargetInfo
 
 
@@ -76,9 +77,11 @@ def understood(item: ItemInfo, achieved: dict[int, float], status: str, unmatche
         if value is None:
             lines.append(texts.UNDERSTOOD_TARGET_NONE.format(name=t.name, amount=amount(t.value, t.unit)))
         else:
-            pct = f"{value / t.value * 100:.1f}%" if t.value else "—"
+            completion = pct(value / t.value) if t.value else "—"
             lines.append(
-                texts.UNDERSTOOD_TARGET.format(name=t.name, pair=pair(value, t.value, t.unit), completion=pct)
+                texts.UNDERSTOOD_TARGET.format(
+                    name=t.name, pair=pair(value, t.value, t.unit), completion=completion
+                )
             )
     if unmatched:
         lines.append(texts.UNDERSTOOD_UNMATCHED.format(figures="、".join(unmatched)))

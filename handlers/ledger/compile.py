@@ -97,6 +97,7 @@ def _item_input(
 ) -> ItemInput:
     return ItemInput(
         item_id=item.id,
+        number=item.number,
         seq=item.seq,
         category=item.category,
         content=item.content,

@@ -10,6 +10,7 @@ from handlers.ledger.period import find_period
 from handlers.ledger.shape import RawLedger, read_ledger
 from handlers.ledger.table import ParsedItem, ParsedLedger, join_lines
 from reports.columns import DEFAULT_LAYOUT, LedgerLayout
+from reports.figures import without_item_refs
 from reports.to_xlsx import STATUS_COLUMNS
 
 
@@ -33,15 +34,27 @@ def parse_ledger_file(
 
 
 def _without_computed(raw: RawLedger) -> RawLedger:
-    """Drop the columns ledgerbot's own Excel export computes (状态, 完成率, 序时进度, 灯) when they end the header."""
-    computed = [title for title, _ in STATUS_COLUMNS]
-    if [c.title for c in raw.columns[-len(computed) :]] != computed:
-        return raw
-    items = tuple(
-        i.model_copy(update={"extra": {k: v for k, v in i.extra.items() if k not in computed}})
-        for i in raw.items
-    )
-    return raw.model_copy(update={"columns": raw.columns[: -len(computed)], "items": items})
+    """Drop what ledgerbot's own exports add to the ledger: the columns its Excel computes (编号, 状态, 完成率,
+    序时进度, 灯) when they end the header (older exports: without 编号), and the "[N] " its Word export
+    puts before every item's content."""
+    raw = _without_numbers(raw)
+    titles = [c.title for c in raw.columns]
+    every = [title for title, _ in STATUS_COLUMNS]
+    for computed in (every, every[1:]):
+        if titles[-len(computed) :] == computed:
+            items = tuple(
+                i.model_copy(update={"extra": {k: v for k, v in i.extra.items() if k not in computed}})
+                for i in raw.items
+            )
+            return raw.model_copy(update={"columns": raw.columns[: -len(computed)], "items": items})
+    return raw
+
+
+def _without_numbers(raw: RawLedger) -> RawLedger:
+    """Strip the item numbers ledgerbot's Word export writes before each content, when every item has one."""
+    contents = without_item_refs([i.content for i in raw.items])
+    items = tuple(i.model_copy(update={"content": c}) for i, c in zip(raw.items, contents, strict=True))
+    return raw.model_copy(update={"items": items})
 
 
 def to_parsed(raw: RawLedger, default_period: tuple[int, int] | None = None) -> ParsedLedger:

@@ -38,6 +38,7 @@ def ledger_json(ledger: Ledger) -> dict:
         "rows": [
             {
                 **{c.key: _json_value(cell_value(c, r)) for c in ledger.layout.columns},
+                "number": r.number,
                 "status": r.status,
                 "light": r.light,
                 "completion": r.completion,
@@ -63,10 +64,14 @@ def render(ledger: Ledger, fmt: str) -> tuple[str | bytes, str]:
     stem = f"台账-{ledger.period}"
     if fmt == "json":
         return json.dumps(ledger_json(ledger), ensure_ascii=False, indent=2), f"{stem}.json"
-    if fmt in ("text", "md", "html"):
+    if fmt == "html":
+        from reports.to_html import to_html
+
+        return to_html(ledger), f"{stem}.html"
+    if fmt in ("text", "md"):
         from reports.to_text import ledger_text
 
-        flavors: dict[str, Flavor] = {"text": "plain", "md": "markdown", "html": "html"}
+        flavors: dict[str, Flavor] = {"text": "plain", "md": "markdown"}
         flavor = flavors[fmt]
         return ledger_text(ledger, flavor), f"{stem}.{'txt' if fmt == 'text' else fmt}"
     if fmt == "docx":

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from handlers import texts
 from handlers.ledger.reader import LedgerFileError, LedgerTable
 from reports.columns import CORE_KEYS, DEFAULT_LAYOUT, LedgerLayout
+from reports.figures import without_item_refs
 
 # A unit's name ends in one of these; a line that does not is the first half of a name broken in two.
 UNIT_ENDINGS = (
@@ -251,6 +252,8 @@ def parse_table(table: LedgerTable, layout: LedgerLayout = DEFAULT_LAYOUT) -> Pa
                 extra={k: cells[k] for k in layout.extra_keys},
             )
         )
+    contents = without_item_refs([i.content for i in items])
+    items = [i.model_copy(update={"content": c}) for i, c in zip(items, contents, strict=True)]
     name = f"{year}年{subject}"
     return ParsedLedger(
         source=src,

@@ -178,4 +178,4 @@ async def test_a_link_to_an_item_page_lands_on_that_page(client, token_for):
     r = await client.get("/dashboard/item/2", params={"t": token_for()})
     assert r.status_code == 303 and r.headers["location"] == "/dashboard/item/2"
     page = await client.get(r.headers["location"])
-    assert page.status_code == 200 and 'class="item-content">2. ' in page.text
+    assert page.status_code == 200 and 'class="item-content">[2] ' in page.text

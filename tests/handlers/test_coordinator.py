@@ -6,6 +6,7 @@ import pytest
 
 from bot.operations import cli_add_role
 from tests.handlers.dialogue_helpers import at, bind, open_april
+from tests.jobs.helpers import file_all
 from tests.transcript import expect
 
 pytestmark = pytest.mark.usefixtures("seeded_app")
@@ -17,11 +18,13 @@ def section(text: str, needle: str) -> str:
 
 
 async def test_lagging_items_at_the_end_of_march(chat):
-    text = expect(await chat.say("哪些项目滞后？"), "序时进度（25%）")
+    text = expect(await chat.say("哪些项目滞后？"), "序时进度（24.7%）")
     assert "戏曲演出280场" in text and "城市绿道示范路4公里" in text
     assert "刷脸办" not in text
     assert section(text, "戏曲演出").startswith(("🟡", "🔴"))
-    assert "落后25个百分点" in section(text, "戏曲演出")
+    assert "落后24.7个百分点" in section(text, "戏曲演出")
+    # One decimal, half-up, everywhere; the gap is the difference of the two figures as shown (issue 19).
+    assert "完成6.2%，落后18.5个百分点" in section(text, "[30]")
 
 
 async def test_item_progress_by_keyword_and_a_completed_item_is_green(chat):
@@ -55,7 +58,19 @@ async def test_who_has_not_reported_follows_the_filings(app, chat):
 
 
 async def test_overview_counts(chat):
-    expect(await chat.say("概况"), "序时进度25%", "项目：33项", "已完成1")
+    expect(await chat.say("概况"), "序时进度24.7%", "项目：33项", "已完成1")
+
+
+async def test_overview_counts_each_unit_once(app, chat):
+    """Issue 19: a unit that filed part of its items was counted as filed and as not filed."""
+    await open_april(app)
+    assert await file_all(app, "区卫健局", "2025-04") > 0
+    assert await file_all(app, "区医保局", "2025-04", skip={4}) > 0  # [4] not filed: partly
+    expect(
+        await chat.say("2025-04概况"),
+        "单位：21个，已报送1个，部分报送1个，未报送19个：",
+        absent=("区卫健局、", "区医保局、"),
+    )
 
 
 async def test_unknown_questions_get_the_list_of_what_can_be_asked(chat):

@@ -33,7 +33,7 @@ def _expected_rows():
             [
                 (str(seq) if first else "", cat_merge),
                 (category if first else "", cat_merge),
-                (content, None),
+                (f"[{i + 1}] {content}", None),  # the item's number, as chat shows it (issue 19)
                 ("\n".join(unit_tuple(unit_cell)), unit_merge),
                 (progress, None),
                 (problems, None),
@@ -117,7 +117,7 @@ def test_markup_and_control_characters_in_user_text_survive():
     )
     table = _open(to_docx(build_ledger(2025, 3, [item]))).tables[0]
     cells = table.rows[1].cells
-    assert cells[2].text == 'a < b & c > d "q" </w:t> end'
+    assert cells[2].text == '[1] a < b & c > d "q" </w:t> end'
     assert cells[3].text == "区甲局\n区乙局"  # one unit per line
     assert cells[4].text == "第一行\n第二行"
 

@@ -124,3 +124,11 @@ def test_importing_reports_does_no_work():
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60, check=False
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_the_chart_labels_each_bar_with_the_chat_number(seed):
+    from reports.to_png import items_figure
+
+    labels = [t.get_text() for t in items_figure(seed).axes[0].get_yticklabels()]
+    assert any(label.startswith("[24] 新增停车泊位") for label in labels), labels
+    assert not any(label.startswith("7.5") for label in labels)

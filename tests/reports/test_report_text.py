@@ -118,7 +118,7 @@ def test_ledger_text_lists_every_item_with_light_and_plan(seed):
     assert _light_line(seed) in text
     for row in seed.rows:
         assert row.content in text
-    assert "7.5 新增停车泊位256个，公共充电桩总数达到400个。\n🟢绿灯 · 推进中 · 完成率 56.7%" in text
+    assert "[24] 新增停车泊位256个，公共充电桩总数达到400个。\n🟢绿灯 · 推进中 · 完成率 56.7%" in text
     assert text.count("4月份计划：") == 32  # the completed item has no plan
     assert "6、和美乡村建设提升工程" in text
 
@@ -130,13 +130,13 @@ def test_summary_reports_units_lights_lagging_and_changes(seed, last_week):
     assert _light_line(seed) in text
     lagging = text.split("滞后最多的项目\n")[1].split("\n\n")[0].split("\n")
     assert len(lagging) == 5
-    assert lagging[0].startswith("1. 🔴红灯 完成桑村镇") and lagging[0].endswith("落后 49.7 个百分点")
+    assert lagging[0].startswith("1. 🔴红灯 [19] 完成桑村镇") and lagging[0].endswith("落后 49.7 个百分点")
     gaps = [float(re.search(r"落后 ([\d.]+)", line).group(1)) for line in lagging]
     assert gaps == sorted(gaps, reverse=True)
     changes = text.split("与上周相比\n")[1].split("\n")
     assert (
         changes[0]
-        == "· 推进全区20家定点医疗机构实现就医购药报销“刷脸办”：完成率 60.0% → 100.0%（+40.0），推进中 → 已完成"
+        == "· [3] 推进全区20家定点医疗机构实现就医购药报销“刷脸办”：完成率 60.0% → 100.0%（+40.0），推进中 → 已完成"
     )
     assert any("举办全民健身赛事" in c and "🟡黄灯 → 🟢绿灯" in c for c in changes)
     assert any("实施43所公办学校" in c and "未启动 → 前期准备" in c for c in changes)
@@ -146,7 +146,7 @@ def test_summary_reports_units_lights_lagging_and_changes(seed, last_week):
 def test_summary_without_previous_week_and_with_missing_units(last_week):
     text = summary_text(last_week, None, "html")
     _balanced_html(text)
-    assert "未报 2 个：区残联、山兴集团" in text
+    assert "共 21 个单位，已报送 19 个，部分报送 0 个，未报送 2 个：区残联、山兴集团" in text
     assert "（无上周数据）" in text
 
 
@@ -162,7 +162,7 @@ def test_summary_added_and_removed_items(seed):
     now = build_ledger(2025, 3, [item])
     text = summary_text(now, seed, "markdown")
     _wecom_markup_ok(text)
-    assert "· 新增：新项目（完成率 50.0%）" in text
+    assert "· 新增：[1] 新项目（完成率 50.0%）" in text
     # Changed items first, then added, then removed; 34 changes, 30 listed.
     assert text.count("· 移除：") == 29 and "……另有 4 项有变化" in text
     assert "报送情况" not in text  # no unit list given, nothing to say
@@ -236,3 +236,32 @@ def test_large_ledger_splits_within_limits():
     assert "\n\n".join(chunks) == text
     summary = summary_text(ledger, None, "html")
     assert len(summary) < TELEGRAM_LIMIT  # the weekly summary stays one message however big the ledger
+
+
+def test_a_unit_that_filed_part_of_its_items_is_counted_once():
+    """Issue 19: filed + partly filed + not filed = every unit (a partly filed unit was counted twice)."""
+
+    def item(n, units, parts):
+        return ItemInput(item_id=n, seq=1, category="类", content=f"项目{n}", units=units, parts=parts)
+
+    items = [
+        item(
+            1,
+            ("区甲局", "区乙局"),
+            (UnitPart(unit="区甲局", progress="进展"), UnitPart(unit="区乙局", progress="进展")),
+        ),
+        item(2, ("区乙局",), ()),  # 区乙局 has not filed this one
+        item(3, ("区丙局",), ()),
+        item(4, ("区丁局",), (UnitPart(progress="导入的进展"),)),  # a joint text counts for its units
+    ]
+    ledger = build_ledger(
+        2025,
+        3,
+        items,
+        all_units=("区甲局", "区乙局", "区丙局", "区丁局"),
+        reported_units=("区甲局", "区乙局", "区丁局"),
+    )
+    assert ledger.filed_units == ("区甲局", "区丁局")
+    assert ledger.partly_units == ("区乙局",) and ledger.missing_units == ("区丙局",)
+    text = summary_text(ledger, None, "plain")
+    assert "报送情况：共 4 个单位，已报送 2 个，部分报送 1 个，未报送 1 个：区丙局" in text

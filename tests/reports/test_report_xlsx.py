@@ -6,6 +6,7 @@ import io
 
 from openpyxl import load_workbook
 
+from reports.figures import share_value
 from reports.lights import LIGHT_LABELS
 from reports.to_xlsx import LIGHT_FILLS, to_xlsx
 from tests.reports.sample import HEADER, SEED_ROWS, TITLE, generated_ledger, unit_tuple
@@ -19,7 +20,7 @@ def test_title_header_and_every_cell(seed):
     ws = _sheet(to_xlsx(seed))
     assert ws["A1"].value == TITLE
     header = [c.value for c in ws[2]]
-    assert header == [*HEADER, "状态", "完成率", "序时进度", "灯"]
+    assert header == [*HEADER, "编号", "状态", "完成率", "序时进度", "灯"]
     assert ws.max_row == 2 + len(SEED_ROWS)
     for offset, (expected, row) in enumerate(zip(SEED_ROWS, seed.rows, strict=True)):
         seq, category, content, unit_cell, progress, problems, plan = expected
@@ -31,16 +32,18 @@ def test_title_header_and_every_cell(seed):
         # A merged unit cell continues where the seed's is blank, as in the Word original.
         assert values[3] == ("\n".join(unit_tuple(unit_cell)) if unit_cell else None)
         assert values[4:7] == [progress, problems or None, plan or None]
-        assert values[7] == row.status_label
-        assert values[8] == (None if row.completion is None else round(row.completion, 4))
-        assert values[9] == round(row.schedule, 4)
-        assert values[10] == LIGHT_LABELS[row.light]
+        assert values[7] == f"[{offset + 1}]"  # the item's number, as chat shows it (issue 19)
+        assert values[8] == row.status_label
+        # Stored as shown (one decimal of a percent, half-up), so Excel's own rounding cannot differ.
+        assert values[9] == (None if row.completion is None else share_value(row.completion))
+        assert values[10] == share_value(row.schedule)
+        assert values[11] == LIGHT_LABELS[row.light]
 
 
 def test_merges_match_categories_and_unit_runs(seed):
     ws = _sheet(to_xlsx(seed))
     merged = {str(r) for r in ws.merged_cells.ranges}
-    expected = {"A1:K1"}
+    expected = {"A1:L1"}
     first = 3
     for seq in dict.fromkeys(r[0] for r in SEED_ROWS):
         rows = [r for r in SEED_ROWS if r[0] == seq]
@@ -67,7 +70,7 @@ def test_formats_fills_and_print_setup(seed):
     assert int(ws.page_setup.paperSize) == 9
     assert ws.sheet_properties.pageSetUpPr.fitToPage
     assert int(ws.page_setup.fitToWidth) == 1 and int(ws.page_setup.fitToHeight) == 0
-    assert [ws.column_dimensions[chr(65 + i)].width for i in range(11)] == [
+    assert [ws.column_dimensions[chr(65 + i)].width for i in range(12)] == [
         6,
         14,
         30,
@@ -75,6 +78,7 @@ def test_formats_fills_and_print_setup(seed):
         44,
         18,
         30,
+        7,
         9,
         9,
         9,
@@ -82,12 +86,12 @@ def test_formats_fills_and_print_setup(seed):
     ]
     for offset, row in enumerate(seed.rows):
         r = 3 + offset
-        assert ws.cell(r, 9).number_format == "0.0%" and ws.cell(r, 10).number_format == "0.0%"
-        assert ws.cell(r, 11).fill.fgColor.rgb[-6:] == LIGHT_FILLS[row.light]
+        assert ws.cell(r, 10).number_format == "0.0%" and ws.cell(r, 11).number_format == "0.0%"
+        assert ws.cell(r, 12).fill.fgColor.rgb[-6:] == LIGHT_FILLS[row.light]
         assert ws.cell(r, 5).alignment.wrap_text
         assert ws.row_dimensions[r].height >= 14
         assert ws.cell(r, 3).font.name == "仿宋"
-    lights = {ws.cell(r, 11).value for r in range(3, 3 + len(seed.rows))}
+    lights = {ws.cell(r, 12).value for r in range(3, 3 + len(seed.rows))}
     assert lights == {"绿灯", "黄灯", "红灯"}
     # The longest progress text wraps to more lines, so its row is taller than a one-liner's.
     heights = [ws.row_dimensions[3 + i].height for i in range(len(seed.rows))]
