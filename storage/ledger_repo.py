@@ -22,6 +22,13 @@ from storage.schemas import ItemInfo, LedgerInfo, PeriodInfo, TargetInfo, UnitIn
 from storage.structure_cache import StructureCache, bump_stamp, read_stamp
 
 
+def _item_columns():
+    """SELECT an item's own columns with its category's 序号 and name (plain columns, no ORM objects)."""
+    i, c = ItemRow, CategoryRow
+    columns = (i.id, i.ledger_id, i.position, i.content, i.span_start, i.span_end, i.extra)
+    return select(*columns, c.seq, c.name.label("category")).join(c, c.id == i.category_id)
+
+
 class LedgerRepository:
     """Read and write the ledger's structure."""
 
@@ -229,8 +236,7 @@ class LedgerRepository:
     async def _items(self, ledger_id: int, unit: str | None) -> list[ItemInfo]:
         rows = (
             await self.s.execute(
-                select(ItemRow, CategoryRow)
-                .join(CategoryRow, CategoryRow.id == ItemRow.category_id)
+                _item_columns()
                 .where(ItemRow.ledger_id == ledger_id, ItemRow.active.is_(True))
                 .order_by(ItemRow.position)
             )
@@ -242,18 +248,13 @@ class LedgerRepository:
         return await self._remember(("item", item_id), lambda: self._item(item_id))
 
     async def _item(self, item_id: int) -> ItemInfo | None:
-        rows = (
-            await self.s.execute(
-                select(ItemRow, CategoryRow)
-                .join(CategoryRow, CategoryRow.id == ItemRow.category_id)
-                .where(ItemRow.id == item_id)
-            )
-        ).all()
+        rows = (await self.s.execute(_item_columns().where(ItemRow.id == item_id))).all()
         found = await self._assemble(rows, None)
         return found[0] if found else None
 
     async def _assemble(self, rows, unit: str | None) -> list[ItemInfo]:
-        ids = [item.id for item, _ in rows]
+        """Return items from rows of ``_item_columns`` with their units and targets (plain rows: no ORM objects)."""
+        ids = [r.id for r in rows]
         if not ids:
             return []
         units: dict[int, list[str]] = defaultdict(list)
@@ -267,21 +268,26 @@ class LedgerRepository:
         ).all():
             units[item_id].append(name)
         targets: dict[int, list[TargetInfo]] = defaultdict(list)
-        for t in (
-            await self.s.execute(
-                select(TargetRow).where(TargetRow.item_id.in_(ids)).order_by(TargetRow.item_id, TargetRow.idx)
+        t = TargetRow
+        for r in await self.s.execute(
+            select(t.item_id, t.idx, t.name, t.value, t.unit, t.kind)
+            .where(t.item_id.in_(ids))
+            .order_by(t.item_id, t.idx)
+        ):
+            targets[r.item_id].append(
+                TargetInfo(idx=r.idx, name=r.name, value=r.value, unit=r.unit, kind=r.kind)
             )
-        ).scalars():
-            targets[t.item_id].append(TargetInfo.model_validate(t))
-        out = []
-        for item, cat in rows:
-            if unit and unit not in units[item.id]:
-                continue
-            cells = {"seq": cat.seq, "category": cat.name, "units": tuple(units[item.id])}
-            cells |= {"targets": tuple(targets[item.id]), "extra": item.extra or {}}
-            fields = ("id", "ledger_id", "position", "content", "span_start", "span_end")
-            out.append(ItemInfo(**{f: getattr(item, f) for f in fields}, **cells))
-        return out
+        fields = ("id", "ledger_id", "position", "seq", "category", "content", "span_start", "span_end")
+        return [
+            ItemInfo(
+                **{f: r._mapping[f] for f in fields},
+                units=tuple(units[r.id]),
+                targets=tuple(targets[r.id]),
+                extra=r.extra or {},
+            )
+            for r in rows
+            if not unit or unit in units[r.id]
+        ]
 
     # units
     async def unit_id(self, name: str, *, create: bool = False) -> int | None:

@@ -171,15 +171,20 @@ def insert_revision(dialect: str):
 
 
 @cache
-def latest(by_item: bool, by_unit: bool):
-    """SELECT the newest revision per item and unit of a period, optionally of one item and one unit."""
+def latest(by_item: bool, by_unit: bool, among: bool = False):
+    """SELECT the newest revision per item and unit of a period, optionally of one item and one unit.
+
+    ``among``: only of the items whose ids are bound as the list ``p_item_ids``.
+    """
     c = _submissions.c
-    newest = (
+    grouped = (
         select(c.item_id, c.unit_key, func.max(c.revision).label("rev"))
         .where(c.period_id == bindparam("p_period_id"))
         .group_by(c.item_id, c.unit_key)
-        .subquery()
     )
+    if among:
+        grouped = grouped.where(c.item_id.in_(bindparam("p_item_ids", expanding=True)))
+    newest = grouped.subquery()
     q = (
         select(_submissions)
         .join(

@@ -6,6 +6,7 @@ minutes): "那卫健局呢", "第二个", "它的历史", "上个月呢".
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from bot.core.clock import SHANGHAI
@@ -22,7 +23,7 @@ from handlers.ledger.renderers import MEDIA_TYPES, render
 from handlers.turns import say, turn
 from nlp.intents import ItemWords, Query, QueryKind, Vocabulary, parse_query, suggest
 from nlp.item_match import find_number
-from storage.schemas import ItemInfo, LedgerInfo, PeriodInfo
+from storage.schemas import ItemInfo, LedgerInfo, PeriodInfo, SubmissionInfo
 
 FOLLOW_UP_MINUTES = 5
 
@@ -32,35 +33,51 @@ def _command_kind(name: str) -> QueryKind | None:
     return next((kind for kind in ANSWERS if kind == name), None)
 
 
+def _progress(latest: list[SubmissionInfo]) -> dict[int, str]:
+    progress: dict[int, str] = {}
+    for s in latest:
+        if s.progress:
+            progress[s.item_id] = progress.get(s.item_id, "") + s.progress
+    return progress
+
+
+def _words(item: ItemInfo, progress: dict[int, str]) -> ItemWords:
+    return ItemWords(
+        id=item.id,
+        number=item.number,
+        content=item.content + " " + " ".join(t.name for t in item.targets),
+        category=item.category,
+        progress=progress.get(item.id, ""),
+        units=item.units,
+    )
+
+
 async def vocabulary(
     deps: Deps, ledger: LedgerInfo, period: PeriodInfo | None
 ) -> tuple[Vocabulary, list[ItemInfo]]:
-    """Return the ledger's own words (units, aliases, items with their latest progress) and its items."""
+    """Return the ledger's own words (units, aliases, items with their latest progress) and its items.
+
+    Kept while the ledger is unchanged; after a filing only the items filed since are read again.
+    """
     items = await deps.uow.ledgers.items(ledger.id)
 
     async def load() -> Vocabulary:
         units = await deps.uow.ledgers.units(ledger.id)
-        progress: dict[int, str] = {}
-        if period is not None:
-            for s in await deps.uow.submissions.latest(period.id):
-                if s.progress:
-                    progress[s.item_id] = progress.get(s.item_id, "") + s.progress
+        progress = _progress(await deps.uow.submissions.latest(period.id)) if period is not None else {}
         return Vocabulary(
-            units=tuple((u.name, u.aliases) for u in units),
-            items=tuple(
-                ItemWords(
-                    id=i.id,
-                    number=i.number,
-                    content=i.content + " " + " ".join(t.name for t in i.targets),
-                    category=i.category,
-                    progress=progress.get(i.id, ""),
-                    units=i.units,
-                )
-                for i in items
-            ),
+            units=tuple((u.name, u.aliases) for u in units), items=tuple(_words(i, progress) for i in items)
         )
 
-    vocab = await deps.uow.reports.memo(ledger.id, ("vocabulary", period.id if period else None), load)
+    async def refresh(kept: Vocabulary, changed: frozenset[int]) -> Vocabulary:
+        if period is None:
+            return kept
+        progress = _progress(await deps.uow.reports.latest_of(period.id, sorted(changed)))
+        by_id = {i.id: i for i in items if i.id in changed}
+        words = tuple(_words(by_id[w.id], progress) if w.id in by_id else w for w in kept.items)
+        return replace(kept, items=words)
+
+    key = ("vocabulary", period.id if period else None)
+    vocab = await deps.uow.reports.memo(ledger.id, key, load, refresh)
     deps.segmenter.add_words(vocab.words())
     return vocab, items
 

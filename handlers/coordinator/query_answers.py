@@ -3,7 +3,7 @@
 Adding a question: teach ``nlp/intents.py`` its kind and wording, write its answer here (or in
 ``query_lists.py``) and add it to ``ANSWERS``, and put its Chinese texts in ``handlers/texts.py``.
 Every answer's first line names the period it is about. Answers read what they need: the whole ledger
-with set-based reads (``query_reads.compile_all``), or only the items asked about.
+with set-based reads (``query_reads.compile_period``, kept and updated per item), or only the items asked about.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from handlers import texts
-from handlers.coordinator.query_blocks import Question, history_text, item_block, pct, plan_not_mentioned
+from handlers.coordinator.query_blocks import Question, history_text, item_block, pct
 from handlers.coordinator.query_lists import (
     answer_count_filed,
     answer_count_lagging,
@@ -21,14 +21,13 @@ from handlers.coordinator.query_lists import (
     answer_lagging,
     answer_missing,
     answer_unit_problems,
-    missing_by_unit,
 )
 from handlers.coordinator.query_reads import compile_items
 from nlp.intents import QueryKind
 
 MAX_BLOCKS = 5  # more items than this fit a question: list them and let the number answer
 Answer = Callable[[Question], Awaitable[str]]
-__all__ = ["ANSWERS", "Question", "missing_by_unit"]
+__all__ = ["ANSWERS", "Question"]
 
 
 async def answer_overview(q: Question) -> str:
@@ -39,14 +38,7 @@ async def answer_overview(q: Question) -> str:
     for row in compiled.rows:
         counts[row.status] += 1
         lights[row.light] += 1
-
-    async def load() -> int:
-        earlier = await q.earlier()
-        return sum(
-            1 for row in compiled.rows if plan_not_mentioned(q.deps, row, earlier.get(row.item_id, []))
-        )
-
-    flags = await q.deps.uow.reports.memo(q.ledger.id, ("overview", q.period.id), load)
+    flags = await q.plan_flags()
     # Each unit counted once: filed everything, filed part, or filed nothing.
     filed, partly, not_filed = compiled.filed_units, compiled.partly_units, compiled.missing_units
     return texts.OVERVIEW_UNITS.format(

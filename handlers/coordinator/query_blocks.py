@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from handlers import texts
-from handlers.coordinator.query_reads import compile_all, earlier_filings
+from handlers.coordinator.query_reads import Compiled, compile_period, refresh_period, unfiled
 from handlers.dates import moment_text
 from handlers.deps import Deps
 from handlers.filing.view import pair
@@ -26,28 +26,43 @@ class Question:
     period: PeriodInfo
     vocab: Vocabulary
     by_id: dict[int, ItemInfo]
-    _earlier: dict[int, list[SubmissionInfo]] | None = field(default=None, repr=False)
-    _whole: Ledger | None = field(default=None, repr=False)
+    _compiled: Compiled | None = field(default=None, repr=False)
 
-    async def _both(self) -> tuple[dict[int, list[SubmissionInfo]], Ledger]:
-        async def load() -> tuple[dict[int, list[SubmissionInfo]], Ledger]:
-            earlier = await earlier_filings(self.deps, self.ledger, self.period)
-            return earlier, await compile_all(self.deps, self.ledger, self.period, earlier)
+    async def compiled(self) -> Compiled:
+        """Return the period's compiled ledger and what goes with it (kept while unchanged, updated per item)."""
+        if self._compiled is None:
+            deps, ledger, period = self.deps, self.ledger, self.period
 
-        key = ("compiled", self.period.id, repr(self.deps.config.thresholds))
-        return await self.deps.uow.reports.memo(self.ledger.id, key, load)
+            async def load() -> Compiled:
+                return await compile_period(deps, ledger, period)
+
+            async def refresh(kept: Compiled, changed: frozenset[int]) -> Compiled:
+                return await refresh_period(deps, ledger, period, kept, changed)
+
+            key = ("compiled", period.id, repr(deps.config.thresholds))
+            self._compiled = await deps.uow.reports.memo(ledger.id, key, load, refresh)
+        return self._compiled
 
     async def earlier(self) -> dict[int, list[SubmissionInfo]]:
         """Return every item's filing of the latest earlier period that has one (one statement)."""
-        if self._earlier is None:
-            self._earlier, self._whole = await self._both()
-        return self._earlier
+        return (await self.compiled()).earlier
 
     async def whole(self) -> Ledger:
         """Return the whole ledger compiled for the question's period (set-based reads, kept while unchanged)."""
-        if self._whole is None:
-            self._earlier, self._whole = await self._both()
-        return self._whole
+        return (await self.compiled()).ledger
+
+    async def missing(self) -> dict[str, list[int]]:
+        """Return, per unit, the numbers of its items it has not filed in the period (a joint text counts for all)."""
+        return unfiled(list(self.by_id.values()), (await self.compiled()).reported)
+
+    async def plan_flags(self) -> int:
+        """Return how many items' progress mentions nothing of last period's plan (each item checked once)."""
+        compiled = await self.compiled()
+        flags, earlier = compiled.flags, compiled.earlier
+        for row in compiled.ledger.rows:
+            if row.item_id not in flags:
+                flags[row.item_id] = plan_not_mentioned(self.deps, row, earlier.get(row.item_id, []))
+        return sum(1 for f in flags.values() if f)
 
 
 def _targets(row: LedgerRow) -> str:

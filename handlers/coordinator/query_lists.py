@@ -4,28 +4,12 @@ from __future__ import annotations
 
 from handlers import texts
 from handlers.coordinator.query_blocks import Question, pct
-from handlers.deps import Deps
 from handlers.manage.prompts import deadline_text
 from reports.figures import points
 from reports.ledger import LedgerRow
 from reports.lights import LIGHT_EMOJI
-from storage.schemas import ItemInfo, PeriodInfo
 
 MAX_LINES = 15
-
-
-async def missing_by_unit(deps: Deps, period: PeriodInfo, items: list[ItemInfo]) -> dict[str, list[int]]:
-    """Return, per unit, the numbers of its items it has not filed in ``period`` (a joint text counts for all)."""
-    latest = await deps.uow.submissions.latest(period.id)
-    filed = {(s.item_id, s.unit) for s in latest if not s.skipped}
-    out: dict[str, list[int]] = {}
-    for item in items:
-        if (item.id, "") in filed:
-            continue
-        for unit in item.units:
-            if (item.id, unit) not in filed:
-                out.setdefault(unit, []).append(item.number)
-    return out
 
 
 def _rows(q: Question, rows: list[LedgerRow]) -> list[LedgerRow]:
@@ -127,14 +111,14 @@ async def answer_unit_problems(q: Question) -> str:
 async def _filing(q: Question) -> tuple[list[str], dict[str, list[int]], list[str]]:
     """Return (every unit, unit → numbers not filed, units that filed at least one item)."""
     compiled = await q.whole()
-    missing = await missing_by_unit(q.deps, q.period, list(q.by_id.values()))
+    missing = await q.missing()
     every = list(compiled.reported_units) + list(compiled.missing_units)
     return every, missing, list(compiled.reported_units)
 
 
 async def answer_missing(q: Question) -> str:
     """谁还没报: the units with items not filed in the period."""
-    missing = await missing_by_unit(q.deps, q.period, list(q.by_id.values()))
+    missing = await q.missing()
     if not missing:
         return texts.MISSING_NONE.format(code=q.period.code)
     lines = [

@@ -8,7 +8,7 @@ from handlers.ledger.reads import LedgerReads
 from reports.columns import DEFAULT_LAYOUT, own_layout
 from reports.ledger import ItemInput, Ledger, TargetInput, UnitPart, build_ledger, period_title
 from reports.lights import Thresholds
-from storage.schemas import ItemInfo, LedgerInfo, PeriodInfo, SubmissionInfo
+from storage.schemas import ItemInfo, LedgerInfo, PeriodInfo, SubmissionInfo, UnitInfo
 
 if TYPE_CHECKING:
     # Storage keeps kinds and statuses as plain strings; the report models validate them on construction.
@@ -39,12 +39,30 @@ async def compile_ledger(
 ) -> Ledger:
     """Build the compiled ledger of ``period``: this period's parts, values carried from earlier periods."""
     items = await uow.ledgers.items(ledger.id)
-    latest = await uow.submissions.latest(period.id)
+    inputs = await item_inputs(uow, ledger, period, items, await uow.submissions.latest(period.id))
+    units = await uow.ledgers.units(ledger.id)
+    reported: set[str] = set()
+    for _, by in inputs:
+        reported |= by
+    return assemble(ledger, period, [i for i, _ in inputs], units, reported, thresholds)
+
+
+async def item_inputs(
+    uow: LedgerReads,
+    ledger: LedgerInfo,
+    period: PeriodInfo,
+    items: list[ItemInfo],
+    latest: list[SubmissionInfo],
+) -> list[tuple[ItemInput, frozenset[str]]]:
+    """Return each item's input to the compiled ledger and the units that reported it in ``period``.
+
+    ``latest`` is the period's newest revisions (of these items at least); values an item lacks this
+    period are carried from the latest earlier period that has them.
+    """
     by_item: dict[int, list[SubmissionInfo]] = {}
     for sub in latest:
         by_item.setdefault(sub.item_id, []).append(sub)
-    inputs = []
-    reported_units: set[str] = set()
+    out = []
     for item in items:
         parts = [p for p in by_item.get(item.id, []) if not p.skipped]
         achieved = combine_achieved(parts)
@@ -59,20 +77,39 @@ async def compile_ledger(
             if missing:
                 carried = await achieved_before(uow, ledger.id, period.code, item.id)
                 achieved.update({i: carried[i] for i in missing if i in carried})
-        for p in parts:
-            if p.unit:
-                reported_units.add(p.unit)
-            else:
-                reported_units.update(item.units)
-        inputs.append(_item_input(item, parts, achieved, status))
-    units = await uow.ledgers.units(ledger.id)
+        out.append((_item_input(item, parts, achieved, status), reporting_units(item, parts)))
+    return out
+
+
+def reporting_units(item: ItemInfo, parts: list[SubmissionInfo]) -> frozenset[str]:
+    """Return the units that have filed ``item`` in its (not skipped) ``parts``: a joint text counts for all."""
+    out: set[str] = set()
+    for p in parts:
+        if p.skipped:
+            continue
+        if p.unit:
+            out.add(p.unit)
+        else:
+            out.update(item.units)
+    return frozenset(out)
+
+
+def assemble(
+    ledger: LedgerInfo,
+    period: PeriodInfo,
+    inputs: list[ItemInput],
+    units: list[UnitInfo],
+    reported: set[str],
+    thresholds: Thresholds | None = None,
+) -> Ledger:
+    """Return the compiled ledger of ``inputs``, ``reported`` being the units that filed any item."""
     return build_ledger(
         period.year,
         period.month,
         inputs,
         title=_title(ledger, period),
         all_units=tuple(u.name for u in units),
-        reported_units=tuple(u.name for u in units if u.name in reported_units),
+        reported_units=tuple(u.name for u in units if u.name in reported),
         thresholds=thresholds,
         layout=own_layout(ledger.columns) if ledger.columns else DEFAULT_LAYOUT,
     )
