@@ -13,7 +13,7 @@ from nlp.measures import convert, is_count_unit
 from nlp.mentions import ACHIEVE, BLOCK_POST, BLOCK_PRE, Mention, find_mentions, inherit
 from nlp.numerals import normalize
 from nlp.phrases import last_noun
-from nlp.status import claims_done, classify_status
+from nlp.status import claims_done, reached, status_from_figures
 from nlp.targets import TargetInfo, infos_for, similarity, target_infos, with_words
 from nlp.types import Ambiguity, Basis, Link, ParseResult, Status, Target
 
@@ -305,24 +305,20 @@ def _finish(
     content: str | None,
     previous_status: Status | None,
 ) -> ParseResult:
-    reached = {ln.target for ln in links if ln.value >= infos[ln.target].target.value * 0.9999}
+    targets = tuple(i.target for i in infos)
     amb.extend(
         Ambiguity(kind="over_target", target=ln.target, value=ln.value, evidence=ln.evidence)
         for ln in links
         if ln.value > 1.5 * infos[ln.target].target.value > 0
     )
-    links_complete = None if not links else len(reached) == len(infos)
-    # a linked count or measure below its target is work left; money spent below budget is not
-    shortfall = any(ln.target not in reached and infos[ln.target].target.unit != "元" for ln in links)
-    content = "".join(i.target.name for i in infos) if content is None else content
-    status = classify_status(
-        progress, links_complete, shortfall=shortfall, content=content, previous=previous_status
-    )
-    if links and links_complete is False and claims_done(progress):
+    achieved = {ln.target: ln.value for ln in links}
+    content = "".join(t.name for t in targets) if content is None else content
+    status = status_from_figures(progress, targets, achieved, content=content, previous=previous_status)
+    done = reached(targets, achieved)
+    if links and len(done) < len(targets) and claims_done(progress):
         amb.extend(
             Ambiguity(kind="claim_below_target", target=ln.target, value=ln.value, evidence=ln.evidence)
             for ln in links
-            if ln.target not in reached
+            if ln.target not in done
         )
-    targets = tuple(i.target for i in infos)
     return ParseResult(targets=targets, links=tuple(links), status=status, ambiguities=tuple(amb))

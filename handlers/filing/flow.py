@@ -16,7 +16,14 @@ from handlers.deps import Deps
 from handlers.filing.answers import file_many, numbered_answers
 from handlers.filing.mine import mine_for_unit
 from handlers.filing.questions import FIGURE_KINDS, clarifying_question, is_choice, pick_choice, recorded
-from handlers.filing.store import file_revision, load_item, load_period, read_progress, status_before
+from handlers.filing.store import (
+    figures_status,
+    file_revision,
+    load_item,
+    load_period,
+    read_progress,
+    status_before,
+)
 from handlers.filing.units import unit_for
 from handlers.filing.view import item_prompt, redo_text, understood
 from handlers.flows import FilingStep, filing_at
@@ -193,9 +200,8 @@ async def _understand(deps: Deps, data: dict, item: ItemInfo, text: str) -> Turn
     parts = split_parts(text)
     progress = parts.progress or text
     previous = await achieved_before(deps.uow, item.ledger_id, data["period"], item.id)
-    result = read_progress(
-        item, progress, previous, await status_before(deps, item, data["period"], data["unit"])
-    )
+    previous_status = await status_before(deps, item, data["period"], data["unit"])
+    result = read_progress(item, progress, previous, previous_status)
     achieved = {link.target: link.value for link in result.links}
     pending = [a.model_dump() for a in result.ambiguities]
     unmatched = [u.text for u in result.unmatched]
@@ -208,6 +214,7 @@ async def _understand(deps: Deps, data: dict, item: ItemInfo, text: str) -> Turn
         "plan": parts.plan or None,
         "achieved": {str(k): v for k, v in achieved.items()},
         "status": result.status,
+        "previous_status": previous_status,
         "pending": pending,
         "previous": {str(k): v for k, v in previous.items()},
         "inbox": deps.inbox_id,
@@ -261,6 +268,7 @@ async def clarify_step(msg: IncomingMessage, state: ConversationState, deps: Dep
                 achieved.pop(str(i))
         achieved[str(chosen)] = float(amb["value"])
     draft.update(achieved=achieved, pending=pending)
+    draft["status"] = figures_status(item, draft)  # the figures may have changed: the status follows them
     return await _next_question(deps, data, item)
 
 

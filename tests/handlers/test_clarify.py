@@ -66,3 +66,15 @@ async def test_redo_says_which_figure_was_not_understood_and_how_to_write_the_it
         "请写成：停车泊位累计256个，公共充电桩累计400个",
         absent=("停车泊位累计35个",),
     )
+
+
+async def test_the_status_follows_the_figure_the_contact_chose(app):
+    chat = await start(app, CHARGING)
+    expect(await chat.say("充电桩建成380个，充电桩400个"), "3. 记为780个")
+    expect(await chat.say("1"), "公共充电桩：380/400个", "状态：推进中", absent=("已完成",))
+
+
+async def test_the_status_follows_a_figure_left_unrecorded(app):
+    chat = await start(app, CHARGING)
+    expect(await chat.say("充电桩 400"), "“充电桩400”是指公共充电桩的完成数吗？")
+    expect(await chat.say("2"), "公共充电桩：未提到", absent=("已完成",))
