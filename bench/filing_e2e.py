@@ -33,6 +33,7 @@ def main() -> None:
     ap.add_argument("sets", nargs="*", type=Path, default=DEV)
     ap.add_argument("--all-sources", action="store_true", help="file the gov rows too, not only chat")
     ap.add_argument("--show-wrong", action="store_true")
+    ap.add_argument("--show-first", action="store_true", help="rows whose first echo was wrong, and why")
     a = ap.parse_args()
     rows = load_rows(a.sets, None if a.all_sources else "chat")
     with tempfile.TemporaryDirectory() as tmp:
@@ -40,6 +41,8 @@ def main() -> None:
     print(report.text())
     if a.show_wrong:
         print("\n".join(report.wrong))
+    if a.show_first:
+        print("\n".join(report.first_wrong))
 
 
 if __name__ == "__main__":

@@ -100,6 +100,8 @@ class Report:
     questions: int = 0
     retypes: int = 0
     wrong: list[str] = field(default_factory=list)
+    first_wrong: list[str] = field(default_factory=list)  # rows whose first echo was wrong, and why
+    parser_rows: dict[str, str] = field(default_factory=dict)  # row id → what the parser alone read
 
     def text(self) -> str:
         n = max(self.dialogue.items, 1)
@@ -115,7 +117,7 @@ class Report:
         )
 
 
-def parser_score(rows: list[dict], score: Score) -> None:
+def parser_score(rows: list[dict], score: Score, seen: dict[str, str] | None = None) -> None:
     """Score ``ledgerbot parse`` on the rows: its own targets, mapped to the gold ones by value and unit."""
     for row in rows:
         result = parse_progress(row["content"], row["progress"])
@@ -130,6 +132,11 @@ def parser_score(rows: list[dict], score: Score) -> None:
         got = {to_gold[ln.target]: ln.value for ln in result.links if ln.target in to_gold}
         gold = _gold_links(row)
         score.add(_links_match(got, gold), len(result.links), len(gold), result.status == row["status"])
+        if seen is not None:
+            right = (
+                _links_match(got, gold) == len(gold) == len(result.links) and result.status == row["status"]
+            )
+            seen[row["id"]] = f"parser {'right' if right else 'wrong'}: {got} {result.status}"
 
 
 def ledger_of(rows: list[dict]) -> ParsedLedger:
@@ -283,6 +290,9 @@ async def _file_one(app, chat: ConsoleChat, row: dict, gold: dict[int, float], r
                         0, 0, len(gold), False
                     )  # confirming alone would have stored nothing
                     first = False
+                    report.first_wrong.append(
+                        f"{row['id']}: {row['progress']!r} asked {amb} {choices}; gold {gold}"
+                    )
                 await _retype_now(chat, row, gold, report)
                 retyped = True
             continue
@@ -294,6 +304,15 @@ async def _file_one(app, chat: ConsoleChat, row: dict, gold: dict[int, float], r
                 _links_match(got, gold), len(got), len(gold), draft["status"] == row["status"]
             )
             first = False
+            if (
+                _links_match(got, gold) != len(gold)
+                or len(got) != len(gold)
+                or draft["status"] != row["status"]
+            ):
+                report.first_wrong.append(
+                    f"{row['id']}: {row['progress']!r} first echo {got} {draft['status']}; "
+                    f"gold {gold} {row['status']}; {report.parser_rows.get(row['id'], '')}"
+                )
         right = _links_match(got, gold) == len(gold) == len(got)
         report.messages += 1
         if right or retyped:
@@ -313,7 +332,7 @@ async def _file_one(app, chat: ConsoleChat, row: dict, gold: dict[int, float], r
 async def run(rows: list[dict], workdir: Path) -> Report:
     """Return the end-to-end figures of ``rows`` (a fresh SQLite database in ``workdir``)."""
     report = Report()
-    parser_score(rows, report.parser)
+    parser_score(rows, report.parser, report.parser_rows)
     settings = Settings(
         database_url=f"sqlite:///{workdir / 'e2e.db'}",
         files_dir=workdir / "files",
