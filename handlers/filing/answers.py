@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.core.messages import IncomingMessage
-from handlers import texts
+from handlers import filing_texts
 from handlers.current import flow_ledger
 from handlers.deps import Deps
 from handlers.filing.store import file_revision, load_item, read_progress, status_before
@@ -58,7 +58,7 @@ async def file_many(msg: IncomingMessage, deps: Deps, data: dict, parts: dict[in
         if result.ambiguities or any(not u.reason for u in result.unmatched):
             # a figure nothing explains (not a phase, a start, a plan …) is shown in the echo, never dropped
             later.append(item_id)
-            lines.append(texts.MULTI_NEEDS_CHECK.format(number=item.number))
+            lines.append(filing_texts.MULTI_NEEDS_CHECK.format(number=item.number))
             continue
         achieved = {link.target: link.value for link in result.links}
         problems = "无" if is_none(split.problems) else split.problems
@@ -76,9 +76,11 @@ async def file_many(msg: IncomingMessage, deps: Deps, data: dict, parts: dict[in
         )
         filed.append(item_id)
         lines.append(
-            texts.MULTI_LINE.format(number=item.number, summary=short_summary(item, achieved, result.status))
+            filing_texts.MULTI_LINE.format(
+                number=item.number, summary=short_summary(item, achieved, result.status)
+            )
         )
-    head = texts.MULTI_FILED.format(count=len(parts) - len(later))
+    head = filing_texts.MULTI_FILED.format(count=len(parts) - len(later))
     queue = [i for i in data["queue"][data["pos"] :] if i not in filed]
     data = {**data, "queue": data["queue"][: data["pos"]] + queue, "filed": filed, "draft": None}
     return "\n".join([head, *lines]), data

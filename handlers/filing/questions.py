@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import texts
+from handlers import filing_texts
 from handlers.filing.view import scaled
 from storage.schemas import ItemInfo
 
@@ -19,42 +19,45 @@ def clarifying_question(item: ItemInfo, amb: dict, draft: dict) -> tuple[str, tu
     value = scaled(amb.get("value"), unit)
     kind = amb["kind"]
     if kind in FIGURE_KINDS:
-        ask = texts.ASK_TWO_FIGURES if kind == "two_figures" else texts.ASK_FIGURE
+        ask = filing_texts.ASK_TWO_FIGURES if kind == "two_figures" else filing_texts.ASK_FIGURE
         target = scaled(t.value if t else None, unit)
         question = ask.format(evidence=amb.get("evidence", ""), name=name, target=target, unit=unit)
         offers = tuple(
-            texts.CHOICE_RECORD.format(value=scaled(v, unit), unit=unit) for v in amb.get("options", ())
+            filing_texts.CHOICE_RECORD.format(value=scaled(v, unit), unit=unit)
+            for v in amb.get("options", ())
         )
-        return question, (*offers, *texts.CHOICES_NOT_RECORDED)
+        return question, (*offers, *filing_texts.CHOICES_NOT_RECORDED)
     if kind == "increment_or_total":
         previous = draft["previous"].get(str(amb.get("target")))
         return (
-            texts.ASK_INCREMENT_OR_TOTAL.format(
+            filing_texts.ASK_INCREMENT_OR_TOTAL.format(
                 value=value, unit=unit, name=name, previous=scaled(previous, unit)
             ),
-            texts.CHOICES_INCREMENT_OR_TOTAL,
+            filing_texts.CHOICES_INCREMENT_OR_TOTAL,
         )
     if kind == "which_target":
         options = tuple(targets[i].name for i in amb.get("candidates", ()) if i in targets)
-        return texts.ASK_WHICH_TARGET.format(value=value, unit=unit), options
+        return filing_texts.ASK_WHICH_TARGET.format(value=value, unit=unit), options
     if kind == "decrease":
         previous = draft["previous"].get(str(amb.get("target")))
         return (
-            texts.ASK_DECREASE.format(name=name, value=value, unit=unit, previous=scaled(previous, unit)),
-            texts.CHOICES_CONFIRM_VALUE,
+            filing_texts.ASK_DECREASE.format(
+                name=name, value=value, unit=unit, previous=scaled(previous, unit)
+            ),
+            filing_texts.CHOICES_CONFIRM_VALUE,
         )
     if kind == "over_target":
         return (
-            texts.ASK_OVER_TARGET.format(
+            filing_texts.ASK_OVER_TARGET.format(
                 name=name, value=value, unit=unit, target=scaled(t.value if t else None, unit)
             ),
-            texts.CHOICES_CONFIRM_VALUE,
+            filing_texts.CHOICES_CONFIRM_VALUE,
         )
     return (
-        texts.ASK_CLAIM_BELOW.format(
+        filing_texts.ASK_CLAIM_BELOW.format(
             name=name, value=value, unit=unit, target=scaled(t.value if t else None, unit)
         ),
-        texts.CHOICES_CONFIRM_VALUE,
+        filing_texts.CHOICES_CONFIRM_VALUE,
     )
 
 
