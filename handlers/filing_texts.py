@@ -50,4 +50,6 @@ EXAMPLE_FMT = "{name}累计{value}{unit}"
 # several items in one message
 MULTI_FILED = "已按编号分别记录{count}项："
 MULTI_LINE = "[{number}] {summary}"
+ASK_NUMBERED = "行首的数字{marks}是编号（分别填报{items}），还是[{number}]的数量？"
+CHOICES_NUMBERED = ("编号", "数量")
 MULTI_NEEDS_CHECK = "[{number}] 需要确认，稍后单独问您。"

@@ -139,10 +139,11 @@ def parser_score(rows: list[dict], score: Score, seen: dict[str, str] | None = N
             seen[row["id"]] = f"parser {'right' if right else 'wrong'}: {got} {result.status}"
 
 
-def ledger_of(rows: list[dict]) -> ParsedLedger:
+def ledger_of(rows: list[dict], first: bool = False) -> ParsedLedger:
     """Another unit's items come first, so that a reply numbered "1. … 2. …" names none of ours (a real
-    unit's items are numbered [24], [25] …): the numbered-reply shortcut does not file it to other rows."""
-    others = [("占位事项", OTHER_UNIT)] * len(rows)
+    unit's items are numbered [24], [25] …): the numbered-reply shortcut does not file it to other rows.
+    ``first``: ours are items 1, 2 … (a reply's line-start numbers may then name them)."""
+    others = [] if first else [("占位事项", OTHER_UNIT)] * len(rows)
     items = tuple(
         ParsedItem(
             position=n,
@@ -170,10 +171,10 @@ def ledger_of(rows: list[dict]) -> ParsedLedger:
     )
 
 
-async def setup_chat(app, rows: list[dict]) -> ConsoleChat:
+async def setup_chat(app, rows: list[dict], first: bool = False) -> ConsoleChat:
     """Import the rows as one unit's items (their gold targets when given), open April, bind the contact."""
     async with app.uow() as uow:
-        await import_ledger(uow, ledger_of(rows), app.clock.now())
+        await import_ledger(uow, ledger_of(rows, first), app.clock.now())
     async with app.uow() as uow:
         ledger = await uow.ledgers.get()
         for item, row in zip(await uow.ledgers.items(ledger.id, unit=UNIT), rows, strict=True):
@@ -276,6 +277,11 @@ async def _file_one(app, chat: ConsoleChat, row: dict, gold: dict[int, float], r
     retyped = False
     for _ in range(12):
         step, draft = await _draft(app)
+        if step == "numbered":  # line-start numbers that may be figures: the row is one item's reply
+            report.questions += 1
+            await chat.say("数量")
+            report.messages += 1
+            continue
         if step == "clarify":
             report.questions += 1
             amb = draft["pending"][0]

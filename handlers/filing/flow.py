@@ -13,7 +13,7 @@ from handlers.commands import clean_text, normalize, parse_command
 from handlers.current import current_ledger, flow_ledger, open_period
 from handlers.dates import moment_text
 from handlers.deps import Deps
-from handlers.filing.answers import file_many, numbered_answers
+from handlers.filing.answers import Numbered, file_many, numbered_answers
 from handlers.filing.mine import mine_for_unit
 from handlers.filing.questions import FIGURE_KINDS, clarifying_question, is_choice, pick_choice, recorded
 from handlers.filing.store import (
@@ -193,13 +193,44 @@ async def progress_step(msg: IncomingMessage, state: ConversationState, deps: De
     if is_choice(normalize(text), "跳过"):
         return await _skip(deps, data, item)
     multi = await numbered_answers(deps, data, text)
+    if multi and not multi.plain:  # 1处已完工 / 1.5公里: list markers or the current item's figures?
+        return await _ask_numbered(deps, data, item, text, multi)
     if multi:
-        summary, data = await file_many(msg, deps, data, multi)
+        summary, data = await file_many(msg, deps, data, multi.parts)
         return await _prompt(deps, data, (summary,))
     return await _understand(deps, data, item, text)
 
 
-async def _understand(deps: Deps, data: dict, item: ItemInfo, text: str) -> Turn:
+async def _ask_numbered(deps: Deps, data: dict, item: ItemInfo, text: str, multi: Numbered) -> Turn:
+    numbers = [(await load_item(deps, i)).number for i in multi.parts]
+    question = filing_texts.ASK_NUMBERED.format(
+        marks="、".join(map(str, multi.marks)),
+        items="、".join(f"[{n}]" for n in numbers),
+        number=item.number,
+    )
+    parts = {str(k): v for k, v in multi.parts.items()}
+    pending = {"text": text, "parts": parts, "inbox": deps.inbox_id}
+    state = filing_at(FilingStep.NUMBERED, {**data, "numbered": pending})
+    return say(question, state, choices=filing_texts.CHOICES_NUMBERED)
+
+
+async def numbered_step(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:
+    """Apply the answer to whether a numbered reply's numbers were list markers or figures."""
+    choices = filing_texts.CHOICES_NUMBERED
+    answer = pick_choice(normalize(msg.text), choices)
+    if answer is None:
+        return say(filing_texts.CHOOSE_ONE.format(choices=" / ".join(choices)), state, choices=choices)
+    data = dict(state.data)
+    pending = data.pop("numbered")
+    if answer == choices[0]:
+        parts = {int(k): v for k, v in pending["parts"].items()}
+        summary, data = await file_many(msg, deps, data, parts, pending["inbox"])
+        return await _prompt(deps, data, (summary,))
+    item = await load_item(deps, data["queue"][data["pos"]])
+    return await _understand(deps, data, item, pending["text"], pending["inbox"])
+
+
+async def _understand(deps: Deps, data: dict, item: ItemInfo, text: str, inbox: int | None = None) -> Turn:
     parts = split_parts(text)
     progress = parts.progress or text
     previous = await achieved_before(deps.uow, item.ledger_id, data["period"], item.id)
@@ -220,7 +251,7 @@ async def _understand(deps: Deps, data: dict, item: ItemInfo, text: str) -> Turn
         "previous_status": previous_status,
         "pending": pending,
         "previous": {str(k): v for k, v in previous.items()},
-        "inbox": deps.inbox_id,
+        "inbox": inbox or deps.inbox_id,
         "unmatched": unmatched,
     }
     return await _next_question(deps, {**data, "draft": draft}, item)
