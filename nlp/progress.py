@@ -290,7 +290,7 @@ def parse_progress(
                 amb.append(Ambiguity(kind="decrease", target=idx, value=value, evidence=evidence))
         links.append(Link(target=idx, value=value, basis=basis, evidence=evidence))
     amb.extend(bare_doubts(links, {i: [m for m, _, _ in ms] for i, ms in per_target.items()}))
-    amb.extend([*other_measure(unplaced, infos, links), *share_doubts(text, infos, links)])
+    amb.extend([*other_measure(unplaced, infos, links), *share_doubts(text, infos, links, unplaced)])
     result = _finish(infos, links, amb, progress, content, previous_status)
     if not unplaced or len(links) == len(infos):
         return result
