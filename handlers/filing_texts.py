@@ -34,9 +34,10 @@ ASK_INCREMENT_OR_TOTAL = (
 )
 CHOICES_INCREMENT_OR_TOTAL = ("本月新增", "累计总数")
 ASK_WHICH_TARGET = "“{value}{unit}”是指哪个目标？"
-ASK_DECREASE = "{name}累计{value}{unit}，比上期的{previous}{unit}还少，确认无误吗？"
-ASK_OVER_TARGET = "{name}填的是{value}{unit}，远超目标{target}{unit}，确认无误吗？"
-ASK_CLAIM_BELOW = "您写了“完成”，但{name}只有{value}{unit}，低于目标{target}{unit}。确认无误吗？"
+ASK_DECREASE = "{name}累计{value}{unit}{summed}，比上期的{previous}{unit}还少，确认无误吗？"
+ASK_OVER_TARGET = "{name}填的是{value}{unit}{summed}，远超目标{target}{unit}，确认无误吗？"
+ASK_CLAIM_BELOW = "您写了“完成”，但{name}只有{value}{unit}{summed}，低于目标{target}{unit}。确认无误吗？"
+SUM_OF_PARTS = "（{evidence}相加）"
 CHOICES_CONFIRM_VALUE = ("确认无误", "重填")
 ASK_FIGURE = "“{evidence}”是指{name}的完成数吗？（目标{target}{unit}）"  # no measure word, 座 for 处, 八成
 ASK_TWO_FIGURES = "{name}写了{evidence}，应记哪个数？（目标{target}{unit}）"

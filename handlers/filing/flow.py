@@ -284,8 +284,8 @@ async def clarify_step(msg: IncomingMessage, state: ConversationState, deps: Dep
     pending = draft["pending"][1:]
     if answer == "重填":
         return _redo(data, item)
-    if amb["kind"] in FIGURE_KINDS:
-        value = recorded(amb, answer, choices)
+    value = recorded(amb, answer, choices)
+    if amb["kind"] in FIGURE_KINDS or value is not None:  # a figure offered (a check offers a sum's too)
         achieved.pop(key, None)
         achieved.update({} if value is None else {key: value})
         # the contact named the figure: the checks on the one read from the reply no longer apply

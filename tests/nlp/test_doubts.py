@@ -26,6 +26,12 @@ def doubts(content: str, progress: str) -> list[tuple[str, int | None, tuple[flo
         # a share said of the item's one target without naming it: the target's, or overall progress?
         ("新建城市绿道10公里。", "正在施工 完成了七成左右", ("share", 0, (7.0,))),
         ("建设口袋公园6处。", "完成了大概五成", ("share", 0, (3.0,))),
+        # a sum of figures far over the target: each figure is offered, not only 确认无误 or 重填
+        (
+            "新增规上工业企业20家。",
+            "新增规上工业企业14家，已推荐企业18家。",
+            ("over_target", 0, (14.0, 18.0)),
+        ),
     ],
 )
 def test_each_doubt_is_raised(content, progress, expected):
