@@ -24,6 +24,7 @@ class FilingStep(StrEnum):
     CONFIRM = "confirm"
     PROBLEMS = "problems"
     PLAN = "plan"
+    NUMBERED = "numbered"  # a numbered reply whose numbers may be figures: items, or the current item's?
 
 
 class UnbindStep(StrEnum):

@@ -55,6 +55,7 @@ FILING_FLOW = Flow(
         FilingStep.CONFIRM: filing.confirm_step,
         FilingStep.PROBLEMS: filing.problems_step,
         FilingStep.PLAN: filing.plan_step,
+        FilingStep.NUMBERED: filing.numbered_step,
     },
 )
 UNBIND_FLOW = Flow(UNBIND, {UnbindStep.CHOOSE_UNIT: binding.unbind_choose_step})

@@ -88,13 +88,31 @@ def other_measure(
     return out
 
 
-def share_doubts(text: str, infos: Sequence[TargetInfo], links: Sequence[Link]) -> list[Ambiguity]:
-    """A share of a count target (八成 → 320个) is asked about; 一半 / 过半 with no figure get a question too."""
+def _overall(m: Mention, infos: Sequence[TargetInfo], links: Sequence[Link]) -> Ambiguity | None:
+    """完成了七成左右 of an item with one target and no word naming it: the target's share, or the item's
+    overall progress? Asked, with the target's share offered."""
+    if len(infos) != 1 or links or m.q.unit != "%" or infos[0].target.unit == "%" or m.blocks - {"no_cue"}:
+        return None
+    if not _re(r"完成了?\s*(?:大概|大约|约|近|将近|差不多|接近)?\s*$").search(m.pre):
+        return None
+    target = infos[0].target
+    share = target.value * m.q.value / 100
+    value = float(round(share)) if is_count_unit(target.unit) else round(share, 6)
+    return Ambiguity(kind="share", target=0, value=value, options=(value,), evidence=m.q.text)
+
+
+def share_doubts(
+    text: str, infos: Sequence[TargetInfo], links: Sequence[Link], unplaced: Sequence[Mention] = ()
+) -> list[Ambiguity]:
+    """A share of a count target (八成 → 320个) is asked about; 一半 / 过半 with no figure get a question too;
+    so is a share of the item's one target that does not name it (完成了七成)."""
     out = [
         Ambiguity(kind="share", target=ln.target, value=ln.value, options=(ln.value,), evidence=ln.evidence)
         for ln in links
         if ln.basis == "share" and is_count_unit(infos[ln.target].target.unit)
     ]
+    overall = [a for a in (_overall(m, infos, links) for m in unplaced) if a is not None]
+    out.extend(overall[:1])
     linked = {ln.target for ln in links}
     counts = [i for i, info in enumerate(infos) if info.target.unit != "%" and i not in linked]
     for m in _re(HALF).finditer(text):

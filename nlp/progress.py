@@ -13,7 +13,7 @@ from nlp.measures import convert, is_count_unit
 from nlp.mentions import ACHIEVE, BLOCK_POST, BLOCK_PRE, Mention, find_mentions, inherit
 from nlp.numerals import normalize
 from nlp.phrases import last_noun
-from nlp.status import claims_done, classify_status
+from nlp.status import claims_done, reached, status_from_figures
 from nlp.targets import TargetInfo, infos_for, similarity, target_infos, with_words
 from nlp.types import Ambiguity, Basis, Link, ParseResult, Status, Target
 
@@ -215,20 +215,21 @@ def _named(ms: list[tuple[Mention, float, float]]) -> list[tuple[Mention, float]
     return [(m, v) for m, v, score in ms if score >= 1 or best < 2 or len(m.noun) < 2 or m.inherited]
 
 
-def _combine(ms: list[tuple[Mention, float]]) -> tuple[float, Basis, str]:
-    """Pick one value per target: correction > cumulative > summed parts > single."""
+def _combine(ms: list[tuple[Mention, float]]) -> tuple[float, Basis, str, tuple[float, ...]]:
+    """Pick one value per target: correction > cumulative > summed parts > single; with the figures summed."""
     corrections = [x for x in ms if x[0].basis == "correction"]
     if corrections:
         m, v = corrections[-1]
-        return v, "cumulative", m.q.text
+        return v, "cumulative", m.q.text, (v,)
     cumulative = [x for x in ms if x[0].basis == "cumulative" and not x[0].sub]
     if cumulative:
         last = [x for x in cumulative if x[0].sentence == cumulative[-1][0].sentence]
-        return sum(v for _, v in last), "cumulative", "；".join(m.q.text for m, _ in last)
+        parts = tuple(v for _, v in last)
+        return sum(parts), "cumulative", "；".join(m.q.text for m, _ in last), parts
     main = [x for x in ms if not x[0].sub] or ms
-    value = sum(v for _, v in main)
+    parts = tuple(v for _, v in main)
     basis: Basis = "increment" if any(m.basis == "increment" for m, _ in main) else "unknown"
-    return value, basis, "；".join(m.q.text for m, _ in main)
+    return sum(parts), basis, "；".join(m.q.text for m, _ in main), parts
 
 
 def parse_progress(
@@ -271,10 +272,14 @@ def parse_progress(
         elif len(amb) == asked:
             unplaced.append(m)
     links: list[Link] = []
+    summed: dict[
+        int, tuple[float, ...]
+    ] = {}  # a link summed from several figures: each is offered in a check
     for idx in range(len(infos)):
         if idx in per_target:
             named = _named(per_target[idx])
-            value, basis, evidence = _combine(named)
+            value, basis, evidence, parts = _combine(named)
+            summed.update({idx: parts} if len(parts) > 1 else {})
             amb.extend(a for a in [two_figures(idx, named, infos)] if a is not None)
         elif idx in shares:
             value, basis, evidence = shares[idx][1], "share", shares[idx][0].q.text
@@ -287,11 +292,19 @@ def parse_progress(
             elif basis == "unknown":
                 amb.append(Ambiguity(kind="increment_or_total", target=idx, value=value, evidence=evidence))
             if basis != "increment" and value < prev:
-                amb.append(Ambiguity(kind="decrease", target=idx, value=value, evidence=evidence))
+                amb.append(
+                    Ambiguity(
+                        kind="decrease",
+                        target=idx,
+                        value=value,
+                        evidence=evidence,
+                        options=summed.get(idx, ()),
+                    )
+                )
         links.append(Link(target=idx, value=value, basis=basis, evidence=evidence))
     amb.extend(bare_doubts(links, {i: [m for m, _, _ in ms] for i, ms in per_target.items()}))
-    amb.extend([*other_measure(unplaced, infos, links), *share_doubts(text, infos, links)])
-    result = _finish(infos, links, amb, progress, content, previous_status)
+    amb.extend([*other_measure(unplaced, infos, links), *share_doubts(text, infos, links, unplaced)])
+    result = _finish(infos, links, amb, progress, content, previous_status, summed)
     if not unplaced or len(links) == len(infos):
         return result
     return result.model_copy(update={"unmatched": unmatched(unplaced, infos, links)})
@@ -304,25 +317,34 @@ def _finish(
     progress: str,
     content: str | None,
     previous_status: Status | None,
+    summed: Mapping[int, tuple[float, ...]],
 ) -> ParseResult:
-    reached = {ln.target for ln in links if ln.value >= infos[ln.target].target.value * 0.9999}
+    targets = tuple(i.target for i in infos)
     amb.extend(
-        Ambiguity(kind="over_target", target=ln.target, value=ln.value, evidence=ln.evidence)
+        Ambiguity(
+            kind="over_target",
+            target=ln.target,
+            value=ln.value,
+            evidence=ln.evidence,
+            options=summed.get(ln.target, ()),
+        )
         for ln in links
         if ln.value > 1.5 * infos[ln.target].target.value > 0
     )
-    links_complete = None if not links else len(reached) == len(infos)
-    # a linked count or measure below its target is work left; money spent below budget is not
-    shortfall = any(ln.target not in reached and infos[ln.target].target.unit != "元" for ln in links)
-    content = "".join(i.target.name for i in infos) if content is None else content
-    status = classify_status(
-        progress, links_complete, shortfall=shortfall, content=content, previous=previous_status
-    )
-    if links and links_complete is False and claims_done(progress):
+    achieved = {ln.target: ln.value for ln in links}
+    content = "".join(t.name for t in targets) if content is None else content
+    status = status_from_figures(progress, targets, achieved, content=content, previous=previous_status)
+    done = reached(targets, achieved)
+    if links and len(done) < len(targets) and claims_done(progress):
         amb.extend(
-            Ambiguity(kind="claim_below_target", target=ln.target, value=ln.value, evidence=ln.evidence)
+            Ambiguity(
+                kind="claim_below_target",
+                target=ln.target,
+                value=ln.value,
+                evidence=ln.evidence,
+                options=summed.get(ln.target, ()),
+            )
             for ln in links
-            if ln.target not in reached
+            if ln.target not in done
         )
-    targets = tuple(i.target for i in infos)
     return ParseResult(targets=targets, links=tuple(links), status=status, ambiguities=tuple(amb))

@@ -107,9 +107,16 @@ def _item_re() -> re.Pattern[str]:
 
 def split_items(text: str) -> dict[int, str]:
     """Split a numbered reply ("1.… 2.…", "1、…", "（1）…", "①…") into {number: text}; {} if not numbered."""
+    return numbered_items(text)[0]
+
+
+def numbered_items(text: str) -> tuple[dict[int, str], bool]:
+    """Return ``split_items`` and whether every mark is plainly a list marker: "1.12个乡镇" may be item 1's
+    12个 or 1.12个, so a mark of digits around a point is not plain."""
     text = text or ""
     norm = normalize(text)
     marks: list[tuple[int, int, int]] = []
+    plain = True
     expected = 1
     for m in _item_re().finditer(norm):
         raw = m.group("p") or m.group("d") or m.group("dd") or m.group("c")
@@ -120,11 +127,12 @@ def split_items(text: str) -> dict[int, str]:
         if n != expected:
             continue  # 2.2个 inside item 1, or a number that is not the next item
         marks.append((m.start(), m.end(), n))
+        plain = plain and not m.group("dd")
         expected += 1
     if len(marks) < 2:
-        return {}
+        return {}, True
     out: dict[int, str] = {}
     for i, (_, end, n) in enumerate(marks):
         stop = marks[i + 1][0] if i + 1 < len(marks) else len(norm)
         out[n] = text[end:stop].strip(" \n\t；;，,")
-    return out
+    return out, plain

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from functools import cache
 
 from nlp.numerals import normalize
-from nlp.types import Status
+from nlp.types import Status, Target
 
 # Compounds whose delivery-sounding word names a preparatory document or step.
 PREP_COMPOUNDS = (
@@ -200,3 +201,25 @@ def classify_status(
     if _re(r"^(?:无|暂无|没有|否|无。|/|—|-)$").match(text):
         return "not_started"
     return "in_progress"
+
+
+def reached(targets: Sequence[Target], achieved: Mapping[int, float]) -> set[int]:
+    """Return the targets whose achieved figure reaches their value."""
+    return {i for i, v in achieved.items() if v >= targets[i].value * 0.9999}
+
+
+def status_from_figures(
+    progress: str,
+    targets: Sequence[Target],
+    achieved: Mapping[int, float],
+    *,
+    content: str,
+    previous: Status | None = None,
+) -> Status:
+    """Return the status of a reply given the figures taken from it (target index → achieved): the parser's
+    own and, once a contact answered a question that changed them, the dialogue's final ones."""
+    done = reached(targets, achieved)
+    links_complete = None if not achieved else len(done) == len(targets)
+    # a linked count or measure below its target is work left; money spent below budget is not
+    shortfall = any(i not in done and targets[i].unit != "元" for i in achieved)
+    return classify_status(progress, links_complete, shortfall=shortfall, content=content, previous=previous)

@@ -100,6 +100,8 @@ class Report:
     questions: int = 0
     retypes: int = 0
     wrong: list[str] = field(default_factory=list)
+    first_wrong: list[str] = field(default_factory=list)  # rows whose first echo was wrong, and why
+    parser_rows: dict[str, str] = field(default_factory=dict)  # row id → what the parser alone read
 
     def text(self) -> str:
         n = max(self.dialogue.items, 1)
@@ -115,7 +117,7 @@ class Report:
         )
 
 
-def parser_score(rows: list[dict], score: Score) -> None:
+def parser_score(rows: list[dict], score: Score, seen: dict[str, str] | None = None) -> None:
     """Score ``ledgerbot parse`` on the rows: its own targets, mapped to the gold ones by value and unit."""
     for row in rows:
         result = parse_progress(row["content"], row["progress"])
@@ -130,12 +132,18 @@ def parser_score(rows: list[dict], score: Score) -> None:
         got = {to_gold[ln.target]: ln.value for ln in result.links if ln.target in to_gold}
         gold = _gold_links(row)
         score.add(_links_match(got, gold), len(result.links), len(gold), result.status == row["status"])
+        if seen is not None:
+            right = (
+                _links_match(got, gold) == len(gold) == len(result.links) and result.status == row["status"]
+            )
+            seen[row["id"]] = f"parser {'right' if right else 'wrong'}: {got} {result.status}"
 
 
-def ledger_of(rows: list[dict]) -> ParsedLedger:
+def ledger_of(rows: list[dict], first: bool = False) -> ParsedLedger:
     """Another unit's items come first, so that a reply numbered "1. … 2. …" names none of ours (a real
-    unit's items are numbered [24], [25] …): the numbered-reply shortcut does not file it to other rows."""
-    others = [("占位事项", OTHER_UNIT)] * len(rows)
+    unit's items are numbered [24], [25] …): the numbered-reply shortcut does not file it to other rows.
+    ``first``: ours are items 1, 2 … (a reply's line-start numbers may then name them)."""
+    others = [] if first else [("占位事项", OTHER_UNIT)] * len(rows)
     items = tuple(
         ParsedItem(
             position=n,
@@ -163,10 +171,10 @@ def ledger_of(rows: list[dict]) -> ParsedLedger:
     )
 
 
-async def setup_chat(app, rows: list[dict]) -> ConsoleChat:
+async def setup_chat(app, rows: list[dict], first: bool = False) -> ConsoleChat:
     """Import the rows as one unit's items (their gold targets when given), open April, bind the contact."""
     async with app.uow() as uow:
-        await import_ledger(uow, ledger_of(rows), app.clock.now())
+        await import_ledger(uow, ledger_of(rows, first), app.clock.now())
     async with app.uow() as uow:
         ledger = await uow.ledgers.get()
         for item, row in zip(await uow.ledgers.items(ledger.id, unit=UNIT), rows, strict=True):
@@ -212,6 +220,9 @@ def _answer(amb: dict, choices: tuple[str, ...], gold: dict[int, float], targets
         return choices[-1]
     if amb["kind"] in ("decrease", "over_target", "claim_below_target"):
         target = amb.get("target")
+        for option, label in zip(amb.get("options", ()), choices, strict=False):  # a sum's figures
+            if target in gold and _close(gold[target], option):
+                return label
         right = target in gold and value is not None and _close(gold[target], float(value))
         return choices[0] if right else choices[-1]
     # the questions that offer figures, then 不记数 and 重填: the figure the contact meant, else 不记数
@@ -269,6 +280,11 @@ async def _file_one(app, chat: ConsoleChat, row: dict, gold: dict[int, float], r
     retyped = False
     for _ in range(12):
         step, draft = await _draft(app)
+        if step == "numbered":  # line-start numbers that may be figures: the row is one item's reply
+            report.questions += 1
+            await chat.say("数量")
+            report.messages += 1
+            continue
         if step == "clarify":
             report.questions += 1
             amb = draft["pending"][0]
@@ -283,6 +299,9 @@ async def _file_one(app, chat: ConsoleChat, row: dict, gold: dict[int, float], r
                         0, 0, len(gold), False
                     )  # confirming alone would have stored nothing
                     first = False
+                    report.first_wrong.append(
+                        f"{row['id']}: {row['progress']!r} asked {amb} {choices}; gold {gold}"
+                    )
                 await _retype_now(chat, row, gold, report)
                 retyped = True
             continue
@@ -294,6 +313,15 @@ async def _file_one(app, chat: ConsoleChat, row: dict, gold: dict[int, float], r
                 _links_match(got, gold), len(got), len(gold), draft["status"] == row["status"]
             )
             first = False
+            if (
+                _links_match(got, gold) != len(gold)
+                or len(got) != len(gold)
+                or draft["status"] != row["status"]
+            ):
+                report.first_wrong.append(
+                    f"{row['id']}: {row['progress']!r} first echo {got} {draft['status']}; "
+                    f"gold {gold} {row['status']}; {report.parser_rows.get(row['id'], '')}"
+                )
         right = _links_match(got, gold) == len(gold) == len(got)
         report.messages += 1
         if right or retyped:
@@ -313,7 +341,7 @@ async def _file_one(app, chat: ConsoleChat, row: dict, gold: dict[int, float], r
 async def run(rows: list[dict], workdir: Path) -> Report:
     """Return the end-to-end figures of ``rows`` (a fresh SQLite database in ``workdir``)."""
     report = Report()
-    parser_score(rows, report.parser)
+    parser_score(rows, report.parser, report.parser_rows)
     settings = Settings(
         database_url=f"sqlite:///{workdir / 'e2e.db'}",
         files_dir=workdir / "files",

@@ -8,15 +8,22 @@ from datetime import datetime
 from bot.core.conversation import IDLE, ConversationState, Turn
 from bot.core.messages import IncomingMessage
 from bot.core.replies import TextReply
-from handlers import texts
+from handlers import filing_texts, texts
 from handlers.commands import clean_text, normalize, parse_command
 from handlers.current import current_ledger, flow_ledger, open_period
 from handlers.dates import moment_text
 from handlers.deps import Deps
-from handlers.filing.answers import file_many, numbered_answers
+from handlers.filing.answers import Numbered, file_many, numbered_answers
 from handlers.filing.mine import mine_for_unit
 from handlers.filing.questions import FIGURE_KINDS, clarifying_question, is_choice, pick_choice, recorded
-from handlers.filing.store import file_revision, load_item, load_period, read_progress, status_before
+from handlers.filing.store import (
+    figures_status,
+    file_revision,
+    load_item,
+    load_period,
+    read_progress,
+    status_before,
+)
 from handlers.filing.units import unit_for
 from handlers.filing.view import item_prompt, redo_text, understood
 from handlers.flows import FilingStep, filing_at
@@ -36,7 +43,7 @@ async def _writable_period(deps: Deps) -> tuple[LedgerInfo, PeriodInfo] | str:
         return texts.NO_LEDGER
     period = await open_period(deps, ledger)
     if period is None:
-        return texts.NO_OPEN_PERIOD
+        return filing_texts.NO_OPEN_PERIOD
     return ledger, period
 
 
@@ -51,7 +58,7 @@ async def _returned(deps: Deps, period: PeriodInfo, item_id: int, unit: str) -> 
 
 def _past_deadline_text(period: PeriodInfo, now: datetime) -> str:
     assert period.deadline is not None  # only asked once the deadline has passed
-    return texts.PAST_DEADLINE.format(code=period.code, deadline=moment_text(period.deadline, now))
+    return filing_texts.PAST_DEADLINE.format(code=period.code, deadline=moment_text(period.deadline, now))
 
 
 # ------------------------------------------------------------------ entries
@@ -72,7 +79,7 @@ async def _begin_filing(deps: Deps, unit: str) -> Turn:
     ledger, period = writable
     items = await deps.uow.ledgers.items(ledger.id, unit=unit)
     if not items:
-        return say(texts.NO_ITEMS.format(unit=unit))
+        return say(filing_texts.NO_ITEMS.format(unit=unit))
     filed = {s.item_id for s in await deps.uow.submissions.latest(period.id, unit=unit) if not s.skipped}
     returned = [i.id for i in items if i.id in filed and await _returned(deps, period, i.id, unit)]
     if _past_deadline(deps, period):
@@ -82,7 +89,7 @@ async def _begin_filing(deps: Deps, unit: str) -> Turn:
     else:
         queue = [i.id for i in items if i.id not in filed] + returned
     if not queue:
-        return say(texts.ALL_FILED.format(unit=unit, code=period.code, count=len(items)))
+        return say(filing_texts.ALL_FILED.format(unit=unit, code=period.code, count=len(items)))
     data = {"unit": unit, "period": period.code, "queue": queue, "pos": 0, "filed": [], "skipped": []}
     return await _prompt(deps, data)
 
@@ -158,7 +165,7 @@ async def _prompt(deps: Deps, data: dict, prefix: tuple[str, ...] = ()) -> Turn:
 def _finish(data: dict, prefix: tuple[str, ...]) -> Turn:
     skipped = data.get("skipped", [])
     extra = (
-        texts.FINISHED_SKIPPED.format(
+        filing_texts.FINISHED_SKIPPED.format(
             count=len(skipped), numbers="、".join(map(str, data.get("skipped_numbers", [])))
         )
         if skipped
@@ -166,7 +173,10 @@ def _finish(data: dict, prefix: tuple[str, ...]) -> Turn:
     )
     replies = tuple(TextReply(text=p) for p in prefix)
     return Turn(
-        replies=(*replies, TextReply(text=texts.FINISHED.format(filed=len(data["filed"]), skipped=extra))),
+        replies=(
+            *replies,
+            TextReply(text=filing_texts.FINISHED.format(filed=len(data["filed"]), skipped=extra)),
+        ),
         state=IDLE,
     )
 
@@ -183,19 +193,49 @@ async def progress_step(msg: IncomingMessage, state: ConversationState, deps: De
     if is_choice(normalize(text), "跳过"):
         return await _skip(deps, data, item)
     multi = await numbered_answers(deps, data, text)
+    if multi and not multi.plain:  # 1处已完工 / 1.5公里: list markers or the current item's figures?
+        return await _ask_numbered(deps, data, item, text, multi)
     if multi:
-        summary, data = await file_many(msg, deps, data, multi)
+        summary, data = await file_many(msg, deps, data, multi.parts)
         return await _prompt(deps, data, (summary,))
     return await _understand(deps, data, item, text)
 
 
-async def _understand(deps: Deps, data: dict, item: ItemInfo, text: str) -> Turn:
+async def _ask_numbered(deps: Deps, data: dict, item: ItemInfo, text: str, multi: Numbered) -> Turn:
+    numbers = [(await load_item(deps, i)).number for i in multi.parts]
+    question = filing_texts.ASK_NUMBERED.format(
+        marks="、".join(map(str, multi.marks)),
+        items="、".join(f"[{n}]" for n in numbers),
+        number=item.number,
+    )
+    parts = {str(k): v for k, v in multi.parts.items()}
+    pending = {"text": text, "parts": parts, "inbox": deps.inbox_id}
+    state = filing_at(FilingStep.NUMBERED, {**data, "numbered": pending})
+    return say(question, state, choices=filing_texts.CHOICES_NUMBERED)
+
+
+async def numbered_step(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:
+    """Apply the answer to whether a numbered reply's numbers were list markers or figures."""
+    choices = filing_texts.CHOICES_NUMBERED
+    answer = pick_choice(normalize(msg.text), choices)
+    if answer is None:
+        return say(filing_texts.CHOOSE_ONE.format(choices=" / ".join(choices)), state, choices=choices)
+    data = dict(state.data)
+    pending = data.pop("numbered")
+    if answer == choices[0]:
+        parts = {int(k): v for k, v in pending["parts"].items()}
+        summary, data = await file_many(msg, deps, data, parts, pending["inbox"])
+        return await _prompt(deps, data, (summary,))
+    item = await load_item(deps, data["queue"][data["pos"]])
+    return await _understand(deps, data, item, pending["text"], pending["inbox"])
+
+
+async def _understand(deps: Deps, data: dict, item: ItemInfo, text: str, inbox: int | None = None) -> Turn:
     parts = split_parts(text)
     progress = parts.progress or text
     previous = await achieved_before(deps.uow, item.ledger_id, data["period"], item.id)
-    result = read_progress(
-        item, progress, previous, await status_before(deps, item, data["period"], data["unit"])
-    )
+    previous_status = await status_before(deps, item, data["period"], data["unit"])
+    result = read_progress(item, progress, previous, previous_status)
     achieved = {link.target: link.value for link in result.links}
     pending = [a.model_dump() for a in result.ambiguities]
     unmatched = [u.text for u in result.unmatched]
@@ -208,9 +248,10 @@ async def _understand(deps: Deps, data: dict, item: ItemInfo, text: str) -> Turn
         "plan": parts.plan or None,
         "achieved": {str(k): v for k, v in achieved.items()},
         "status": result.status,
+        "previous_status": previous_status,
         "pending": pending,
         "previous": {str(k): v for k, v in previous.items()},
-        "inbox": deps.inbox_id,
+        "inbox": inbox or deps.inbox_id,
         "unmatched": unmatched,
     }
     return await _next_question(deps, {**data, "draft": draft}, item)
@@ -225,7 +266,7 @@ async def _next_question(deps: Deps, data: dict, item: ItemInfo) -> Turn:
         return say(question, filing_at(FilingStep.CLARIFY, data), choices=choices)
     achieved = {int(k): v for k, v in draft["achieved"].items()}
     echo = understood(item, achieved, draft["status"], draft.get("unmatched", ()))
-    return say(echo, filing_at(FilingStep.CONFIRM, data), choices=texts.CONFIRM_CHOICES)
+    return say(echo, filing_at(FilingStep.CONFIRM, data), choices=filing_texts.CONFIRM_CHOICES)
 
 
 async def clarify_step(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:
@@ -237,20 +278,22 @@ async def clarify_step(msg: IncomingMessage, state: ConversationState, deps: Dep
     _, choices = clarifying_question(item, amb, draft)
     answer = pick_choice(normalize(msg.text), choices)
     if answer is None:
-        return say(texts.CHOOSE_ONE.format(choices=" / ".join(choices)), state, choices=choices)
+        return say(filing_texts.CHOOSE_ONE.format(choices=" / ".join(choices)), state, choices=choices)
     achieved = dict(draft["achieved"])
     key = str(amb.get("target"))
     pending = draft["pending"][1:]
     if answer == "重填":
         return _redo(data, item)
-    if amb["kind"] in FIGURE_KINDS:
-        value = recorded(amb, answer, choices)
+    value = recorded(amb, answer, choices)
+    if amb["kind"] in FIGURE_KINDS or value is not None:  # a figure offered (a check offers a sum's too)
         achieved.pop(key, None)
         achieved.update({} if value is None else {key: value})
         # the contact named the figure: the checks on the one read from the reply no longer apply
         pending = [p for p in pending if str(p.get("target")) != key or p["kind"] == "which_target"]
     elif amb["kind"] == "increment_or_total":
-        base = draft["previous"].get(key, 0.0) if answer == texts.CHOICES_INCREMENT_OR_TOTAL[0] else 0.0
+        base = (
+            draft["previous"].get(key, 0.0) if answer == filing_texts.CHOICES_INCREMENT_OR_TOTAL[0] else 0.0
+        )
         achieved[key] = base + float(amb["value"])
         # the checks on the raw figure no longer apply once it is known to be an increment
         pending = [p for p in pending if str(p.get("target")) != key or p["kind"] == "which_target"]
@@ -261,18 +304,19 @@ async def clarify_step(msg: IncomingMessage, state: ConversationState, deps: Dep
                 achieved.pop(str(i))
         achieved[str(chosen)] = float(amb["value"])
     draft.update(achieved=achieved, pending=pending)
+    draft["status"] = figures_status(item, draft)  # the figures may have changed: the status follows them
     return await _next_question(deps, data, item)
 
 
 async def confirm_step(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:
     """Handle 确认 / 重填 / 跳过 after the echo."""
     data = dict(state.data)
-    answer = pick_choice(normalize(msg.text), texts.CONFIRM_CHOICES)
+    answer = pick_choice(normalize(msg.text), filing_texts.CONFIRM_CHOICES)
     if answer is None:
         return say(
-            texts.CHOOSE_ONE.format(choices=" / ".join(texts.CONFIRM_CHOICES)),
+            filing_texts.CHOOSE_ONE.format(choices=" / ".join(filing_texts.CONFIRM_CHOICES)),
             state,
-            choices=texts.CONFIRM_CHOICES,
+            choices=filing_texts.CONFIRM_CHOICES,
         )
     draft = data["draft"]
     item = await load_item(deps, draft["item"])
@@ -281,7 +325,7 @@ async def confirm_step(msg: IncomingMessage, state: ConversationState, deps: Dep
     if answer == "跳过":
         return await _skip(deps, data, item)
     if draft.get("problems") is None:
-        return say(texts.ASK_PROBLEMS, filing_at(FilingStep.PROBLEMS, data), choices=("无",))
+        return say(filing_texts.ASK_PROBLEMS, filing_at(FilingStep.PROBLEMS, data), choices=("无",))
     if draft.get("plan") is None:
         return await _ask_plan(deps, data)
     return await _file_and_next(deps, data, item, msg)
@@ -296,7 +340,7 @@ def _redo(data: dict, item: ItemInfo) -> Turn:
 async def _ask_plan(deps: Deps, data: dict) -> Turn:
     period = await load_period(deps, data["period"])
     month = period.month % 12 + 1
-    return say(texts.ASK_PLAN.format(month=month), filing_at(FilingStep.PLAN, data))
+    return say(filing_texts.ASK_PLAN.format(month=month), filing_at(FilingStep.PLAN, data))
 
 
 async def problems_step(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:
@@ -329,7 +373,9 @@ async def _file_and_next(deps: Deps, data: dict, item: ItemInfo, msg: IncomingMe
         inbox=draft.get("inbox"),
     )
     data = {**data, "filed": data["filed"] + [item.id]}
-    return await _advance(deps, data, (texts.FILED_ITEM.format(number=item.number, revision=sub.revision),))
+    return await _advance(
+        deps, data, (filing_texts.FILED_ITEM.format(number=item.number, revision=sub.revision),)
+    )
 
 
 async def _skip(deps: Deps, data: dict, item: ItemInfo) -> Turn:
@@ -338,4 +384,4 @@ async def _skip(deps: Deps, data: dict, item: ItemInfo) -> Turn:
         "skipped": data["skipped"] + [item.id],
         "skipped_numbers": [*data.get("skipped_numbers", []), item.number],
     }
-    return await _advance(deps, data, (texts.SKIPPED_ITEM.format(number=item.number),))
+    return await _advance(deps, data, (filing_texts.SKIPPED_ITEM.format(number=item.number),))

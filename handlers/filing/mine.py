@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.core.conversation import ConversationState, Turn
 from bot.core.messages import IncomingMessage
-from handlers import texts
+from handlers import filing_texts, texts
 from handlers.current import current_ledger, latest_period
 from handlers.deps import Deps
 from handlers.filing.units import unit_for
@@ -27,7 +27,7 @@ async def mine_for_unit(deps: Deps, unit: str) -> Turn:
         return say(texts.NO_LEDGER)
     period = await latest_period(deps, ledger)
     if period is None:
-        return say(texts.NO_OPEN_PERIOD)
+        return say(filing_texts.NO_OPEN_PERIOD)
     items = await deps.uow.ledgers.items(ledger.id, unit=unit)
     mine = {i.id for i in items}
     latest: dict = {}

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from handlers import texts
+from handlers import filing_texts
 from handlers.filing.view import scaled
 from storage.schemas import ItemInfo
 
 FIGURE_KINDS = frozenset(["bare_number", "other_measure", "two_figures", "share"])  # answered by a figure
+CHECK_KINDS = frozenset(["decrease", "over_target", "claim_below_target"])  # a sum's figures offered first
 
 
 def clarifying_question(item: ItemInfo, amb: dict, draft: dict) -> tuple[str, tuple[str, ...]]:
@@ -19,43 +20,46 @@ def clarifying_question(item: ItemInfo, amb: dict, draft: dict) -> tuple[str, tu
     value = scaled(amb.get("value"), unit)
     kind = amb["kind"]
     if kind in FIGURE_KINDS:
-        ask = texts.ASK_TWO_FIGURES if kind == "two_figures" else texts.ASK_FIGURE
+        ask = filing_texts.ASK_TWO_FIGURES if kind == "two_figures" else filing_texts.ASK_FIGURE
         target = scaled(t.value if t else None, unit)
         question = ask.format(evidence=amb.get("evidence", ""), name=name, target=target, unit=unit)
         offers = tuple(
-            texts.CHOICE_RECORD.format(value=scaled(v, unit), unit=unit) for v in amb.get("options", ())
+            filing_texts.CHOICE_RECORD.format(value=scaled(v, unit), unit=unit)
+            for v in amb.get("options", ())
         )
-        return question, (*offers, *texts.CHOICES_NOT_RECORDED)
+        return question, (*offers, *filing_texts.CHOICES_NOT_RECORDED)
     if kind == "increment_or_total":
         previous = draft["previous"].get(str(amb.get("target")))
         return (
-            texts.ASK_INCREMENT_OR_TOTAL.format(
+            filing_texts.ASK_INCREMENT_OR_TOTAL.format(
                 value=value, unit=unit, name=name, previous=scaled(previous, unit)
             ),
-            texts.CHOICES_INCREMENT_OR_TOTAL,
+            filing_texts.CHOICES_INCREMENT_OR_TOTAL,
         )
     if kind == "which_target":
         options = tuple(targets[i].name for i in amb.get("candidates", ()) if i in targets)
-        return texts.ASK_WHICH_TARGET.format(value=value, unit=unit), options
+        return filing_texts.ASK_WHICH_TARGET.format(value=value, unit=unit), options
+    if kind in CHECK_KINDS:
+        parts: tuple[float, ...] = tuple(amb.get("options", ()))
+        summed = filing_texts.SUM_OF_PARTS.format(evidence=amb.get("evidence", "")) if parts else ""
+        fields = {"name": name, "value": value, "unit": unit, "summed": summed}
+        offers = tuple(filing_texts.CHOICE_RECORD.format(value=scaled(v, unit), unit=unit) for v in parts)
+        return _check(kind, fields, t.value if t else None, draft, amb), (
+            *offers,
+            *filing_texts.CHOICES_CONFIRM_VALUE,
+        )
+    raise ValueError(f"no question for a doubt of kind {kind}")
+
+
+def _check(kind: str, fields: dict[str, str], target: float | None, draft: dict, amb: dict) -> str:
+    """Return a check of a figure read: a decrease, far over the target, below a claimed completion."""
+    unit = fields["unit"]
     if kind == "decrease":
         previous = draft["previous"].get(str(amb.get("target")))
-        return (
-            texts.ASK_DECREASE.format(name=name, value=value, unit=unit, previous=scaled(previous, unit)),
-            texts.CHOICES_CONFIRM_VALUE,
-        )
+        return filing_texts.ASK_DECREASE.format(**fields, previous=scaled(previous, unit))
     if kind == "over_target":
-        return (
-            texts.ASK_OVER_TARGET.format(
-                name=name, value=value, unit=unit, target=scaled(t.value if t else None, unit)
-            ),
-            texts.CHOICES_CONFIRM_VALUE,
-        )
-    return (
-        texts.ASK_CLAIM_BELOW.format(
-            name=name, value=value, unit=unit, target=scaled(t.value if t else None, unit)
-        ),
-        texts.CHOICES_CONFIRM_VALUE,
-    )
+        return filing_texts.ASK_OVER_TARGET.format(**fields, target=scaled(target, unit))
+    return filing_texts.ASK_CLAIM_BELOW.format(**fields, target=scaled(target, unit))
 
 
 def recorded(amb: dict, answer: str, choices: tuple[str, ...]) -> float | None:

@@ -8,6 +8,7 @@ from bot.core.messages import IncomingMessage
 from handlers.current import current_ledger
 from handlers.deps import Deps
 from nlp.progress import parse_progress
+from nlp.status import status_from_figures
 from nlp.types import ParseResult, Status, Target
 from storage.schemas import ItemInfo, NewSubmission, PeriodInfo, SubmissionInfo, TargetInfo
 
@@ -81,6 +82,16 @@ def read_progress(
         targets=[nlp_target(t) for t in item.targets],
         previous=previous or None,
         previous_status=previous_status,
+    )
+
+
+def figures_status(item: ItemInfo, draft: dict) -> Status:
+    """Return the status of a draft's final figures, as the parser computes it from its own (the figures
+    change when the contact answers a clarifying question: a figure chosen, one left unrecorded)."""
+    targets = [nlp_target(t) for t in item.targets]
+    achieved = {int(k): float(v) for k, v in draft["achieved"].items() if int(k) < len(targets)}
+    return status_from_figures(
+        draft["progress"], targets, achieved, content=item.content, previous=draft.get("previous_status")
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.core.conversation import ConversationState, Turn
 from bot.core.messages import IncomingMessage
-from handlers import texts
+from handlers import filing_texts, texts
 from handlers.access import contact_units, roles_of
 from handlers.deps import Deps
 from handlers.flows import FILING, FilingStep, filing_at
@@ -18,7 +18,7 @@ async def unit_for(msg: IncomingMessage, state: ConversationState, deps: Deps, e
     if not units:
         if not roles:
             return say(texts.HELP_UNBOUND, state)
-        return say(texts.NOT_A_CONTACT, state)
+        return say(filing_texts.NOT_A_CONTACT, state)
     if len(units) == 1:
         return units[0]
     chosen = state.data.get("unit") if state.flow == FILING else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from handlers import texts
+from handlers import filing_texts, texts
 from handlers.dates import moment_text
 from reports.figures import pct
 from storage.schemas import ItemInfo, SubmissionInfo, TargetInfo
@@ -43,7 +43,7 @@ def scaled(value: float | None, unit: str) -> str:
 def target_line(targets: tuple[TargetInfo, ...]) -> str:
     """Return '停车泊位256个（新增）；公共充电桩400个（总数）'."""
     return "；".join(
-        texts.TARGET_FMT.format(
+        filing_texts.TARGET_FMT.format(
             name=t.name, amount=amount(t.value, t.unit), kind=texts.KIND_LABELS.get(t.kind, t.kind)
         )
         for t in targets
@@ -54,40 +54,46 @@ def item_prompt(
     item: ItemInfo, index: int, total: int, previous: list[SubmissionInfo], current: SubmissionInfo | None
 ) -> str:
     """Return the text that introduces an item and asks for this month's progress."""
-    lines = [texts.ITEM_PROMPT.format(index=index, total=total, number=item.number, content=item.content)]
+    lines = [
+        filing_texts.ITEM_PROMPT.format(index=index, total=total, number=item.number, content=item.content)
+    ]
     if item.targets:
-        lines.append(texts.ITEM_TARGETS.format(targets=target_line(item.targets)))
+        lines.append(filing_texts.ITEM_TARGETS.format(targets=target_line(item.targets)))
     for prev in previous[:1]:
         if prev.progress:
-            lines.append(texts.ITEM_LAST_PROGRESS.format(code=prev.period_code, progress=prev.progress))
+            lines.append(
+                filing_texts.ITEM_LAST_PROGRESS.format(code=prev.period_code, progress=prev.progress)
+            )
         if prev.plan:
-            lines.append(texts.ITEM_LAST_PLAN.format(plan=prev.plan))
+            lines.append(filing_texts.ITEM_LAST_PLAN.format(plan=prev.plan))
     if current is not None and current.progress:
-        lines.append(texts.ITEM_CURRENT.format(revision=current.revision, progress=current.progress))
-    lines.append(texts.ASK_PROGRESS)
+        lines.append(filing_texts.ITEM_CURRENT.format(revision=current.revision, progress=current.progress))
+    lines.append(filing_texts.ASK_PROGRESS)
     return "\n".join(lines)
 
 
 def understood(item: ItemInfo, achieved: dict[int, float], status: str, unmatched: Sequence[str] = ()) -> str:
     """Return the echo of what the bot understood from a progress text; figures of the reply that no
     target took are shown, never dropped, so the contact can correct them."""
-    lines = [texts.UNDERSTOOD]
+    lines = [filing_texts.UNDERSTOOD]
     for t in item.targets:
         value = achieved.get(t.idx)
         if value is None:
-            lines.append(texts.UNDERSTOOD_TARGET_NONE.format(name=t.name, amount=amount(t.value, t.unit)))
+            lines.append(
+                filing_texts.UNDERSTOOD_TARGET_NONE.format(name=t.name, amount=amount(t.value, t.unit))
+            )
         else:
             completion = pct(value / t.value) if t.value else "—"
             lines.append(
-                texts.UNDERSTOOD_TARGET.format(
+                filing_texts.UNDERSTOOD_TARGET.format(
                     name=t.name, pair=pair(value, t.value, t.unit), completion=completion
                 )
             )
     if unmatched:
-        lines.append(texts.UNDERSTOOD_UNMATCHED.format(figures="、".join(unmatched)))
+        lines.append(filing_texts.UNDERSTOOD_UNMATCHED.format(figures="、".join(unmatched)))
     elif item.targets and not achieved:
-        lines.append(texts.UNDERSTOOD_NO_NUMBER)
-    lines.append(texts.UNDERSTOOD_STATUS.format(status=texts.STATUS_LABELS.get(status, status)))
+        lines.append(filing_texts.UNDERSTOOD_NO_NUMBER)
+    lines.append(filing_texts.UNDERSTOOD_STATUS.format(status=texts.STATUS_LABELS.get(status, status)))
     return "\n".join(lines)
 
 
@@ -95,12 +101,13 @@ def redo_text(item: ItemInfo, unmatched: Sequence[str] = ()) -> str:
     """Return what 重填 says: the figures not understood last time, and how to write the item's own targets."""
     shown = [t for t in item.targets if t.unit != "%"] or list(item.targets)
     if not shown:
-        return texts.REDO
-    why = texts.REDO_WHY.format(figures="、".join(unmatched)) if unmatched else ""
+        return filing_texts.REDO
+    why = filing_texts.REDO_WHY.format(figures="、".join(unmatched)) if unmatched else ""
     example = "，".join(
-        texts.EXAMPLE_FMT.format(name=t.name, value=scaled(t.value, t.unit), unit=t.unit) for t in shown
+        filing_texts.EXAMPLE_FMT.format(name=t.name, value=scaled(t.value, t.unit), unit=t.unit)
+        for t in shown
     )
-    return texts.REDO_HINT.format(why=why, example=example)
+    return filing_texts.REDO_HINT.format(why=why, example=example)
 
 
 def short_summary(item: ItemInfo, achieved: dict[int, float], status: str) -> str:

@@ -66,3 +66,28 @@ async def test_redo_says_which_figure_was_not_understood_and_how_to_write_the_it
         "请写成：停车泊位累计256个，公共充电桩累计400个",
         absent=("停车泊位累计35个",),
     )
+
+
+async def test_the_status_follows_the_figure_the_contact_chose(app):
+    chat = await start(app, CHARGING)
+    expect(await chat.say("充电桩建成380个，充电桩400个"), "3. 记为780个")
+    expect(await chat.say("1"), "公共充电桩：380/400个", "状态：推进中", absent=("已完成",))
+
+
+async def test_the_status_follows_a_figure_left_unrecorded(app):
+    chat = await start(app, CHARGING)
+    expect(await chat.say("充电桩 400"), "“充电桩400”是指公共充电桩的完成数吗？")
+    expect(await chat.say("2"), "公共充电桩：未提到", absent=("已完成",))
+
+
+async def test_a_sum_far_over_the_target_offers_each_of_its_figures(app):
+    chat = await start(app, "新增规上工业企业20家。")
+    expect(
+        await chat.say("新增规上工业企业14家，已推荐企业18家。"),
+        "填的是32家（14家；18家相加），远超目标20家",
+        "1. 记为14家",
+        "2. 记为18家",
+        "3. 确认无误",
+        "4. 重填",
+    )
+    expect(await chat.say("1"), "规上工业企业：14/20家", "状态：推进中")

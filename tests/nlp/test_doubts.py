@@ -23,6 +23,15 @@ def doubts(content: str, progress: str) -> list[tuple[str, int | None, tuple[flo
         (CHARGING, "充电桩完成八成", ("share", 0, (320.0,))),
         (CHARGING, "充电桩完成了一半", ("share", 0, (200.0,))),
         (CHARGING, "充电桩过半了", ("share", 0, ())),
+        # a share said of the item's one target without naming it: the target's, or overall progress?
+        ("新建城市绿道10公里。", "正在施工 完成了七成左右", ("share", 0, (7.0,))),
+        ("建设口袋公园6处。", "完成了大概五成", ("share", 0, (3.0,))),
+        # a sum of figures far over the target: each figure is offered, not only 确认无误 or 重填
+        (
+            "新增规上工业企业20家。",
+            "新增规上工业企业14家，已推荐企业18家。",
+            ("over_target", 0, (14.0, 18.0)),
+        ),
     ],
 )
 def test_each_doubt_is_raised(content, progress, expected):
@@ -40,6 +49,8 @@ def test_each_doubt_is_raised(content, progress, expected):
         (CHARGING, "累计建成公共充电桩380个"),
         (CHARGING, "更正：累计建成380个不是390个"),
         (CHARGING, "充电桩还有一半没装"),
+        ("新建城市绿道10公里。", "形象进度完成70%"),  # 形象进度 is overall progress, said so
+        ("建设口袋公园6处，新建城市绿道10公里。", "完成了七成"),  # of which target? overall progress
     ],
 )
 def test_no_doubt_where_the_wording_settles_it(content, progress):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from nlp.reply import is_none, split_items, split_parts
+from nlp.reply import is_none, numbered_items, split_items, split_parts
 
 
 @pytest.mark.parametrize(
@@ -55,3 +55,16 @@ def test_is_none(text: str) -> None:
 @pytest.mark.parametrize("text", ["资金不足", "有问题", "无法按期完工", "", "暂无资金"])
 def test_is_not_none(text: str) -> None:
     assert not is_none(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        ("1. 完成3处\n2. 完成2公里", True),
+        ("（1）完成3处（2）完成2公里", True),
+        ("1.12个乡镇已建成。\n2.村级中心完成41个", False),  # 1.12个 or item 1's 12个
+    ],
+)
+def test_numbered_items_say_whether_the_marks_could_be_figures(text, plain):
+    parts, got = numbered_items(text)
+    assert sorted(parts) == [1, 2] and got is plain
