@@ -47,7 +47,14 @@ FILING_FLOW = Flow(
     },
 )
 UNBIND_FLOW = Flow(UNBIND, {UnbindStep.CHOOSE_UNIT: binding.unbind_choose_step})
-UPLOAD_FLOW = Flow(UPLOAD, {UploadStep.CONFIRM: upload.confirm_step})
+UPLOAD_FLOW = Flow(
+    UPLOAD,
+    {
+        UploadStep.READING: upload.resume_step,
+        UploadStep.CONFIRM: upload.confirm_step,
+        UploadStep.APPLYING: upload.resume_step,
+    },
+)
 
 
 def _cmd(*names: str) -> Matcher:
