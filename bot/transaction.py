@@ -103,6 +103,18 @@ class StorageTransaction:
         """Mark the message handled unless another worker did."""
         return await self._uow.chats.claim_inbox(inbox_id)
 
+    async def defer_inbox(self, inbox_id: int) -> None:
+        """Mark a claimed message "later" (its later work has not run yet)."""
+        await self._uow.chats.defer_inbox(inbox_id)
+
+    async def resume_inbox(self, inbox_id: int) -> bool:
+        """Claim a message left "later" by a stop, unless another worker did."""
+        return await self._uow.chats.resume_inbox(inbox_id)
+
+    async def finish_inbox(self, inbox_id: int) -> None:
+        """Mark a "later" message handled."""
+        await self._uow.chats.finish_inbox(inbox_id)
+
     async def fail_inbox(self, inbox_id: int, error: str) -> None:
         """Note a failure; the raw text stays."""
         await self._uow.chats.fail_inbox(inbox_id, error)

@@ -61,9 +61,12 @@ UPLOAD = "upload"  # 上传台账: a kept file waiting for 确认/取消
 
 
 class UploadStep(StrEnum):
-    """The one step of 上传台账: the preview has been shown; 确认 imports the kept file, 取消 drops it."""
+    """上传台账: the kept file is read (READING), its preview shown (CONFIRM), then read again and imported
+    (APPLYING). READING and APPLYING last while the worker reads, outside the message's transaction."""
 
+    READING = "reading"
     CONFIRM = "confirm"
+    APPLYING = "applying"
 
 
 def upload_at(step: UploadStep, data: dict[str, Any]) -> ConversationState:

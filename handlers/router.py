@@ -59,7 +59,14 @@ FILING_FLOW = Flow(
     },
 )
 UNBIND_FLOW = Flow(UNBIND, {UnbindStep.CHOOSE_UNIT: binding.unbind_choose_step})
-UPLOAD_FLOW = Flow(UPLOAD, {UploadStep.CONFIRM: upload.confirm_step})
+UPLOAD_FLOW = Flow(
+    UPLOAD,
+    {
+        UploadStep.READING: upload.resume_step,
+        UploadStep.CONFIRM: upload.confirm_step,
+        UploadStep.APPLYING: upload.resume_step,
+    },
+)
 OPEN_PERIOD_FLOW = Flow(OPEN_PERIOD, {OpenPeriodStep.CONFIRM: periods.open_confirm_step}, allow=COORDINATORS)
 
 

@@ -86,6 +86,25 @@ class InboxRepository:
         res = await self.s.execute(statements.claim_inbox(), {"p_id": inbox_id})
         return bool(affected(res))
 
+    async def defer_inbox(self, inbox_id: int) -> None:
+        """Mark a claimed message "later": its step is committed, its later work not yet."""
+        await self.s.execute(update(InboxRow).where(InboxRow.id == inbox_id).values(state="later"))
+
+    async def resume_inbox(self, inbox_id: int) -> bool:
+        """Claim a message a stop left "later", to handle it again; False when another worker did."""
+        res = await self.s.execute(
+            update(InboxRow)
+            .where(InboxRow.id == inbox_id, InboxRow.state == "later")
+            .values(state="handled", error="")
+        )
+        return bool(affected(res))
+
+    async def finish_inbox(self, inbox_id: int) -> None:
+        """Mark a "later" message handled: its later work is recorded."""
+        await self.s.execute(
+            update(InboxRow).where(InboxRow.id == inbox_id, InboxRow.state == "later").values(state="handled")
+        )
+
     async def fail_inbox(self, inbox_id: int, error: str) -> None:
         """Note why handling a message failed (it stays for a retry)."""
         await self.s.execute(

@@ -210,7 +210,7 @@ class InboxRow(Base):
     text: Mapped[str] = mapped_column(Text)
     sent_at: Mapped[datetime] = mapped_column(UtcDateTime())
     received_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    state: Mapped[str] = mapped_column(String(10), default="received")  # received | handled | failed
+    state: Mapped[str] = mapped_column(String(10), default="received")  # received | handled | failed | later
     error: Mapped[str] = mapped_column(Text, default="")
 
 
@@ -291,7 +291,7 @@ class AuditRow(Base):
 
 
 class ImportRow(Base):
-    """A ledger file sent to be imported: its bytes, and what became of it (pending, applied, cancelled, undone)."""
+    """A ledger file sent to be imported: its bytes, and what became of it (pending, applied, cancelled, undone, refused)."""
 
     __tablename__ = "ledger_imports"
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -195,7 +195,7 @@ class ImportInfo(_Frozen):
     filename: str
     data: bytes
     author: str
-    state: str  # pending | applied | cancelled | undone
+    state: str  # pending | applied | cancelled | undone | refused
     ledger: str | None = None
     period: str | None = None
     submission_ids: list[int] | None = None

@@ -46,12 +46,17 @@ def inbox_states():
     )
 
 
+# Inbox states a delivery may not claim: handled, or "later" (its step committed, its later work not yet;
+# the engine resumes such a message only when no later work of its runs: bot/core/conversation.py Later).
+_TAKEN = ("handled", "later")
+
+
 @cache
 def claim_inbox_many():
-    """UPDATE several raw messages to handled unless they already are; RETURNING the ids claimed."""
+    """UPDATE several raw messages to handled unless they are (or "later"); RETURNING the ids claimed."""
     return (
         update(_inbox)
-        .where(_inbox.c.id.in_(bindparam("p_ids", expanding=True)), _inbox.c.state != "handled")
+        .where(_inbox.c.id.in_(bindparam("p_ids", expanding=True)), _inbox.c.state.not_in(_TAKEN))
         .values(state="handled", error="")
         .returning(_inbox.c.id)
     )
@@ -67,10 +72,10 @@ def inbox_state():
 
 @cache
 def claim_inbox():
-    """UPDATE a raw message to handled unless it already is."""
+    """UPDATE a raw message to handled unless it already is (or is "later", its step done but not its later work)."""
     return (
         update(_inbox)
-        .where(_inbox.c.id == bindparam("p_id"), _inbox.c.state != "handled")
+        .where(_inbox.c.id == bindparam("p_id"), _inbox.c.state.not_in(_TAKEN))
         .values(state="handled", error="")
     )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import re
+import secrets
 import time
 import unicodedata
 from collections.abc import Awaitable, Callable
@@ -63,7 +64,9 @@ class ConsoleChat:
         self._who = who
         self._bot_label = bot_label
         self._ids = itertools.count(1)
-        self._session = f"{int(time.time() * 1000):x}"
+        # Unique per console, not only per millisecond: two consoles opened together must not share message
+        # ids (the engine would drop one's message as the other's duplicate delivery).
+        self._session = f"{int(time.time() * 1000):x}{secrets.token_hex(3)}"
         self._choices: dict[str, tuple[str, ...]] = {}
         self.transcript: list[tuple[str, str]] = []  # (chat key, text) of everything shown
 

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from bot.core.conversation import IDLE, ConversationState, Turn
+from bot.core.conversation import IDLE, ConversationState, Later, Turn
 from bot.core.messages import IncomingMessage
 from bot.core.ports import Transaction
 from bot.core.replies import Outbound, TextReply
@@ -37,6 +37,7 @@ class Engine:
         self._router = router
         self._error_text = error_text
         self._now = now
+        self._later: set[int] = set()  # inbox ids whose later work runs in this process now
 
     async def handle(self, msg: IncomingMessage) -> tuple[Outbound, ...]:
         """Record, route and answer one message; return what to send (already committed)."""
@@ -68,7 +69,8 @@ class Engine:
 
         async def lane(indexes: list[int]) -> None:
             mine, seen = [msgs[i] for i in indexes], [recorded[i] for i in indexes]
-            together = await self._run_together(mine, seen, durable) if len(mine) > 1 else None
+            alone = len(mine) == 1 or any(state == "later" for _, state in seen)
+            together = None if alone else await self._run_together(mine, seen, durable)
             if together is None:
                 together = [
                     await self._handle_recorded(m, inbox_id, state, durable)
@@ -101,7 +103,9 @@ class Engine:
                     claimed.discard(inbox_id)
                     key = (msg.chat.platform, msg.chat.chat_id, msg.user_id)
                     state, version = states.get(key, (IDLE, None))
-                    outbound, saved = await self._route(tx, msg, inbox_id, state)
+                    outbound, saved, later = await self._route(tx, msg, inbox_id, state)
+                    if later is not None:  # its lane goes one by one, the later work after its own commit
+                        return None
                     results.append(outbound)
                     states[key] = (saved, version)  # what the next message of this chat starts from
                     last[key] = (msg, saved, version)
@@ -120,52 +124,97 @@ class Engine:
     async def _handle_recorded(
         self, msg: IncomingMessage, inbox_id: int, seen: str, durable: bool = False
     ) -> tuple[Outbound, ...]:
-        if seen == "handled":
+        if seen == "handled" or (seen == "later" and inbox_id in self._later):
             _log.info("duplicate delivery %s:%s dropped", msg.chat.platform, msg.message_id)
             return ()
+        # "later" and not running here: a stop cut its later work off; its step is routed again to redo it
+        resume = seen == "later"
         try:
             for attempt in range(2):
-                result = await self._run_once(msg, inbox_id, durable)
+                result = await self._run_once(msg, inbox_id, durable, resume)
                 if result is not None:
                     return result
                 _log.info(
                     "conversation changed under us; re-running %s (attempt %d)", msg.message_id, attempt + 2
                 )
             raise StaleStateError(msg.message_id)
-        except (
-            Exception
-        ) as exc:  # a handler bug must not lose the message or leave the user without an answer
-            _log.exception("handling message %s failed", msg.message_id)
-            sorry: tuple[Outbound, ...] = (
-                Outbound(chat=msg.chat, replies=(TextReply(text=self._error_text),)),
-            )
-            async with self._transactions() as tx:
-                await tx.fail_inbox(inbox_id, f"{type(exc).__name__}: {exc}")
-                if durable:
-                    sorry = (await _queued(tx, [sorry]))[0]
-                await tx.commit()
-            return sorry
+        except Exception as exc:
+            # a handler bug must not lose the message or leave the user without an answer
+            return await self._sorry(msg, inbox_id, exc, durable)
+
+    async def _sorry(
+        self, msg: IncomingMessage, inbox_id: int, exc: Exception, durable: bool
+    ) -> tuple[Outbound, ...]:
+        """Note the failure on the message's inbox entry and return the apology to send."""
+        _log.error("handling message %s failed", msg.message_id, exc_info=exc)
+        sorry: tuple[Outbound, ...] = (Outbound(chat=msg.chat, replies=(TextReply(text=self._error_text),)),)
+        async with self._transactions() as tx:
+            await tx.fail_inbox(inbox_id, f"{type(exc).__name__}: {exc}")
+            if durable:
+                sorry = (await _queued(tx, [sorry]))[0]
+            await tx.commit()
+        return sorry
 
     async def _run_once(
-        self, msg: IncomingMessage, inbox_id: int, durable: bool = False
+        self, msg: IncomingMessage, inbox_id: int, durable: bool = False, resume: bool = False
     ) -> tuple[Outbound, ...] | None:
         async with self._transactions() as tx:
-            result = await self._turn(tx, msg, inbox_id)
-            if result is not None:
-                if durable:
-                    result = (await _queued(tx, [result]))[0]
+            answered = await self._turn(tx, msg, inbox_id, resume)
+            if answered is None:
+                return None
+            result, later = answered
+            if later is not None:
+                # "later" until the second transaction commits; handed back on start if we stop first
+                await tx.defer_inbox(inbox_id)
+                self._later.add(inbox_id)  # before the commit: a re-delivery from now on is a duplicate
+            if durable:
+                result = (await _queued(tx, [result]))[0]
+            try:
                 await tx.commit()
-        return result
+            except BaseException:
+                self._later.discard(inbox_id)
+                raise
+        if later is None:
+            return result
+        try:
+            return result + await self._run_later(msg, inbox_id, later, durable)
+        finally:
+            self._later.discard(inbox_id)
+
+    async def _run_later(
+        self, msg: IncomingMessage, inbox_id: int, later: Later, durable: bool
+    ) -> tuple[Outbound, ...]:
+        """Await a committed step's long work with no transaction open, then record its result in a short one."""
+        try:
+            result = await later.work()  # other chats' transactions go ahead meanwhile
+            for _attempt in range(2):
+                async with self._transactions() as tx:
+                    state, version = await tx.load_state(msg)
+                    turn = await later.then(result, state, self._deps(tx, inbox_id))
+                    if turn.later is not None:
+                        raise ValueError("later work may not hand back later work")
+                    if not await tx.save_state(msg, remember_choices(turn), version):
+                        continue  # the chat changed under us: ``then`` looks at it again
+                    await tx.finish_inbox(inbox_id)
+                    outbound = _outbound(msg, turn)
+                    if durable:
+                        outbound = (await _queued(tx, [outbound]))[0]
+                    await tx.commit()
+                    return outbound
+            raise StaleStateError(msg.message_id)
+        except Exception as exc:  # the step's own replies are committed; say sorry for the rest
+            return await self._sorry(msg, inbox_id, exc, durable)
 
     async def _turn(
-        self, tx: Transaction, msg: IncomingMessage, inbox_id: int
-    ) -> tuple[Outbound, ...] | None:
+        self, tx: Transaction, msg: IncomingMessage, inbox_id: int, resume: bool = False
+    ) -> tuple[tuple[Outbound, ...], Later | None] | None:
         """Handle one message inside ``tx``; None when its conversation changed under us (nothing to keep)."""
-        if not await tx.claim_inbox(inbox_id):
-            return ()
+        claimed = await (tx.resume_inbox(inbox_id) if resume else tx.claim_inbox(inbox_id))
+        if not claimed:
+            return (), None
         state, version = await tx.load_state(msg)
         answered = await self._answer(tx, msg, inbox_id, state, version)
-        return None if answered is None else answered[0]
+        return None if answered is None else (answered[0], answered[2])
 
     async def _answer(
         self,
@@ -174,28 +223,35 @@ class Engine:
         inbox_id: int,
         state: ConversationState,
         version: int | None,
-    ) -> tuple[tuple[Outbound, ...], ConversationState] | None:
+    ) -> tuple[tuple[Outbound, ...], ConversationState, Later | None] | None:
         """Route a claimed message from ``state`` and save its new state; None on a conflict."""
-        outbound, saved = await self._route(tx, msg, inbox_id, state)
+        outbound, saved, later = await self._route(tx, msg, inbox_id, state)
         if not await tx.save_state(msg, saved, version):
             return None
-        return outbound, saved
+        return outbound, saved, later
 
     async def _route(
         self, tx: Transaction, msg: IncomingMessage, inbox_id: int, state: ConversationState
-    ) -> tuple[tuple[Outbound, ...], ConversationState]:
-        """Route a claimed message from ``state``; return what to send and the state to keep."""
+    ) -> tuple[tuple[Outbound, ...], ConversationState, Later | None]:
+        """Route a claimed message from ``state``; return what to send, the state to keep and any later work."""
         if state.expires_at is not None and state.expires_at < self._now():
             state = IDLE
+        turn = await self._router.route(answer_by_number(msg, state), state, self._deps(tx, inbox_id))
+        return _outbound(msg, turn), remember_choices(turn), turn.later
+
+    @staticmethod
+    def _deps(tx: Transaction, inbox_id: int) -> object:
         deps = tx.deps
-        if hasattr(deps, "bind"):
-            deps = deps.bind(inbox_id=inbox_id)
-        turn = await self._router.route(answer_by_number(msg, state), state, deps)
-        out = []
-        if turn.replies:
-            out.append(Outbound(chat=msg.chat, replies=turn.replies))
-        out.extend(turn.outbound)
-        return tuple(out), remember_choices(turn)
+        return deps.bind(inbox_id=inbox_id) if hasattr(deps, "bind") else deps
+
+
+def _outbound(msg: IncomingMessage, turn: Turn) -> tuple[Outbound, ...]:
+    """Return what a turn sends: its replies to the message's chat, then its messages for others."""
+    out = []
+    if turn.replies:
+        out.append(Outbound(chat=msg.chat, replies=turn.replies))
+    out.extend(turn.outbound)
+    return tuple(out)
 
 
 async def _queued(tx: Transaction, results: list[tuple[Outbound, ...]]) -> list[tuple[Outbound, ...]]:

@@ -79,7 +79,7 @@ class Transaction(Protocol):
     async def __aexit__(self, *exc: object) -> None: ...
 
     async def record_inbox(self, msg: IncomingMessage) -> tuple[int, str]:
-        """Store the raw message once; return its id and state ('new', 'received', 'failed', 'handled')."""
+        """Store the raw message once; return its id and state ('new', 'received', 'failed', 'handled', 'later')."""
         ...
 
     async def record_inbox_many(self, msgs: list[IncomingMessage]) -> list[tuple[int, str]]:
@@ -102,6 +102,18 @@ class Transaction(Protocol):
         self, msgs: list[IncomingMessage]
     ) -> dict[tuple[str, str, str], tuple[ConversationState, int | None]]:
         """Return {(platform, chat id, user id): (state, version)} for the messages' chats that have one."""
+        ...
+
+    async def defer_inbox(self, inbox_id: int) -> None:
+        """Mark a claimed message "later": its step committed, its later work (``Later``) has not."""
+        ...
+
+    async def resume_inbox(self, inbox_id: int) -> bool:
+        """Claim a message left "later" by a stop, to route it again, unless another worker already did."""
+        ...
+
+    async def finish_inbox(self, inbox_id: int) -> None:
+        """Mark a "later" message handled: its later work is recorded."""
         ...
 
     async def fail_inbox(self, inbox_id: int, error: str) -> None:

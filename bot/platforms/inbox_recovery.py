@@ -1,5 +1,6 @@
-"""Inbox recovery on start: messages stored as "received" but never handled (a crash or shutdown left
-them) are handed to the platform's queue again."""
+"""Inbox recovery on start: messages stored as "received" but never handled, or "later" with their later
+work cut off (bot/core/conversation.py ``Later``), are handed to the platform's queue again (a crash or
+shutdown left them)."""
 
 from __future__ import annotations
 
@@ -16,9 +17,11 @@ log = logging.getLogger(__name__)
 
 
 async def recover_inbox(app: App, platform: str, submit: Callable[[IncomingMessage], Any]) -> int:
-    """Submit the platform's inbox entries still in state "received"; return how many there were."""
+    """Submit the platform's inbox entries still "received" or "later"; return how many there were."""
     async with app.uow() as uow:
         entries = await uow.chats.inbox(platform=platform, state="received")
+        entries += await uow.chats.inbox(platform=platform, state="later")
+    entries.sort(key=lambda entry: entry.id)
     for entry in entries:
         # The inbox keeps no send time; its arrival is the closest we have.
         # model_validate checks the stored kind against the message kinds.

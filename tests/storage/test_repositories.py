@@ -105,6 +105,34 @@ async def test_inbox_stores_a_message_once(uow_factory):
         assert [e.text for e in await uow.chats.inbox(platform="telegram")] == ["原文"]
 
 
+async def test_a_later_message_is_claimed_by_no_delivery_only_resumed_once_then_finished(uow_factory):
+    async with uow_factory() as uow:
+        inbox_id, _ = await uow.chats.record_inbox("telegram", "m1", "c", "u", "file", "", NOW, NOW)
+        assert await uow.chats.claim_inbox(inbox_id) is True
+        await uow.chats.defer_inbox(inbox_id)
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.chats.record_inbox("telegram", "m1", "c", "u", "file", "", NOW, NOW) == (
+            inbox_id,
+            "later",
+        )
+        assert await uow.chats.claim_inbox(inbox_id) is False  # a re-delivery does not take it
+        assert await uow.chats.claim_inbox_many([inbox_id]) == set()
+        assert [e.id for e in await uow.chats.inbox(state="later")] == [inbox_id]
+        assert (
+            await uow.chats.resume_inbox(inbox_id) is True
+        )  # the engine, when its later work is not running
+        assert await uow.chats.resume_inbox(inbox_id) is False
+        await uow.chats.defer_inbox(inbox_id)
+        await uow.chats.finish_inbox(inbox_id)
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert (await uow.chats.record_inbox("telegram", "m1", "c", "u", "file", "", NOW, NOW))[
+            1
+        ] == "handled"
+        assert await uow.chats.resume_inbox(inbox_id) is False
+
+
 async def test_conversation_version_check_rejects_a_stale_writer(uow_factory):
     async with uow_factory() as uow:
         assert await uow.chats.save_conversation(
