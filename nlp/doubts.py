@@ -74,7 +74,11 @@ def other_measure(
             and convert(m.q.value, m.q.unit, info.target.unit) is None
         ]
         named = [i for i in counts if similarity(m.noun or m.pre, infos[i], m.pre) >= 2]
-        pick = named if len(named) == 1 else counts if len(counts) == 1 and len(infos) == 1 else []
+        # With one target, a count of its own unrelated thing (停车位20个 said to a 危房 item) is not asked about.
+        own = bool(m.noun) and not m.inherited and not named
+        pick = (
+            named if len(named) == 1 else counts if len(counts) == 1 and len(infos) == 1 and not own else []
+        )
         if pick and not any(a.target == pick[0] for a in out):
             out.append(
                 Ambiguity(

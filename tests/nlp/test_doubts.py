@@ -55,3 +55,13 @@ def test_each_doubt_is_raised(content, progress, expected):
 )
 def test_no_doubt_where_the_wording_settles_it(content, progress):
     assert doubts(content, progress) == []
+
+
+def test_a_count_of_another_named_thing_is_not_asked_about_for_a_one_target_item():
+    # 停车位 is not 危房: the reply (sent to the wrong item) says nothing about the target.
+    result = parse_progress("改造低收入群体危房38户。", "停车位又新增了20个，充电桩累计建成400个")
+    assert [a.kind for a in result.ambiguities] == []
+    # Without a noun of its own, or naming the target, the same count in 个 is asked about.
+    for reply in ("已改造20个", "危房改造完成20个"):
+        kinds = [a.kind for a in parse_progress("改造低收入群体危房38户。", reply).ambiguities]
+        assert kinds == ["other_measure"], reply
