@@ -22,7 +22,8 @@ from pathlib import Path
 from nlp.intents import Vocabulary
 
 QUERIES = Path(__file__).resolve().parent / "queries"
-CORPUS = Path(__file__).resolve().parents[1] / "ledger_corpus" / "expected"
+CORPUS = Path(__file__).resolve().parents[1] / "ledger_corpus"
+EXPECTED = (CORPUS / "expected", CORPUS / "blind" / "expected")  # the corpus's and its blind ledgers' readings
 TODAY = date(2025, 3, 20)  # what the authors assumed: 2025-03 is the current period
 CURRENT = "2025-03"
 ITEM_KINDS = ("item", "history")
@@ -66,7 +67,8 @@ def sample_vocabulary() -> Vocabulary:
 @cache
 def corpus_vocabulary(name: str) -> Vocabulary:
     """A corpus ledger's vocabulary from its expected JSON (``name`` is the file stem or its prefix)."""
-    path = next(p for p in sorted(CORPUS.glob("*.json")) if p.stem == name or p.stem.startswith(name))
+    found = sorted(p for folder in EXPECTED for p in folder.glob("*.json"))
+    path = next(p for p in found if p.stem == name or p.stem.startswith(name))
     data = json.loads(path.read_text(encoding="utf-8"))
     rows = []
     for n, item in enumerate(data["items"], start=1):
