@@ -18,7 +18,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from nlp.item_match import ItemWords, best_items, closest, find_code, find_number, score_items
+from nlp.item_match import ItemWords, best_items, closest, find_code, find_numbers, score_items
 from nlp.periods import find_period, is_span
 from nlp.segment import Segmenter
 from nlp.units import find_unit
@@ -82,7 +82,7 @@ class Vocabulary:
         return next((i for i in self.items if i.number == number), None)
 
 
-_LEDGER = r"台账|全表|总表"
+_LEDGER = r"台账|全表|总表|导出|整张表|(?i:excel|word)"
 _FILING = r"(进展|问题|计划)\s*:"  # labelled fields (进展：…… 问题：……) are a filing, not a question
 _MISSING = (
     r"(没|未|尚未|还没|没有|漏|缺|还差).{0,4}(报|交|填|提交)|未报送|未上报|还差(谁|哪)|"
@@ -98,7 +98,10 @@ _LAGGING = (
     r"进度偏慢|慢了|偏慢|亮灯|预警|不理想"
 )
 _PROBLEMS = r"问题|困难|难处|难点|堵点|卡点|需要协调|瓶颈"
-_COMPLETED = r"已完成|已经完成|完成了|干完|做完|办结|已完工|完工了|已建成|全部完成|完成的"
+_COMPLETED = (
+    r"已完成|已经完成|完成了|干完|做完|办结|已完工|完工了|已建成|全部完成|完成的|"
+    r"(?:弄|搞|办)完(?:了|的)|搞定(?:了|的)|做好了的|已经弄好"
+)
 _NOT_STARTED = r"没开工|未开工|未启动|没启动|还没动|没动|没开始|未开始|尚未开展|没有开展|没干|还没弄"
 _HISTORY = (
     r"历史|历次|往期|以往|每个?月|各月|变化|趋势|记录|沿革|以前|之前|前几个月|前两个月|前三个月|"
@@ -173,10 +176,11 @@ def parse_query(
     unit = found[0] if found else None
     if found:
         rest = rest.replace(found[1], " ", 1)
-    number, rest = find_number(rest.strip())
+    numbers, rest = find_numbers(rest.strip())
+    number = numbers[0] if numbers else None
     code = find_code(rest, vocab.items)
-    item = vocab.by_number(number) if number else None
-    ids = [item.id] if item else ([code] if code else [])
+    named = [i.id for n in numbers if (i := vocab.by_number(n)) is not None]
+    ids = named or ([code] if code else [])
     query = _classify(rest, vocab, unit, ids, span)
     if context is not None:
         query = _follow(query, clean, context, unit, period, number)
@@ -189,7 +193,8 @@ def _classify(rest: str, vocab: Vocabulary, unit: str | None, ids: list[int], sp
     count = _has(_COUNT, rest)
     if _has(_LEDGER, rest):
         return Query(kind="ledger")
-    if _has(_MISSING, rest) and not _has(_NOT_STARTED, rest):
+    reached = _has(r"(?:没|未)达|达不到|不达标", rest)  # 没达到序时: lagging, not "who has not filed"
+    if _has(_MISSING, rest) and not _has(_NOT_STARTED, rest) and not reached:
         return Query(kind="count_missing" if count and not _has("哪", rest) else "missing")
     words = _residual(rest)
     if _has(_FILED, rest) and (_has(_FILED_WHO, rest) or not _items_in(words, vocab, unit)):
@@ -221,6 +226,9 @@ def _classify(rest: str, vocab: Vocabulary, unit: str | None, ids: list[int], sp
     return None
 
 
+_LAGGING_KINDS = ("lagging", "red", "yellow")
+
+
 def _follow(
     query: Query | None, rest: str, context: Query, unit: str | None, period: str | None, number: int | None
 ) -> Query | None:
@@ -237,6 +245,11 @@ def _follow(
             return context.model_copy(update={"unit": query.unit, "period": None})
         if query.kind != "item" or query.items:
             return query
+    short = _has(r"呢$|^那", rest)  # a follow-up's form; a whole new question is not narrowed
+    if query is not None and query.kind in _LAGGING_KINDS and not query.unit and context.unit and short:
+        # 卫健局怎么样 → 滞后的呢: the lagging items of the unit just asked about
+        kind = "unit_lagging" if query.kind == "lagging" else query.kind
+        return query.model_copy(update={"kind": kind, "unit": context.unit})
     if query is not None and query.kind in _LISTED and context.kind == _LISTED[query.kind]:
         return query
     if context.kind in _COUNTED and _has(_COUNT, rest) and not _has("哪", rest):

@@ -73,6 +73,24 @@ def _to_int(text: str) -> int | None:
     return int(value) if value else None
 
 
+_NUM = rf"(?:\d{{1,4}}|{_CN_NUM})"
+# 第32、33项 / 32和33号 / 第5 第6项: several numbers, with 项 or 号 after the last
+_NUMBER_LIST = re.compile(
+    rf"第?\s*({_NUM})((?:\s*(?:和|及|与|跟|、|,|，|\s)\s*第?\s*{_NUM})+)\s*(?:项|号)(?![目\d实任工民事])"
+)
+
+
+def find_numbers(text: str, bare_ok: bool = True) -> tuple[list[int], str]:
+    """Return (the item numbers a question names — several when it lists them —, the text without them)."""
+    m = _NUMBER_LIST.search(text)
+    if m:
+        numbers = [n for t in re.findall(_NUM, m.group(0)) if (n := _to_int(t))]
+        if len(numbers) > 1:
+            return list(dict.fromkeys(numbers)), text[: m.start()] + text[m.end() :]
+    number, rest = find_number(text, bare_ok)
+    return ([number] if number else []), rest
+
+
 def find_number(text: str, bare_ok: bool = True) -> tuple[int | None, str]:
     """Return (the item number a question names, the text without it)."""
     for pattern in _NUMBER_FORMS:
@@ -100,7 +118,7 @@ def find_code(text: str, items: Sequence[ItemWords]) -> int | None:
 
 
 def _pairs(text: str) -> set[str]:
-    chars = re.sub(r"[^\u4e00-\u9fffA-Za-z0-9]", " ", text)
+    chars = re.sub(r"[^\u4e00-\u9fffa-z0-9]", " ", text.lower())  # pm2.5 asks for PM2.5
     out: set[str] = set()
     for run in chars.split():
         out.update(run[i : i + 2] for i in range(len(run) - 1))
@@ -124,11 +142,13 @@ def score_items(
     """Return (score, id) for every item sharing words with the question, best first."""
     if not words or not items:
         return []
-    main = {i.id: _pairs(i.content + " " + i.category) for i in items}
-    more = {i.id: _pairs(i.progress) for i in items}
+    main = {i.id: _pairs(i.content) for i in items}
+    # The category is shared by the items under it: its words name them all, less surely than their own.
+    group = {i.id: _pairs(i.category) - main[i.id] for i in items}
+    more = {i.id: _pairs(i.progress) - main[i.id] - group[i.id] for i in items}
     freq: Counter[str] = Counter()
     for item in items:
-        freq.update(main[item.id] | more[item.id])
+        freq.update(main[item.id] | group[item.id] | more[item.id])
     variants = [{p for p in _pairs(v) if freq[p]} for v in _widen(words, (*synonyms, *SYNONYMS))]
     n = len(items)
     scored = []
@@ -140,9 +160,13 @@ def score_items(
                 weight = math.log(1 + n / freq[p])
                 if p in main[item.id]:
                     here += weight
+                elif p in group[item.id]:
+                    here += _GROUP * weight
                 elif p in more[item.id]:
                     here += 0.5 * weight
-            if asked and asked <= main[item.id]:  # every word asked is in the item's own text
+            if (
+                asked and asked <= main[item.id] | group[item.id]
+            ):  # every word asked is in the item's own text
                 here = max(here, _WHOLE)
             score = max(score, here)
         if score:
@@ -151,6 +175,7 @@ def score_items(
     return scored
 
 
+_GROUP = 0.5  # a pair of the item's category counts this much of one of its content
 _WHOLE = 1.5  # the score of a question whose every pair is in an item's text, however common the pairs
 
 

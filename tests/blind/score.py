@@ -23,7 +23,10 @@ from nlp.intents import Vocabulary
 
 QUERIES = Path(__file__).resolve().parent / "queries"
 CORPUS = Path(__file__).resolve().parents[1] / "ledger_corpus"
-EXPECTED = (CORPUS / "expected", CORPUS / "blind" / "expected")  # the corpus's and its blind ledgers' readings
+EXPECTED = (
+    CORPUS / "expected",
+    CORPUS / "blind" / "expected",
+)  # the corpus's and its blind ledgers' readings
 TODAY = date(2025, 3, 20)  # what the authors assumed: 2025-03 is the current period
 CURRENT = "2025-03"
 ITEM_KINDS = ("item", "history")

@@ -31,6 +31,14 @@ VOCAB = Vocabulary(
         ItemWords(id=14, number=4, content="新建停车场3处", units=("区住建局",)),
         ItemWords(id=15, number=5, content="新建学校2所", units=("区教体局",), progress="实验小学主体封顶"),
         ItemWords(id=16, number=6, content="开展职业技能培训", units=("区人力资源社会保障局",)),
+        ItemWords(id=17, number=7, content="PM2.5平均浓度控制在42以内", units=("区生态环境分局",)),
+        # Two items under one category: its words name both, each item's own words name it first.
+        ItemWords(
+            id=18, number=8, category="就业服务工程", content="新增城镇就业2800人", units=("区人社局",)
+        ),
+        ItemWords(
+            id=19, number=9, category="就业服务工程", content="新增高技能人才1000人", units=("区人社局",)
+        ),
     ),
 )
 
@@ -54,11 +62,14 @@ QUESTIONS = [
     ("亮红灯的有哪些", ("red", None, (), None)),
     ("黄灯项目", ("yellow", None, (), None)),
     ("滞后的一共几项", ("count_lagging", None, (), None)),
+    ("有哪些没达到序时进度的", ("lagging", None, (), None)),  # 没…的 here is not "who has not filed"
     ("住建局有没有落后的项目", ("unit_lagging", "区住建局", (), None)),
     ("卫健局哪些低于序时进度", ("unit_lagging", "区卫健局", (), None)),
     # status filters
     ("哪些已经完成了", ("completed", None, (), None)),
     ("还没启动的项目", ("not_started", None, (), None)),
+    ("弄完的项目有啥", ("completed", None, (), None)),
+    ("搞定了的有哪些", ("completed", None, (), None)),
     # unit: full name, alias, short form, a typo, a shortened long name; problems
     ("区卫健局的情况", ("unit", "区卫健局", (), None)),
     ("住建局\u3000进展如何", ("unit", "区住建局", (), None)),
@@ -83,11 +94,17 @@ QUESTIONS = [
     ("[4] 到哪一步了", ("item", None, (14,), None)),
     ("看下5", ("item", None, (15,), None)),
     ("六号怎么样", ("item", None, (16,), None)),
+    ("看下第2、3项", ("item", None, (12, 13), None)),
+    ("1和4号进展", ("item", None, (11, 14), None)),
+    ("pm2.5现在多少", ("item", None, (17,), None)),  # case does not matter
+    ("新增就业多少人了", ("item", None, (18,), None)),  # 就业 is item 8's own word, 9's only by category
+    ("就业服务工程的项目", ("item", None, (18, 19), None)),
     ("住建局的停车场", ("item", "区住建局", (14,), None)),
     ("停车的项目", ("item", None, (11, 14), None)),
     ("2025-02 老旧小区改造", ("item", None, (13,), "2025-02")),
     # the ledger itself
     ("把台账发我", ("ledger", None, (), None)),
+    ("导出下表格 要Excel", ("ledger", None, (), None)),
     # not a question
     ("你好", None),
     ("进展：已完成前期手续 问题：无 计划：继续推进", None),  # a filing typed before 填报
@@ -117,6 +134,8 @@ FOLLOW_UPS = [
     ("还有几家没报", "都是哪几家", ("missing", None, (), None)),
     ("红灯项目", "黄灯的呢", ("yellow", None, (), None)),
     ("住建局怎么样", "那它有啥问题", ("unit_problems", "区住建局", (), None)),
+    ("住建局怎么样", "滞后的呢", ("unit_lagging", "区住建局", (), None)),
+    ("住建局怎么样", "哪些项目滞后", ("lagging", None, (), None)),  # a whole new question is not narrowed
 ]
 
 
