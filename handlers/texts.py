@@ -72,7 +72,7 @@ UNKNOWN_UNIT = "没有找到单位“{name}”。现有单位：{units}"
 NO_LEDGER = "还没有导入台账。请督查室先导入（命令行：ledgerbot import 台账文件）。"
 LEDGER_HEAD = "{title}\n共{categories}类、{items}项："
 LEDGER_CATEGORY = "{seq}. {name}"
-LEDGER_ITEM = "  [{number}] {content}（{units}）"
+LEDGER_ITEM = "  {ref} {content}（{units}）"
 
 # periods and prompts
 PERIOD_PROMPT = (
@@ -90,7 +90,9 @@ STATUS_LABELS = _ledger.STATUS_LABELS  # one definition: the compiled ledger ren
 EDIT_USAGE = "请发送“修改 N”，N为项目编号，例如：修改 24。贵单位的项目编号：{valid}"
 EDIT_NOT_YOURS = "第{number}项不是贵单位的项目。贵单位的项目编号：{valid}"
 MINE_HEAD = "【{unit}】{code}已填报："
-MINE_LINE = "[{number}] 第{revision}版 {when}｜{status}{review}\n  进展：{progress}\n  问题：{problems}\n  计划：{plan}"
+MINE_LINE = (
+    "{ref} 第{revision}版 {when}｜{status}{review}\n  进展：{progress}\n  问题：{problems}\n  计划：{plan}"
+)
 MINE_MISSING = "未填报：{numbers}"
 MINE_NONE = "【{unit}】{code}还没有填报任何项目。发送“填报”开始。"
 REVIEW_LABELS = {"submitted": "", "accepted": "｜已通过", "returned": "｜已退回：{reason}"}
@@ -117,7 +119,7 @@ QUERY_HELP = (
 OVERVIEW_PLAN_FLAGS = "\n上月计划在本月进展中未体现：{count}项（问“某项目进展”可看详情）"
 PERIOD_STATES = {"open": "填报中", "closed": "已关闭"}
 LAGGING_HEAD = "{code}落后于序时进度（{schedule}）的项目共{count}项，按差距排序："
-LAGGING_LINE = "{emoji}[{number}] {content}（{units}）完成{completion}，落后{gap}个百分点，{status}"
+LAGGING_LINE = "{emoji}{ref} {content}（{units}）完成{completion}，落后{gap}个百分点，{status}"
 LAGGING_NONE = "{code}没有落后于序时进度的项目（序时进度{schedule}）。👍"
 LAGGING_MORE = "……另有{count}项，发送“导出 excel”查看全部。"
 MISSING_HEAD = "{code}还有{count}个单位未报送{deadline}："
@@ -125,13 +127,13 @@ MISSING_LINE = "· {unit}：{numbers}"
 MISSING_NONE = "{code}各单位都已报送。✅"
 UNIT_HEAD = "【{unit}】{code}共{count}个项目："
 ITEM_BLOCK = (
-    "{emoji}[{number}] {content}\n  责任单位：{units}｜{status}｜完成{completion}（序时{schedule}）\n"
+    "{emoji}{ref} {content}\n  责任单位：{units}｜{status}｜完成{completion}（序时{schedule}）\n"
     "  目标：{targets}\n  进展：{progress}\n  问题：{problems}\n  {plan_month}月计划：{plan}"
 )
 ITEM_PLAN_FLAG = "  ⚠ 上月计划“{plan}”在本月进展中未体现"
-HISTORY_HEAD = "[{number}] {content} 历次填报："
+HISTORY_HEAD = "{ref} {content} 历次填报："
 HISTORY_LINE = "{code} 第{revision}版｜{who}｜{when}｜{status}{review}\n  {progress}"
-HISTORY_NONE = "[{number}] 还没有任何填报记录。"
+HISTORY_NONE = "{ref} 还没有任何填报记录。"
 IMPORTED = "导入"
 NOT_REPORTED = "未报"
 
@@ -247,7 +249,7 @@ BOARD_OFF = "看板尚未开启：请管理员设置 LEDGERBOT_WEB__SECRET 后�
 QUERY_PERIOD_HEAD = "【{code}】"
 QUERY_UNKNOWN_PERIOD = "没有{code}报送期，无法按该月回答。已有：{codes}"
 QUERY_SUGGEST = "没太明白您想问哪一项。您是不是想问：\n{items}\n回复序号（如“第{first}项”）即可。"
-QUERY_SUGGEST_LINE = "  [{number}] {content}"
+QUERY_SUGGEST_LINE = "  {ref} {content}"
 QUERY_CHOOSE = "有{count}个项目符合，先列出如下；回复“第N个”或项目序号可只看其中一项：\n{items}"
 QUERY_ITEM_UNKNOWN = "台账中没有第{number}项（共{count}项）。"
 OVERVIEW_UNITS = (
@@ -269,12 +271,12 @@ LIST_NONE = {
     "not_started": "{code}没有未启动的项目{unit}。",
 }
 LIST_OF_UNIT = "（{unit}）"
-LIST_LINE = "{emoji}[{number}] {content}（{units}）完成{completion}，{status}"
+LIST_LINE = "{emoji}{ref} {content}（{units}）完成{completion}，{status}"
 UNIT_LAGGING_HEAD = "{code}{unit}落后于序时进度（{schedule}）的项目共{count}项："
 UNIT_LAGGING_NONE = "{code}{unit}没有落后于序时进度的项目（序时进度{schedule}）。👍"
 UNIT_PROBLEMS_HEAD = "{code}{unit}反映的问题共{count}项："
 ALL_PROBLEMS_HEAD = "{code}各单位反映的问题共{count}项："
-UNIT_PROBLEMS_LINE = "· [{number}] {content}：{problems}"
+UNIT_PROBLEMS_LINE = "· {ref} {content}：{problems}"
 UNIT_PROBLEMS_NONE = "{code}{unit}没有反映问题。"
 FILED_HEAD = "{code}已报送的单位共{count}个（全部{total}个）："
 FILED_LINE = "· {unit}{partly}"

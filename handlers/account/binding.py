@@ -15,6 +15,7 @@ from handlers.dates import examples
 from handlers.deps import Deps
 from handlers.flows import UnbindStep, unbind_at
 from handlers.turns import say
+from reports.figures import item_ref
 
 _log = logging.getLogger(__name__)
 
@@ -94,7 +95,7 @@ async def bind_step(msg: IncomingMessage, state: ConversationState, deps: Deps) 
         return say(texts.ALREADY_BOUND.format(unit=invite.unit), state)
     ledger = await deps.uow.ledgers.get()
     items = await deps.uow.ledgers.items(ledger.id, unit=invite.unit) if ledger else []
-    listing = "\n".join(f"[{i.number}] {i.content}" for i in items) or "（暂无）"
+    listing = "\n".join(f"{item_ref(i.number)} {i.content}" for i in items) or "（暂无）"
     return say(texts.BOUND_CONTACT.format(unit=invite.unit, count=len(items), items=listing), state)
 
 

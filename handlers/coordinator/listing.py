@@ -8,6 +8,7 @@ from handlers import texts
 from handlers.current import current_ledger
 from handlers.deps import Deps
 from handlers.turns import say
+from reports.figures import item_ref
 
 
 async def items_step(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:
@@ -24,6 +25,8 @@ async def items_step(msg: IncomingMessage, state: ConversationState, deps: Deps)
             last = (item.seq, item.category)
             lines.append(texts.LEDGER_CATEGORY.format(seq=item.seq, name=item.category))
         lines.append(
-            texts.LEDGER_ITEM.format(number=item.number, content=item.content, units="、".join(item.units))
+            texts.LEDGER_ITEM.format(
+                ref=item_ref(item.number), content=item.content, units="、".join(item.units)
+            )
         )
     return say("\n".join(lines), state)

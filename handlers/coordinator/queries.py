@@ -23,6 +23,7 @@ from handlers.ledger.renderers import MEDIA_TYPES, render
 from handlers.turns import say, turn
 from nlp.intents import ItemWords, Query, QueryKind, Vocabulary, parse_query, suggest
 from nlp.item_match import find_number
+from reports.figures import item_ref
 from storage.schemas import ItemInfo, LedgerInfo, PeriodInfo, SubmissionInfo
 
 FOLLOW_UP_MINUTES = 5
@@ -122,7 +123,7 @@ def _suggestion(text: str, vocab: Vocabulary, by_id: dict[int, ItemInfo]) -> str
     if not ids:
         return texts.QUERY_HELP
     lines = "\n".join(
-        texts.QUERY_SUGGEST_LINE.format(number=by_id[i].number, content=by_id[i].content) for i in ids
+        texts.QUERY_SUGGEST_LINE.format(ref=item_ref(by_id[i].number), content=by_id[i].content) for i in ids
     )
     return texts.QUERY_SUGGEST.format(items=lines, first=by_id[ids[0]].number)
 

@@ -24,6 +24,7 @@ from handlers.coordinator.query_lists import (
 )
 from handlers.coordinator.query_reads import compile_items
 from nlp.intents import QueryKind
+from reports.figures import item_ref
 
 MAX_BLOCKS = 5  # more items than this fit a question: list them and let the number answer
 Answer = Callable[[Question], Awaitable[str]]
@@ -80,7 +81,7 @@ async def answer_item(q: Question) -> str:
     items = [q.by_id[i] for i in q.query.items if i in q.by_id]
     head = texts.QUERY_PERIOD_HEAD.format(code=q.period.code)
     if len(items) > 1:
-        listing = "\n".join(f"  {n}. [{i.number}] {i.content}" for n, i in enumerate(items, start=1))
+        listing = "\n".join(f"  {n}. {item_ref(i.number)} {i.content}" for n, i in enumerate(items, start=1))
         head += texts.QUERY_CHOOSE.format(count=len(items), items=listing)
     if len(items) > MAX_BLOCKS:  # too many to show whole: the list, and the number answers
         return head

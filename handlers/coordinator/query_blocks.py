@@ -10,7 +10,7 @@ from handlers.dates import moment_text
 from handlers.deps import Deps
 from handlers.filing.view import pair
 from nlp.intents import Query, Vocabulary, plan_terms
-from reports.figures import pct
+from reports.figures import item_ref, pct
 from reports.ledger import Ledger, LedgerRow
 from reports.lights import LIGHT_EMOJI
 from storage.schemas import ItemInfo, LedgerInfo, PeriodInfo, SubmissionInfo
@@ -94,7 +94,7 @@ async def item_block(
     item = q.by_id[row.item_id]
     text = texts.ITEM_BLOCK.format(
         emoji=LIGHT_EMOJI[row.light],
-        number=item.number,
+        ref=item_ref(item.number),
         content=row.content,
         units="、".join(row.units),
         status=texts.STATUS_LABELS[row.status],
@@ -118,8 +118,8 @@ async def history_text(deps: Deps, item: ItemInfo) -> str:
     """Return every revision of an item across periods."""
     revisions = await deps.uow.submissions.history(item.id)
     if not revisions:
-        return texts.HISTORY_NONE.format(number=item.number)
-    lines = [texts.HISTORY_HEAD.format(number=item.number, content=item.content)]
+        return texts.HISTORY_NONE.format(ref=item_ref(item.number))
+    lines = [texts.HISTORY_HEAD.format(ref=item_ref(item.number), content=item.content)]
     for s in revisions:
         who = texts.IMPORTED if s.source == "import" else (s.unit or s.author)
         review = texts.REVIEW_LABELS.get(s.review, "").format(reason=s.review_reason)

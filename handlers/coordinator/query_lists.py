@@ -5,7 +5,7 @@ from __future__ import annotations
 from handlers import texts
 from handlers.coordinator.query_blocks import Question, pct
 from handlers.manage.prompts import deadline_text
-from reports.figures import points
+from reports.figures import item_ref, points
 from reports.ledger import LedgerRow
 from reports.lights import LIGHT_EMOJI
 
@@ -41,7 +41,7 @@ async def answer_lagging(q: Question) -> str:
         lines.append(
             texts.LAGGING_LINE.format(
                 emoji=LIGHT_EMOJI[r.light],
-                number=q.by_id[r.item_id].number,
+                ref=item_ref(q.by_id[r.item_id].number),
                 content=r.content,
                 units="、".join(r.units),
                 completion=pct(r.completion),
@@ -73,7 +73,7 @@ async def answer_filtered(q: Question) -> str:
         lines.append(
             texts.LIST_LINE.format(
                 emoji=LIGHT_EMOJI[r.light],
-                number=q.by_id[r.item_id].number,
+                ref=item_ref(q.by_id[r.item_id].number),
                 content=r.content,
                 units="、".join(r.units),
                 completion=pct(r.completion),
@@ -102,7 +102,7 @@ async def answer_unit_problems(q: Question) -> str:
     for r in rows[:MAX_LINES]:
         lines.append(
             texts.UNIT_PROBLEMS_LINE.format(
-                number=q.by_id[r.item_id].number, content=r.content, problems=r.problems
+                ref=item_ref(q.by_id[r.item_id].number), content=r.content, problems=r.problems
             )
         )
     return "\n".join(_more(lines, len(rows)))
@@ -127,7 +127,7 @@ async def answer_missing(q: Question) -> str:
         )
     ]
     lines += [
-        texts.MISSING_LINE.format(unit=u, numbers="、".join(f"[{n}]" for n in nums))
+        texts.MISSING_LINE.format(unit=u, numbers="、".join(item_ref(n) for n in nums))
         for u, nums in missing.items()
     ]
     return "\n".join(lines)
@@ -141,7 +141,7 @@ async def answer_filed(q: Question) -> str:
     lines = [texts.FILED_HEAD.format(code=q.period.code, count=len(filed), total=len(every))]
     for unit in filed:
         partly = missing.get(unit)
-        numbers = "、".join(f"[{n}]" for n in partly) if partly else ""
+        numbers = "、".join(item_ref(n) for n in partly) if partly else ""
         lines.append(
             texts.FILED_LINE.format(
                 unit=unit, partly=texts.FILED_PARTLY.format(numbers=numbers) if partly else ""
@@ -180,7 +180,7 @@ async def answer_count_lagging(q: Question) -> str:
     """多少项滞后: how many items are behind 序时进度 (of one unit when named), and which."""
     compiled = await q.whole()
     rows = _rows(q, [r for r in compiled.rows if r.light != "green"])
-    names = [f"[{q.by_id[r.item_id].number}]{r.content[:12]}" for r in rows[:MAX_LINES]]
+    names = [item_ref(q.by_id[r.item_id].number) + r.content[:12] for r in rows[:MAX_LINES]]
     return texts.COUNT_LAGGING.format(
         code=q.period.code,
         schedule=pct(compiled.schedule),

@@ -13,6 +13,7 @@ from handlers.filing.store import file_revision, load_item, read_progress, statu
 from handlers.filing.view import short_summary
 from handlers.ledger.compile import achieved_before
 from nlp.reply import is_none, numbered_items, split_parts
+from reports.figures import item_ref
 
 _ITEM_MARK = re.compile(
     r"(?:^|\n)\s*(?P<open>[\[【(（])?(?P<n>\d{1,3})(?P<close>[\]】)）])?\s*(?P<sep>[.、．:：])?\s*(?=\S)"
@@ -88,7 +89,7 @@ async def file_many(
         if result.ambiguities or any(not u.reason for u in result.unmatched):
             # a figure nothing explains (not a phase, a start, a plan …) is shown in the echo, never dropped
             later.append(item_id)
-            lines.append(filing_texts.MULTI_NEEDS_CHECK.format(number=item.number))
+            lines.append(filing_texts.MULTI_NEEDS_CHECK.format(ref=item_ref(item.number)))
             continue
         achieved = {link.target: link.value for link in result.links}
         problems = "无" if is_none(split.problems) else split.problems
@@ -107,7 +108,7 @@ async def file_many(
         filed.append(item_id)
         lines.append(
             filing_texts.MULTI_LINE.format(
-                number=item.number, summary=short_summary(item, achieved, result.status)
+                ref=item_ref(item.number), summary=short_summary(item, achieved, result.status)
             )
         )
     head = filing_texts.MULTI_FILED.format(count=len(parts) - len(later))

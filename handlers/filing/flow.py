@@ -30,6 +30,7 @@ from handlers.flows import FilingStep, filing_at
 from handlers.ledger.compile import achieved_before
 from handlers.turns import say
 from nlp.reply import is_none, split_parts
+from reports.figures import item_ref
 from storage.schemas import ItemInfo, LedgerInfo, PeriodInfo
 
 _BARE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?![\d.%％])(?=\s*(?:$|[，。,；;！!？?\s]))")
@@ -205,8 +206,8 @@ async def _ask_numbered(deps: Deps, data: dict, item: ItemInfo, text: str, multi
     numbers = [(await load_item(deps, i)).number for i in multi.parts]
     question = filing_texts.ASK_NUMBERED.format(
         marks="、".join(map(str, multi.marks)),
-        items="、".join(f"[{n}]" for n in numbers),
-        number=item.number,
+        items="、".join(item_ref(n) for n in numbers),
+        ref=item_ref(item.number),
     )
     parts = {str(k): v for k, v in multi.parts.items()}
     pending = {"text": text, "parts": parts, "inbox": deps.inbox_id}
@@ -374,7 +375,7 @@ async def _file_and_next(deps: Deps, data: dict, item: ItemInfo, msg: IncomingMe
     )
     data = {**data, "filed": data["filed"] + [item.id]}
     return await _advance(
-        deps, data, (filing_texts.FILED_ITEM.format(number=item.number, revision=sub.revision),)
+        deps, data, (filing_texts.FILED_ITEM.format(ref=item_ref(item.number), revision=sub.revision),)
     )
 
 
@@ -384,4 +385,6 @@ async def _skip(deps: Deps, data: dict, item: ItemInfo) -> Turn:
         "skipped": data["skipped"] + [item.id],
         "skipped_numbers": [*data.get("skipped_numbers", []), item.number],
     }
-    return await _advance(deps, data, (filing_texts.SKIPPED_ITEM.format(number=item.number),))
+    return await _advance(
+        deps, data, (filing_texts.SKIPPED_ITEM.format(ref=item_ref(item.number), number=item.number),)
+    )

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from handlers import filing_texts, texts
 from handlers.dates import moment_text
-from reports.figures import pct
+from reports.figures import item_ref, pct
 from storage.schemas import ItemInfo, SubmissionInfo, TargetInfo
 
 
@@ -55,7 +55,9 @@ def item_prompt(
 ) -> str:
     """Return the text that introduces an item and asks for this month's progress."""
     lines = [
-        filing_texts.ITEM_PROMPT.format(index=index, total=total, number=item.number, content=item.content)
+        filing_texts.ITEM_PROMPT.format(
+            index=index, total=total, ref=item_ref(item.number), content=item.content
+        )
     ]
     if item.targets:
         lines.append(filing_texts.ITEM_TARGETS.format(targets=target_line(item.targets)))
@@ -121,7 +123,7 @@ def mine_line(item: ItemInfo, sub: SubmissionInfo, now: datetime) -> str:
     """Return how one filed item shows in 我的."""
     review = texts.REVIEW_LABELS.get(sub.review, "").format(reason=sub.review_reason)
     return texts.MINE_LINE.format(
-        number=item.number,
+        ref=item_ref(item.number),
         revision=sub.revision,
         when=moment_text(sub.created_at, now),
         status=texts.STATUS_LABELS.get(sub.status, sub.status),

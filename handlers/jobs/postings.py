@@ -28,6 +28,7 @@ from handlers.jobs.times import (
 from handlers.ledger.compile import compile_ledger
 from handlers.ledger.renderers import MEDIA_TYPES, render
 from handlers.manage.prompts import period_prompts
+from reports.figures import item_ref
 from reports.fonts import FontMissingError
 from reports.lights import Thresholds
 from storage.schemas import ContactInfo, ItemInfo, LedgerInfo, PeriodInfo
@@ -135,7 +136,7 @@ async def remind_job(uow: UnitOfWork, fire: datetime, cfg: JobConfig, cal: WorkC
                 code=period.code,
                 count=len(items),
                 deadline=texts.REMIND_DEADLINE.format(deadline=when_text(period.deadline, fire, cfg)),
-                items="\n".join(f"[{i.number}] {i.content}" for i in items),
+                items="\n".join(f"{item_ref(i.number)} {i.content}" for i in items),
             )
             out.append(
                 Outbound(

@@ -8,6 +8,7 @@ from bot.core.messages import ChatRef
 from bot.core.replies import Outbound, TextReply
 from handlers import texts
 from handlers.dates import moment_text
+from reports.figures import item_ref
 from storage.schemas import LedgerInfo, PeriodInfo
 from storage.uow import UnitOfWork
 
@@ -33,7 +34,7 @@ async def period_prompts(
         if not contact.unit or (units is not None and contact.unit not in units):
             continue
         items = await uow.ledgers.items(ledger.id, unit=contact.unit)
-        listing = "\n".join(f"[{i.number}] {i.content}" for i in items)
+        listing = "\n".join(f"{item_ref(i.number)} {i.content}" for i in items)
         text = texts.PERIOD_PROMPT.format(
             unit=contact.unit,
             code=period.code,

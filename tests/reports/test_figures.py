@@ -60,3 +60,18 @@ def test_numbers_read_off_only_when_every_content_has_one():
     assert without_item_refs(["[1] 甲", "[2] 乙"]) == ["甲", "乙"]
     assert without_item_refs(["[1] 甲", "乙"]) == ["[1] 甲", "乙"]  # someone's own text: kept
     assert without_item_refs([]) == []
+
+
+def test_no_chat_text_writes_an_item_numbers_brackets_itself():
+    # The brackets around an item's number are item_ref's: a template that wrote "[{number}]" would drift.
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "handlers"
+    written = [
+        f"{p.relative_to(root)}:{n}"
+        for p in sorted(root.rglob("*.py"))
+        for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"\[\{(number|n|i\.number|item\.number)\}\]", line)
+    ]
+    assert written == []
