@@ -13,6 +13,7 @@ from handlers.current import current_ledger, latest_period
 from handlers.deps import Deps
 from handlers.turns import say
 from nlp.units import short_name
+from reports.figures import item_ref
 
 
 async def review_step(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:
@@ -53,7 +54,9 @@ async def review_step(msg: IncomingMessage, state: ConversationState, deps: Deps
     if action == "accept":
         for p in parts:
             await deps.uow.submissions.set_review(p.id, "accepted", "", who)
-            await deps.uow.admin.audit(deps.now(), who, "review.accept", f"{period.code} [{number}] {p.unit}")
+            await deps.uow.admin.audit(
+                deps.now(), who, "review.accept", f"{period.code} {item_ref(number)} {p.unit}"
+            )
         return say(texts.REVIEW_ACCEPTED.format(number=number, units=units, code=period.code), state)
     reason = rest.strip(" ：:，,")
     if not reason:
@@ -62,7 +65,9 @@ async def review_step(msg: IncomingMessage, state: ConversationState, deps: Deps
     notes = []
     for p in parts:
         await deps.uow.submissions.set_review(p.id, "returned", reason, who)
-        await deps.uow.admin.audit(deps.now(), who, "review.return", f"{period.code} [{number}] {p.unit}")
+        await deps.uow.admin.audit(
+            deps.now(), who, "review.return", f"{period.code} {item_ref(number)} {p.unit}"
+        )
         for unit in [p.unit] if p.unit else list(item.units):
             contacts = await deps.uow.chats.contacts(unit=unit, role="contact")
             if not contacts:
