@@ -14,32 +14,27 @@ from datetime import UTC, datetime
 from typing import Any
 
 import telegram
-from telegram.error import BadRequest, NetworkError, TelegramError
+from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot.adapters.telegram_http import AiohttpRequest
-from bot.adapters.telegram_mapping import update_to_message
+from bot.adapters.telegram_mapping import acknowledge, update_to_message, with_download
 from bot.adapters.telegram_pacing import ChatSendQueue, GlobalRate
 from bot.adapters.telegram_redact import keep_token_out_of_logs, plain_secret
 from bot.adapters.telegram_send import (
-    CHOICE_PREFIX,
-    TEXT_LIMIT,
     FloodLimiter,
     Monotonic,
     Sleep,
     TelegramSender,
-    escape,
     retry_after_seconds,
-    utf16_len,
 )
-from bot.core.messages import Attachment, IncomingMessage
+from bot.core.messages import IncomingMessage
 from bot.core.ports import MessageHandler, OutboxStore
 from bot.core.replies import Outbound
 
 log = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "my_chat_member")
-CHOSEN_MARK = "✅"
 
 
 @dataclass(frozen=True)
@@ -337,9 +332,11 @@ class TelegramAdapter:
     async def _message_of(self, update: telegram.Update) -> IncomingMessage | None:
         msg = update_to_message(update, self.bot_username, now=self._now())
         if update.callback_query is not None:
-            await self._acknowledge(update.callback_query, msg.text if msg and msg.kind == "choice" else None)
+            await acknowledge(update.callback_query, msg.text if msg and msg.kind == "choice" else None)
         if msg is not None and msg.kind == "file" and update.message is not None and update.message.document:
-            msg = await self._with_download(msg, update.message.document)
+            msg = await with_download(
+                msg, update.message.document, max_attempts=self._max_attempts, sleep=self._sleep
+            )
         return msg
 
     async def _send_one(self, outbound: Outbound) -> None:
@@ -353,46 +350,3 @@ class TelegramAdapter:
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         update_id = getattr(update, "update_id", None)
         log.error("telegram: update %s failed", update_id, exc_info=context.error)
-
-    async def _acknowledge(self, query: telegram.CallbackQuery, label: str | None) -> None:
-        """Stop the button's spinner and show the choice in the message, keyboard removed."""
-        try:
-            await query.answer()
-        except TelegramError as exc:
-            log.warning("telegram: answerCallbackQuery failed: %s", exc)
-        message = query.message
-        if label is None or not isinstance(message, telegram.Message):
-            return
-        try:
-            if message.text is not None:
-                text = f"{message.text_html}\n\n{CHOSEN_MARK} {escape(label)}"
-                if utf16_len(f"{message.text}\n\n{CHOSEN_MARK} {label}") <= TEXT_LIMIT:
-                    await message.edit_text(text, parse_mode="HTML", reply_markup=None)
-                    return
-            marker = telegram.InlineKeyboardButton(
-                f"{CHOSEN_MARK} {label}", callback_data=CHOICE_PREFIX + "-"
-            )
-            await message.edit_reply_markup(telegram.InlineKeyboardMarkup([[marker]]))
-        except BadRequest as exc:
-            # A redelivered press finds the message already edited ("message is not modified").
-            log.info("telegram: choice message not edited: %s", exc)
-        except TelegramError as exc:
-            log.warning("telegram: choice message not edited: %s", exc)
-
-    async def _with_download(self, msg: IncomingMessage, document: telegram.Document) -> IncomingMessage:
-        """Return ``msg`` with the document's bytes attached, retrying network errors."""
-        for attempt in range(1, self._max_attempts + 1):
-            try:
-                file = await document.get_file()
-                content = bytes(await file.download_as_bytearray())
-                break
-            except NetworkError as exc:
-                if isinstance(exc, BadRequest) or attempt == self._max_attempts:
-                    raise
-                await self._sleep(min(30.0, 2.0 ** (attempt - 1)))
-        attachment = Attachment(
-            filename=document.file_name or "file",
-            media_type=document.mime_type or "application/octet-stream",
-            content=content,
-        )
-        return msg.model_copy(update={"attachments": (attachment,)})
