@@ -73,3 +73,22 @@ async def test_a_stop_mid_read_leaves_the_upload_to_the_next_start_which_preview
     assert len(_previews(tg)) == 1
     assert await tg.scalar("SELECT count(*) FROM ledger_imports") == 1
     assert await tg.scalar("SELECT state FROM inbox WHERE kind = 'file'") == "handled"
+
+
+async def test_a_stop_waits_within_its_grace_for_a_read_under_way(make_bot, tmp_path):
+    tg = await make_bot("polling")
+    await coordinator(tg)
+    release = tmp_path / "release"
+    hold_worker(release)
+    try:
+        upload = tg.fake.push_document(COORDINATOR, COORDINATOR, "台账.txt", seed_path().read_bytes())
+        await _until_read_waits()
+        assert tg.app is not None and tg.service is not None
+        tg.app.settings.shutdown_grace = 60.0  # a bound, not a wait: the read ends when released
+        adapter = tg.service.adapter
+        stopping = asyncio.create_task(tg.stop())
+        await tg.fake.wait_for(lambda: adapter._poll_task is None)  # polling stopped, the lines are drained
+    finally:
+        release.touch()
+    await stopping
+    assert upload["update_id"] in tg.done and len(_previews(tg)) == 1  # the read finished and was sent
