@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import make_url
@@ -12,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot.core.clock import SystemClock
 from bot.core.engine import Engine
+from bot.core.lines import Follow, Part
 from bot.core.messages import IncomingMessage
 from bot.core.ports import Clock, Sender
 from bot.core.replies import Outbound
@@ -133,9 +135,26 @@ class PlatformHandler:
         """Handle one message; hand back what this platform must send."""
         return (await self.handle_many([msg]))[0]
 
-    async def handle_many(self, msgs: list[IncomingMessage]) -> list[tuple[Outbound, ...]]:
-        """Handle messages in order (one transaction when they all succeed); hand back each one's replies here."""
-        results = await self._app.engine.handle_many(msgs, durable=self.durable)
+    async def handle_many(
+        self,
+        msgs: list[IncomingMessage],
+        *,
+        busy: Collection[str] = frozenset(),
+        follow: Follow | None = None,
+    ) -> list[tuple[Outbound, ...]]:
+        """Handle messages in order (one transaction when they all succeed); hand back each one's replies here.
+
+        ``follow``: later work is handed on as line parts (``Engine.handle_many``); a part, too, hands back
+        only this platform's replies and has the others delivered.
+        """
+        mine = None if follow is None else (lambda key, part: follow(key, partial(self._part, part)))
+        results = await self._app.engine.handle_many(msgs, durable=self.durable, busy=busy, follow=mine)
+        return await self._own(results)
+
+    async def _part(self, part: Part) -> tuple[Outbound, ...]:
+        return (await self._own([await part()]))[0]
+
+    async def _own(self, results: list[tuple[Outbound, ...]]) -> list[tuple[Outbound, ...]]:
         others = [o for outbound in results for o in outbound if o.chat.platform != self.platform]
         if others:
             await self._app.deliver(others)

@@ -8,38 +8,36 @@ import hmac
 import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 import telegram
-from telegram.error import BadRequest, NetworkError, TelegramError
+from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot.adapters.telegram_http import AiohttpRequest
-from bot.adapters.telegram_mapping import update_to_message
+from bot.adapters.telegram_mapping import acknowledge, update_to_message, with_download
 from bot.adapters.telegram_pacing import ChatSendQueue, GlobalRate
 from bot.adapters.telegram_redact import keep_token_out_of_logs, plain_secret
 from bot.adapters.telegram_send import (
-    CHOICE_PREFIX,
-    TEXT_LIMIT,
     FloodLimiter,
     Monotonic,
     Sleep,
     TelegramSender,
-    escape,
     retry_after_seconds,
-    utf16_len,
 )
-from bot.core.messages import Attachment, IncomingMessage
+from bot.core.lines import ChatLines, line_key
+from bot.core.messages import IncomingMessage
 from bot.core.ports import MessageHandler, OutboxStore
 from bot.core.replies import Outbound
 
 log = logging.getLogger(__name__)
+Line = asyncio.Task[None]  # a part of a chat's line (bot/core/lines.py), running
 
 ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "my_chat_member")
-CHOSEN_MARK = "✅"
 
 
 @dataclass(frozen=True)
@@ -117,6 +115,8 @@ class TelegramAdapter:
         self._poll_task: asyncio.Task | None = None
         self._sends: ChatSendQueue | None = None  # made on the running loop
         self._batches: set[asyncio.Task[None]] = set()
+        # Polling: later work (a file's read) and the messages of its chat behind it run here, in the background.
+        self._lines = ChatLines(self._send_part)
 
     async def start(self) -> None:
         """Connect (getMe) without receiving updates: enough for sending and for webhooks."""
@@ -140,7 +140,10 @@ class TelegramAdapter:
             )
 
     async def start_polling(self) -> None:
-        """Start long polling (deleteWebhook, then getUpdates) and processing updates."""
+        """Start long polling (deleteWebhook, then getUpdates) and processing updates.
+
+        Messages handed to ``resume`` before (inbox recovery) are handled before their chats' new ones.
+        """
         await self.start()
         await self.app.bot.delete_webhook()
         self._poll_task = asyncio.create_task(self._poll_loop(), name="telegram-polling")
@@ -154,6 +157,11 @@ class TelegramAdapter:
         engine raises (the database is unreachable: per-message failures are kept by the engine itself),
         the offset stays and the same updates are fetched again after a back-off. A batch's
         replies go out while the next batch is fetched and handled; that batch's replies wait for them.
+
+        Later work (a file's read, ``Later``) does not hold the loop: the engine commits the step and hands
+        the rest to the chat's line (``ChatLines``), and the chat's next messages wait in that line. The
+        offset moves on as for any update: the message is in the inbox ("later"), and a stop before its
+        later work is recorded leaves it to inbox recovery (``resume``) on the next start.
         """
         offset: int | None = None
         failures = 0
@@ -184,7 +192,7 @@ class TelegramAdapter:
             if not updates:
                 continue
             try:
-                replies = await self._handle(updates)
+                replies, handed = await self._handle(updates, detach=True)
                 failures = 0
             except Exception as exc:  # the database is away: keep the offset, fetch the same updates again
                 failures += 1
@@ -201,7 +209,7 @@ class TelegramAdapter:
                 continue
             offset = updates[-1].update_id + 1
             # The replies go out in the background, each chat in order, while the next batch is fetched.
-            self._send_later(updates, replies)
+            self._send_later(updates, replies, handed)
             await self._queue().wait_room(MAX_QUEUED_REPLIES)
 
     def _queue(self) -> ChatSendQueue:
@@ -209,8 +217,10 @@ class TelegramAdapter:
             self._sends = ChatSendQueue(self._send_one)
         return self._sends
 
-    def _send_later(self, updates: list[telegram.Update], per_chat: dict[str, list[Outbound]]) -> None:
-        task = asyncio.create_task(self._send(updates, per_chat), name="telegram-replies")
+    def _send_later(
+        self, updates: list[telegram.Update], per_chat: dict[str, list[Outbound]], handed: list[Line]
+    ) -> None:
+        task = asyncio.create_task(self._send(updates, per_chat, handed), name="telegram-replies")
         self._batches.add(task)
         task.add_done_callback(self._batch_done)
 
@@ -219,11 +229,21 @@ class TelegramAdapter:
         if not task.cancelled() and task.exception() is not None:
             log.error("telegram: replies of a batch failed", exc_info=task.exception())
 
+    def resume(self, msg: IncomingMessage) -> None:
+        """Handle a message the inbox kept (inbox recovery) in its chat's line, before the chat's new ones."""
+        self._lines.follow(line_key(msg), partial(self._handler.handle, msg))
+
     async def drain(self, grace: float) -> int:
-        """Send what is queued for up to ``grace`` seconds; release the rest in the outbox, return its count.
+        """Finish the chats' lines and send what is queued for up to ``grace`` seconds; release the rest in the
+        outbox, return its count.
 
         A reply cut off mid-send may have gone out: it is released too, so it may repeat but is never lost.
+        A line cut off (a file still being read) leaves its messages in the inbox for the next start.
         """
+        end = asyncio.get_running_loop().time() + grace
+        if cut := await self._lines.join(grace):
+            log.warning("telegram: %d message(s) still being handled are left to the next start", cut)
+        grace = max(0.0, end - asyncio.get_running_loop().time())
         left = await self._queue().join(grace) if self._sends is not None else []
         if self._batches:
             await asyncio.gather(*list(self._batches), return_exceptions=True)
@@ -298,10 +318,15 @@ class TelegramAdapter:
 
     async def dispatch_many(self, updates: list[telegram.Update]) -> None:
         """Map updates, run the engine on them together, then send what it committed."""
-        await self._send(updates, await self._handle(updates))
+        await self._send(updates, *await self._handle(updates))
 
-    async def _handle(self, updates: list[telegram.Update]) -> dict[str, list[Outbound]]:
-        """Map updates and run the engine on them together; return the committed replies per chat."""
+    async def _handle(
+        self, updates: list[telegram.Update], detach: bool = False
+    ) -> tuple[dict[str, list[Outbound]], list[Line]]:
+        """Map updates and run the engine on them together; return the committed replies per chat.
+
+        ``detach``: later work goes on in the chats' lines; their tasks are returned too.
+        """
         msgs = []
         for update in updates:
             try:
@@ -312,34 +337,44 @@ class TelegramAdapter:
             if msg is not None:
                 msgs.append(msg)
         per_chat: dict[str, list[Outbound]] = {}
+        handed: list[Line] = []
         if msgs:
-            for outbound in await self._handler.handle_many(msgs):
+            follow = (lambda key, part: handed.append(self._lines.follow(key, part))) if detach else None
+            for outbound in await self._handler.handle_many(msgs, busy=self._lines.busy(), follow=follow):
                 for out in outbound:
                     per_chat.setdefault(out.chat.key, []).append(out)
-        return per_chat
+        return per_chat, handed
 
-    async def _send(self, updates: list[telegram.Update], per_chat: dict[str, list[Outbound]]) -> None:
+    async def _send(
+        self, updates: list[telegram.Update], per_chat: dict[str, list[Outbound]], handed: Sequence[Line] = ()
+    ) -> None:
         """Send a batch's replies through the chat queue: chats at once, each chat's in order.
 
-        The batch is finished (``after_batch``) when every reply went out or was kept in the outbox.
+        The batch is finished (``after_batch``) when every reply went out or was kept in the outbox, those
+        of the later work it handed to the chats' lines too.
         """
         try:
-            queue = self._queue()
-            done = [queue.put(out) for outs in per_chat.values() for out in outs]
-            failed = await asyncio.gather(*done, return_exceptions=True)
-            errors = [e for e in failed if isinstance(e, Exception)]
-            if errors:
-                raise errors[0]
+            await self._send_part(tuple(out for outs in per_chat.values() for out in outs))
+            await asyncio.gather(*handed, return_exceptions=True)
         finally:
             if self.after_batch is not None:
                 self.after_batch(updates)
 
+    async def _send_part(self, outbound: tuple[Outbound, ...]) -> None:
+        queue = self._queue()
+        failed = await asyncio.gather(*(queue.put(out) for out in outbound), return_exceptions=True)
+        errors = [e for e in failed if isinstance(e, Exception)]
+        if errors:
+            raise errors[0]
+
     async def _message_of(self, update: telegram.Update) -> IncomingMessage | None:
         msg = update_to_message(update, self.bot_username, now=self._now())
         if update.callback_query is not None:
-            await self._acknowledge(update.callback_query, msg.text if msg and msg.kind == "choice" else None)
+            await acknowledge(update.callback_query, msg.text if msg and msg.kind == "choice" else None)
         if msg is not None and msg.kind == "file" and update.message is not None and update.message.document:
-            msg = await self._with_download(msg, update.message.document)
+            msg = await with_download(
+                msg, update.message.document, max_attempts=self._max_attempts, sleep=self._sleep
+            )
         return msg
 
     async def _send_one(self, outbound: Outbound) -> None:
@@ -353,46 +388,3 @@ class TelegramAdapter:
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         update_id = getattr(update, "update_id", None)
         log.error("telegram: update %s failed", update_id, exc_info=context.error)
-
-    async def _acknowledge(self, query: telegram.CallbackQuery, label: str | None) -> None:
-        """Stop the button's spinner and show the choice in the message, keyboard removed."""
-        try:
-            await query.answer()
-        except TelegramError as exc:
-            log.warning("telegram: answerCallbackQuery failed: %s", exc)
-        message = query.message
-        if label is None or not isinstance(message, telegram.Message):
-            return
-        try:
-            if message.text is not None:
-                text = f"{message.text_html}\n\n{CHOSEN_MARK} {escape(label)}"
-                if utf16_len(f"{message.text}\n\n{CHOSEN_MARK} {label}") <= TEXT_LIMIT:
-                    await message.edit_text(text, parse_mode="HTML", reply_markup=None)
-                    return
-            marker = telegram.InlineKeyboardButton(
-                f"{CHOSEN_MARK} {label}", callback_data=CHOICE_PREFIX + "-"
-            )
-            await message.edit_reply_markup(telegram.InlineKeyboardMarkup([[marker]]))
-        except BadRequest as exc:
-            # A redelivered press finds the message already edited ("message is not modified").
-            log.info("telegram: choice message not edited: %s", exc)
-        except TelegramError as exc:
-            log.warning("telegram: choice message not edited: %s", exc)
-
-    async def _with_download(self, msg: IncomingMessage, document: telegram.Document) -> IncomingMessage:
-        """Return ``msg`` with the document's bytes attached, retrying network errors."""
-        for attempt in range(1, self._max_attempts + 1):
-            try:
-                file = await document.get_file()
-                content = bytes(await file.download_as_bytearray())
-                break
-            except NetworkError as exc:
-                if isinstance(exc, BadRequest) or attempt == self._max_attempts:
-                    raise
-                await self._sleep(min(30.0, 2.0 ** (attempt - 1)))
-        attachment = Attachment(
-            filename=document.file_name or "file",
-            media_type=document.mime_type or "application/octet-stream",
-            content=content,
-        )
-        return msg.model_copy(update={"attachments": (attachment,)})

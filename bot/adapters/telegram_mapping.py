@@ -1,15 +1,21 @@
-"""Telegram updates as the engine's IncomingMessage: commands, @mentions, button presses, edits, files, membership."""
+"""Telegram updates as the engine's IncomingMessage: commands, @mentions, button presses, edits, files, membership;
+a pressed button acknowledged, a document downloaded."""
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 from typing import Any, TypedDict
 
 import telegram
 from telegram import constants
+from telegram.error import BadRequest, NetworkError, TelegramError
 
-from bot.adapters.telegram_send import CHOICE_PREFIX, PLATFORM
-from bot.core.messages import ChatRef, IncomingMessage, MessageKind
+from bot.adapters.telegram_send import CHOICE_PREFIX, PLATFORM, TEXT_LIMIT, Sleep, escape, utf16_len
+from bot.core.messages import Attachment, ChatRef, IncomingMessage, MessageKind
+
+log = logging.getLogger(__name__)
+CHOSEN_MARK = "✅"
 
 DOWNLOAD_LIMIT = 20 * 1024 * 1024  # the Bot API's getFile ceiling
 _GROUP_TYPES = (constants.ChatType.GROUP, constants.ChatType.SUPERGROUP)
@@ -151,3 +157,48 @@ def _member_to_message(change: telegram.ChatMemberUpdated) -> IncomingMessage | 
         sent_at=change.date,
         kind="event",
     )
+
+
+async def acknowledge(query: telegram.CallbackQuery, label: str | None) -> None:
+    """Stop the button's spinner and show the choice in the message, keyboard removed."""
+    try:
+        await query.answer()
+    except TelegramError as exc:
+        log.warning("telegram: answerCallbackQuery failed: %s", exc)
+    message = query.message
+    if label is None or not isinstance(message, telegram.Message):
+        return
+    try:
+        if message.text is not None:
+            text = f"{message.text_html}\n\n{CHOSEN_MARK} {escape(label)}"
+            if utf16_len(f"{message.text}\n\n{CHOSEN_MARK} {label}") <= TEXT_LIMIT:
+                await message.edit_text(text, parse_mode="HTML", reply_markup=None)
+                return
+        marker = telegram.InlineKeyboardButton(f"{CHOSEN_MARK} {label}", callback_data=CHOICE_PREFIX + "-")
+        await message.edit_reply_markup(telegram.InlineKeyboardMarkup([[marker]]))
+    except BadRequest as exc:
+        # A redelivered press finds the message already edited ("message is not modified").
+        log.info("telegram: choice message not edited: %s", exc)
+    except TelegramError as exc:
+        log.warning("telegram: choice message not edited: %s", exc)
+
+
+async def with_download(
+    msg: IncomingMessage, document: telegram.Document, *, max_attempts: int, sleep: Sleep
+) -> IncomingMessage:
+    """Return ``msg`` with the document's bytes attached, retrying network errors."""
+    for attempt in range(1, max_attempts + 1):
+        try:
+            file = await document.get_file()
+            content = bytes(await file.download_as_bytearray())
+            break
+        except NetworkError as exc:
+            if isinstance(exc, BadRequest) or attempt == max_attempts:
+                raise
+            await sleep(min(30.0, 2.0 ** (attempt - 1)))
+    attachment = Attachment(
+        filename=document.file_name or "file",
+        media_type=document.mime_type or "application/octet-stream",
+        content=content,
+    )
+    return msg.model_copy(update={"attachments": (attachment,)})

@@ -45,6 +45,10 @@ class Later:
     transactions, the message stays marked "later" in the inbox and is handed to the chat's queue again on
     start; the chat's "still working" step then does the work again from what the first step recorded.
 
+    A caller that handles a batch (Telegram polling) has the engine return after the first transaction
+    instead (``Engine.handle_many(..., follow=...)``): the rest runs in the conversation's line
+    (bot/core/lines.py), and the chat's next messages wait behind it there.
+
     A plain class, not a model or a dataclass: a Turn holds it as an opaque value.
     """
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import datetime
+from functools import partial
 
 from bot.core.conversation import IDLE, ConversationState, Later, Turn
+from bot.core.lines import Follow, Part, line_key
 from bot.core.messages import IncomingMessage
 from bot.core.ports import Transaction
 from bot.core.replies import Outbound, TextReply
@@ -44,7 +46,12 @@ class Engine:
         return (await self.handle_many([msg]))[0]
 
     async def handle_many(
-        self, msgs: list[IncomingMessage], *, durable: bool = False
+        self,
+        msgs: list[IncomingMessage],
+        *,
+        durable: bool = False,
+        busy: Collection[str] = frozenset(),
+        follow: Follow | None = None,
     ) -> list[tuple[Outbound, ...]]:
         """Record, route and answer messages in order; return what to send for each (already committed).
 
@@ -56,6 +63,11 @@ class Engine:
 
         ``durable``: the replies are queued in the outbox in the transaction that handles their messages
         (each returned Outbound carries its ``outbox_id``), so a stop before they are sent loses none.
+
+        ``follow``: return without waiting for later work (bot/core/lines.py). A step's later work, and each
+        message of its conversation after it (or of a conversation in ``busy``, whose line the caller still
+        runs), is handed to ``follow(line_key(msg), part)`` in order, once the raw texts are committed; such a
+        message's result here is what its first transaction sent (nothing for one only recorded).
         """
         lanes = min(self._lanes, len(msgs))
         async with self._transactions() as tx:
@@ -66,21 +78,40 @@ class Engine:
             keys = await tx.lane_keys(msgs) if lanes > 1 else []
             await tx.commit()  # the raw texts are durable before anything parses them
         results: list[tuple[Outbound, ...]] = [()] * len(msgs)
+        parts: dict[str, list[Part]] = {}  # what each conversation's line is handed, in order
+        for i, msg in enumerate(msgs):
+            if follow is not None and line_key(msg) in busy:
+                parts.setdefault(line_key(msg), []).append(self._held(msg, *recorded[i], durable))
 
         async def lane(indexes: list[int]) -> None:
+            indexes = [i for i in indexes if follow is None or line_key(msgs[i]) not in busy]
             mine, seen = [msgs[i] for i in indexes], [recorded[i] for i in indexes]
             alone = len(mine) == 1 or any(state == "later" for _, state in seen)
-            together = None if alone else await self._run_together(mine, seen, durable)
+            together = None if alone or not mine else await self._run_together(mine, seen, durable)
             if together is None:
-                together = [
-                    await self._handle_recorded(m, inbox_id, state, durable)
-                    for m, (inbox_id, state) in zip(mine, seen, strict=True)
-                ]
+                together = []
+                for m, (inbox_id, state) in zip(mine, seen, strict=True):
+                    if (key := line_key(m)) in parts:  # behind later work handed on: it waits for it
+                        parts[key].append(self._held(m, inbox_id, state, durable))
+                        together.append(())
+                        continue
+                    outbound, rest = await self._first(m, inbox_id, state, durable, follow is not None)
+                    together.append(outbound)
+                    if rest is not None:
+                        parts[key] = [rest]
             for i, outbound in zip(indexes, together, strict=True):
                 results[i] = outbound
 
         await asyncio.gather(*(lane(indexes) for indexes in _deal(keys, lanes, len(msgs)) if indexes))
+        if follow is not None:
+            for key, handed in parts.items():
+                for part in handed:
+                    follow(key, part)
         return results
+
+    def _held(self, msg: IncomingMessage, inbox_id: int, seen: str, durable: bool) -> Part:
+        """Return a message's whole handling, later work included, as a part of its line."""
+        return partial(self._handle_recorded, msg, inbox_id, seen, durable)
 
     async def _run_together(
         self, msgs: list[IncomingMessage], recorded: list[tuple[int, str]], durable: bool
@@ -124,23 +155,39 @@ class Engine:
     async def _handle_recorded(
         self, msg: IncomingMessage, inbox_id: int, seen: str, durable: bool = False
     ) -> tuple[Outbound, ...]:
+        outbound, rest = await self._first(msg, inbox_id, seen, durable)
+        return outbound if rest is None else outbound + await rest()
+
+    async def _first(
+        self, msg: IncomingMessage, inbox_id: int, seen: str, durable: bool = False, detach: bool = False
+    ) -> tuple[tuple[Outbound, ...], Part | None]:
+        """Handle a recorded message up to its commit; return what it sends and the rest, if later work is left.
+
+        Without ``detach`` the later work is awaited here and nothing is left.
+        """
         if seen == "handled" or (seen == "later" and inbox_id in self._later):
             _log.info("duplicate delivery %s:%s dropped", msg.chat.platform, msg.message_id)
-            return ()
+            return (), None
         # "later" and not running here: a stop cut its later work off; its step is routed again to redo it
         resume = seen == "later"
         try:
             for attempt in range(2):
-                result = await self._run_once(msg, inbox_id, durable, resume)
-                if result is not None:
-                    return result
+                first = await self._run_once(msg, inbox_id, durable, resume)
+                if first is not None:
+                    break
                 _log.info(
                     "conversation changed under us; re-running %s (attempt %d)", msg.message_id, attempt + 2
                 )
-            raise StaleStateError(msg.message_id)
+            else:
+                raise StaleStateError(msg.message_id)
         except Exception as exc:
             # a handler bug must not lose the message or leave the user without an answer
-            return await self._sorry(msg, inbox_id, exc, durable)
+            return await self._sorry(msg, inbox_id, exc, durable), None
+        result, later = first
+        if later is None:
+            return result, None
+        rest = partial(self._finish_later, msg, inbox_id, later, durable)
+        return (result, rest) if detach else (result + await rest(), None)
 
     async def _sorry(
         self, msg: IncomingMessage, inbox_id: int, exc: Exception, durable: bool
@@ -157,7 +204,8 @@ class Engine:
 
     async def _run_once(
         self, msg: IncomingMessage, inbox_id: int, durable: bool = False, resume: bool = False
-    ) -> tuple[Outbound, ...] | None:
+    ) -> tuple[tuple[Outbound, ...], Later | None] | None:
+        """Run the message's first transaction; return what it sends and its later work (running from now)."""
         async with self._transactions() as tx:
             answered = await self._turn(tx, msg, inbox_id, resume)
             if answered is None:
@@ -174,10 +222,13 @@ class Engine:
             except BaseException:
                 self._later.discard(inbox_id)
                 raise
-        if later is None:
-            return result
+        return result, later
+
+    async def _finish_later(
+        self, msg: IncomingMessage, inbox_id: int, later: Later, durable: bool
+    ) -> tuple[Outbound, ...]:
         try:
-            return result + await self._run_later(msg, inbox_id, later, durable)
+            return await self._run_later(msg, inbox_id, later, durable)
         finally:
             self._later.discard(inbox_id)
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Protocol
 
 from bot.core.conversation import ConversationState
+from bot.core.lines import Follow
 from bot.core.messages import IncomingMessage
 from bot.core.replies import Outbound
 
@@ -17,8 +19,14 @@ class MessageHandler(Protocol):
         """Record, route and answer one message; return what to send (already committed)."""
         ...
 
-    async def handle_many(self, msgs: list[IncomingMessage]) -> list[tuple[Outbound, ...]]:
-        """Record, route and answer messages in order; return what to send for each (already committed)."""
+    async def handle_many(
+        self, msgs: list[IncomingMessage], *, busy: Collection[str] = ..., follow: Follow | None = None
+    ) -> list[tuple[Outbound, ...]]:
+        """Record, route and answer messages in order; return what to send for each (already committed).
+
+        ``follow``: later work, and the messages of its conversation (or of a line in ``busy``) behind it,
+        is handed on as parts of the conversation's line instead of awaited (``Engine.handle_many``).
+        """
         ...
 
 

@@ -13,6 +13,7 @@ from bot.adapters.telegram import TelegramAdapter
 from bot.adapters.telegram_pacing import GLOBAL_PER_SECOND
 from bot.adapters.telegram_send import PLATFORM
 from bot.app import App
+from bot.platforms.inbox_recovery import recover_inbox
 from bot.platforms.outbox_retry import RETRY_INTERVAL, OutboxRetryLoop, RetryRound
 from bot.platforms.registry import PlatformConfigError
 from bot.platforms.shared_rate import shared_rate
@@ -82,7 +83,15 @@ class TelegramPolling(_TelegramService):
     """Long polling: one process per bot token (two pollers on a token get 409 from Telegram)."""
 
     async def start(self) -> None:
-        """Connect, start getUpdates and register the sender."""
+        """Connect, hand the inbox's unfinished messages to their chats' lines, start getUpdates, register the
+        sender.
+
+        A message whose update was confirmed (the offset moved past it) while its later work was still running
+        (a file's read) or while it waited behind it is not fetched again: the inbox keeps it ("later",
+        "received") and recovery hands it back, ahead of its chat's new messages.
+        """
+        await self.adapter.start()
+        await recover_inbox(self.app, PLATFORM, self.adapter.resume)
         await self.adapter.start_polling()
         _log.info("telegram: polling as @%s", self.adapter.bot_username)
         await self._started()

@@ -31,7 +31,7 @@ class ScriptedEngine:
             raise RuntimeError("database is down")
         return (Outbound(chat=msg.chat, replies=self.reply(msg)),)
 
-    async def handle_many(self, msgs: list[IncomingMessage]) -> list[tuple[Outbound, ...]]:
+    async def handle_many(self, msgs: list[IncomingMessage], **_later: object) -> list[tuple[Outbound, ...]]:
         return [await self.handle(m) for m in msgs]
 
 

@@ -215,7 +215,7 @@ async def test_an_update_fetched_but_not_handled_when_the_process_dies_is_fetche
     entered, never = asyncio.Event(), asyncio.Event()
     first_reply = engine.reply
 
-    async def stuck_handle_many(msgs: list[IncomingMessage]) -> list[tuple[Outbound, ...]]:
+    async def stuck_handle_many(msgs: list[IncomingMessage], **_later: object) -> list[tuple[Outbound, ...]]:
         engine.received.extend(msgs)
         entered.set()
         await never.wait()  # the process "dies" here, after fetching and before finishing
