@@ -30,8 +30,10 @@ class InboxRepository:
         text: str,
         sent_at: datetime,
         now: datetime,
+        attachment: tuple[str, str, bytes | None] | None = None,
     ) -> tuple[int, str]:
-        """Store a raw message once; return its id and state ('new' when just stored)."""
+        """Store a raw message once, with its file as (name, media type, bytes or None); return its id and
+        state ('new' when just stored)."""
         stmt = statements.insert_inbox(dialect_name(self.s))
         new_id = (
             await self.s.execute(
@@ -45,6 +47,7 @@ class InboxRepository:
                     "p_text": text,
                     "p_sent_at": sent_at,
                     "p_received_at": now,
+                    **_attachment_params(attachment),
                 },
             )
         ).scalar_one_or_none()
@@ -58,12 +61,17 @@ class InboxRepository:
         return row.id, row.state
 
     async def record_inbox_many(self, rows: list[dict]) -> dict[tuple[str, str], tuple[int, str]]:
-        """Store raw messages once each (keys as record_inbox's arguments); return {(platform, message id): (id, state)}."""
+        """Store raw messages once each (keys as record_inbox's arguments, ``received_at`` for ``now``,
+        ``attachment`` optional); return {(platform, message id): (id, state)}."""
         if not rows:
             return {}
         await self.s.execute(
             statements.insert_inbox_quiet(dialect_name(self.s)),
-            [{f"p_{k}": v for k, v in row.items()} for row in rows],
+            [
+                {f"p_{k}": v for k, v in row.items() if k != "attachment"}
+                | _attachment_params(row.get("attachment"))
+                for row in rows
+            ],
         )
         out: dict[tuple[str, str], tuple[int, str]] = {}
         for platform in {row["platform"] for row in rows}:
@@ -123,3 +131,8 @@ class InboxRepository:
         return [
             InboxEntry.model_validate(r, from_attributes=True) for r in (await self.s.execute(q)).scalars()
         ]
+
+
+def _attachment_params(attachment: tuple[str, str, bytes | None] | None) -> dict[str, object]:
+    name, media_type, data = attachment if attachment is not None else (None, None, None)
+    return {"p_attachment_name": name, "p_attachment_type": media_type, "p_attachment_data": data}

@@ -212,6 +212,11 @@ class InboxRow(Base):
     received_at: Mapped[datetime] = mapped_column(UtcDateTime())
     state: Mapped[str] = mapped_column(String(10), default="received")  # received | handled | failed | later
     error: Mapped[str] = mapped_column(Text, default="")
+    # A file sent with the message (at most one; within the upload limit): its bytes are kept until the
+    # message is handled, so recovery rebuilds it whole; the name and type stay.
+    attachment_name: Mapped[str | None] = mapped_column(Text, nullable=True)
+    attachment_type: Mapped[str | None] = mapped_column(Text, nullable=True)
+    attachment_data: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
 
 
 class ConversationRow(Base):

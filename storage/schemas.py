@@ -166,6 +166,20 @@ class InboxEntry(_Frozen):
     text: str
     state: str
     received_at: datetime
+    attachment_name: str | None = None
+    attachment_type: str | None = None
+    attachment_data: bytes | None = None
+
+    @property
+    def attachment(self) -> tuple[str, str, bytes] | None:
+        """The kept file as (name, media type, bytes); None when none was kept or it was cleared."""
+        if self.attachment_data is None:
+            return None
+        return (
+            self.attachment_name or "file",
+            self.attachment_type or "application/octet-stream",
+            self.attachment_data,
+        )
 
 
 class StoredConversation(_Frozen):

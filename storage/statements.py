@@ -23,7 +23,19 @@ _periods = table_of(PeriodRow)
 @cache
 def insert_inbox_quiet(dialect: str):
     """INSERT raw messages (executemany) unless their (platform, message id) is stored; nothing returned."""
-    names = ("platform", "message_id", "chat_id", "user_id", "kind", "text", "sent_at", "received_at")
+    names = (
+        "platform",
+        "message_id",
+        "chat_id",
+        "user_id",
+        "kind",
+        "text",
+        "sent_at",
+        "received_at",
+        "attachment_name",
+        "attachment_type",
+        "attachment_data",
+    )
     return (
         insert_for(dialect)(_inbox)
         .values({n: bindparam(f"p_{n}") for n in names} | {"state": "received", "error": ""})
@@ -49,6 +61,10 @@ def inbox_states():
 # Inbox states a delivery may not claim: handled, or "later" (its step committed, its later work not yet;
 # the engine resumes such a message only when no later work of its runs: bot/core/conversation.py Later).
 _TAKEN = ("handled", "later")
+# Claiming a message clears its file's bytes, in the transaction that handles it: committed, that transaction
+# has done with the file what it will (an upload keeps the bytes with its import, ledger_imports); rolled
+# back, the bytes stay for the retry or for inbox recovery.
+_CLAIMED = {"state": "handled", "error": "", "attachment_data": None}
 
 
 @cache
@@ -57,7 +73,7 @@ def claim_inbox_many():
     return (
         update(_inbox)
         .where(_inbox.c.id.in_(bindparam("p_ids", expanding=True)), _inbox.c.state.not_in(_TAKEN))
-        .values(state="handled", error="")
+        .values(_CLAIMED)
         .returning(_inbox.c.id)
     )
 
@@ -74,9 +90,7 @@ def inbox_state():
 def claim_inbox():
     """UPDATE a raw message to handled unless it already is (or is "later", its step done but not its later work)."""
     return (
-        update(_inbox)
-        .where(_inbox.c.id == bindparam("p_id"), _inbox.c.state.not_in(_TAKEN))
-        .values(state="handled", error="")
+        update(_inbox).where(_inbox.c.id == bindparam("p_id"), _inbox.c.state.not_in(_TAKEN)).values(_CLAIMED)
     )
 
 

@@ -105,6 +105,62 @@ async def test_inbox_stores_a_message_once(uow_factory):
         assert [e.text for e in await uow.chats.inbox(platform="telegram")] == ["原文"]
 
 
+async def test_an_attachment_is_recorded_with_its_message_and_cleared_once_handled(uow_factory):
+    data = bytes(range(256)) * 40  # every byte value, NUL included
+    async with uow_factory() as uow:
+        one, _ = await uow.chats.record_inbox(
+            "telegram",
+            "f1",
+            "c",
+            "u",
+            "file",
+            "说明",
+            NOW,
+            NOW,
+            attachment=("台账.xlsx", "application/x", data),
+        )
+        found = await uow.chats.record_inbox_many(
+            [
+                {
+                    "platform": "telegram",
+                    "message_id": "f2",
+                    "chat_id": "c",
+                    "user_id": "u",
+                    "kind": "file",
+                    "text": "",
+                    "sent_at": NOW,
+                    "received_at": NOW,
+                    "attachment": ("b.docx", "application/y", b"\x00b"),
+                },
+                {
+                    "platform": "telegram",
+                    "message_id": "t3",
+                    "chat_id": "c",
+                    "user_id": "u",
+                    "kind": "text",
+                    "text": "你好",
+                    "sent_at": NOW,
+                    "received_at": NOW,
+                },
+            ]
+        )
+        await uow.commit()
+    async with uow_factory() as uow:
+        kept = {e.message_id: e.attachment for e in await uow.chats.inbox(platform="telegram")}
+        assert kept == {
+            "f1": ("台账.xlsx", "application/x", data),
+            "f2": ("b.docx", "application/y", b"\x00b"),
+            "t3": None,
+        }
+        assert await uow.chats.claim_inbox(one) is True
+        assert await uow.chats.claim_inbox_many([found[("telegram", "f2")][0]]) == {
+            found[("telegram", "f2")][0]
+        }
+        await uow.commit()
+    async with uow_factory() as uow:  # handled: the bytes are gone (an upload keeps them with its import)
+        assert [e.attachment for e in await uow.chats.inbox(platform="telegram")] == [None, None, None]
+
+
 async def test_a_later_message_is_claimed_by_no_delivery_only_resumed_once_then_finished(uow_factory):
     async with uow_factory() as uow:
         inbox_id, _ = await uow.chats.record_inbox("telegram", "m1", "c", "u", "file", "", NOW, NOW)
