@@ -12,6 +12,7 @@ from bot.core.ports import Transaction
 from bot.core.replies import Outbound
 from bot.outbox import LEASE
 from handlers.deps import Deps
+from handlers.ledger.limits import MAX_FILE_BYTES
 from storage.uow import UnitOfWork
 
 
@@ -43,6 +44,7 @@ class StorageTransaction:
             msg.text,
             msg.sent_at,
             self._now(),
+            attachment=_kept(msg),
         )
 
     async def record_inbox_many(self, msgs: list[IncomingMessage]) -> list[tuple[int, str]]:
@@ -59,6 +61,7 @@ class StorageTransaction:
                     "text": m.text,
                     "sent_at": m.sent_at,
                     "received_at": now,
+                    "attachment": _kept(m),
                 }
                 for m in msgs
             ]
@@ -179,3 +182,12 @@ if TYPE_CHECKING:
     def _as_port(tx: StorageTransaction) -> Transaction:
         """Make mypy prove that StorageTransaction satisfies the engine's Transaction port."""
         return tx
+
+
+def _kept(msg: IncomingMessage) -> tuple[str, str, bytes | None] | None:
+    """What the inbox keeps of a message's file: its name, type and bytes — no bytes over the upload limit
+    (such a file is refused anyway, and the inbox is no store for big blobs). Adapters send one file a message."""
+    if not msg.attachments:
+        return None
+    file = msg.attachments[0]
+    return file.filename, file.media_type, file.content if len(file.content) <= MAX_FILE_BYTES else None

@@ -1,6 +1,7 @@
 """Inbox recovery on start: messages stored as "received" but never handled, or "later" with their later
 work cut off (bot/core/conversation.py ``Later``), are handed to the platform's queue again (a crash or
-shutdown left them)."""
+shutdown left them). A message never handled comes back with the file it brought (the inbox keeps its bytes
+until the message is handled); a "later" one without, its step reading the file it kept (an upload's import)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from bot.core.messages import ChatRef, IncomingMessage
+from bot.core.messages import Attachment, ChatRef, IncomingMessage
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -34,9 +35,18 @@ async def recover_inbox(app: App, platform: str, submit: Callable[[IncomingMessa
                     "text": entry.text,
                     "kind": entry.kind,
                     "sent_at": entry.received_at,
+                    "attachments": _attachments(entry.attachment),
                 }
             )
         )
     if entries:
         log.info("%s: re-queued %d unhandled message(s) from the inbox", platform, len(entries))
     return len(entries)
+
+
+def _attachments(kept: tuple[str, str, bytes] | None) -> tuple[Attachment, ...]:
+    """The file the inbox kept with the message (cleared once handled: a "later" upload's is with its import)."""
+    if kept is None:
+        return ()
+    filename, media_type, content = kept
+    return (Attachment(filename=filename, media_type=media_type, content=content),)

@@ -1,5 +1,6 @@
 """A ledger file is read outside any transaction: another chat is answered while the read is held in the
-worker, a duplicate delivery is dropped, and a read a stop cut off is done again after the restart."""
+worker, a duplicate delivery is dropped, a read a stop cut off is done again after the restart, and a file
+recorded but never handled (the process stopped in between) is previewed after the restart from the inbox."""
 
 from __future__ import annotations
 
@@ -7,21 +8,27 @@ import asyncio
 import io
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import select
 
 from bot.adapters.console import ConsoleChat
 from bot.app import build_app
+from bot.core.engine import Engine
 from bot.core.messages import Attachment, ChatRef, IncomingMessage
 from bot.platforms.inbox_recovery import recover_inbox
 from bot.settings import Settings
 from handlers import texts
+from handlers.ledger.limits import MAX_FILE_BYTES
 from handlers.ledger.worker import stop_worker
+from handlers.router import build_router
 from storage.models import ImportRow
 from tests.conftest import import_seed, seed_path
 from tests.handlers.dialogue_helpers import bind
 from tests.handlers.worker_hold import hold_worker, waiting_behind_hold
 from tests.ledger_files import make_xlsx, read_seed_rows
 from tests.transcript import expect
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _one_item_file() -> bytes:
@@ -35,7 +42,7 @@ def _file_message(data: bytes) -> IncomingMessage:
         chat=ChatRef(platform="console", chat_id="admin"),
         user_id="admin",
         text="",
-        attachments=(Attachment(filename="one.xlsx", content=data),),
+        attachments=(Attachment(filename="one.xlsx", media_type=XLSX, content=data),),
         sent_at=datetime.now(UTC),
         kind="file",
     )
@@ -156,5 +163,70 @@ async def test_a_read_cut_off_by_a_stop_is_done_again_after_the_restart(db_url, 
         boss.switch("admin")
         expect(await boss.say("确认"), "停用32项")
         assert await _items(app) == 1
+    finally:
+        await app.close()
+
+
+class _StopAfterRecording:
+    """The engine's transactions, until the first (the one recording the raw message) has committed: the
+    process is stopped when the engine opens the next one, before the message is handled."""
+
+    def __init__(self, transactions) -> None:
+        self._transactions = transactions
+        self.opened = 0
+
+    def __call__(self):
+        self.opened += 1
+        if self.opened > 1:
+            raise asyncio.CancelledError  # killed: nothing after the recording runs
+        return self._transactions()
+
+
+async def test_a_file_recorded_but_not_handled_before_a_stop_is_previewed_once_after_the_restart(
+    db_url, tmp_path, clock, segmenter
+):
+    app = await _app(db_url, tmp_path, clock, segmenter)
+    try:
+        await import_seed(app)
+        upload = _file_message(_one_item_file())
+        stopping = _StopAfterRecording(app.transaction)
+        engine = Engine(stopping, build_router(), error_text=texts.INTERNAL_ERROR, now=app.clock.now)
+        with pytest.raises(asyncio.CancelledError):
+            await engine.handle(upload)
+        assert stopping.opened == 2 and await _imports(app) == []  # recorded, never handled
+    finally:
+        await app.close()
+    app = await _app(db_url, tmp_path, clock, segmenter)  # the restart
+    try:
+        recovered: list[IncomingMessage] = []
+        assert await recover_inbox(app, "console", recovered.append) == 1
+        assert recovered[0].attachments == upload.attachments  # the file as it came, kept by the inbox
+        outs = await app.engine.handle(recovered[0])
+        assert "尚未导入" in _text(outs) and "停用32项" in _text(outs), _text(outs)
+        assert texts.UPLOAD_NO_CONTENT not in _text(outs)  # nobody is asked to send it again
+        assert await app.engine.handle(recovered[0]) == ()
+        assert await app.engine.handle(upload) == ()  # the platform delivering the file again too
+        assert await _imports(app) == ["pending"]
+        assert await recover_inbox(app, "console", recovered.append) == 0
+        boss = _console(app)
+        boss.switch("admin")
+        expect(await boss.say("确认"), "停用32项")
+        assert await _items(app) == 1
+    finally:
+        await app.close()
+
+
+async def test_the_inbox_keeps_no_bytes_of_a_file_over_the_upload_limit(db_url, tmp_path, clock, segmenter):
+    app = await _app(db_url, tmp_path, clock, segmenter)
+    try:
+        big = _file_message(b"\0" * (MAX_FILE_BYTES + 1))
+        within = _file_message(b"\0" * MAX_FILE_BYTES).model_copy(update={"message_id": "file-2"})
+        async with app.transaction() as tx:  # the engine's first transaction: the raw messages recorded
+            await tx.record_inbox_many([big, within])
+            await tx.commit()
+        async with app.uow() as uow:
+            kept = [(e.attachment_name, e.attachment) for e in await uow.chats.inbox()]
+        assert kept[0] == ("one.xlsx", None)  # refused anyway when handled; the inbox is no store for blobs
+        assert kept[1] == ("one.xlsx", ("one.xlsx", XLSX, within.attachments[0].content))
     finally:
         await app.close()
