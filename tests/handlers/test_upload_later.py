@@ -153,6 +153,7 @@ async def test_a_read_cut_off_by_a_stop_is_done_again_after_the_restart(db_url, 
     try:
         recovered: list[IncomingMessage] = []
         assert await recover_inbox(app, "console", recovered.append) == 1
+        # "later": its bytes were cleared from the inbox when it was claimed; the import keeps them
         assert [m.message_id for m in recovered] == ["file-1"] and not recovered[0].attachments
         outs = await app.engine.handle(recovered[0])  # the kept bytes are read again
         assert "尚未导入" in _text(outs) and "停用32项" in _text(outs), _text(outs)
