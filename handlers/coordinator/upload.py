@@ -19,6 +19,7 @@ from handlers import texts
 from handlers.deps import Deps
 from handlers.flows import UPLOAD, UploadStep, upload_at
 from handlers.ledger.imports import apply_import, preview_import, preview_text, undo_last_import
+from handlers.ledger.limits import check_size
 from handlers.ledger.reader import LedgerFileError
 from handlers.ledger.table import ParsedLedger
 from handlers.ledger.worker import parse_in_worker
@@ -36,6 +37,10 @@ async def upload_step(msg: IncomingMessage, state: ConversationState, deps: Deps
     attachment = msg.attachments[0]
     content = attachment.content
     assert content is not None  # checked above
+    try:
+        check_size(attachment.filename, content)  # refused before it is kept or handed to the worker
+    except LedgerFileError as exc:
+        return say(texts.UPLOAD_FAILED.format(error=exc), state)
     author = f"{msg.chat.platform}:{msg.user_id}"
     import_id = await deps.uow.imports.add(attachment.filename, content, author, deps.now())
     return _read(UploadStep.READING, import_id, deps.inbox_id, attachment.filename, content, deps.now())
