@@ -12,6 +12,7 @@ deleted first). So a SQLite backup restores into PostgreSQL and a dump into SQLi
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import sqlite3
@@ -20,7 +21,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Date, DateTime, Table, create_engine, delete, func, insert, select, text
+from sqlalchemy import Date, DateTime, LargeBinary, Table, create_engine, delete, func, insert, select, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -100,6 +101,8 @@ def _counts_in_file(path: Path) -> dict[str, int]:
 def _plain(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
+    if isinstance(value, bytes | memoryview):
+        return base64.b64encode(bytes(value)).decode("ascii")  # kept files (LargeBinary): JSON has no bytes
     return value
 
 
@@ -161,6 +164,8 @@ def _typed(table: Table, row: dict[str, Any]) -> dict[str, Any]:
                 row[column.name] = datetime.fromisoformat(value)
             elif isinstance(column.type, Date):
                 row[column.name] = date.fromisoformat(value)
+            elif isinstance(column.type, LargeBinary):
+                row[column.name] = base64.b64decode(value)
     return row
 
 

@@ -71,6 +71,9 @@ async def _filled(url: str, tmp_path, clock, segmenter):
 
     assert (await cli_open_period(application, "2025-04", "2025-04-25 17:00"))[0]
     assert (await cli_invite(application, "区发改局", "contact"))[0]
+    async with application.uow() as uow:  # an uploaded file is kept as bytes (every byte value)
+        await uow.imports.add("台账.xlsx", bytes(range(256)), "console:admin", clock.now())
+        await uow.commit()
     return application
 
 
@@ -79,6 +82,7 @@ async def test_backup_and_restore_round_trip(backend, db_url, tmp_path, clock, s
     try:
         before = await everything(db_url)
         assert before["items"] and before["invites"] and before["audit_log"] and before["periods"]
+        assert before["ledger_imports"]
         path = tmp_path / "backup.ledgerbot"
         counts = await backup(db_url, application.db_engine, path)
         assert counts["items"] == len(before["items"])
