@@ -9,7 +9,7 @@ from sqlalchemy import or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import DispatchRow, OutboxRow
-from storage.sql import affected, insert
+from storage.sql import affected, dialect_name, insert
 
 
 class DeliveryRepository:
@@ -77,6 +77,12 @@ class DeliveryRepository:
             for platform, chat_id, payload in rows
         ]
         # One multi-row INSERT … RETURNING (no ORM objects): this runs in every batch's transaction.
+        if dialect_name(self.s) == "sqlite":
+            # SQLAlchemy keeps the parameters' order of a batched RETURNING on SQLite only by inserting row by row
+            # (one statement per reply). SQLite gives each new row of one INSERT max(rowid) + 1 in turn, under its
+            # one writer, so the ids in ascending order are the rows in the order given.
+            single = sa_insert(OutboxRow).values(values).returning(OutboxRow.id)
+            return sorted((await self.s.execute(single)).scalars())
         stmt = sa_insert(OutboxRow).returning(OutboxRow.id, sort_by_parameter_order=True)
         return list((await self.s.execute(stmt, values)).scalars())
 
@@ -153,19 +159,20 @@ class DeliveryRepository:
         await self.s.execute(update(OutboxRow).where(OutboxRow.id == outbox_id).values(sent_at=now))
 
     # send rate shared by processes (PostgreSQL)
-    async def take_send_slot(self, name: str, interval: float) -> float:
+    async def take_send_slot(self, name: str, interval: float, tolerance: float = 0.0) -> float:
         """Take the next send slot of ``name`` (slots ``interval`` s apart); return it, in epoch seconds.
 
-        One row per name, updated under its row lock with the server's clock, so every process on the
-        database draws from the same sequence of slots. PostgreSQL only.
+        ``next_at`` is when the next slot falls due; a slot may come up to ``tolerance`` seconds before that
+        (a burst of ``tolerance / interval + 1`` sends). One row per name, updated under its row lock with the
+        server's clock, so every process on the database draws from the same sequence of slots. PostgreSQL only.
         """
         now = "extract(epoch from clock_timestamp())"
         slot = await self.s.execute(
             text(
                 f"INSERT INTO send_rates (name, next_at) VALUES (:name, {now} + :interval) "
                 f"ON CONFLICT (name) DO UPDATE SET next_at = GREATEST(send_rates.next_at, {now}) + :interval "
-                "RETURNING next_at - :interval"
+                f"RETURNING GREATEST(next_at - :interval - :tolerance, {now})"
             ),
-            {"name": name, "interval": interval},
+            {"name": name, "interval": interval, "tolerance": tolerance},
         )
         return float(slot.scalar_one())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.core.messages import ChatRef
 from bot.core.replies import FileReply, Outbound, TextReply
 
@@ -23,3 +25,16 @@ async def test_two_workers_never_get_the_same_row_and_a_failed_row_comes_back(ap
     assert [r[0] for r in again] == [oid]
     await worker_a.mark_sent(oid)
     assert await worker_a.due("telegram") == [] and await worker_b.due("telegram") == []
+
+
+async def test_replies_queued_in_one_statement_get_their_own_ids_in_order(app):
+    now = app.clock.now()
+    async with app.uow() as uow:
+        await uow.chats.add_pending_outbox([("telegram", "0", {"n": -1})], now, now)  # ids do not start at 1
+        ids = await uow.chats.add_pending_outbox(
+            [("telegram", str(n), {"n": n}) for n in range(7)], now, now + timedelta(minutes=5)
+        )
+        await uow.commit()
+    async with app.uow() as uow:
+        stored = dict(await uow.chats.due_outbox("telegram", limit=20))
+    assert [stored[i]["n"] for i in ids] == list(range(7))

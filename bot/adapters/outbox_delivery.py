@@ -1,5 +1,9 @@
 """What every platform's sender does around delivery: queue the rest of a message in the outbox on a transient
-failure, and later retry what the outbox kept — never resending replies that already went out."""
+failure, and later retry what the outbox kept — never resending replies that already went out.
+
+A reply the engine already queued in the outbox with its message's transaction (``Outbound.outbox_id``) is
+noted sent there once it went out; a failure keeps its unsent rest in a new row and closes the queued one.
+"""
 
 from __future__ import annotations
 
@@ -43,12 +47,19 @@ async def send_or_queue(
     retryable: Callable[[Exception], bool],
 ) -> None:
     """Deliver; on a transient failure keep the unsent rest in the outbox; raise a permanent one's cause."""
+    queued = outbound.outbox_id if outbox is not None else None
     try:
         await deliver(outbound)
     except UndeliveredError as failure:
-        if outbox is None or not retryable(failure.cause):
+        if outbox is None:
+            raise failure.cause from None
+        if not retryable(failure.cause):
+            if queued is not None:  # retrying a refused message cannot help: the queued row is done with
+                await outbox.sent(queued)
             raise failure.cause from None
         outbox_id = await outbox.record_failed(_rest(outbound, failure), str(failure.cause))
+        if queued is not None:  # what is left lives on in the new row
+            await outbox.mark_sent(queued)
         log.warning(
             "%s: delivery to %s queued as outbox #%s: %s",
             platform,
@@ -56,6 +67,9 @@ async def send_or_queue(
             outbox_id,
             failure.cause,
         )
+        return
+    if queued is not None and outbox is not None:
+        await outbox.sent(queued)
 
 
 async def retry_due(

@@ -1,8 +1,10 @@
 """WeCom HTTP clients: the self-built app API (gettoken, message/send, media/upload) and the group robot.
 
 Both are async httpx clients that surface every non-zero errcode as ``WeComApiError`` and respect
-WeCom's send rate limits with an in-process sliding window (per member for the app, per robot key
-for the group robot). Secrets travel only in query strings, which the log filter below redacts.
+WeCom's send rate limits (per member for the app, per robot key for the group robot): with an in-process
+sliding window in one process, or with send slots shared by every process (``SharedLimiter`` over a
+``KeyedRate`` the app wires: Redis or PostgreSQL). Secrets travel only in query strings, which the log
+filter below redacts.
 """
 
 from __future__ import annotations
@@ -13,12 +15,18 @@ import hashlib
 import logging
 import re
 import time
-from collections import deque
-from collections.abc import Awaitable, Callable
 from typing import Any, Literal
 
 import httpx
 
+from bot.adapters.wecom_limits import (
+    APP_MEMBER_LIMITS,
+    ROBOT_LIMITS,
+    Limiter,
+    Monotonic,
+    Sleep,
+    SlidingWindowLimiter,
+)
 from bot.adapters.wecom_text import split_utf8
 
 log = logging.getLogger(__name__)
@@ -39,9 +47,6 @@ TOKEN_ERRORS = frozenset({40014, 42001})
 # System busy, frequency limits, concurrency limit: worth trying again later.
 RETRYABLE_ERRORS = frozenset({-1, 45009, 45033, 45011}) | TOKEN_ERRORS
 FREQUENCY_LIMITED = 45009
-
-Monotonic = Callable[[], float]
-Sleep = Callable[[float], Awaitable[None]]
 
 
 class WeComError(Exception):
@@ -98,44 +103,6 @@ def install_log_redaction() -> None:
     logger = logging.getLogger("httpx")
     if not any(isinstance(f, RedactSecretsFilter) for f in logger.filters):
         logger.addFilter(RedactSecretsFilter())
-
-
-class SlidingWindowLimiter:
-    """Allow at most ``limit`` acquisitions per ``window`` seconds per key; callers wait their turn."""
-
-    def __init__(
-        self,
-        limit: int,
-        window: float = 60.0,
-        *,
-        monotonic: Monotonic = time.monotonic,
-        sleep: Sleep = asyncio.sleep,
-    ) -> None:
-        if limit < 1:
-            raise ValueError("limit must be at least 1")
-        self._limit = limit
-        self._window = window
-        self._monotonic = monotonic
-        self._sleep = sleep
-        self._sent: dict[str, deque[float]] = {}
-        self._locks: dict[str, asyncio.Lock] = {}
-
-    async def acquire(self, key: str = "") -> float:
-        """Wait until ``key`` may send again, record the send, and return the seconds waited."""
-        lock = self._locks.setdefault(key, asyncio.Lock())
-        waited = 0.0
-        async with lock:  # one waiter per key at a time keeps the order of sends
-            sent = self._sent.setdefault(key, deque())
-            while True:
-                now = self._monotonic()
-                while sent and sent[0] <= now - self._window:
-                    sent.popleft()
-                if len(sent) < self._limit:
-                    sent.append(now)
-                    return waited
-                delay = sent[0] + self._window - now
-                waited += delay
-                await self._sleep(delay)
 
 
 class _HttpBase:
@@ -207,8 +174,9 @@ class WeComAppClient(_HttpBase):
         timeout: float = 10.0,
         monotonic: Monotonic = time.monotonic,
         sleep: Sleep = asyncio.sleep,
-        per_user_per_minute: int = 30,
+        per_user_per_minute: int = APP_MEMBER_LIMITS[0][0],
         token_margin: float = 300.0,
+        limiter: Limiter | None = None,
     ) -> None:
         super().__init__(api_base, http, timeout)
         self._corp_id = corp_id
@@ -220,7 +188,9 @@ class WeComAppClient(_HttpBase):
         self._token_expires = 0.0
         self._token_lock = asyncio.Lock()
         # WeCom drops (not queues) more than 30 app messages a minute to one member.
-        self._limiter = SlidingWindowLimiter(per_user_per_minute, 60.0, monotonic=monotonic, sleep=sleep)
+        self._limiter: Limiter = limiter or SlidingWindowLimiter(
+            per_user_per_minute, 60.0, monotonic=monotonic, sleep=sleep
+        )
 
     def __repr__(self) -> str:
         return f"WeComAppClient(agent_id={self._agent_id})"
@@ -310,10 +280,13 @@ class WeComRobotClient(_HttpBase):
         timeout: float = 10.0,
         monotonic: Monotonic = time.monotonic,
         sleep: Sleep = asyncio.sleep,
-        per_minute: int = 20,
+        per_minute: int = ROBOT_LIMITS[0][0],
+        limiter: Limiter | None = None,
     ) -> None:
         super().__init__(api_base, http, timeout)
-        self._limiter = SlidingWindowLimiter(per_minute, 60.0, monotonic=monotonic, sleep=sleep)
+        self._limiter: Limiter = limiter or SlidingWindowLimiter(
+            per_minute, 60.0, monotonic=monotonic, sleep=sleep
+        )
 
     def __repr__(self) -> str:
         return "WeComRobotClient()"

@@ -2,7 +2,9 @@
 
 ``accept(payload)`` stores a robot message's raw text in the inbox and commits before it returns (the
 Stream ACK and the HTTP 200 come after it), then hands the message to the queue; a duplicate msgId
-that was handled already stops there.
+that was handled already stops there. A message's replies are queued in the outbox in the transaction that
+handles it and sent after the commit; a stop releases what it did not send to the next process's first retry
+round, and a killed process's are taken over once its hold runs out (they may repeat, never be lost).
 """
 
 from __future__ import annotations
@@ -24,9 +26,9 @@ from bot.core.messages import IncomingMessage
 from bot.core.replies import Outbound
 from bot.platforms.chat_queue import ChatQueue
 from bot.platforms.inbox_recovery import recover_inbox
-from bot.platforms.outbox_retry import RETRY_INTERVAL, OutboxRetryLoop, RetryRound
+from bot.platforms.outbox_retry import RETRY_INTERVAL, OutboxRetryLoop, RetryRound, retry_all
 from bot.platforms.registry import PlatformConfigError
-from bot.platforms.reply_delivery import deliver_in_order
+from bot.platforms.reply_delivery import handle_then_deliver
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +66,8 @@ class DingTalkIntake:
         self._http = http
         self._drain_timeout = drain_timeout
         self._recover = recover
-        self._handler = app.handler_for(PLATFORM)
+        self._handler = app.handler_for(PLATFORM, durable=True)
+        self._outbox = app.outbox()  # the sender notes sent replies here; written down at stop
         embedded = is_embedded(app.settings.database_url)
         # SQLite takes one writer at a time: its inbox writes and handlers take turns here.
         self._db_turn: asyncio.Lock | contextlib.nullcontext = (
@@ -75,9 +78,8 @@ class DingTalkIntake:
         )
         self.api: DingTalkApi | None = None
         self.sender: DingTalkSender | None = None
-        self._retries = OutboxRetryLoop(
-            PLATFORM, self._retry_round, interval=retry_interval, first_round_at_once=False
-        )
+        # The first round at once: replies a stopped process left go out first.
+        self._retries = OutboxRetryLoop(PLATFORM, self._retry_round, interval=retry_interval)
         self.closing = False
 
     def __repr__(self) -> str:
@@ -99,7 +101,7 @@ class DingTalkIntake:
             oapi_base=s.oapi_base,
             http=self._http,
         )
-        self.sender = DingTalkSender(self.api, self.app.clock, self.app.outbox())
+        self.sender = DingTalkSender(self.api, self.app.clock, self._outbox)
         self.app.senders[PLATFORM] = self.sender
         self.closing = False
         self._retries.start()
@@ -113,6 +115,7 @@ class DingTalkIntake:
         if left:
             log.warning("dingtalk: %d message(s) left unhandled in the inbox for the next start", left)
         await self._retries.stop()
+        await self._outbox.flush()  # the replies that went out are not sent again by the next process
         if self.app.senders.get(PLATFORM) is self.sender:
             del self.app.senders[PLATFORM]
         if self.api is not None:
@@ -133,9 +136,11 @@ class DingTalkIntake:
         return True
 
     async def _process(self, msg: IncomingMessage) -> None:
+        await handle_then_deliver(lambda: self._handle(msg), self._send, lambda: self._outbox)
+
+    async def _handle(self, msg: IncomingMessage) -> tuple[Outbound, ...]:
         async with self._db_turn:
-            outbound = await self._handler.handle(msg)
-        await deliver_in_order(outbound, self._send, self.app.outbox)
+            return await self._handler.handle(msg)
 
     async def _send(self, out: Outbound) -> None:
         if self.sender is None:
@@ -149,5 +154,4 @@ class DingTalkIntake:
     async def _retry_round(self) -> RetryRound:
         if self.sender is None:
             return RetryRound(sent=0)
-        report = await self.sender.retry_failed()
-        return RetryRound(sent=report.sent, failed=report.failed)
+        return await retry_all(self.sender.retry_failed)

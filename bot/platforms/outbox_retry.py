@@ -6,10 +6,11 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 log = logging.getLogger(__name__)
 RETRY_INTERVAL = 60.0  # seconds between outbox retries while running
+RETRY_BATCH = 50  # outbox rows claimed per retry round
 
 
 class RetryRound(NamedTuple):
@@ -17,6 +18,23 @@ class RetryRound(NamedTuple):
 
     sent: int
     failed: int = 0
+
+
+class _Report(Protocol):
+    @property
+    def sent(self) -> int: ...
+    @property
+    def failed(self) -> int: ...
+
+
+async def retry_all(retry: Callable[[int], Awaitable[_Report]], batch: int = RETRY_BATCH) -> RetryRound:
+    """Retry batch after batch while they come back full and all sent (a restart after a busy stop)."""
+    sent = failed = 0
+    while True:
+        report = await retry(batch)
+        sent, failed = sent + report.sent, failed + report.failed
+        if report.failed or report.sent < batch:
+            return RetryRound(sent=sent, failed=failed)
 
 
 class OutboxRetryLoop:

@@ -3,10 +3,33 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable, Iterable
 
 from bot.core.ports import OutboxStore
 from bot.core.replies import Outbound
+
+
+async def handle_then_deliver(
+    handle: Callable[[], Awaitable[tuple[Outbound, ...]]],
+    send: Callable[[Outbound], Awaitable[None]],
+    outbox: Callable[[], OutboxStore],
+) -> None:
+    """Handle a message, then send its replies in order (see ``deliver_in_order``).
+
+    A stop that cuts in while the message's transaction runs lets it finish first: a commit cut off would leave
+    its replies held by this process until the hold runs out; finished, they are released to the next process.
+    """
+    task = asyncio.ensure_future(handle())
+    try:
+        outbound = await asyncio.shield(task)
+    except asyncio.CancelledError:
+        done: tuple[Outbound, ...] = ()
+        with contextlib.suppress(Exception):
+            done = await task
+        await asyncio.shield(_keep(outbox(), list(done), "shutdown before delivery"))
+        raise
+    await deliver_in_order(outbound, send, outbox)
 
 
 async def deliver_in_order(
@@ -14,7 +37,11 @@ async def deliver_in_order(
     send: Callable[[Outbound], Awaitable[None]],
     outbox: Callable[[], OutboxStore],
 ) -> None:
-    """Send each reply in turn; if shutdown cancels midway, the state is committed, so the rest go to the outbox."""
+    """Send each reply in turn; if shutdown cancels midway, the state is committed, so the rest go to the outbox.
+
+    Replies the engine queued with their message (``outbox_id``) are there already: they are released for the
+    next retry round (the one cut off mid-send may repeat, never be lost); others are written now.
+    """
     pending = list(outbound)
     try:
         while pending:
@@ -26,5 +53,7 @@ async def deliver_in_order(
 
 
 async def _keep(outbox: OutboxStore, outbound: list[Outbound], reason: str) -> None:
+    await outbox.release([out.outbox_id for out in outbound if out.outbox_id is not None])
     for out in outbound:
-        await outbox.record_failed(out, reason)
+        if out.outbox_id is None:
+            await outbox.record_failed(out, reason)

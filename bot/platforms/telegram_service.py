@@ -14,13 +14,12 @@ from bot.adapters.telegram_pacing import GLOBAL_PER_SECOND
 from bot.adapters.telegram_send import PLATFORM
 from bot.app import App
 from bot.platforms.inbox_recovery import recover_inbox
-from bot.platforms.outbox_retry import RETRY_INTERVAL, OutboxRetryLoop, RetryRound
+from bot.platforms.outbox_retry import RETRY_BATCH, RETRY_INTERVAL, OutboxRetryLoop, RetryRound
 from bot.platforms.registry import PlatformConfigError
 from bot.platforms.shared_rate import shared_rate
 
 _log = logging.getLogger(__name__)
 WEBHOOK_PATH = "/telegram/webhook"
-RETRY_BATCH = 50  # outbox rows claimed per retry round
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 

@@ -4,6 +4,9 @@ A callback is verified, decrypted and its raw message stored in the inbox *befor
 HTTP 200, then handled in the background (bounded concurrency, one chat's messages in order).
 Whatever is still unhandled at shutdown, or when the process dies, stays in the inbox as
 "received": a re-delivery by WeCom (same MsgId) or the next start handles it, exactly once.
+A message's replies are queued in the outbox in the transaction that handles it and sent after the
+commit; what a stop leaves unsent is released to the next process's first retry round, and what a
+killed process held is taken over once its hold runs out (it may repeat, it is never lost).
 
 Group robots: ``LEDGERBOT_WECOM__ROBOT_KEY`` holds ``NAME=KEY`` entries (comma separated or a
 JSON list); each is the group chat ``wecom:NAME`` (register it with ``ledgerbot group add
@@ -25,14 +28,16 @@ from starlette.routing import BaseRoute, Route
 
 from bot.adapters.wecom import MAX_BODY, PLATFORM, WeComCallback, WeComCallbackError, WeComSender
 from bot.adapters.wecom_api import WeComAppClient, WeComRobotClient
+from bot.adapters.wecom_limits import APP_MEMBER_PACE, ROBOT_PACE, Pace, SharedLimiter
 from bot.app import App, is_embedded
 from bot.core.messages import IncomingMessage
 from bot.core.replies import Outbound
 from bot.platforms.chat_queue import ChatQueue
 from bot.platforms.inbox_recovery import recover_inbox
-from bot.platforms.outbox_retry import RETRY_INTERVAL, OutboxRetryLoop, RetryRound
+from bot.platforms.outbox_retry import RETRY_INTERVAL, OutboxRetryLoop, RetryRound, retry_all
 from bot.platforms.registry import PlatformConfigError
-from bot.platforms.reply_delivery import deliver_in_order
+from bot.platforms.reply_delivery import handle_then_deliver
+from bot.platforms.shared_rate import DatabaseRate, RedisRate, shared_rate
 from bot.settings import WeComSettings
 
 log = logging.getLogger(__name__)
@@ -116,7 +121,8 @@ class WeComCallbackPart:
         self._http = http
         self._drain_timeout = drain_timeout
         self._recover = recover
-        self._handler = app.handler_for(PLATFORM)
+        self._handler = app.handler_for(PLATFORM, durable=True)
+        self._outbox = app.outbox()  # the sender notes sent replies here; written down at stop
         embedded = is_embedded(app.settings.database_url)
         if concurrency is None:
             # SQLite takes one writer at a time: more handlers in parallel only wait for its lock.
@@ -130,10 +136,9 @@ class WeComCallbackPart:
         self.queue = ChatQueue(self._process, concurrency=concurrency, max_pending=max_pending)
         self.sender: WeComSender | None = None
         self._clients: list[WeComAppClient | WeComRobotClient] = []
-        # WeCom's first round waits an interval: recovery at start re-queues what the inbox kept.
-        self._retries = OutboxRetryLoop(
-            PLATFORM, self._retry_round, interval=retry_interval, first_round_at_once=False
-        )
+        self._rates: list[RedisRate | DatabaseRate] = []
+        # The first round at once: replies a stopped process left go out first.
+        self._retries = OutboxRetryLoop(PLATFORM, self._retry_round, interval=retry_interval)
         self._closing = False
 
     def __repr__(self) -> str:
@@ -149,11 +154,18 @@ class WeComCallbackPart:
         if not s.agent_id or s.secret is None:
             raise WeComConfigError("WeCom replies need LEDGERBOT_WECOM__AGENT_ID and LEDGERBOT_WECOM__SECRET")
         app_client = WeComAppClient(
-            s.corp_id, s.agent_id, s.secret.get_secret_value(), api_base=s.api_base, http=self._http
+            s.corp_id,
+            s.agent_id,
+            s.secret.get_secret_value(),
+            api_base=s.api_base,
+            http=self._http,
+            limiter=self._shared_limiter("wecom:member", APP_MEMBER_PACE),
         )
-        robot_client = WeComRobotClient(api_base=s.api_base, http=self._http)
+        robot_client = WeComRobotClient(
+            api_base=s.api_base, http=self._http, limiter=self._shared_limiter("wecom:robot", ROBOT_PACE)
+        )
         self._clients = [app_client, robot_client]
-        self.sender = WeComSender(app_client, robot_client, self._robot_chats, self._app.outbox())
+        self.sender = WeComSender(app_client, robot_client, self._robot_chats, self._outbox)
         self._app.senders[PLATFORM] = self.sender
         self._closing = False
         self._retries.start()
@@ -176,11 +188,23 @@ class WeComCallbackPart:
                 left,
             )
         await self._retries.stop()
+        await self._outbox.flush()  # the replies that went out are not sent again by the next process
         if self._app.senders.get(PLATFORM) is self.sender:
             del self._app.senders[PLATFORM]
         for client in self._clients:
             await client.aclose()
         self._clients = []
+        for rate in self._rates:
+            await rate.aclose()
+        self._rates = []
+
+    def _shared_limiter(self, name: str, pace: Pace) -> SharedLimiter | None:
+        """Every process's sends to one member (or robot) from one rate; None: this process's own windows."""
+        rate = shared_rate(self._app, name, 1.0 / pace.interval, burst=pace.burst)
+        if rate is None:
+            return None
+        self._rates.append(rate)
+        return SharedLimiter(rate)
 
     async def recover(self) -> int:
         """Queue the inbox's WeCom messages still in state "received" (a crash or shutdown left them)."""
@@ -232,9 +256,11 @@ class WeComCallbackPart:
 
     # -- background -----------------------------------------------------------------------------
     async def _process(self, msg: IncomingMessage) -> None:
+        await handle_then_deliver(lambda: self._handle(msg), self._send, lambda: self._outbox)
+
+    async def _handle(self, msg: IncomingMessage) -> tuple[Outbound, ...]:
         async with self._db_turn:
-            outbound = await self._handler.handle(msg)
-        await deliver_in_order(outbound, self._send, self._app.outbox)
+            return await self._handler.handle(msg)
 
     async def _send(self, out: Outbound) -> None:
         if self.sender is None:
@@ -248,8 +274,7 @@ class WeComCallbackPart:
     async def _retry_round(self) -> RetryRound:
         if self.sender is None:
             return RetryRound(sent=0)
-        report = await self.sender.retry_failed()
-        return RetryRound(sent=report.sent, failed=report.failed)
+        return await retry_all(self.sender.retry_failed)
 
 
 async def _read_body(request: Request) -> bytes:

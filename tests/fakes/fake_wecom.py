@@ -81,13 +81,18 @@ class FakeWeCom:
     app_rate_limit: int | None = None  # app sends per minute before 45009
     robot_rate_limit: int = 20  # WeCom's documented limit per robot
     clock: Any = None  # a FakeTime, or None for real monotonic time
+    send_delay: float = 0.0  # seconds each message/send takes before it is accepted
 
     def __post_init__(self) -> None:
         self.tokens: dict[str, float] = {}
         self.gettoken_calls = 0
         self.sent: list[dict[str, Any]] = []  # every accepted message/send payload
         self.send_attempts = 0  # every message/send request, accepted or not
+        self.sent_times: list[float] = []  # when each accepted message/send was accepted (loop time)
+        self.holding = False  # message/send requests arriving now wait until release_held()
+        self._released = asyncio.Event()
         self.robot_sent: list[tuple[str, dict[str, Any]]] = []
+        self.robot_sent_times: list[float] = []
         self.media: dict[str, Media] = {}
         self.faults: dict[str, deque[Fault | None]] = {}
         self._app_window: deque[float] = deque()
@@ -115,6 +120,7 @@ class FakeWeCom:
 
     async def close(self) -> None:
         """Stop serving."""
+        self.release_held()
         if self._runner:
             await self._runner.cleanup()
 
@@ -137,6 +143,15 @@ class FakeWeCom:
         queue = self.faults.setdefault(endpoint, deque())
         queue.extend([None] * after)
         queue.extend(Fault(**fault) for _ in range(times))
+
+    def hold_sends(self) -> None:
+        """Let message/send requests arriving from now on hang (a send under way when its process dies)."""
+        self.holding = True
+
+    def release_held(self) -> None:
+        """Stop holding; the held requests go on and are accepted."""
+        self.holding = False
+        self._released.set()
 
     def expire_tokens(self) -> None:
         """Expire every issued token (WeCom then answers 42001)."""
@@ -244,6 +259,10 @@ class FakeWeCom:
         if bad := self._check_token(request):
             return bad
         payload = await request.json()
+        if self.holding:
+            await self._released.wait()
+        if self.send_delay:
+            await asyncio.sleep(self.send_delay)
         if payload.get("agentid") != self.agent_id:
             return self._error(40056, "invalid agentid")
         if not payload.get("touser"):
@@ -265,6 +284,7 @@ class FakeWeCom:
         if self._rate_limited(self._app_window, self.app_rate_limit):
             return self._error(45009, "api freq out of limit")
         self.sent.append(payload)
+        self.sent_times.append(asyncio.get_running_loop().time())
         return web.json_response(
             {"errcode": 0, "errmsg": "ok", "invaliduser": "", "msgid": f"msg-{next(self._ids)}"}
         )
@@ -308,6 +328,7 @@ class FakeWeCom:
         if self._rate_limited(self._robot_windows.setdefault(key, deque()), self.robot_rate_limit):
             return self._error(45009, "api freq out of limit")
         self.robot_sent.append((key, payload))
+        self.robot_sent_times.append(asyncio.get_running_loop().time())
         return web.json_response({"errcode": 0, "errmsg": "ok"})
 
     async def _robot_upload(self, request: web.Request) -> web.StreamResponse:
