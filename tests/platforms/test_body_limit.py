@@ -51,12 +51,15 @@ async def _exchange(port: int, head: bytes, chunks=(), timeout: float = 5.0) -> 
     try:
         writer.write(head)
         for chunk in chunks:
-            writer.write(chunk)
             try:
+                writer.write(chunk)
                 await writer.drain()
             except ConnectionError:
                 break
-        return await asyncio.wait_for(reader.read(4096), timeout)
+        try:
+            return await asyncio.wait_for(reader.read(4096), timeout)
+        except ConnectionResetError:
+            return b""  # the server closed with our unread bytes in its buffer: the kernel sent a reset
     finally:
         writer.close()
 
@@ -76,13 +79,15 @@ async def test_a_declared_250_mb_body_is_refused_before_a_byte_is_sent(served):
     assert part.read == []
 
 
-async def test_a_chunked_body_is_cut_off_once_it_passes_the_limit(served):
+async def test_a_chunked_body_is_cut_off_once_it_passes_the_limit(served, caplog):
     port, part = served
     head = b"POST /probe/hook HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
     piece = b"x" * 65536
     chunks = [b"%x\r\n" % len(piece) + piece + b"\r\n"] * 64  # 4 MiB offered
     response = await _exchange(port, head, chunks)
-    assert _status(response) == 413
+    # The 413 is sent; a client still writing may instead see the reset of the closed connection.
+    assert response == b"" or _status(response) == 413, response[:80]
+    assert "refused a streamed body" in caplog.text
     assert part.read == []
 
 
