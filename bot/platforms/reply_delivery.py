@@ -9,6 +9,8 @@ from collections.abc import Awaitable, Callable, Iterable
 from bot.core.ports import OutboxStore
 from bot.core.replies import Outbound
 
+FINISH_GRACE = 5.0  # seconds a stop waits for a running message's transaction before cutting it off
+
 
 async def handle_then_deliver(
     handle: Callable[[], Awaitable[tuple[Outbound, ...]]],
@@ -17,16 +19,18 @@ async def handle_then_deliver(
 ) -> None:
     """Handle a message, then send its replies in order (see ``deliver_in_order``).
 
-    A stop that cuts in while the message's transaction runs lets it finish first: a commit cut off would leave
-    its replies held by this process until the hold runs out; finished, they are released to the next process.
+    A stop that cuts in while the message's transaction runs lets it finish first (for ``FINISH_GRACE`` at
+    most): a commit cut off would leave its replies held by this process until the hold runs out; finished,
+    they are released to the next process. A step still running after the grace is cancelled: nothing of it
+    commits, and the message, still "received" in the inbox, is handled at the next start or re-delivery.
     """
     task = asyncio.ensure_future(handle())
     try:
         outbound = await asyncio.shield(task)
     except asyncio.CancelledError:
         done: tuple[Outbound, ...] = ()
-        with contextlib.suppress(Exception):
-            done = await task
+        with contextlib.suppress(Exception):  # a hung step is cut off: its transaction rolls back, its
+            done = await asyncio.wait_for(task, FINISH_GRACE)  # message stays in the inbox for the next start
         await asyncio.shield(_keep(outbox(), list(done), "shutdown before delivery"))
         raise
     await deliver_in_order(outbound, send, outbox)
