@@ -15,6 +15,11 @@ Follow-up (status from the final figures, a share of the one target asked, a sum
 check; blind_chat_e2e.jsonl not run), dev chat rows (100): first echo links 77→78/78, status 100/100,
 questions 13→15, retypes 1→0, messages per item 2.15. All dev rows (500): first echo links 449→451/466,
 first-echo status 495→497/500 (parser alone 496), stored status 497→498/500.
+Held-out, 2026-12-02 (main after the follow-up; neither set tuned on), links right / gold, status right:
+  set                                   first echo       stored (one retype)   parser alone
+  blind_chat_e2e.jsonl (90)             73/85, 80/90     85/85 F1 0.994, 83/90  65/85, 82/90
+  blind_chat_e2e_2.jsonl (70, another   49/58, 59/70     58/58 F1 0.991, 62/70  44/58, 60/70
+    author, other offices' ledgers)     (13 questions, 9 retypes, 2.41 messages per item)
 --show-first lists the rows whose first echo is wrong, beside what the parser alone read.
 """
 
