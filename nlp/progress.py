@@ -321,13 +321,7 @@ def _finish(
 ) -> ParseResult:
     targets = tuple(i.target for i in infos)
     amb.extend(
-        Ambiguity(
-            kind="over_target",
-            target=ln.target,
-            value=ln.value,
-            evidence=ln.evidence,
-            options=summed.get(ln.target, ()),
-        )
+        _check("over_target", ln, summed)
         for ln in links
         if ln.value > 1.5 * infos[ln.target].target.value > 0
     )
@@ -336,15 +330,16 @@ def _finish(
     status = status_from_figures(progress, targets, achieved, content=content, previous=previous_status)
     done = reached(targets, achieved)
     if links and len(done) < len(targets) and claims_done(progress):
-        amb.extend(
-            Ambiguity(
-                kind="claim_below_target",
-                target=ln.target,
-                value=ln.value,
-                evidence=ln.evidence,
-                options=summed.get(ln.target, ()),
-            )
-            for ln in links
-            if ln.target not in done
-        )
+        amb.extend(_check("claim_below_target", ln, summed) for ln in links if ln.target not in done)
     return ParseResult(targets=targets, links=tuple(links), status=status, ambiguities=tuple(amb))
+
+
+def _check(kind: str, ln: Link, summed: Mapping[int, tuple[float, ...]]) -> Ambiguity:
+    """A check on a linked figure, offering each figure a sum was made of (41+12+38: which one?)."""
+    return Ambiguity(
+        kind=kind,  # type: ignore[arg-type]
+        target=ln.target,
+        value=ln.value,
+        evidence=ln.evidence,
+        options=summed.get(ln.target, ()),
+    )
