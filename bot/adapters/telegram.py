@@ -23,6 +23,7 @@ from bot.adapters.telegram_mapping import acknowledge, update_to_message, with_d
 from bot.adapters.telegram_pacing import ChatSendQueue, GlobalRate
 from bot.adapters.telegram_redact import keep_token_out_of_logs, plain_secret
 from bot.adapters.telegram_send import (
+    SEND_CONNECTIONS,
     FloodLimiter,
     Monotonic,
     Sleep,
@@ -51,8 +52,9 @@ class TelegramConfig:
     webhook_url: str = ""
 
 
-# Connections for sending: the flood limits allow 30 sends a second, each a few milliseconds.
-SEND_CONNECTIONS = 10
+# Connections beside the SEND_CONNECTIONS replies use: other calls (button answers, file downloads) never wait
+# behind a burst of replies.
+OTHER_CONNECTIONS = 4
 # Replies queued for sending beyond which polling waits before fetching more updates.
 MAX_QUEUED_REPLIES = 2000
 
@@ -92,7 +94,7 @@ class TelegramAdapter:
             .base_file_url(getattr(config, "base_file_url", None) or TelegramConfig.base_file_url)
             .request(
                 AiohttpRequest(
-                    connection_pool_size=SEND_CONNECTIONS,
+                    connection_pool_size=SEND_CONNECTIONS + OTHER_CONNECTIONS,
                     read_timeout=request_timeout,
                     write_timeout=request_timeout,
                 )

@@ -171,6 +171,11 @@ def retry_after_seconds(exc: RetryAfter) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
+# Bot API calls a sender makes at once (the adapter's HTTP pool has these and a few more): the flood limits allow
+# 30 sends a second, each a few milliseconds.
+SEND_CONNECTIONS = 10
+
+
 class TelegramSender:
     """Send Outbounds through a PTB Bot; implements the Sender port."""
 
@@ -187,8 +192,12 @@ class TelegramSender:
         backoff_cap: float = 30.0,
         max_retry_after: float = 60.0,
         redact: str = "",
+        connections: int = SEND_CONNECTIONS,
     ) -> None:
         self._bot, self._outbox, self._sleep = bot, outbox, sleep
+        # Calls in flight at once, at most the HTTP pool's connections: a reply waiting for a connection waits
+        # here, without the pool's time-out (which would be taken for a network error and backed off).
+        self._in_flight = asyncio.Semaphore(connections)
         self._limiter = limiter or FloodLimiter(monotonic=monotonic, sleep=sleep)
         self._max_attempts, self._max_retry_after = max_attempts, max_retry_after
         self._backoff_base, self._backoff_cap = backoff_base, backoff_cap
@@ -312,7 +321,8 @@ class TelegramSender:
             attempt += 1
             await self._limiter.acquire(chat)
             try:
-                await op(_chat_id(chat))
+                async with self._in_flight:
+                    await op(_chat_id(chat))
                 return chat
             except RetryAfter as exc:
                 wait = retry_after_seconds(exc)

@@ -47,6 +47,8 @@ class FakeTelegram(BotApiMethods):
         self.webhook_secret = ""
         self.webhook_deliveries: list[tuple[int, int]] = []  # (update_id, HTTP status)
         self.port = 0
+        # Seconds every send waits before it is answered (a slow network or a busy Bot API); getUpdates does not.
+        self.send_latency = 0.0
         self._faults: dict[str, list[Fault | None]] = {}  # None lets one call through
         self._update_ids = itertools.count(10_000)
         self._message_ids: dict[int, itertools.count] = {}
@@ -330,6 +332,8 @@ class FakeTelegram(BotApiMethods):
         params, files = await read_params(request)
         call = Call(method, params, files)
         self.calls.append(call)
+        if self.send_latency and method.startswith("send"):
+            await asyncio.sleep(self.send_latency)
         try:
             if request.match_info["token"] != self.token:
                 raise ApiError(401, "Unauthorized")
