@@ -76,13 +76,14 @@ class DeliveryRepository:
             }
             for platform, chat_id, payload in rows
         ]
-        # One multi-row INSERT … RETURNING (no ORM objects): this runs in every batch's transaction.
+        # One cached INSERT … RETURNING run over the rows (SQLAlchemy's "insertmanyvalues": a multi-row VALUES per
+        # batch, no ORM objects, not compiled anew per call): this runs in every batch's transaction.
         if dialect_name(self.s) == "sqlite":
             # SQLAlchemy keeps the parameters' order of a batched RETURNING on SQLite only by inserting row by row
             # (one statement per reply). SQLite gives each new row of one INSERT max(rowid) + 1 in turn, under its
             # one writer, so the ids in ascending order are the rows in the order given.
-            single = sa_insert(OutboxRow).values(values).returning(OutboxRow.id)
-            return sorted((await self.s.execute(single)).scalars())
+            stmt = sa_insert(OutboxRow).returning(OutboxRow.id)
+            return sorted((await self.s.execute(stmt, values)).scalars())
         stmt = sa_insert(OutboxRow).returning(OutboxRow.id, sort_by_parameter_order=True)
         return list((await self.s.execute(stmt, values)).scalars())
 
