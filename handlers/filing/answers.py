@@ -9,9 +9,8 @@ from bot.core.messages import IncomingMessage
 from handlers import filing_texts
 from handlers.current import flow_ledger
 from handlers.deps import Deps
-from handlers.filing.store import file_revision, load_item, read_progress, status_before
+from handlers.filing.store import file_revision, filed_before, load_item, read_progress
 from handlers.filing.view import short_summary
-from handlers.ledger.compile import achieved_before
 from nlp.reply import is_none, numbered_items, split_parts
 from reports.figures import item_ref
 
@@ -82,10 +81,8 @@ async def file_many(
         item = await load_item(deps, item_id)
         split = split_parts(text)
         progress = split.progress or text
-        previous = await achieved_before(deps.uow, item.ledger_id, data["period"], item.id)
-        result = read_progress(
-            item, progress, previous, await status_before(deps, item, data["period"], data["unit"])
-        )
+        previous, previous_status = await filed_before(deps, item, data["period"], data["unit"])
+        result = read_progress(item, progress, previous, previous_status)
         if result.ambiguities or any(not u.reason for u in result.unmatched):
             # a figure nothing explains (not a phase, a start, a plan …) is shown in the echo, never dropped
             later.append(item_id)

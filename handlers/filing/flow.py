@@ -19,15 +19,14 @@ from handlers.filing.questions import FIGURE_KINDS, clarifying_question, is_choi
 from handlers.filing.store import (
     figures_status,
     file_revision,
+    filed_before,
     load_item,
     load_period,
     read_progress,
-    status_before,
 )
 from handlers.filing.units import unit_for
 from handlers.filing.view import item_prompt, redo_text, understood
 from handlers.flows import FilingStep, filing_at
-from handlers.ledger.compile import achieved_before
 from handlers.turns import say
 from nlp.reply import is_none, split_parts
 from reports.figures import item_ref
@@ -234,8 +233,7 @@ async def numbered_step(msg: IncomingMessage, state: ConversationState, deps: De
 async def _understand(deps: Deps, data: dict, item: ItemInfo, text: str, inbox: int | None = None) -> Turn:
     parts = split_parts(text)
     progress = parts.progress or text
-    previous = await achieved_before(deps.uow, item.ledger_id, data["period"], item.id)
-    previous_status = await status_before(deps, item, data["period"], data["unit"])
+    previous, previous_status = await filed_before(deps, item, data["period"], data["unit"])
     result = read_progress(item, progress, previous, previous_status)
     achieved = {link.target: link.value for link in result.links}
     pending = [a.model_dump() for a in result.ambiguities]

@@ -7,6 +7,7 @@ from typing import cast
 from bot.core.messages import IncomingMessage
 from handlers.current import current_ledger
 from handlers.deps import Deps
+from handlers.ledger.compile import combine_achieved
 from nlp.progress import parse_progress
 from nlp.status import status_from_figures
 from nlp.types import ParseResult, Status, Target
@@ -98,10 +99,18 @@ def figures_status(item: ItemInfo, draft: dict) -> Status:
 STATUSES = frozenset(["not_started", "preparing", "in_progress", "completed"])
 
 
-async def status_before(deps: Deps, item: ItemInfo, code: str, unit: str) -> Status | None:
-    """Return the status the unit last filed for ``item`` before period ``code`` (None when it never did):
-    a reply with no news keeps it."""
-    for sub in await deps.uow.submissions.previous(item.ledger_id, code, item.id):
-        if sub.unit in ("", unit) and sub.status in STATUSES and not sub.skipped:
-            return cast(Status, sub.status)
-    return None
+async def filed_before(
+    deps: Deps, item: ItemInfo, code: str, unit: str
+) -> tuple[dict[int, float], Status | None]:
+    """Return what was filed for ``item`` before period ``code``, read once: the cumulative figures carried
+    (every unit's) and the status ``unit`` last filed (None when it never did: a reply with no news keeps it)."""
+    earlier = await deps.uow.submissions.previous(item.ledger_id, code, item.id)
+    status = next(
+        (
+            cast(Status, sub.status)
+            for sub in earlier
+            if sub.unit in ("", unit) and sub.status in STATUSES and not sub.skipped
+        ),
+        None,
+    )
+    return combine_achieved(earlier), status
