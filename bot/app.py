@@ -118,6 +118,15 @@ class App:
         """Return a new engine transaction."""
         return StorageTransaction(self.uow(), self.deps, self.clock.now)
 
+    def warm_up(self) -> None:
+        """Load the parser and the query segmenter now (about a second), so the first message is not the slow one.
+
+        Long-running processes call this before they take messages; one-off commands and tests need not.
+        """
+        from nlp.warm_up import warm_up
+
+        _log.info("parser loaded in %.1f s", warm_up(self.segmenter))
+
     async def close(self) -> None:
         """Release database connections."""
         await self.db_engine.dispose()
