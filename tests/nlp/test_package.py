@@ -31,3 +31,14 @@ def test_import_does_not_load_jieba_dictionary_or_cn2an() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
+
+
+def test_warm_up_loads_what_the_first_reply_would_have() -> None:
+    # In a fresh process: importing the warm-up loads nothing; calling it loads cn2an and the given segmenter.
+    code = (
+        "import sys; from nlp.warm_up import warm_up; from nlp.segment import Segmenter;"
+        "s = Segmenter(); before = ('cn2an' in sys.modules, s._ready); warm_up(s);"
+        "print(*before, 'cn2an' in sys.modules, s._ready)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "False", "True", "True"]
