@@ -6,7 +6,7 @@ Adding a column to a layout is one ``Column(...)`` here (see docs/COLUMNS.md).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, model_validator
@@ -127,6 +127,26 @@ def cell_text(column: Column, row: Row, *, unit_separator: str = "\n") -> str:
     if isinstance(value, tuple):
         return unit_separator.join(value)
     return str(value)
+
+
+def merge_runs(column: Column, rows: Sequence[Row]) -> list[tuple[int, int]]:
+    """Return the (first, last) offsets of the runs of ``rows`` (one category's) whose cells in ``column`` are
+    merged vertically: a category column over the whole category, a "runs" column over equal neighbours.
+    Runs of one row are not merged; a column that never merges has none. Word, Excel and HTML all merge so."""
+    if column.merge == "none":
+        return []
+    same = (
+        (lambda a, b: True)
+        if column.merge == "category"
+        else (lambda a, b: cell_value(column, a) == cell_value(column, b))
+    )
+    runs, start = [], 0
+    for i in range(1, len(rows) + 1):
+        if i == len(rows) or not same(rows[i], rows[start]):
+            if i - start > 1:
+                runs.append((start, i - 1))
+            start = i
+    return runs
 
 
 def with_columns(layout: LedgerLayout, *columns: Column, after: str | None = None) -> LedgerLayout:

@@ -6,10 +6,10 @@ import io
 import re
 import uuid
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from xml.sax.saxutils import escape
 
-from reports.columns import Column, LedgerLayout, cell_text
+from reports.columns import Column, LedgerLayout, cell_text, merge_runs
 from reports.figures import item_ref
 from reports.ledger import Ledger, LedgerRow
 
@@ -65,24 +65,12 @@ def _cell(column: Column, width: int, text: str, merge: str | None, run_props: s
     )
 
 
-def _merge_key(column: Column) -> Callable[[LedgerRow], object]:
-    """Return what must be equal between neighbours for the column's cells to merge."""
-    if column.merge == "category":
-        return lambda r: 0  # rows come one category at a time
-    return lambda r: cell_text(column, r)
-
-
-def _merge_states(rows: list[LedgerRow], key: Callable[[LedgerRow], object]) -> list[str | None]:
-    """Return restart/continue/None per row for runs of equal keys (runs of one are not merged)."""
+def _merge_states(column: Column, rows: list[LedgerRow]) -> list[str | None]:
+    """Return Word's vMerge per row of a category: restart on a merged run's first row, continue below it."""
     states: list[str | None] = [None] * len(rows)
-    start = 0
-    for i in range(1, len(rows) + 1):
-        if i == len(rows) or key(rows[i]) != key(rows[start]):
-            if i - start > 1:
-                states[start] = "restart"
-                for j in range(start + 1, i):
-                    states[j] = "continue"
-            start = i
+    for first, last in merge_runs(column, rows):
+        states[first] = "restart"
+        states[first + 1 : last + 1] = ["continue"] * (last - first)
     return states
 
 
@@ -119,7 +107,7 @@ def _table_parts(ledger: Ledger) -> Iterator[str]:
     )
     for _, _, rows in ledger.categories():
         # Merged vertically: category columns over the whole category, "runs" columns over equal neighbours.
-        merges = {c.key: _merge_states(rows, _merge_key(c)) for c in columns if c.merge != "none"}
+        merges = {c.key: _merge_states(c, rows) for c in columns if c.merge != "none"}
         for i, row in enumerate(rows):
             cells = (
                 _cell(c, w, _docx_text(c, row), merges[c.key][i] if c.key in merges else None)

@@ -6,10 +6,9 @@ prints on A4 landscape with the header row on every page. Every cell is escaped.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from html import escape
 
-from reports.columns import Column, cell_text
+from reports.columns import Column, cell_text, merge_runs
 from reports.figures import item_ref, pct
 from reports.ledger import STATUS_LABELS, Ledger, LedgerRow
 from reports.lights import LIGHT_LABELS
@@ -54,22 +53,11 @@ def _text(value: str) -> str:
     return "<br>".join(escape(line, quote=True) for line in lines)
 
 
-def _merge_key(column: Column) -> Callable[[LedgerRow], object]:
-    if column.merge == "category":
-        return lambda r: 0  # rows come one category at a time
-    return lambda r: cell_text(column, r)
-
-
-def _spans(rows: list[LedgerRow], key: Callable[[LedgerRow], object]) -> list[int]:
-    """Return per row its rowspan: the run's length on its first row, 0 on the rows the run covers."""
+def _spans(column: Column, rows: list[LedgerRow]) -> list[int]:
+    """Return per row its rowspan: the run's length on its first row, 0 on the rows the run covers, else 1."""
     spans = [1] * len(rows)
-    start = 0
-    for i in range(1, len(rows) + 1):
-        if i == len(rows) or key(rows[i]) != key(rows[start]):
-            spans[start] = i - start
-            for j in range(start + 1, i):
-                spans[j] = 0
-            start = i
+    for first, last in merge_runs(column, rows):
+        spans[first : last + 1] = [last - first + 1] + [0] * (last - first)
     return spans
 
 
@@ -124,7 +112,7 @@ def to_html(ledger: Ledger) -> str:
     merged = [c for c in ledger.layout.columns if c.merge != "none"]
     for _, _, rows in ledger.categories():
         # As in the Word file: category columns span their category, "runs" columns equal neighbours.
-        spans = {c.key: _spans(rows, _merge_key(c)) for c in merged}
+        spans = {c.key: _spans(c, rows) for c in merged}
         out.extend(_row(ledger, row, spans, i) for i, row in enumerate(rows))
     out += ["</tbody>", "</table>", "</body>", "</html>", ""]
     return "\n".join(out)

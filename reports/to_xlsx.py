@@ -6,12 +6,11 @@ import io
 import math
 import re
 import unicodedata
-from collections.abc import Callable
 from copy import copy
 from typing import TYPE_CHECKING
 
 from reports.cells import as_text_cell
-from reports.columns import Column, LedgerLayout, cell_text, cell_value
+from reports.columns import Column, LedgerLayout, cell_text, cell_value, merge_runs
 from reports.figures import item_ref, share_value
 from reports.ledger import Ledger, LedgerRow
 from reports.lights import LIGHT_LABELS
@@ -87,29 +86,11 @@ def column_widths(layout: LedgerLayout) -> tuple[int, ...]:
     return tuple(c.xlsx_width for c in layout.columns) + tuple(w for _, w in STATUS_COLUMNS)
 
 
-def _merge_key(column: Column) -> Callable[[LedgerRow], object]:
-    """Return what must be equal between neighbours for the column's cells to merge."""
-    if column.merge == "category":
-        return lambda r: 0  # rows come one category at a time
-    return lambda r: cell_value(column, r)
-
-
 def _value(column: Column, row: LedgerRow) -> str | int:
     value = cell_value(column, row)
     if column.kind == "number" and isinstance(value, int):
         return value  # a number cell, so Excel sorts and sums it
     return _clean(cell_text(column, row))
-
-
-def _merge_runs(rows: list[LedgerRow], key: Callable[[LedgerRow], object]) -> list[tuple[int, int]]:
-    """Return (first, last) offsets of runs of equal keys longer than one row."""
-    runs, start = [], 0
-    for i in range(1, len(rows) + 1):
-        if i == len(rows) or key(rows[i]) != key(rows[start]):
-            if i - start > 1:
-                runs.append((start, i - 1))
-            start = i
-    return runs
 
 
 def to_xlsx(ledger: Ledger) -> bytes:
@@ -162,7 +143,7 @@ def to_xlsx(ledger: Ledger) -> bytes:
             if c.merge == "none":
                 continue
             blank[c.key] = set()
-            for first, last in _merge_runs(rows, _merge_key(c)):
+            for first, last in merge_runs(c, rows):
                 col = letters[c.key]
                 merges.add(CellRange(f"{col}{row_no + first}:{col}{row_no + last}"))
                 blank[c.key].update(range(first + 1, last + 1))

@@ -181,3 +181,19 @@ def test_no_module_but_the_schema_names_the_seed_columns():
             if any(f'"{label}' in code or f"'{label}" in code for label in labels):
                 offenders.append(f"{path.relative_to(ROOT)}:{n}: {line.strip()}")
     assert offenders == []
+
+
+def test_merge_runs_merge_equal_neighbours_and_whole_categories_never_single_rows():
+    from types import SimpleNamespace
+
+    from reports.columns import merge_runs
+
+    rows = [
+        SimpleNamespace(units=u, extra={})
+        for u in [("住建局",), ("住建局",), ("交通局",), ("住建局",), ("住建局",), ("住建局",)]
+    ]
+    by_runs = LEAD.model_copy(update={"key": "units", "merge": "runs"})
+    assert merge_runs(by_runs, rows) == [(0, 1), (3, 5)]  # 交通局 alone is not merged
+    assert merge_runs(by_runs.model_copy(update={"merge": "category"}), rows) == [(0, 5)]
+    assert merge_runs(by_runs.model_copy(update={"merge": "none"}), rows) == []
+    assert merge_runs(by_runs.model_copy(update={"merge": "category"}), rows[:1]) == []
