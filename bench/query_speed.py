@@ -12,8 +12,9 @@ Columns (each a median of ``--repeat`` rounds; "st" = SQL statements of the last
   new     the question asked again with nothing changed (everything kept);
   1st     the first time it is asked after a filing: one unit files one item of April, then the question
           is asked; the compiled ledger and the vocabulary kept from before are updated for that item only;
-  cold    nothing kept at all (the structure cache emptied too): the first question after a restart or
-          an import that changed the ledger's structure.
+  cold    nothing kept at all (the structure cache emptied too): the first question after an import that
+          changed the ledger's structure (a started `ledgerbot run`/`web` builds the latest period's at start,
+          App.warm_up, so its first question is a "new" one).
 After the rounds, the answer is checked equal to one compiled from the database with no cache at all.
 
 Measured (issue 15, --repeat 3, 2 shared cores under load ~4, so absolute times are high; the ratios

@@ -195,7 +195,7 @@ async def run_pipeline(
             clock=clock,
             migrate=True,
         )
-        app.warm_up()  # the parser's one-off start-up, as `ledgerbot run` does before taking updates
+        await app.warm_up()  # the parser's one-off start-up, as `ledgerbot run` does before taking updates
         # Paced: the FloodLimiter as shipped (30/s overall, 1/s per chat); else none.
         service = TelegramPolling(app, limiter=None if paced else NoFloodLimit(), poll_timeout=1.0)
         done = asyncio.Event()

@@ -38,7 +38,7 @@ def register(app: typer.Typer, opts, with_app, fail) -> None:
             platforms = list(registry.set_up(application.settings)) if platform == "all" else [platform]
             if not platforms:
                 return f"no platform is set up: {registry.setup_hint()}"
-            application.warm_up()
+            await application.warm_up()
             try:
                 await run_until_signal(
                     make_services(application, platforms, scheduler=scheduler, registry=registry)
@@ -84,7 +84,7 @@ async def _serve_web(application, host: str | None, port: int | None, sock: sock
 
     settings = application.settings
     parts = default_registry().web_parts(application)
-    application.warm_up()
+    await application.warm_up()
     if not parts:
         logging.getLogger("ledgerbot").warning(
             "no platform configured: %s; serving /healthz only", default_registry().setup_hint()

@@ -159,6 +159,21 @@ async def answer(msg: IncomingMessage, state: ConversationState, deps: Deps) -> 
     return say(await ANSWERS[query.kind](question), after)
 
 
+async def prepare(deps: Deps) -> None:
+    """Build what questions about the latest period read first — its vocabulary and compiled ledger with the
+    plan check 概况 makes, kept in the process — so the first question after a start is as quick as the next."""
+    ledger = await current_ledger(deps)
+    period = await latest_period(deps, ledger) if ledger is not None else None
+    if ledger is None or period is None:
+        return
+    vocab, items = await vocabulary(deps, ledger, period)
+    by_id = {i.id: i for i in items}
+    overview = Question(
+        query=Query(kind="overview"), deps=deps, ledger=ledger, period=period, vocab=vocab, by_id=by_id
+    )
+    await overview.plan_flags()
+
+
 async def query_step(msg: IncomingMessage, state: ConversationState, deps: Deps) -> Turn:
     """Answer a question about the ledger (viewers, coordinators and admins)."""
     return await answer(msg, state, deps) or say(texts.QUERY_HELP)

@@ -155,3 +155,31 @@ async def test_a_filing_after_a_kept_overview_shows_in_the_next(ledger_db):
     await _file(sm, "2025-04", 22, "区综合行政执法局", progress="绿道开工", status="in_progress")
     assert "已报送0个，部分报送1个，未报送20个" in await _ask(sm, cache, "概况")
     assert "[22]" not in (await _ask(sm, cache, "谁还没报")).split("区综合行政执法局")[1].splitlines()[0]
+
+
+async def test_prepared_at_start_the_first_question_reads_no_more_than_a_repeated_one(ledger_db):
+    from sqlalchemy import event
+
+    statements = [0]
+
+    def count(*_):
+        statements[0] += 1
+
+    event.listen(ledger_db.kw["bind"].sync_engine, "before_cursor_execute", count)
+
+    async def counted(cache: StructureCache, text: str) -> tuple[str, int]:
+        statements[0] = 0
+        return await _ask(ledger_db, cache, text), statements[0]
+
+    unprepared = StructureCache()
+    first, first_reads = await counted(unprepared, "概况")
+    again, again_reads = await counted(unprepared, "概况")
+    assert first == again and first_reads > again_reads  # the first question builds what the next ones keep
+
+    prepared = StructureCache()
+    async with UnitOfWork(ledger_db, prepared) as uow:
+        await queries.prepare(Deps(uow=uow, clock=FakeClock(NOW), segmenter=SEGMENTER))
+    answer, reads = await counted(prepared, "概况")
+    assert answer == first and reads == again_reads
+    lagging, reads = await counted(prepared, "哪些项目滞后")
+    assert lagging == await _ask(ledger_db, None, "哪些项目滞后") and reads <= again_reads
