@@ -38,11 +38,10 @@ def register(app: typer.Typer, opts, with_app, fail) -> None:
             platforms = list(registry.set_up(application.settings)) if platform == "all" else [platform]
             if not platforms:
                 return f"no platform is set up: {registry.setup_hint()}"
-            await application.warm_up()
             try:
-                await run_until_signal(
-                    make_services(application, platforms, scheduler=scheduler, registry=registry)
-                )
+                services = make_services(application, platforms, scheduler=scheduler, registry=registry)
+                await application.warm_up()  # once the settings are known good, before taking messages
+                await run_until_signal(services)
             except PlatformConfigError as e:  # one line: which setting is missing, never a traceback
                 return str(e)
             return None

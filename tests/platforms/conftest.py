@@ -26,6 +26,20 @@ SECRET = "webhook-secret_0123456789"
 SENT_METHODS = ("sendMessage", "sendDocument", "sendPhoto")
 
 
+async def unsent(app: App, platform: str, timeout: float = 5.0) -> list:
+    """Return the platform's outbox rows not marked sent, once there are none or ``timeout`` seconds passed.
+
+    Replies that went out are marked sent a moment later, several in one transaction (bot/outbox.py).
+    """
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        async with app.uow() as uow:
+            left = await uow.chats.due_outbox(platform)
+        if not left or asyncio.get_running_loop().time() > deadline:
+            return left
+        await asyncio.sleep(0.05)
+
+
 class TelegramBot:
     """The bot process under test: an App on a database plus the Telegram service in one mode."""
 

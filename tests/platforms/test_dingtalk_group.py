@@ -3,8 +3,6 @@ the Word ledger are posted there through the robot's group send, files and the c
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
 from bot.core.messages import ChatRef
@@ -15,6 +13,7 @@ from handlers.jobs.times import WEEKLY_SUMMARY
 from handlers.ledger.compile import compile_ledger
 from handlers.ledger.renderers import MEDIA_TYPES, render
 from tests.handlers.dialogue_helpers import invite_code, open_april
+from tests.platforms.conftest import unsent
 from tests.platforms.dingtalk_harness import GROUP, dingtalk_fake_fixture, make_dingtalk_fixture  # noqa: F401
 
 
@@ -79,12 +78,4 @@ async def test_weekly_summary_chart_and_word_ledger_reach_a_bound_group(
         docx,
         MEDIA_TYPES["docx"],
     )
-    # Every reply went out, and was marked sent (those marks are written a moment after, in one transaction).
-    deadline = asyncio.get_running_loop().time() + 5.0
-    while True:
-        async with bot.app.uow() as uow:
-            left = await uow.chats.due_outbox("dingtalk")
-        if not left or asyncio.get_running_loop().time() > deadline:
-            break
-        await asyncio.sleep(0.05)
-    assert left == []
+    assert await unsent(bot.app, "dingtalk") == []  # every reply went out, and was marked sent

@@ -18,6 +18,7 @@ from handlers.ledger.renderers import MEDIA_TYPES, render
 from reports.to_text import ledger_text
 from tests.fakes.fake_wecom import text_xml
 from tests.handlers.dialogue_helpers import invite_code, open_april
+from tests.platforms.conftest import unsent
 from tests.platforms.wecom_harness import LEADERS, ROBOT_KEY
 from tests.transcript import expect
 
@@ -196,5 +197,4 @@ async def test_the_weekly_summary_chart_and_word_ledger_reach_the_group_robot(ma
     assert all(len(part.encode()) <= 4096 for part in parts)
     assert max(len(part.encode()) for part in parts) > 3000
     assert "\n".join(parts).replace("\n", "") == full.replace("\n", "")
-    async with bot.app.uow() as uow:
-        assert await uow.chats.due_outbox("wecom") == []  # nothing failed, nothing queued
+    assert await unsent(bot.app, "wecom") == []  # nothing failed, nothing left queued
