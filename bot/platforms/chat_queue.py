@@ -1,4 +1,9 @@
-"""Handle messages in the background: bounded concurrency, one chat's (and user's) messages in arrival order."""
+"""Handle messages in the background: bounded concurrency, one chat's (and user's) messages in arrival order.
+
+A job may hand back the rest of its work (``Rest``: a file being read, ``Later`` in bot/core/conversation.py);
+the rest runs outside the concurrency slots, so other chats go on meanwhile, and the chat's next message still
+waits for it.
+"""
 
 from __future__ import annotations
 
@@ -12,13 +17,19 @@ from bot.core.messages import IncomingMessage
 
 log = logging.getLogger(__name__)
 
+Rest = Callable[[], Awaitable[None]]
+"""What is left of a message's handling after its first transaction: run outside the slots, in the chat's turn."""
+
 
 class ChatQueue:
-    """Run jobs in the background: at most ``concurrency`` at once, one chat's jobs in arrival order."""
+    """Run jobs in the background: at most ``concurrency`` at once, one chat's jobs in arrival order.
+
+    ``work(msg)`` may return the rest of the message's work, which runs after its slot is given back.
+    """
 
     def __init__(
         self,
-        work: Callable[[IncomingMessage], Awaitable[None]],
+        work: Callable[[IncomingMessage], Awaitable[Rest | None]],
         *,
         concurrency: int = 4,
         max_pending: int = 1000,
@@ -60,7 +71,9 @@ class ChatQueue:
                 msg = queue[0]
                 try:
                     async with self._slots:
-                        await self._work(msg)
+                        rest = await self._work(msg)
+                    if rest is not None:
+                        await rest()  # a slot is no longer held: other chats go on; this chat waits for it
                 except Exception:  # one message's failure must not stop the chat's queue
                     log.exception("%s: background handling of a message failed", msg.chat.platform)
                 finally:

@@ -5,8 +5,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable, Iterable
+from functools import partial
 
-from bot.core.ports import OutboxStore
+from bot.core.lines import Part
+from bot.core.messages import IncomingMessage
+from bot.core.ports import MessageHandler, OutboxStore
 from bot.core.replies import Outbound
 
 FINISH_GRACE = 5.0  # seconds a stop waits for a running message's transaction before cutting it off
@@ -34,6 +37,32 @@ async def handle_then_deliver(
         await asyncio.shield(_keep(outbox(), list(done), "shutdown before delivery"))
         raise
     await deliver_in_order(outbound, send, outbox)
+
+
+async def handle_in_parts(
+    handler: MessageHandler,
+    msg: IncomingMessage,
+    turn: contextlib.AbstractAsyncContextManager[object],
+    send: Callable[[Outbound], Awaitable[None]],
+    outbox: Callable[[], OutboxStore],
+) -> Callable[[], Awaitable[None]] | None:
+    """Handle ``msg`` up to its first commit inside ``turn`` (SQLite's one writer, taken in turns) and send
+    its replies; return the rest of its work (a file's read, then its result), if any, to be run later.
+
+    The rest is run outside ``turn`` and outside the caller's concurrency slot (bot/platforms/chat_queue.py):
+    while one chat's file is read, other chats are answered. Its replies go out the same way.
+    """
+    rest: list[Part] = []
+
+    async def first() -> tuple[Outbound, ...]:
+        async with turn:
+            results = await handler.handle_many([msg], follow=lambda _key, part: rest.append(part))
+        return results[0]
+
+    await handle_then_deliver(first, send, outbox)
+    if not rest:
+        return None
+    return partial(handle_then_deliver, rest[0], send, outbox)
 
 
 async def deliver_in_order(

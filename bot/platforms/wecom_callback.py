@@ -32,11 +32,11 @@ from bot.adapters.wecom_limits import APP_MEMBER_PACE, ROBOT_PACE, Pace, SharedL
 from bot.app import App, is_embedded
 from bot.core.messages import IncomingMessage
 from bot.core.replies import Outbound
-from bot.platforms.chat_queue import ChatQueue
+from bot.platforms.chat_queue import ChatQueue, Rest
 from bot.platforms.inbox_recovery import recover_inbox
 from bot.platforms.outbox_retry import RETRY_INTERVAL, OutboxRetryLoop, RetryRound, retry_all
 from bot.platforms.registry import PlatformConfigError
-from bot.platforms.reply_delivery import handle_then_deliver
+from bot.platforms.reply_delivery import handle_in_parts
 from bot.platforms.shared_rate import DatabaseRate, RedisRate, shared_rate
 from bot.settings import WeComSettings
 
@@ -255,12 +255,8 @@ class WeComCallbackPart:
             return self._callback.verify_url(signature, timestamp, nonce, echostr.replace(" ", "+"))
 
     # -- background -----------------------------------------------------------------------------
-    async def _process(self, msg: IncomingMessage) -> None:
-        await handle_then_deliver(lambda: self._handle(msg), self._send, lambda: self._outbox)
-
-    async def _handle(self, msg: IncomingMessage) -> tuple[Outbound, ...]:
-        async with self._db_turn:
-            return await self._handler.handle(msg)
+    async def _process(self, msg: IncomingMessage) -> Rest | None:
+        return await handle_in_parts(self._handler, msg, self._db_turn, self._send, lambda: self._outbox)
 
     async def _send(self, out: Outbound) -> None:
         if self.sender is None:

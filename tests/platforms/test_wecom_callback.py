@@ -162,13 +162,13 @@ async def test_the_same_callback_is_accepted_once_its_problem_is_gone(make_wecom
 async def test_http_200_comes_before_the_work_and_the_answer_follows(make_wecom, wecom_fake):
     bot = await make_wecom()
     gate = asyncio.Event()
-    handle = bot.part._handler.handle
+    handle = bot.part._handler.handle_many
 
-    async def slow(msg):
+    async def slow(msgs, **options):
         await gate.wait()
-        return await handle(msg)
+        return await handle(msgs, **options)
 
-    bot.part._handler.handle = slow
+    bot.part._handler.handle_many = slow
     response = await bot.post(*bot.signed(text_xml("zhangsan", "你好", "2001", bot.now())))
     assert response.status_code == 200
     [entry] = await bot.inbox()
@@ -188,14 +188,15 @@ async def test_an_event_is_greeted(make_wecom, wecom_fake):
 async def test_one_members_messages_are_handled_in_order_while_others_run(make_wecom, wecom_fake):
     bot = await make_wecom(concurrency=4)
     handled: list[str] = []
-    handle = bot.part._handler.handle
+    handle = bot.part._handler.handle_many
 
-    async def record(msg):
+    async def record(msgs, **options):
+        [msg] = msgs
         await asyncio.sleep(0.05 if msg.text == "第一" else 0)
         handled.append(f"{msg.user_id}:{msg.text}")
-        return await handle(msg)
+        return await handle(msgs, **options)
 
-    bot.part._handler.handle = record
+    bot.part._handler.handle_many = record
     posts = [
         bot.signed(text_xml(user, word, f"30{i}{j}", bot.now()))
         for i, user in enumerate(("a", "b"))
@@ -212,13 +213,13 @@ async def test_one_members_messages_are_handled_in_order_while_others_run(make_w
 # ---------------------------------------------------------------- shutdown, crash, restart
 async def test_shutdown_finishes_the_work_in_flight(make_wecom, wecom_fake):
     bot = await make_wecom()
-    handle = bot.part._handler.handle
+    handle = bot.part._handler.handle_many
 
-    async def slow(msg):
+    async def slow(msgs, **options):
         await asyncio.sleep(0.2)
-        return await handle(msg)
+        return await handle(msgs, **options)
 
-    bot.part._handler.handle = slow
+    bot.part._handler.handle_many = slow
     for i, user in enumerate(("u1", "u2", "u3")):
         assert (await bot.post(*bot.signed(text_xml(user, "你好", f"400{i}", bot.now())))).status_code == 200
     await bot.stop()  # before anything was answered
@@ -229,7 +230,7 @@ async def test_shutdown_finishes_the_work_in_flight(make_wecom, wecom_fake):
 
 async def test_a_message_stored_before_a_crash_is_handled_on_redelivery(make_wecom, wecom_fake):
     bot = await make_wecom(drain_timeout=0.0, recover=False)
-    bot.part._handler.handle = _hang
+    bot.part._handler.handle_many = _hang
     callback = bot.signed(text_xml("zhangsan", "你好", "5001", bot.now()))
     assert (await bot.post(*callback)).status_code == 200
     await asyncio.sleep(0.05)
@@ -247,7 +248,7 @@ async def test_a_message_stored_before_a_crash_is_handled_on_redelivery(make_wec
 
 async def test_a_message_left_in_the_inbox_is_handled_at_the_next_start(make_wecom, wecom_fake):
     bot = await make_wecom(drain_timeout=0.0)
-    bot.part._handler.handle = _hang
+    bot.part._handler.handle_many = _hang
     assert (await bot.post(*bot.signed(text_xml("zhangsan", "你好", "6001", bot.now())))).status_code == 200
     await asyncio.sleep(0.05)
     await bot.restart()
@@ -265,7 +266,7 @@ async def test_callbacks_during_shutdown_get_503_so_wecom_retries(make_wecom, we
     bot.part._closing = False
 
 
-async def _hang(msg):
+async def _hang(msgs, **_options):
     await asyncio.Event().wait()
 
 
