@@ -3,8 +3,10 @@
 One payload shape arrives both ways: the JSON body of an HTTP callback and the ``data`` of a Stream
 frame on the topic ``/v1.0/im/bot/messages/get``. 1:1 chats (``conversationType`` "1") are keyed by the
 sender's ``senderStaffId``; group chats ("2", the robot @-ed) by ``conversationId`` (the
-openConversationId the group send API takes). Only text is read; any other type becomes an
-"unsupported" message, which the router answers politely.
+openConversationId the group send API takes). Text is read, and a file sent in a 1:1 chat (``msgtype``
+"file": ``content.downloadCode`` and ``content.fileName``; groups deliver no files) becomes a "file" message
+whose bytes the intake downloads (``file_of``); any other type becomes an "unsupported" message, which the
+router answers politely.
 """
 
 from __future__ import annotations
@@ -96,8 +98,29 @@ def chat_of(payload: Mapping[str, Any]) -> ChatRef:
     return ChatRef(platform=PLATFORM, chat_id=_field(payload, "senderStaffId"), is_group=False)
 
 
+@dataclass(frozen=True)
+class FileRef:
+    """A file a member sent the robot: the code that fetches it (robot/messageFiles/download) and its name."""
+
+    download_code: str
+    filename: str
+
+
+def file_of(payload: Mapping[str, Any]) -> FileRef | None:
+    """Return the file a 1:1 robot message carries, or None (not a file, or no download code)."""
+    content = payload.get("content")
+    if payload.get("msgtype") != "file" or not isinstance(content, Mapping):
+        return None
+    if str(payload.get("conversationType", ONE_TO_ONE)) != ONE_TO_ONE:
+        return None
+    code = str(content.get("downloadCode") or "").strip()
+    name = str(content.get("fileName") or "").strip()
+    return FileRef(download_code=code, filename=name or "file") if code else None
+
+
 def to_incoming(payload: Mapping[str, Any], clock: Clock) -> IncomingMessage:
-    """Turn a robot message payload into an IncomingMessage (text, or "unsupported" for other types)."""
+    """Turn a robot message payload into an IncomingMessage: text, a file (its bytes not attached yet: see
+    ``file_of``), or "unsupported" for other types."""
     message_id = _field(payload, "msgId")
     chat = chat_of(payload)
     user_id = _field(payload, "senderStaffId")
@@ -116,6 +139,8 @@ def to_incoming(payload: Mapping[str, Any], clock: Clock) -> IncomingMessage:
     if payload.get("msgtype") == "text" and isinstance(text, Mapping):
         # In a group the @-mention of the robot is cut from the content, leaving a leading space.
         return IncomingMessage(text=str(text.get("content") or "").strip(), kind="text", **common)
+    if file_of(payload) is not None:
+        return IncomingMessage(text="", kind="file", **common)
     return IncomingMessage(text="", kind="unsupported", **common)
 
 

@@ -1,5 +1,5 @@
-"""DingTalk HTTP clients: the OpenAPI (access token, robot 1:1 batch send, group send), media upload on
-the old API, and a conversation's sessionWebhook.
+"""DingTalk HTTP clients: the OpenAPI (access token, robot 1:1 batch send, group send, the download of a file a
+member sent), media upload on the old API, and a conversation's sessionWebhook.
 
 Every failure is a ``DingTalkError`` whose ``retryable`` says whether sending later can help. Sends
 to one conversation are held to DingTalk's robot rate (20 a minute) by an in-process sliding window.
@@ -167,8 +167,37 @@ class DingTalkApi:
             return str(answer["media_id"])
         raise AssertionError("unreachable")  # pragma: no cover
 
+    # -- receiving ------------------------------------------------------------------------------
+    async def download_file(self, download_code: str, most: int) -> bytes:
+        """Return the bytes of a file a member sent (robot/messageFiles/download gives a short-lived URL).
+
+        At most ``most`` + 1 bytes are read: a longer answer is cut there, so the caller sees it is too big
+        without holding it all.
+        """
+        answer = await self._robot_call(
+            "robot/messageFiles/download", {"downloadCode": download_code, "robotCode": self.robot_code}
+        )
+        url = str(answer.get("downloadUrl") or "")
+        if not url.startswith(("https://", "http://")):
+            raise DingTalkTransportError("robot/messageFiles/download answered without a downloadUrl")
+        chunks, size = [], 0
+        try:
+            async with self._http.stream("GET", url) as response:  # the URL is signed: no token is sent
+                if response.status_code >= 400:
+                    await response.aread()
+                    _check_status("file download", response)
+                async for chunk in response.aiter_bytes():
+                    chunks.append(chunk)
+                    size += len(chunk)
+                    if size > most:
+                        break
+        except httpx.HTTPError as exc:
+            raise DingTalkTransportError(f"file download: {type(exc).__name__}") from None
+        return b"".join(chunks)[: most + 1]
+
     # -- plumbing -------------------------------------------------------------------------------
-    async def _robot_call(self, endpoint: str, body: dict[str, Any]) -> None:
+    async def _robot_call(self, endpoint: str, body: dict[str, Any]) -> dict[str, Any]:
+        """POST to the OpenAPI with the token (fetched again once on a 401); return the JSON answer."""
         for attempt in (0, 1):
             token = await self.token(fresh=attempt == 1)
             try:
@@ -180,7 +209,12 @@ class DingTalkApi:
             if response.status_code == 401 and attempt == 0:
                 continue  # the token was revoked or expired early: fetch a new one once
             _check_status(endpoint, response)
-            return
+            try:
+                answer = response.json()
+            except ValueError:
+                return {}
+            return answer if isinstance(answer, dict) else {}
+        raise AssertionError("unreachable")  # pragma: no cover
 
     async def _post_json(self, endpoint: str, url: str, body: dict[str, Any]) -> dict[str, Any]:
         try:

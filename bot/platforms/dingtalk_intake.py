@@ -18,17 +18,25 @@ from typing import Any
 
 import httpx
 
-from bot.adapters.dingtalk import PLATFORM, session_webhook, to_incoming, verify_signature
-from bot.adapters.dingtalk_api import DingTalkApi
+from bot.adapters.dingtalk import (
+    PLATFORM,
+    FileRef,
+    file_of,
+    session_webhook,
+    to_incoming,
+    verify_signature,
+)
+from bot.adapters.dingtalk_api import DingTalkApi, DingTalkError
 from bot.adapters.dingtalk_send import DingTalkSender
 from bot.app import App, is_embedded
-from bot.core.messages import IncomingMessage
+from bot.core.messages import Attachment, IncomingMessage
 from bot.core.replies import Outbound
-from bot.platforms.chat_queue import ChatQueue
+from bot.platforms.chat_queue import ChatQueue, Rest
 from bot.platforms.inbox_recovery import recover_inbox
 from bot.platforms.outbox_retry import RETRY_INTERVAL, OutboxRetryLoop, RetryRound, retry_all
 from bot.platforms.registry import PlatformConfigError
-from bot.platforms.reply_delivery import handle_then_deliver
+from bot.platforms.reply_delivery import handle_in_parts
+from handlers.ledger.limits import MAX_FILE_BYTES
 
 log = logging.getLogger(__name__)
 
@@ -123,8 +131,12 @@ class DingTalkIntake:
             self.api = None
 
     async def accept(self, payload: Mapping[str, Any]) -> bool:
-        """Store the message in the inbox (committed) and queue it; return False for a handled duplicate."""
-        msg = to_incoming(payload, self.app.clock)
+        """Store the message in the inbox (committed) and queue it; return False for a handled duplicate.
+
+        A file's bytes are fetched first and stored with it (up to the upload limit); a file that cannot be
+        fetched is stored without them, and the chat is asked to send it again.
+        """
+        msg = await self._with_file(to_incoming(payload, self.app.clock), file_of(payload))
         async with self._db_turn, self.app.transaction() as tx:
             _, seen = await tx.record_inbox(msg)
             await tx.commit()
@@ -135,12 +147,20 @@ class DingTalkIntake:
         self.queue.submit(msg)
         return True
 
-    async def _process(self, msg: IncomingMessage) -> None:
-        await handle_then_deliver(lambda: self._handle(msg), self._send, lambda: self._outbox)
+    async def _with_file(self, msg: IncomingMessage, ref: FileRef | None) -> IncomingMessage:
+        """Return ``msg`` with the file it names attached (cut after the upload limit: refused when read)."""
+        if ref is None or self.api is None:
+            return msg
+        try:
+            content = await self.api.download_file(ref.download_code, MAX_FILE_BYTES)
+        except DingTalkError as exc:
+            log.warning("dingtalk: could not fetch a file sent by %s (%s)", msg.chat.key, type(exc).__name__)
+            return msg
+        attachment = Attachment(filename=ref.filename, content=content)  # read by its name and bytes
+        return msg.model_copy(update={"attachments": (attachment,)})
 
-    async def _handle(self, msg: IncomingMessage) -> tuple[Outbound, ...]:
-        async with self._db_turn:
-            return await self._handler.handle(msg)
+    async def _process(self, msg: IncomingMessage) -> Rest | None:
+        return await handle_in_parts(self._handler, msg, self._db_turn, self._send, lambda: self._outbox)
 
     async def _send(self, out: Outbound) -> None:
         if self.sender is None:

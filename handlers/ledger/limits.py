@@ -40,7 +40,7 @@ def check_size(source: str, data: bytes) -> None:
     if len(data) > MAX_FILE_BYTES:
         raise LedgerFileError(
             source,
-            texts.I14_TOO_BIG.format(mb=len(data) // (1024 * 1024), most=MAX_FILE_BYTES // (1024 * 1024)),
+            texts.I14_TOO_BIG.format(most=MAX_FILE_BYTES // (1024 * 1024)),
         )
 
 

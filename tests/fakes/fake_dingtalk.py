@@ -8,6 +8,9 @@
   (the token in ``x-acs-dingtalk-access-token``), ``POST /media/upload`` (old API) and
   ``POST /robot/sendBySession`` (a conversation's sessionWebhook). Every send is recorded;
   ``fail_next`` injects an HTTP status.
+- A file a member sends: ``add_file`` keeps its bytes under a download code (as a callback's
+  ``content.downloadCode``); ``POST /v1.0/robot/messageFiles/download`` answers a short-lived
+  ``downloadUrl`` for it (``GET /files/<token>``, no access token needed), as DingTalk's does.
 """
 
 from __future__ import annotations
@@ -76,6 +79,9 @@ class FakeDingTalk:
         self._webhook_ids = itertools.count(1)
         self.webhooks: dict[str, str] = {}  # session id -> conversation
         self.connected = asyncio.Event()
+        self.files: dict[str, bytes] = {}  # download code -> bytes of a file a member sent
+        self._file_urls: dict[str, str] = {}  # URL token -> download code
+        self.downloads: list[str] = []  # download codes whose bytes were fetched
 
     async def __aenter__(self) -> FakeDingTalk:
         app = web.Application(client_max_size=30 * 1024 * 1024)
@@ -86,6 +92,8 @@ class FakeDingTalk:
         app.router.add_post("/v1.0/robot/groupMessages/send", self._group_send)
         app.router.add_post("/media/upload", self._upload)
         app.router.add_post("/robot/sendBySession", self._by_session)
+        app.router.add_post("/v1.0/robot/messageFiles/download", self._file_link)
+        app.router.add_get("/files/{token}", self._file_bytes)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -110,6 +118,12 @@ class FakeDingTalk:
     def _fault(self, endpoint: str) -> int | None:
         queue = self._faults.get(endpoint)
         return queue.popleft() if queue else None
+
+    def add_file(self, content: bytes) -> str:
+        """Keep a file a member sends; return its download code (for the callback's content)."""
+        code = f"dl{len(self.files) + 1:04d}{secrets.token_hex(4)}"
+        self.files[code] = content
+        return code
 
     def webhook_for(self, conversation: str) -> str:
         """Return a new sessionWebhook URL for a conversation (as a callback would carry it)."""
@@ -266,3 +280,24 @@ class FakeDingTalk:
         msg_key = "sampleText" if kind == "text" else "sampleMarkdown"
         self.sent.append(Sent(via="webhook", to=conversation, msg_key=msg_key, param=param))
         return web.json_response({"errcode": 0, "errmsg": "ok"})
+
+    async def _file_link(self, request: web.Request) -> web.Response:
+        if not self._authorized(request):
+            return web.json_response({"code": "InvalidAuthentication", "message": "token"}, status=401)
+        status = self._fault("fileDownload")
+        if status is not None:
+            return web.json_response({"code": "ServiceUnavailable", "message": "injected"}, status=status)
+        body = await request.json()
+        code = body.get("downloadCode", "")
+        if body.get("robotCode") != self.client_id or code not in self.files:
+            return web.json_response({"code": "invalidParameter", "message": "downloadCode"}, status=400)
+        token = secrets.token_hex(8)
+        self._file_urls[token] = code
+        return web.json_response({"downloadUrl": f"{self.base_url}/files/{token}"})
+
+    async def _file_bytes(self, request: web.Request) -> web.Response:
+        code = self._file_urls.pop(request.match_info["token"], None)  # a link works once
+        if code is None:
+            return web.Response(status=404)
+        self.downloads.append(code)
+        return web.Response(body=self.files[code], content_type="application/octet-stream")

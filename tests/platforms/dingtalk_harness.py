@@ -120,6 +120,14 @@ class DingTalkBot:
         payload.update(extra)
         return payload
 
+    def file_payload(self, staff_id: str, filename: str, content: bytes) -> dict[str, Any]:
+        """Return a file sent in a member's 1:1 chat, as DingTalk sends it (its bytes kept by the fake)."""
+        payload = self.payload(staff_id, "")
+        del payload["text"]
+        code = self.fake.add_file(content)
+        payload.update(msgtype="file", content={"downloadCode": code, "fileName": filename, "fileId": code})
+        return payload
+
     def signed_headers(self, timestamp: int | None = None, secret: str = CLIENT_SECRET) -> dict[str, str]:
         ts = str(self.now_ms() if timestamp is None else timestamp)
         return {"timestamp": ts, "sign": sign(ts, secret), "Content-Type": "application/json"}
@@ -165,6 +173,13 @@ class Member:
         before = len(self.bot.fake.to(where))
         await self.bot.deliver(self.bot.payload(self.staff_id, content, group=self.group))
         self.received = self.bot.fake.texts_to(where)[before:]
+        return list(self.received)
+
+    async def send_file(self, filename: str, content: bytes) -> list[str]:
+        """Send a file in the member's 1:1 chat; return the answers."""
+        before = len(self.bot.fake.to(self.staff_id))
+        await self.bot.deliver(self.bot.file_payload(self.staff_id, filename, content))
+        self.received = self.bot.fake.texts_to(self.staff_id)[before:]
         return list(self.received)
 
 
