@@ -31,6 +31,7 @@ from bot.platforms.catalog import default_registry
 from bot.platforms.registry import Registry
 from handlers.jobs.runner import JobRun, run_due, run_job_once
 from handlers.jobs.times import CRON_JOBS, JobConfig, WorkCalendar, crontab_trigger, last_fire, next_cron_fire
+from storage.db import unreachable
 
 _log = logging.getLogger(__name__)
 TICK = "tick"
@@ -159,8 +160,8 @@ class SchedulerService:
         async with self._lock:
             try:
                 return await run_due(self.app, config=self.config, calendar=self.calendar)
-            except Exception:  # the next tick tries again; the scheduler must keep running
-                _log.exception("scheduled jobs failed")
+            except Exception as exc:  # the next tick tries again; the scheduler must keep running
+                _failed("scheduled jobs", exc)
                 return []
 
     async def run_scheduled(self, name: str) -> JobRun | None:
@@ -172,6 +173,19 @@ class SchedulerService:
                 return None
             try:
                 return await run_job_once(self.app, name, fire, config=self.config, calendar=self.calendar)
-            except Exception:
-                _log.exception("%s failed", name)
+            except Exception as exc:  # the minute tick runs it once the cause is gone (within the grace)
+                _failed(name, exc)
                 return None
+
+
+def _failed(what: str, exc: Exception) -> None:
+    """Log a failed run: a database outage in one line (its traceback with --verbose), anything else in full."""
+    if unreachable(exc):
+        _log.warning(
+            "%s not run: the database is unreachable (%s); the next tick tries again",
+            what,
+            type(exc).__name__,
+            exc_info=_log.isEnabledFor(logging.DEBUG),
+        )
+    else:
+        _log.error("%s failed", what, exc_info=exc)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
 _log = logging.getLogger(__name__)
@@ -22,6 +23,21 @@ def async_url(url: str) -> str:
     elif backend == "postgresql" and parsed.drivername != "postgresql+asyncpg":
         parsed = parsed.set(drivername="postgresql+asyncpg")
     return parsed.render_as_string(hide_password=False)
+
+
+def unreachable(exc: BaseException) -> bool:
+    """Return whether ``exc`` means the database could not be reached (refused, reset, timed out, the
+    connection dropped) rather than a fault in a statement or in our code: callers then retry quietly."""
+    seen: BaseException | None = exc
+    for _ in range(5):  # the error itself, then what it wraps (SQLAlchemy's ``orig``, ``__cause__``)
+        if seen is None:
+            return False
+        if isinstance(seen, OSError):  # ConnectionRefusedError, ConnectionResetError, TimeoutError …
+            return True
+        if isinstance(seen, DBAPIError) and seen.connection_invalidated:
+            return True
+        seen = getattr(seen, "orig", None) or seen.__cause__
+    return False
 
 
 def safe_url(url: str) -> str:
