@@ -36,7 +36,7 @@ from bot.platforms.inbox_recovery import recover_inbox
 from bot.platforms.outbox_retry import RETRY_INTERVAL, OutboxRetryLoop, RetryRound, retry_all
 from bot.platforms.registry import PlatformConfigError
 from bot.platforms.reply_delivery import handle_in_parts
-from handlers.ledger.limits import MAX_FILE_BYTES
+from handlers.ledger.limits import CUT_AT
 
 log = logging.getLogger(__name__)
 
@@ -148,11 +148,12 @@ class DingTalkIntake:
         return True
 
     async def _with_file(self, msg: IncomingMessage, ref: FileRef | None) -> IncomingMessage:
-        """Return ``msg`` with the file it names attached (cut after the upload limit: refused when read)."""
+        """Return ``msg`` with the file it names attached (cut after the upload limit, at ``CUT_AT`` bytes:
+        refused when read)."""
         if ref is None or self.api is None:
             return msg
         try:
-            content = await self.api.download_file(ref.download_code, MAX_FILE_BYTES)
+            content = await self.api.download_file(ref.download_code, CUT_AT - 1)
         except DingTalkError as exc:
             log.warning("dingtalk: could not fetch a file sent by %s (%s)", msg.chat.key, type(exc).__name__)
             return msg

@@ -15,6 +15,9 @@ from handlers import texts
 from handlers.ledger.reader import LedgerFileError
 
 MAX_FILE_BYTES = 10 * 1024 * 1024  # an upload
+# A file fetched only this far (the platform's download cut after the limit) has exactly this many bytes:
+# it is over the limit, by how much is not known.
+CUT_AT = MAX_FILE_BYTES + 1
 MAX_UNZIPPED_BYTES = 60 * 1024 * 1024  # all members of a .docx/.xlsx together
 MAX_RATIO = 120  # unzipped/zipped of a member larger than RATIO_FLOOR
 RATIO_FLOOR = 2 * 1024 * 1024
@@ -38,10 +41,10 @@ def column_number(letters: bytes) -> int:
 def check_size(source: str, data: bytes) -> None:
     """Refuse a file over the upload limit."""
     if len(data) > MAX_FILE_BYTES:
-        raise LedgerFileError(
-            source,
-            texts.I14_TOO_BIG.format(most=MAX_FILE_BYTES // (1024 * 1024)),
-        )
+        most = MAX_FILE_BYTES // (1024 * 1024)
+        if len(data) == CUT_AT:
+            raise LedgerFileError(source, texts.I14_TOO_BIG_CUT.format(most=most))
+        raise LedgerFileError(source, texts.I14_TOO_BIG.format(mb=len(data) // (1024 * 1024), most=most))
 
 
 def _members(source: str, data: bytes, bad: str) -> zipfile.ZipFile:

@@ -239,8 +239,8 @@ async def test_a_file_over_the_upload_limit_is_refused_before_it_is_kept_or_read
     app = await _app(db_url, tmp_path, clock, segmenter)
     try:
         await import_seed(app)
-        outs = await app.engine.handle(_file_message(b"\0" * (MAX_FILE_BYTES + 1)))
-        assert texts.I14_TOO_BIG.format(most=10) in _text(outs), _text(outs)
+        outs = await app.engine.handle(_file_message(b"\0" * (MAX_FILE_BYTES + 4096)))
+        assert texts.I14_TOO_BIG.format(mb=10, most=10) in _text(outs), _text(outs)
         assert await _imports(app) == []  # not kept, and no worker asked to read it
     finally:
         await app.close()
