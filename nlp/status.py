@@ -19,7 +19,7 @@ PREP = (
     r"方案|规划|设计|审批|批复|立项|可研|评审|评估|招投标|招标|投标|挂网|采购|合同|签订|签约|通知|印发|名单|摸底|调研|"
     r"排查|摸排|选址|勘察|测绘|筹备|前期|申报|申请|上报|报送|预算|论证|征求|公示|谋划|对接|部署|遴选|审核|报批|拟定|"
     r"制定|编制|磋商|谈判|招商|准备|清单|资金|协调|研究|会议|动员|启动会|询价|比选|中标|挂牌|公告|备案|核实|统计|规划|"
-    r"调查|普查|勘测|测量|征收|征迁|用地|土地手续|手续|报审|送审|鉴定|下达|分解"
+    r"调查|普查|勘测|测量|征收|征迁|用地|土地手续|手续|报审|送审|鉴定|下达|分解|环评|能评|稳评|安评|已批|批了|批下来"
 )
 DELIVER = (
     r"施工|开工|动工|进场|建设中|在建|铺设|安装|改造|新增|累计|举办|发放|培训|照护|关爱|救助|惠及|"
@@ -34,7 +34,10 @@ COMPLETE = (
     r"投入使用|交付使用|投用|已建成|全部建成|"
     r"已办结|已全覆盖|实现全覆盖|已完成建设|建设完成|已通车|已验收|通过验收|全部到位|已结束|圆满完成|都弄完|搞定|"
     r"都完成|全完成|都装好|弄完了|干完了|做完了|完事|全部[^，,。\d]{0,4}(?:到位|完成|完工|建成|装完|投用|开业|开放)|"
-    r"都[^，,。\d]{0,3}(?:开业|开放|投用|完工|建成|装完|弄完)了"
+    r"都[^，,。\d]{0,3}(?:开业|开放|投用|完工|建成|装完|弄完)了|"
+    # 已正式开园 / 正式通航 / 正式开业: a facility opened is the item delivered
+    r"正式(?:开园|开业|通航|通车|运营|运行|启用|投运|开诊|开馆|开放)|已(?:开园|启用|投运)|"
+    r"(?:全部|都)[改修建铺装]完了"
 )
 NOT_STARTED = (
     r"未启动|尚未启动|未开工|尚未开工|没开工|还没开工|还没开始|没开始|未开始|尚未开始|还没动|没动|未开展|尚未开展|"
@@ -52,8 +55,16 @@ PHASE = r"主体|土建|路基|路面|基础|桩基|土方|结构|钢结构|二�
 PLAN = (
     r"(?<![的生作购施设资度按据照为])计划(?![书表已的])|(?<![按根据照])拟(?!定)|预计|将于|准备|打算|下一步|下步|"
     r"下月|下个月|下周|下星期|过几天|下阶段|争取|力争|近期将|即将|年内将|"
-    r"待[^，,。；;\d]{1,20}?后"  # 待省级补助资金下达后组织实施: a condition, not a step taken
+    r"待[^，,。；;\d]{1,20}?后|"  # 待省级补助资金下达后组织实施: a condition, not a step taken
+    r"(?:^\s*(?:还|仍|只能|就)?(?:在)?|要|需|得)等(?:待|着)?(?![等级])|"  # 还没启动，要等政策出来: waited for
+    r"估计(?=[^，,。；;]{0,4}(?:明年|下月|下个月|年底|月底|下周|\d{1,2}月))"  # 估计明年3月动工: a forecast
 )
+
+
+# Delivery still going on: the item is not done, whatever part of it is.
+ONGOING = r"(?:还在|仍在|正在|尚在)(?:进行|抓紧|加紧|全力)?(?:施工|建设|安装|铺设|改造|实施|推进建设)"
+# Words that only say something was finished: delivery unless what was finished is a preparatory step.
+FINISHED = r"[做弄搞干装]完|[做弄搞装建修]好"
 
 
 @cache
@@ -71,6 +82,8 @@ def sentences(text: str) -> list[str]:
     return [s for s in _re(r"[。；;!！?？\n]+").split(text) if s.strip()]
 
 
+# A date said with a step (2025年9月1日 / 11月28号 / 9月底): when it happened, not how many were done.
+DATE = r"(?:\d{2,4}年)?\d{1,2}月(?:\d{1,2}[日号])?(?:底|初|中旬|上旬|下旬)?"  # never a bare 5号: 5号楼
 CLAUSE_SPLIT = r"[，,：:]|(?<=[\u4e00-\u9fff])\s+(?=[^\d\s一二两三四五六七八九十百千万])"
 HEDGE = r"(?:基本|基本上|大体|大部分|部分|大致|初步|接近|即将|快要?|差不多)$"
 
@@ -106,7 +119,8 @@ def _claims_done(sentence: str, content: str = "") -> bool:
                 continue
             if _re(HEDGE).search(before.rstrip("已经")):
                 continue  # 主体工程已基本完成: nearly, not done
-            if _re(r"\d|[一二两三四五六七八九十]\s*[个处座条户家所项]").search(before) and not _re(
+            counted = _re(DATE).sub("", before)  # 9月1日已正式开园: a date is not a count
+            if _re(r"\d|[一二两三四五六七八九十]\s*[个处座条户家所项]").search(counted) and not _re(
                 r"全部|均|都|全"
             ).search(before):
                 continue  # 1座已完工: one part done, not the item
@@ -154,7 +168,7 @@ def classify_status(
         return previous or "not_started"
     if shortfall is None:
         shortfall = links_complete is False
-    prep = deliver = done = not_started = intent = no_news = False
+    prep = deliver = done = not_started = intent = no_news = ongoing = False
     for raw in sentences(text):
         sent = _re(PREP_COMPOUNDS).sub("方案", raw)
         if _re(NO_NEWS).search(sent):
@@ -165,6 +179,8 @@ def classify_status(
             sent = _drop_not_started(sent)
         if _claims_done(sent, content):
             done = True
+        if _re(ONGOING).search(sent):
+            ongoing = True  # 篮球场全部完成，足球场还在施工: one part done, another still being built
         for whole in _re(CLAUSE_SPLIT).split(sent):
             clause = whole
             plan = _re(PLAN).search(clause)
@@ -176,9 +192,10 @@ def classify_status(
                 continue  # 资金尚未到位: a step not taken says nothing
             if any(
                 not _re(r"[^、，,和及与]{0,10}?(?:" + PREP + ")").match(clause, d.end())
+                and not (_re(FINISHED).fullmatch(d.group()) and _re(PREP).search(clause, 0, d.start()))
                 for d in _re(DELIVER).finditer(clause)
             ):
-                deliver = True  # 改造工程可研编制: a delivery word inside a preparatory step's name
+                deliver = True  # 改造工程可研编制 / 施工图做完了: the delivery word is a preparatory step's
             elif any(
                 not _re(PREP).search(clause, d.start(), d.end() + 12)
                 for d in _re(DONE_AMOUNT).finditer(clause)
@@ -188,7 +205,7 @@ def classify_status(
                 prep = True
     if links_complete:
         return "completed"
-    if done and not shortfall:
+    if done and not shortfall and not ongoing:
         return "completed"
     if deliver or links_complete is not None:
         return "in_progress"

@@ -19,6 +19,12 @@ from nlp.status import classify_status
         ("已全部完成，正在验收", "completed"),
         ("平台已建成并投入使用。", "completed"),
         ("还没开始", "not_started"),
+        ("还没开始，等上级统一部署", "not_started"),  # waited for, not a step taken
+        ("这块还没启动，要等政策出来", "not_started"),
+        ("等资金下来再开工", "not_started"),
+        ("10月15日已正式开园", "completed"),  # a date is not a count of parts done
+        ("2025年9月已竣工", "completed"),
+        ("3号楼、5号楼加固已完工，其余2栋正在施工", "in_progress"),  # 5号 is a building, not a day
         ("尚未开工", "not_started"),
         ("该项目尚未启动。", "not_started"),
         ("预计7月开工建设。", "not_started"),
@@ -84,3 +90,24 @@ def test_partial_numbers_are_not_completion() -> None:
 )
 def test_status_general_rules(progress: str, status: str) -> None:
     assert classify_status(progress) == status
+
+
+@pytest.mark.parametrize(
+    ("content", "progress", "status"),
+    [
+        # waiting for something is not a step taken; a forecast is not one either
+        ("新建消防站5个。", "还没动 等资金下来再说", "not_started"),
+        ("更换燃气管道10公里。", "还没开始，得等供暖季结束，估计明年3月动工", "not_started"),
+        # what was finished is a document or an assessment: preparation
+        ("新建冷库1座。", "施工图做完了，等资金到位后招标", "preparing"),
+        ("建设光伏电站，装机10兆瓦。", "手续还在跑，环评做完了，能评还在做", "preparing"),
+        ("扩增高中学位400个。", "招生计划已经批了", "preparing"),
+        # opened and running, or all of it redone
+        ("建设服务中心1处。", "上周揭牌，已经正式运行", "completed"),
+        ("更新电梯60部。", "全部改完了，也过了检测", "completed"),
+        # one part done while another is still being built
+        ("新建篮球场4片、足球场1片。", "篮球场全部完成，足球场还在施工", "in_progress"),
+    ],
+)
+def test_status_of_chat_replies(content: str, progress: str, status: str) -> None:
+    assert classify_status(progress, content=content) == status
