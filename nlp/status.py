@@ -19,7 +19,7 @@ PREP = (
     r"方案|规划|设计|审批|批复|立项|可研|评审|评估|招投标|招标|投标|挂网|采购|合同|签订|签约|通知|印发|名单|摸底|调研|"
     r"排查|摸排|选址|勘察|测绘|筹备|前期|申报|申请|上报|报送|预算|论证|征求|公示|谋划|对接|部署|遴选|审核|报批|拟定|"
     r"制定|编制|磋商|谈判|招商|准备|清单|资金|协调|研究|会议|动员|启动会|询价|比选|中标|挂牌|公告|备案|核实|统计|规划|"
-    r"调查|普查|勘测|测量|征收|征迁|用地|土地手续|手续|报审|送审|鉴定|下达|分解|环评|能评|稳评|安评|已批|批了|批下来"
+    r"调查|普查|勘测|测量|征收|征迁|用地|土地手续|手续|报审|送审|鉴定|下达|分解|环评|能评|稳评|安评|已批|批了|批下来|地勘"
 )
 DELIVER = (
     r"施工|开工|动工|进场|建设中|在建|铺设|安装|改造|新增|累计|举办|发放|培训|照护|关爱|救助|惠及|"
@@ -33,7 +33,7 @@ COMPLETE = (
     r"投入(?:试)?(?:使用|运营|运行|生产)|(?:完成|通过)[^，,。；;\d]{0,4}验收|投产|"
     r"投入使用|交付使用|投用|已建成|全部建成|"
     r"已办结|已全覆盖|实现全覆盖|已完成建设|建设完成|已通车|已验收|通过验收|全部到位|已结束|圆满完成|都弄完|搞定|"
-    r"都完成|全完成|都装好|弄完了|干完了|做完了|完事|全部[^，,。\d]{0,4}(?:到位|完成|完工|建成|装完|投用|开业|开放)|"
+    r"都完成|全完成|都装好|弄完了|干完了|做完了|完事|全部[^，,。\d]{0,4}(?:到位|完成|完工|建成|装完|装好|建好|修好|投用|开业|开放)|"
     r"都[^，,。\d]{0,3}(?:开业|开放|投用|完工|建成|装完|弄完)了|"
     # 已正式开园 / 正式通航 / 正式开业: a facility opened is the item delivered
     r"正式(?:开园|开业|通航|通车|运营|运行|启用|投运|开诊|开馆|开放)|已(?:开园|启用|投运)|"
@@ -57,12 +57,19 @@ PLAN = (
     r"下月|下个月|下周|下星期|过几天|下阶段|争取|力争|近期将|即将|年内将|"
     r"待[^，,。；;\d]{1,20}?后|"  # 待省级补助资金下达后组织实施: a condition, not a step taken
     r"(?:^\s*(?:还|仍|只能|就)?(?:在)?|要|需|得)等(?:待|着)?(?![等级])|"  # 还没启动，要等政策出来: waited for
+    r"原定|原计划|"  # 原定6月开工，推迟到四季度: what was planned, not what happened
     r"估计(?=[^，,。；;]{0,4}(?:明年|下月|下个月|年底|月底|下周|\d{1,2}月))"  # 估计明年3月动工: a forecast
 )
 
 
 # Delivery still going on: the item is not done, whatever part of it is.
-ONGOING = r"(?:还在|仍在|正在|尚在)(?:进行|抓紧|加紧|全力)?(?:施工|建设|安装|铺设|改造|实施|推进建设)"
+ONGOING = (
+    r"(?:还在|仍在|正在|尚在)(?:进行|抓紧|加紧|全力)?(?:施工|建设|安装|铺设|改造|实施|推进建设)"
+    r"|还差\s*\d|还剩\s*\d|剩余\s*\d|剩下\s*\d"  # 护岸还差500米: work left
+)
+# Waiting (PLAN's 要等 / 在等): what is awaited tells more (an approval is preparation, acceptance follows done).
+WAIT = r"(?:(?:还|仍|只能|就)?(?:在)?|要|需|得)等(?:待|着)?"
+APPROVAL = r"批|审批|审核|评审|批复|招标|开标|签约|签合同"
 # Words that only say something was finished: delivery unless what was finished is a preparatory step.
 FINISHED = r"[做弄搞干装]完|[做弄搞装建修]好"
 
@@ -185,6 +192,11 @@ def classify_status(
             clause = whole
             plan = _re(PLAN).search(clause)
             if plan and not _re(r"已|目前|现已|累计|正在").search(clause):
+                awaited = clause[plan.end() :]
+                if _re(WAIT).fullmatch(plan.group().strip()) and _re(r"验收").search(awaited):
+                    continue  # 都换完了，就等验收: done; the acceptance still to come does not undo it
+                if _re(WAIT).fullmatch(plan.group().strip()) and _re(APPROVAL).search(awaited):
+                    prep = True  # 在等交警队那边批: an approval awaited is a preparatory step under way
                 intent = True
                 # 已挂网招标，计划4月开工 / 招标挂网了下周开标: the plan is not what happened
                 clause = clause[: plan.start()]

@@ -105,8 +105,14 @@ def test_status_general_rules(progress: str, status: str) -> None:
         # opened and running, or all of it redone
         ("建设服务中心1处。", "上周揭牌，已经正式运行", "completed"),
         ("更新电梯60部。", "全部改完了，也过了检测", "completed"),
-        # one part done while another is still being built
+        # one part done while another is still being built, or still short
         ("新建篮球场4片、足球场1片。", "篮球场全部完成，足球场还在施工", "in_progress"),
+        ("清淤8公里、护岸2公里。", "清淤已全部完成，护岸还差300米", "in_progress"),
+        # what is awaited: acceptance after the work is done; an approval is a preparatory step
+        ("安装路灯200盏。", "全部装好了，就等验收", "completed"),
+        ("开通公交线路3条。", "线路都定了 在等交警那边批", "preparing"),
+        # what was planned once is not what happened
+        ("改造农贸市场1处。", "还没动，原定6月开工，推迟到四季度", "not_started"),
     ],
 )
 def test_status_of_chat_replies(content: str, progress: str, status: str) -> None:
