@@ -52,11 +52,14 @@ NEGATED_STEP = r"(?:尚未|暂未|还未|未能|没有|还没有?|未)(?!完成|
 DONE_AMOUNT = r"(?:完成|建成|实现)[^，,。；;\d]{1,10}?\d+(?:\.\d+)?\s*(?:万|千)?[^\d\s%，,。；;]"
 NEGATION = r"(?:未|尚未|没|没有|还没|还没有|暂未|不|并未|无法|难以|尚需|还需|待)"
 PHASE = r"主体|土建|路基|路面|基础|桩基|土方|结构|钢结构|二次结构|封顶|电气|管道|设计|评估|评审|招标|方案|前期|采购|合同|预算"
+# Waiting for something (要等政策出来, 就等验收; never 等 as "and so on"): what is awaited tells more below.
+WAIT = r"(?:^\s*(?:还|仍|只能|就)?在?|要|需|得)等(?:待|着)?(?![等级])"
 PLAN = (
     r"(?<![的生作购施设资度按据照为])计划(?![书表已的])|(?<![按根据照])拟(?!定)|预计|将于|准备|打算|下一步|下步|"
     r"下月|下个月|下周|下星期|过几天|下阶段|争取|力争|近期将|即将|年内将|"
     r"待[^，,。；;\d]{1,20}?后|"  # 待省级补助资金下达后组织实施: a condition, not a step taken
-    r"(?:^\s*(?:还|仍|只能|就)?(?:在)?|要|需|得)等(?:待|着)?(?![等级])|"  # 还没启动，要等政策出来: waited for
+    + WAIT  # 还没启动，要等政策出来: waited for, not done
+    + r"|"
     r"原定|原计划|"  # 原定6月开工，推迟到四季度: what was planned, not what happened
     r"估计(?=[^，,。；;]{0,4}(?:明年|下月|下个月|年底|月底|下周|\d{1,2}月))"  # 估计明年3月动工: a forecast
 )
@@ -67,8 +70,7 @@ ONGOING = (
     r"(?:还在|仍在|正在|尚在)(?:进行|抓紧|加紧|全力)?(?:施工|建设|安装|铺设|改造|实施|推进建设)"
     r"|还差\s*\d|还剩\s*\d|剩余\s*\d|剩下\s*\d"  # 护岸还差500米: work left
 )
-# Waiting (PLAN's 要等 / 在等): what is awaited tells more (an approval is preparation, acceptance follows done).
-WAIT = r"(?:(?:还|仍|只能|就)?(?:在)?|要|需|得)等(?:待|着)?"
+# An approval awaited is a preparatory step under way.
 APPROVAL = r"批|审批|审核|评审|批复|招标|开标|签约|签合同"
 # Words that only say something was finished: delivery unless what was finished is a preparatory step.
 FINISHED = r"[做弄搞干装]完|[做弄搞装建修]好"
@@ -192,10 +194,10 @@ def classify_status(
             clause = whole
             plan = _re(PLAN).search(clause)
             if plan and not _re(r"已|目前|现已|累计|正在").search(clause):
-                awaited = clause[plan.end() :]
-                if _re(WAIT).fullmatch(plan.group().strip()) and _re(r"验收").search(awaited):
+                waiting, awaited = _re(WAIT).fullmatch(plan.group().strip()), clause[plan.end() :]
+                if waiting and _re(r"验收").search(awaited):
                     continue  # 都换完了，就等验收: done; the acceptance still to come does not undo it
-                if _re(WAIT).fullmatch(plan.group().strip()) and _re(APPROVAL).search(awaited):
+                if waiting and _re(APPROVAL).search(awaited):
                     prep = True  # 在等交警队那边批: an approval awaited is a preparatory step under way
                 intent = True
                 # 已挂网招标，计划4月开工 / 招标挂网了下周开标: the plan is not what happened
